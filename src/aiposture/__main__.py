@@ -1,0 +1,5 @@
+"""``python -m aiposture``."""
+
+from aiposture.cli import main
+
+main()

@@ -1,0 +1,249 @@
+"""The command line: a thin click layer over :mod:`aiposture.api`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import aiposture
+from aiposture.config import Config, load_config
+from aiposture.engine.exit_codes import ExitCode, exit_code
+from aiposture.engine.results import Results, Severity
+from aiposture.errors import AiPostureError, ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+FAIL_ON_CHOICES = [s.value for s in Severity] + ["none"]
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def aws_options(func: F) -> F:
+    """The standard AWS options: profile, regions, endpoint, roles to assume."""
+    func = click.option("--assume-role", "assume_roles", multiple=True, metavar="ARN",
+                        help="Also scan the account of this role (repeatable).")(func)
+    func = click.option("--endpoint-url", envvar="AWS_ENDPOINT_URL",
+                        help="Send every call to this endpoint (moto, LocalStack). Env: AWS_ENDPOINT_URL.")(func)
+    func = click.option("--regions", multiple=True, metavar="R1,R2",
+                        help="Regions to scan (default: every enabled region).")(func)
+    func = click.option("--profile", envvar="AWS_PROFILE", help="AWS profile. Env: AWS_PROFILE.")(func)
+    return func
+
+
+def config_option(func: F) -> F:
+    """The --config option."""
+    return click.option("--config", "config_path", type=click.Path(path_type=Path),
+                        help="Configuration file (TOML or YAML).")(func)
+
+
+def report_options(func: F) -> F:
+    """Output folder, formats and the failure threshold."""
+    func = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None,
+                        help="Exit 1 when a check of this severity or above fails or is unverified "
+                        "(default from config: high; 'none' never fails).")(func)
+    func = click.option("--format", "formats", multiple=True, metavar="F1,F2",
+                        help="Report formats (default from config: json,html,pdf).")(func)
+    func = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+                        help="Output folder (default from config: aiposture-out).")(func)
+    return func
+
+
+def _load(config_path: Path | None, **overrides: Any) -> Config:
+    config = load_config(config_path)
+    scan = config.scan.model_copy(
+        update={k: v for k, v in overrides.items() if v not in (None, (), [])}
+    )
+    return config.model_copy(update={"scan": scan})
+
+
+def _finish(results: Results, config: Config, fail_on: str | None) -> None:
+    counts = results.counts()
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    score = results.scores.overall
+    click.echo(f"{len(results.results)} results: {summary}" + (f"; overall score {score}" if score is not None else ""),
+               err=True)
+    threshold = fail_on or config.report.fail_on.value
+    if threshold != "none":
+        sys.exit(int(exit_code(results, Severity(threshold))))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(aiposture.__version__, prog_name="aiposture")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """aiposture: is this AWS account monitoring its AI workloads the way it must?"""
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@config_option
+@aws_options
+@report_options
+def scan(config_path: Path | None, profile: str | None, regions: tuple[str, ...], endpoint_url: str | None,
+         assume_roles: tuple[str, ...], out_dir: Path | None, formats: tuple[str, ...], fail_on: str | None) -> None:
+    """Collect, evaluate and render in one go."""
+    from aiposture.api import scan as run_scan
+
+    config = _load(config_path, profile=profile, regions=_split(regions), endpoint_url=endpoint_url,
+                   assume_roles=list(assume_roles))
+    out = out_dir or config.report.output_dir
+    output = run_scan(config, out, _split(formats) or config.report.formats)
+    click.echo(str(out.resolve()))
+    _finish(output.results, config, fail_on)
+
+
+@cli.command()
+@config_option
+@aws_options
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("snapshot.json"),
+              show_default=True, help="Snapshot file to write.")
+def collect(config_path: Path | None, profile: str | None, regions: tuple[str, ...], endpoint_url: str | None,
+            assume_roles: tuple[str, ...], out_path: Path) -> None:
+    """Read the accounts and write a snapshot (the evidence)."""
+    from aiposture.api import collect_snapshot
+    from aiposture.snapshot.io import dump_snapshot
+
+    config = _load(config_path, profile=profile, regions=_split(regions), endpoint_url=endpoint_url,
+                   assume_roles=list(assume_roles))
+    digest = dump_snapshot(collect_snapshot(config), out_path)
+    click.echo(f"{out_path} sha256={digest}")
+
+
+@cli.command()
+@click.argument("snapshot_path", type=click.Path(path_type=Path))
+@config_option
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("results.json"),
+              show_default=True, help="Results file to write.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="See `scan --help`.")
+def evaluate(snapshot_path: Path, config_path: Path | None, out_path: Path, fail_on: str | None) -> None:
+    """Judge a snapshot offline and write results."""
+    from aiposture.api import evaluate_snapshot
+    from aiposture.engine.results import dump_results
+    from aiposture.snapshot.io import load_snapshot
+
+    config = load_config(config_path)
+    snapshot, digest = load_snapshot(snapshot_path)
+    results = evaluate_snapshot(snapshot, config, sha256=digest)
+    dump_results(results, out_path)
+    click.echo(str(out_path))
+    _finish(results, config, fail_on)
+
+
+@cli.command()
+@click.argument("results_path", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("aiposture-out"),
+              show_default=True, help="Output folder.")
+@click.option("--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf).")
+def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Render a results file in the chosen formats."""
+    from aiposture.api import render
+    from aiposture.engine.results import load_results
+
+    results = load_results(results_path)
+    for path in render(results, _split(formats) or ["json", "html", "pdf"], out_dir):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
+              help="Output folder.")
+@click.option("--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="none", show_default=True,
+              help="The demo organization fails checks on purpose; set a severity to see the gate.")
+def demo(out_dir: Path, formats: tuple[str, ...], fail_on: str) -> None:
+    """Scan the embedded demo organization (moto; no credentials needed)."""
+    try:
+        from aiposture.demo import demo_environment
+    except ImportError as exc:  # moto is an optional dependency
+        raise ConfigError(f"the demo needs moto: pip install 'aiposture[demo]' ({exc.name} is missing)") from exc
+    from aiposture.api import scan as run_scan
+
+    with demo_environment() as env:
+        config = env.org.config
+        output = run_scan(config, out_dir, _split(formats) or ["json", "html", "pdf"], factory=env.factory)
+    for path in output.report_paths:
+        click.echo(f"  {path}", err=True)
+    click.echo(str(out_dir.resolve()))
+    _finish(output.results, config, fail_on)
+
+
+@cli.group()
+def checks() -> None:
+    """The check catalog."""
+
+
+@checks.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def checks_list(as_json: bool) -> None:
+    """List every check."""
+    from aiposture.engine.catalog import load_catalog
+
+    catalog = load_catalog()
+    if as_json:
+        rows = [{"id": c.check.id, "severity": c.check.severity.value, "title": c.check.title,
+                 "seed_refs": c.check.seed_refs} for c in catalog.checks]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for item in catalog.checks:
+        c = item.check
+        click.echo(f"{c.id:<52} {c.severity.value:<9} {c.title}")
+    click.echo(f"{len(catalog.checks)} checks, catalog {catalog.version}", err=True)
+
+
+@checks.command("show")
+@click.argument("check_id")
+def checks_show(check_id: str) -> None:
+    """Show one check in full."""
+    import yaml
+
+    from aiposture.engine.catalog import load_catalog
+
+    item = load_catalog().get(check_id)
+    if item is None:
+        raise ConfigError(f"no check with id '{check_id}' (see `aiposture checks list`)")
+    data = item.check.model_dump(mode="json")
+    data["rule"]["summary"] = item.kind.summary
+    click.echo(yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True))
+
+
+@cli.command()
+def policy() -> None:
+    """Print the least-privilege read-only IAM policy aiposture needs."""
+    from aiposture.collect.policy import iam_policy
+
+    click.echo(json.dumps(iam_policy(), indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every aiposture error becomes one line on stderr and its exit code."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="aiposture", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aiposture: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.USAGE))
+    except AiPostureError as exc:
+        if debug:
+            raise
+        click.echo(f"aiposture: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("aiposture: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"aiposture: internal error: {exc!r} (rerun with --debug for the traceback)", err=True)
+        sys.exit(int(ExitCode.CANNOT_RUN))

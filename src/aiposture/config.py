@@ -1,0 +1,152 @@
+"""The configuration file (TOML or YAML): everything that is not a per-run flag.
+
+Unknown keys are errors, so a typo never silently turns a check off.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from aiposture.engine.results import Severity
+from aiposture.errors import ConfigError
+
+GUIDE_S3_BUCKET_PREFIXES = ["ai-training-data-", "model-artifacts-", "cicd-pipeline-"]
+GUIDE_LAMBDA_FUNCTION_PREFIXES = ["prod-", "ai-agent-"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResourcesConfig(_Model):
+    """Which AI resources the trails must log (the guide's examples are the defaults).
+
+    ``ids`` maps a CloudTrail ``resources.type`` to the resource ids (the ARN part after
+    the type's prefix, e.g. ``"AGENTID/ALIASID"`` for ``AWS::Bedrock::AgentAlias``).
+    """
+
+    s3_bucket_prefixes: list[str] = Field(default_factory=lambda: list(GUIDE_S3_BUCKET_PREFIXES))
+    lambda_function_prefixes: list[str] = Field(
+        default_factory=lambda: list(GUIDE_LAMBDA_FUNCTION_PREFIXES)
+    )
+    bedrock_execution_role_names: list[str] = Field(default_factory=list)
+    ids: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("ids")
+    @classmethod
+    def _types_look_like_types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key in value:
+            if not key.startswith("AWS::") or key.count("::") != 2:
+                raise ValueError(f"'{key}' is not a CloudTrail resources.type like AWS::Bedrock::AgentAlias")
+        return value
+
+    def merged(self, override: ResourcesConfig | None) -> ResourcesConfig:
+        """This configuration with the fields ``override`` sets replaced (ids merged by type)."""
+        if override is None:
+            return self
+        data = self.model_dump()
+        for key in override.model_fields_set:
+            if key == "ids":
+                data["ids"] = {**data["ids"], **override.ids}
+            else:
+                data[key] = getattr(override, key)
+        return ResourcesConfig.model_validate(data)
+
+
+class ThresholdsConfig(_Model):
+    """Numeric limits the checks apply."""
+
+    cloudwatch_delivery_max_age_hours: float = Field(default=24.0, gt=0)
+
+
+class AccountConfig(_Model):
+    """Per-account overrides."""
+
+    resources: ResourcesConfig | None = None
+
+
+class ScanConfig(_Model):
+    """Where and how to scan."""
+
+    regions: list[str] | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    assume_roles: list[str] = Field(default_factory=list)
+
+
+class ReportConfig(_Model):
+    """What to write, and when to fail."""
+
+    formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
+    output_dir: Path = Path("aiposture-out")
+    fail_on: Severity = Severity.HIGH
+
+
+class Config(_Model):
+    """The whole configuration file."""
+
+    scan: ScanConfig = Field(default_factory=ScanConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
+    thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
+    accounts: dict[str, AccountConfig] = Field(default_factory=dict)
+
+    def resources_for(self, account_id: str) -> ResourcesConfig:
+        """The resources configuration that applies to ``account_id``."""
+        acct = self.accounts.get(account_id)
+        return self.resources.merged(acct.resources if acct else None)
+
+
+def _parse_text(path: Path, text: str) -> Any:
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config {path} is not valid TOML: {exc}") from exc
+    if suffix in {".yaml", ".yml"}:
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise ConfigError(f"config {path} is not valid YAML{where}") from exc
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"config {path} is not valid JSON: {exc.msg}") from exc
+    raise ConfigError(f"config {path}: unknown file type '{suffix}' (use .toml, .yaml or .yml)")
+
+
+def config_from_data(data: Any, source: str = "config") -> Config:
+    """Validate already-parsed configuration data; one readable error for the first problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a table/mapping")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(f"{source}: unknown key '{where}'") from exc
+        raise ConfigError(f"{source}: invalid value at '{where}': {first['msg']}") from exc
+
+
+def load_config(path: Path | None) -> Config:
+    """Load and validate a configuration file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    return config_from_data(_parse_text(path, text), source=f"config {path}")

@@ -1,0 +1,1 @@
+"""Loads the catalog, runs checks over a snapshot, and computes scores. Pure: no AWS calls."""

@@ -1,0 +1,141 @@
+"""The check catalog: one YAML file per check under ``checks/``, validated strictly."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+import aiposture
+from aiposture.engine.guide import DIMENSIONS, SEED_REFS
+from aiposture.engine.results import Remediation, Severity
+from aiposture.errors import CatalogError
+from aiposture.rules import REGISTRY
+from aiposture.rules.base import Params, RuleKind
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RuleSpec(_Model):
+    """Which rule kind judges a check, and with which parameters."""
+
+    kind: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class AppliesTo(_Model):
+    """The Scoping Matrix scopes a check applies to."""
+
+    genai_scopes: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    agentic_scopes: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
+
+
+class Check(_Model):
+    """One check, as written in ``checks/<family>/<id>.yaml``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    severity: Severity
+    seed_refs: list[str]
+    dimensions: list[str] = Field(min_length=1)
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    rationale: str
+    remediation: Remediation
+    rule: RuleSpec
+
+    @field_validator("seed_refs")
+    @classmethod
+    def _known_seed_refs(cls, value: list[str]) -> list[str]:
+        unknown = [ref for ref in value if ref not in SEED_REFS]
+        if unknown:
+            raise ValueError(f"unknown seed_refs {unknown}")
+        return value
+
+    @field_validator("dimensions")
+    @classmethod
+    def _known_dimensions(cls, value: list[str]) -> list[str]:
+        unknown = [d for d in value if d not in DIMENSIONS]
+        if unknown:
+            raise ValueError(f"unknown dimensions {unknown}; choose from {sorted(DIMENSIONS)}")
+        return value
+
+
+@dataclass(frozen=True)
+class LoadedCheck:
+    """A check with its rule kind resolved and its parameters validated."""
+
+    check: Check
+    kind: RuleKind
+    params: Params
+    path: Path
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All checks, sorted by id, with a version derived from their content."""
+
+    checks: tuple[LoadedCheck, ...]
+    version: str
+
+    def get(self, check_id: str) -> LoadedCheck | None:
+        """The check with this id, if any."""
+        return next((c for c in self.checks if c.check.id == check_id), None)
+
+
+def checks_dir() -> Path:
+    """Where the catalog lives: package data in a wheel, else ``checks/`` of the source tree."""
+    packaged = Path(aiposture.__file__).parent / "_data" / "checks"
+    if packaged.is_dir():
+        return packaged
+    return Path(aiposture.__file__).resolve().parents[2] / "checks"
+
+
+def _load_one(path: Path) -> LoadedCheck:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"check {path} is not valid YAML: {exc}") from exc
+    try:
+        check = Check.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(f"check {path} is invalid at {where}: {first['msg']}") from exc
+    if check.id != path.stem:
+        raise CatalogError(f"check {path}: id '{check.id}' does not match the file name")
+    kind = REGISTRY.get(check.rule.kind)
+    if kind is None:
+        raise CatalogError(f"check {path}: unknown rule kind '{check.rule.kind}'")
+    try:
+        params = kind.params.model_validate(check.rule.params)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(f"check {path}: rule params invalid at {where}: {first['msg']}") from exc
+    return LoadedCheck(check, kind, params, path)
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """Load and validate every check; ids must be unique."""
+    root = directory or checks_dir()
+    paths = sorted(root.rglob("*.yaml"))
+    if not paths:
+        raise CatalogError(f"no checks found under {root}")
+    loaded = [_load_one(p) for p in paths]
+    seen: dict[str, Path] = {}
+    for item in loaded:
+        if item.check.id in seen:
+            raise CatalogError(f"duplicate check id '{item.check.id}' in {item.path} and {seen[item.check.id]}")
+        seen[item.check.id] = item.path
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    version = f"{aiposture.__version__}+{digest.hexdigest()[:12]}"
+    return Catalog(tuple(sorted(loaded, key=lambda c: c.check.id)), version)

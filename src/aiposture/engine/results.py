@@ -1,0 +1,147 @@
+"""The results contract: every report format derives from these models."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aiposture.errors import SnapshotError
+
+RESULTS_SCHEMA_VERSION = "1"
+
+
+class Status(StrEnum):
+    """The status of one result."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    WAIVED = "WAIVED"
+
+
+class Severity(StrEnum):
+    """How much a failure matters; the order is from most to least severe."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical, up to 4 for info."""
+        return list(Severity).index(self)
+
+    @property
+    def weight(self) -> float:
+        """The scoring weight (the OpenSSF Scorecard scheme)."""
+        return {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5, "info": 0.0}[self.value]
+
+    def at_least(self, other: Severity) -> bool:
+        """True when this severity is ``other`` or more severe."""
+        return self.rank <= other.rank
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Remediation(_Model):
+    """How to fix a failing check."""
+
+    text: str
+    url: str | None = None
+
+
+class Result(_Model):
+    """One check judged on one account, region and resource."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    status: Status
+    account_id: str | None
+    region: str | None
+    resource_arn: str | None
+    seed_refs: list[str]
+    dimensions: list[str]
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    remediation: Remediation
+
+
+class ToolRef(_Model):
+    """Tool name and version."""
+
+    name: str = "aiposture"
+    version: str
+    catalog_version: str | None = None
+
+
+class ScanInfo(_Model):
+    """What was scanned, when, and by whom."""
+
+    started_at: datetime
+    finished_at: datetime
+    identity_arn: str | None
+    accounts: list[str]
+    regions: list[str]
+    snapshot_sha256: str
+
+
+class Scores(_Model):
+    """Weighted pass shares: overall and per matrix dimension (0-100, None when nothing applies)."""
+
+    overall: float | None = None
+    dimensions: dict[str, float | None] = Field(default_factory=dict)
+    formula: str = ""
+
+
+class Results(_Model):
+    """The results file (``results.json``)."""
+
+    schema_version: str = RESULTS_SCHEMA_VERSION
+    tool: ToolRef
+    scan: ScanInfo
+    results: list[Result]
+    scores: Scores = Field(default_factory=Scores)
+
+    def counts(self) -> dict[str, int]:
+        """Number of results per status."""
+        out = {s.value: 0 for s in Status}
+        for r in self.results:
+            out[r.status.value] += 1
+        return out
+
+
+def dump_results(results: Results, path: Path) -> None:
+    """Write ``results`` as indented JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(results.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def load_results(path: Path) -> Results:
+    """Read a results file; one readable :class:`SnapshotError` for any bad input."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SnapshotError(f"cannot read results {path}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"results {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("schema_version") != RESULTS_SCHEMA_VERSION:
+        raise SnapshotError(f"{path} is not an aiposture results file (schema_version mismatch)")
+    try:
+        return Results.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SnapshotError(f"results {path} are invalid at {where}: {first['msg']}") from exc

@@ -1,0 +1,94 @@
+"""Runs every check of the catalog over a snapshot. Pure: reads the snapshot, returns results."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import aiposture
+from aiposture.config import Config
+from aiposture.engine.catalog import Catalog, LoadedCheck
+from aiposture.engine.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
+from aiposture.engine.scoring import score
+from aiposture.rules.base import Outcome, RuleContext, describe_error
+from aiposture.snapshot.models import AccountSnapshot, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+def _result(item: LoadedCheck, outcome: Outcome, account_id: str | None, region: str | None) -> Result:
+    check = item.check
+    return Result(
+        check_id=check.id,
+        title=check.title,
+        severity=check.severity,
+        status=outcome.status,
+        account_id=account_id,
+        region=region,
+        resource_arn=outcome.resource_arn,
+        seed_refs=list(check.seed_refs),
+        dimensions=list(check.dimensions),
+        message=outcome.message,
+        evidence=dict(outcome.evidence),
+        remediation=Remediation(text=check.remediation.text, url=check.remediation.url),
+    )
+
+
+def _run_rule(item: LoadedCheck, ctx: RuleContext) -> list[Outcome]:
+    """Run one rule; any exception becomes an ERROR outcome, never a silent pass."""
+    try:
+        outcomes = item.kind.function(item.params, ctx)
+    except Exception as exc:  # noqa: BLE001 - turned into an ERROR result, with the reason
+        log.exception("rule %s failed on %s/%s", item.check.id, ctx.account_id, ctx.region)
+        return [Outcome(Status.ERROR, f"internal error in rule kind {item.kind.name}: {exc!r}")]
+    if not outcomes and item.kind.scope == "account_region":
+        return [Outcome(Status.ERROR, f"rule kind {item.kind.name} returned no result")]
+    return outcomes
+
+
+def _unscannable(account: AccountSnapshot) -> str | None:
+    """Why nothing could be judged in ``account``, or None when regions were scanned."""
+    if account.scanned_regions:
+        return None
+    errors = account.all_errors()
+    if errors:
+        return describe_error(errors[0])
+    return "no region was scanned"
+
+
+def evaluate_account(
+    snapshot: Snapshot, account: AccountSnapshot, catalog: Catalog, config: Config
+) -> Iterable[Result]:
+    """Every result for one account."""
+    reason = _unscannable(account)
+    if reason is not None:
+        for item in catalog.checks:
+            outcome = Outcome(Status.ERROR, f"Account {account.account_id} could not be scanned: {reason}")
+            yield _result(item, outcome, account.account_id, None)
+        return
+    for region in account.scanned_regions:
+        ctx = RuleContext(snapshot=snapshot, account=account, region=region, config=config)
+        for item in catalog.checks:
+            for outcome in _run_rule(item, ctx):
+                yield _result(item, outcome, account.account_id, region)
+
+
+def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config: Config) -> Results:
+    """Judge ``snapshot`` with every check of ``catalog``."""
+    results: list[Result] = []
+    for account in sorted(snapshot.accounts, key=lambda a: a.account_id):
+        results.extend(evaluate_account(snapshot, account, catalog, config))
+    regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})
+    return Results(
+        tool=ToolRef(version=aiposture.__version__, catalog_version=catalog.version),
+        scan=ScanInfo(
+            started_at=snapshot.started_at,
+            finished_at=snapshot.finished_at,
+            identity_arn=snapshot.identity.arn if snapshot.identity else None,
+            accounts=sorted(a.account_id for a in snapshot.accounts),
+            regions=regions,
+            snapshot_sha256=snapshot_sha256,
+        ),
+        results=results,
+        scores=score(results),
+    )

@@ -1,0 +1,62 @@
+"""The exception family of aiposture; the CLI turns each into one message and an exit code."""
+
+from __future__ import annotations
+
+
+class AiPostureError(Exception):
+    """Base class of every error aiposture raises on purpose."""
+
+    exit_code = 2
+
+
+class ConfigError(AiPostureError):
+    """The configuration file or a command-line option is invalid."""
+
+    exit_code = 2
+
+
+class SnapshotError(AiPostureError):
+    """A snapshot or results file cannot be read or does not validate."""
+
+    exit_code = 2
+
+
+class CatalogError(AiPostureError):
+    """A check in the catalog is malformed or names an unknown rule kind."""
+
+    exit_code = 2
+
+
+class PatternSyntaxError(AiPostureError, ValueError):
+    """A filter pattern or selector that AWS would reject; carries the character position."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        self.position = position
+        where = f" at position {position}" if position is not None else ""
+        super().__init__(f"{message}{where}")
+
+
+class CollectionError(AiPostureError):
+    """The scan could not run at all: no credentials, an unknown profile, no reachable endpoint."""
+
+    exit_code = 3
+
+
+class CredentialsError(CollectionError):
+    """No usable AWS credentials were found."""
+
+    exit_code = 3
+
+
+class ReadOnlyViolation(AiPostureError):
+    """A collector tried to send an operation outside the read-only allow-list."""
+
+    exit_code = 3
+
+
+class RenderError(AiPostureError):
+    """A report format could not be written."""
+
+    exit_code = 2

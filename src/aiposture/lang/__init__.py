@@ -1,0 +1,1 @@
+"""Exact evaluators of AWS configuration languages."""

@@ -1,0 +1,90 @@
+"""The interface every rule kind implements, and the context it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from aiposture.config import Config, ResourcesConfig
+from aiposture.engine.results import Status
+from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
+
+Scope = Literal["account_region", "trail"]
+
+
+class Params(BaseModel):
+    """Base class of a rule kind's parameters (validated when the catalog loads)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule decided about one resource in one account and region."""
+
+    status: Status
+    message: str
+    resource_arn: str | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may read: the snapshot and where it is being judged."""
+
+    snapshot: Snapshot
+    account: AccountSnapshot
+    region: str
+    config: Config
+
+    @property
+    def account_id(self) -> str:
+        """The account being judged."""
+        return self.account.account_id
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of the scan."""
+        return self.snapshot.partition
+
+    @property
+    def region_snapshot(self) -> RegionSnapshot | None:
+        """What was read in this account and region, if anything."""
+        return self.account.regions.get(self.region)
+
+    @property
+    def resources(self) -> ResourcesConfig:
+        """The AI resources the configuration names for this account."""
+        return self.config.resources_for(self.account_id)
+
+
+RuleFunction = Callable[[Any, RuleContext], list[Outcome]]
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """A kind of requirement: a pure function of (params, context), with its parameter model."""
+
+    name: str
+    function: RuleFunction
+    params: type[Params]
+    scope: Scope
+    summary: str
+
+
+def describe_error(error: CallError) -> str:
+    """One line naming a failed call, for ERROR messages."""
+    where = f" in {error.region}" if error.region else ""
+    return f"{error.service}:{error.operation}{where} failed with {error.error_code}: {error.message}"
+
+
+def errors_for(errors: list[CallError], operation: str, resource: str | None = None) -> list[CallError]:
+    """The recorded failures of ``operation`` (optionally on ``resource``)."""
+    return [
+        e
+        for e in errors
+        if e.operation == operation and (resource is None or e.resource in (None, resource))
+    ]

@@ -1,0 +1,393 @@
+"""Rule kinds ``data_events_logged`` and ``network_activity_logged``.
+
+A requirement passes when the trails covering the account and region log a
+representative event, as judged by the exact selector evaluator; never by
+searching the selectors for the type's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aiposture.engine.results import Status
+from aiposture.lang.selector_validation import IssueSeverity
+from aiposture.lang.selectors import trail_logs
+from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
+from aiposture.rules.coverage import Coverage, coverage, selectors_unknown_reason
+from aiposture.rules.events import PROBE_ID, cloudtrail_event, describe_event
+from aiposture.rules.selector_facts import (
+    blocking_fields,
+    classic_resources_for_type,
+    field_text,
+    issues_for_selectors,
+    selector_label,
+    selectors_for_type,
+)
+from aiposture.snapshot.models import Trail
+
+IdSource = Literal["ids", "s3_bucket_prefixes", "lambda_function_prefixes", "execution_roles"]
+
+
+class EventSpec(Params):
+    """One operation that must be logged."""
+
+    name: str
+    read_only: bool | None = None
+
+
+class ExtraResource(Params):
+    """A further ``resources[]`` entry real events of this type carry (e.g. the S3 bucket)."""
+
+    type: str
+    arn_template: str
+
+
+class DataEventsParams(Params):
+    """Parameters of ``data_events_logged``."""
+
+    resource_type: str
+    event_source: str
+    events: list[EventSpec]
+    arn_template: str | None = None
+    user_arn_template: str | None = None
+    id_source: IdSource = "ids"
+    extra_resources: list[ExtraResource] = []
+    unlogged_hint: str | None = None
+    hint_if_trail_logs_prefix: str | None = None
+
+
+class NetworkActivityParams(Params):
+    """Parameters of ``network_activity_logged``."""
+
+    event_source: str
+    event_name: str
+    error_code: str = "VpceAccessDenied"
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """A resource id and the events that must be logged for it."""
+
+    resource_id: str
+    events: list[dict[str, Any]]
+
+
+def _render(template: str, ctx: RuleContext, resource_id: str) -> str:
+    return template.format(
+        partition=ctx.partition, region=ctx.region, account=ctx.account_id, id=resource_id
+    )
+
+
+def _configured_ids(p: DataEventsParams, ctx: RuleContext) -> list[str]:
+    res = ctx.resources
+    if p.id_source == "s3_bucket_prefixes":
+        return list(res.s3_bucket_prefixes)
+    if p.id_source == "lambda_function_prefixes":
+        return list(res.lambda_function_prefixes)
+    if p.id_source == "execution_roles":
+        return list(res.bedrock_execution_role_names)
+    return list(res.ids.get(p.resource_type, []))
+
+
+def _derived_ids(p: DataEventsParams, ctx: RuleContext, trails: list[Trail]) -> list[str]:
+    """Resource ids the trails' own selectors name for this account and region.
+
+    Only values that are real ARNs of this account, region and type yield an id, so a
+    value with a guide placeholder or another account's id never does.
+    """
+    template = p.user_arn_template or p.arn_template
+    if template is None or not template.endswith("{id}") and "{id}/" not in template:
+        return []
+    prefix = _render(template.split("{id}")[0] + "{id}", ctx, "")
+    field_name = "userIdentity.arn" if p.user_arn_template else "resources.ARN"
+    ids: list[str] = []
+    for trail in trails:
+        for _, selector in selectors_for_type(trail, p.resource_type):
+            for field in selector.get("FieldSelectors", []):
+                if field.get("Field") != field_name:
+                    continue
+                for value in [*field.get("Equals", []), *field.get("StartsWith", [])]:
+                    if value.startswith(prefix):
+                        rest = value[len(prefix) :]
+                        ids.append(rest if rest and rest[-1] not in "/:-" else rest + PROBE_ID)
+    return list(dict.fromkeys(ids))
+
+
+def _probe(p: DataEventsParams, ctx: RuleContext, resource_id: str) -> _Probe:
+    resources: list[dict[str, str]] = [
+        {"type": p.resource_type, "ARN": _render(p.arn_template, ctx, resource_id) if p.arn_template else ""}
+    ]
+    resources += [
+        {"type": extra.type, "ARN": _render(extra.arn_template, ctx, resource_id)}
+        for extra in p.extra_resources
+    ]
+    user_arn = _render(p.user_arn_template, ctx, resource_id) if p.user_arn_template else None
+    events = [
+        cloudtrail_event(
+            category="Data",
+            source=p.event_source,
+            name=spec.name,
+            read_only=spec.read_only,
+            account=ctx.account_id,
+            region=ctx.region,
+            resources=resources,
+            user_arn=user_arn,
+        )
+        for spec in p.events
+    ]
+    return _Probe(resource_id, events)
+
+
+def _logged_by(trails: list[Trail], event: Mapping[str, Any], partition: str) -> tuple[str, str] | None:
+    for trail in trails:
+        assert trail.event_selectors is not None  # noqa: S101 - filtered by the caller
+        match = trail_logs(trail.event_selectors.as_api(), event, partition)
+        if match.logged:
+            return trail.name, match.selector_name or ""
+    return None
+
+
+def _judge_probe(probe: _Probe, trails: list[Trail], partition: str) -> list[dict[str, Any]]:
+    rows = []
+    for event in probe.events:
+        hit = _logged_by(trails, event, partition)
+        rows.append(
+            {
+                "event": describe_event(event),
+                "logged": hit is not None,
+                "trail": hit[0] if hit else None,
+                "selector": hit[1] if hit else None,
+            }
+        )
+    return rows
+
+
+def _why_not(
+    p: DataEventsParams, ctx: RuleContext, trails: list[Trail], event: Mapping[str, Any]
+) -> list[str]:
+    """Sentences explaining why no trail logs ``event``."""
+    reasons: list[str] = []
+    for trail in trails:
+        relevant = selectors_for_type(trail, p.resource_type)
+        classic = classic_resources_for_type(trail, p.resource_type)
+        if not relevant and not classic:
+            reasons.append(f"trail {trail.name} has no selector for {p.resource_type}")
+            continue
+        for index, selector in relevant:
+            blockers = blocking_fields(selector, event)
+            if blockers:
+                fields = "; ".join(field_text(b) for b in blockers)
+                reasons.append(
+                    f"trail {trail.name} selector {selector_label(selector, index)} rejects it ({fields})"
+                )
+        for issue in issues_for_selectors(trail, ctx.account, [i for i, _ in relevant]):
+            if issue.severity == IssueSeverity.ERROR:
+                reasons.append(f"trail {trail.name}: {issue.message}")
+        if classic:
+            values = [v for dr in classic for v in dr.get("Values", [])]
+            reasons.append(f"trail {trail.name} classic data resources {values} do not cover it")
+    return list(dict.fromkeys(reasons))
+
+
+def _coverage_failure(cov: Coverage, ctx: RuleContext) -> str:
+    stopped = ", ".join(t.name for t in cov.stopped)
+    tail = f" (trail {stopped} covers it but is not logging)" if stopped else ""
+    return f"no logging trail covers account {ctx.account_id} in {ctx.region}{tail}"
+
+
+def _trail_rows(cov: Coverage) -> list[dict[str, Any]]:
+    rows = []
+    for trail in cov.all_trails:
+        state = "logging" if trail in cov.logging else "stopped" if trail in cov.stopped else "unknown"
+        rows.append(
+            {
+                "name": trail.name,
+                "arn": trail.arn,
+                "state": state,
+                "selectors": trail.event_selectors.mode if trail.event_selectors else "not read",
+            }
+        )
+    return rows
+
+
+def _relevant_config(trails: list[Trail], resource_type: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for trail in trails:
+        for _, selector in selectors_for_type(trail, resource_type):
+            out.append({"trail": trail.name, "selector": selector})
+        for dr in classic_resources_for_type(trail, resource_type):
+            out.append({"trail": trail.name, "classic_data_resource": dr})
+    return out[:10]
+
+
+def _hint(p: DataEventsParams, trails: list[Trail]) -> str:
+    if not p.unlogged_hint:
+        return ""
+    prefix = p.hint_if_trail_logs_prefix
+    if prefix is None:
+        return " " + p.unlogged_hint
+    for trail in trails:
+        sel = trail.event_selectors
+        for selector in (sel.advanced or []) if sel else []:
+            for field in selector.get("FieldSelectors", []):
+                if field.get("Field") == "resources.type" and any(
+                    v.startswith(prefix) for v in field.get("Equals", [])
+                ):
+                    return " " + p.unlogged_hint
+    return ""
+
+
+def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
+    """Do the covering trails log representative data events of ``p.resource_type``?"""
+    cov = coverage(ctx)
+    known = [t for t in cov.logging if t.event_selectors is not None]
+    unknown = [f"trail {t.name}: {selectors_unknown_reason(t)}" for t in cov.logging if t.event_selectors is None]
+    unverified = [*cov.unverified_reasons(), *unknown]
+
+    configured = _configured_ids(p, ctx)
+    if configured:
+        id_origin = "configuration"
+        candidates = configured
+    else:
+        derived = _derived_ids(p, ctx, known)
+        id_origin = "the trail's own selectors" if derived else "an all-resources probe"
+        candidates = [*derived, PROBE_ID]
+    probes = [_probe(p, ctx, rid) for rid in candidates]
+    judged = {probe.resource_id: _judge_probe(probe, known, ctx.partition) for probe in probes}
+    ok = {rid for rid, rows in judged.items() if all(r["logged"] for r in rows)}
+
+    evidence: dict[str, Any] = {
+        "resource_type": p.resource_type,
+        "resource_ids": {"from": id_origin, "values": candidates},
+        "events": [dict(r, resource_id=rid) for rid, rows in judged.items() for r in rows],
+        "trails": _trail_rows(cov),
+        "selectors": _relevant_config(known, p.resource_type),
+    }
+    if unverified:
+        evidence["unverified"] = unverified
+
+    passed = ok == set(candidates) if configured else bool(ok)
+    if passed:
+        hits = sorted({f"{r['trail']} ({r['selector']})" for rows in judged.values() for r in rows if r["logged"]})
+        if configured:
+            scope, advice = "every configured resource", ""
+        elif ok != {PROBE_ID}:
+            scope = f"the resources its selectors name ({', '.join(sorted(ok - {PROBE_ID}))})"
+            advice = " List your production ids under resources.ids to verify they are the ones logged."
+        else:
+            scope, advice = "all resources of the type", ""
+        return [
+            Outcome(
+                Status.PASS,
+                f"{p.resource_type} data events are logged by {', '.join(hits)} for {scope}.{advice}",
+                evidence=evidence,
+            )
+        ]
+    if unverified:
+        return [
+            Outcome(
+                Status.ERROR,
+                f"Cannot verify {p.resource_type} data events: " + "; ".join(unverified),
+                evidence=evidence,
+            )
+        ]
+    if not cov.logging:
+        message = f"{p.resource_type} data events are not logged: {_coverage_failure(cov, ctx)}."
+    else:
+        missing_rid = next(rid for rid in candidates if rid not in ok)
+        probe = next(pr for pr in probes if pr.resource_id == missing_rid)
+        rows = judged[missing_rid]
+        event = next(e for e, r in zip(probe.events, rows, strict=True) if not r["logged"])
+        reasons = _why_not(p, ctx, known, event)
+        message = (
+            f"{p.resource_type} data events are not logged: no trail covering "
+            f"{ctx.account_id} in {ctx.region} logs {describe_event(event)}"
+            + (": " + "; ".join(reasons) if reasons else "")
+            + "."
+        )
+    return [Outcome(Status.FAIL, message + _hint(p, known), evidence=evidence)]
+
+
+def network_activity_logged(p: NetworkActivityParams, ctx: RuleContext) -> list[Outcome]:
+    """Do the covering trails log VPC-endpoint denials of ``p.event_source``?"""
+    cov = coverage(ctx)
+    known = [t for t in cov.logging if t.event_selectors is not None]
+    unverified = [
+        *cov.unverified_reasons(),
+        *(f"trail {t.name}: {selectors_unknown_reason(t)}" for t in cov.logging if t.event_selectors is None),
+    ]
+    event = cloudtrail_event(
+        category="NetworkActivity",
+        source=p.event_source,
+        name=p.event_name,
+        read_only=None,
+        account=ctx.account_id,
+        region=ctx.region,
+        error_code=p.error_code,
+        vpc_endpoint_id="vpce-0aiposture0probe",
+    )
+    hit = _logged_by(known, event, ctx.partition)
+    evidence: dict[str, Any] = {
+        "event": describe_event(event),
+        "event_source": p.event_source,
+        "trails": _trail_rows(cov),
+        "selectors": [
+            {"trail": t.name, "selector": s}
+            for t in known
+            for s in (t.event_selectors.advanced or [] if t.event_selectors else [])
+            if any(
+                f.get("Field") == "eventCategory" and "NetworkActivity" in f.get("Equals", [])
+                for f in s.get("FieldSelectors", [])
+            )
+        ][:10],
+    }
+    if unverified:
+        evidence["unverified"] = unverified
+    if hit:
+        return [
+            Outcome(
+                Status.PASS,
+                f"Network activity events from {p.event_source} with {p.error_code} are logged "
+                f"by {hit[0]} ({hit[1]}).",
+                evidence=evidence,
+            )
+        ]
+    if unverified:
+        return [
+            Outcome(
+                Status.ERROR,
+                f"Cannot verify network activity logging for {p.event_source}: " + "; ".join(unverified),
+                evidence=evidence,
+            )
+        ]
+    why = (
+        _coverage_failure(cov, ctx)
+        if not cov.logging
+        else f"no network activity selector of the covering trails ({', '.join(t.name for t in known)}) "
+        f"logs {p.error_code} events from {p.event_source}"
+    )
+    return [
+        Outcome(
+            Status.FAIL,
+            f"VPC endpoint denials ({p.error_code}) for {p.event_source} are not logged: {why}.",
+            evidence=evidence,
+        )
+    ]
+
+
+DATA_EVENTS = RuleKind(
+    name="data_events_logged",
+    function=data_events_logged,
+    params=DataEventsParams,
+    scope="account_region",
+    summary="The trails covering the account and region log representative data events of a type.",
+)
+NETWORK_ACTIVITY = RuleKind(
+    name="network_activity_logged",
+    function=network_activity_logged,
+    params=NetworkActivityParams,
+    scope="account_region",
+    summary="The trails covering the account and region log VPC endpoint denials of a service.",
+)

@@ -1,0 +1,88 @@
+"""Read-only views of a trail's selectors: which ones concern a type, and why one rejects an event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aiposture.lang.selector_validation import SelectorIssue, ValidationContext, validate_selectors
+from aiposture.lang.selectors import trail_logs
+from aiposture.snapshot.models import AccountSnapshot, Trail
+
+_OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
+
+
+def selector_label(selector: Mapping[str, Any], index: int) -> str:
+    """The selector's Name, or its position when it has none."""
+    name = selector.get("Name")
+    return f"'{name}'" if name else f"#{index + 1}"
+
+
+def field_text(field: Mapping[str, Any]) -> str:
+    """A field selector as a short phrase: ``resources.ARN StartsWith [...]``."""
+    ops = [f"{op} {list(field[op])}" for op in _OPERATORS if field.get(op)]
+    return f"{field.get('Field')} {' and '.join(ops)}"
+
+
+def selectors_for_type(trail: Trail, resource_type: str) -> list[tuple[int, dict[str, Any]]]:
+    """The advanced selectors of ``trail`` whose ``resources.type`` names ``resource_type``."""
+    sel = trail.event_selectors
+    if sel is None or not sel.advanced:
+        return []
+    out = []
+    for index, selector in enumerate(sel.advanced):
+        for field in selector.get("FieldSelectors", []):
+            if field.get("Field") == "resources.type" and resource_type in field.get("Equals", []):
+                out.append((index, selector))
+                break
+    return out
+
+
+def classic_resources_for_type(trail: Trail, resource_type: str) -> list[dict[str, Any]]:
+    """The classic ``DataResources`` entries of ``trail`` for ``resource_type``."""
+    sel = trail.event_selectors
+    if sel is None or sel.advanced or not sel.classic:
+        return []
+    return [
+        dict(dr)
+        for es in sel.classic
+        for dr in es.get("DataResources", []) or []
+        if dr.get("Type") == resource_type
+    ]
+
+
+def blocking_fields(selector: Mapping[str, Any], event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The field selectors of one advanced selector that reject ``event``.
+
+    Each field is tested alone (with the selector's eventCategory and resources.type),
+    so the answer names exactly the conditions that exclude the event.
+    """
+    fields = list(selector.get("FieldSelectors", []))
+    anchors = [f for f in fields if f.get("Field") in ("eventCategory", "resources.type")]
+    blockers: list[Mapping[str, Any]] = []
+    for field in fields:
+        probe = anchors if field in anchors else [*anchors, field]
+        if not trail_logs({"AdvancedEventSelectors": [{"FieldSelectors": probe}]}, event).logged:
+            blockers.append(field)
+    return blockers
+
+
+def validation_context(trail: Trail, account: AccountSnapshot) -> ValidationContext:
+    """The context in which a trail's selectors are validated for ``account``."""
+    return ValidationContext(
+        account_id=account.account_id,
+        home_region=trail.home_region,
+        multi_region=trail.is_multi_region,
+        allowed_accounts=frozenset({trail.owner_account_id}),
+    )
+
+
+def issues_for_selectors(
+    trail: Trail, account: AccountSnapshot, indexes: Sequence[int]
+) -> list[SelectorIssue]:
+    """Static-validation issues of ``trail`` that concern the selectors at ``indexes``."""
+    if trail.event_selectors is None:
+        return []
+    wanted = set(indexes)
+    issues = validate_selectors(trail.event_selectors.as_api(), validation_context(trail, account))
+    return [i for i in issues if i.selector_index in wanted]

@@ -1,0 +1,225 @@
+"""Typed evidence: everything the collectors read, and every call that failed.
+
+A field that is ``None`` means "not read"; the reason is a :class:`CallError` in the
+owning object's ``errors``. An empty list means "read, and there was nothing".
+Raw API payloads are kept verbatim (``raw`` and selector lists) so that a newer
+catalog can judge an archived snapshot again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class ToolInfo(_Model):
+    """The tool that wrote a file."""
+
+    name: str = "aiposture"
+    version: str
+
+
+class CallError(_Model):
+    """One AWS call that failed, kept as evidence."""
+
+    service: str
+    operation: str
+    region: str | None = None
+    account_id: str | None = None
+    resource: str | None = None
+    error_code: str
+    message: str
+
+
+class CallerIdentity(_Model):
+    """STS GetCallerIdentity."""
+
+    account: str
+    arn: str
+    user_id: str
+
+
+class OrganizationInfo(_Model):
+    """Organizations DescribeOrganization, as seen from one account."""
+
+    id: str
+    arn: str
+    master_account_id: str
+    feature_set: str | None = None
+
+
+class TrailStatus(_Model):
+    """CloudTrail GetTrailStatus, read in the trail's home region."""
+
+    is_logging: bool
+    latest_delivery_time: datetime | None = None
+    latest_delivery_error: str | None = None
+    latest_cloudwatch_logs_delivery_time: datetime | None = None
+    latest_cloudwatch_logs_delivery_error: str | None = None
+    time_logging_started: datetime | None = None
+    time_logging_stopped: datetime | None = None
+
+
+class EventSelectors(_Model):
+    """CloudTrail GetEventSelectors: exactly the lists the API returned.
+
+    ``advanced`` is set when the trail uses advanced selectors; ``classic`` when it uses
+    classic ones. Neither means the API returned no selectors.
+    """
+
+    advanced: list[dict[str, Any]] | None = None
+    classic: list[dict[str, Any]] | None = None
+
+    @property
+    def mode(self) -> Literal["advanced", "classic", "none"]:
+        """Which kind of selectors the trail uses (B.7 of the spec)."""
+        if self.advanced:
+            return "advanced"
+        if self.classic is not None:
+            return "classic"
+        return "none"
+
+    def as_api(self) -> dict[str, Any]:
+        """The selectors in GetEventSelectors response form, for the selector evaluator."""
+        if self.advanced:
+            return {"AdvancedEventSelectors": self.advanced}
+        if self.classic is not None:
+            return {"EventSelectors": self.classic}
+        return {}
+
+
+class Trail(_Model):
+    """One CloudTrail trail, with the details read in its home region."""
+
+    arn: str
+    name: str
+    home_region: str
+    owner_account_id: str
+    is_multi_region: bool = False
+    is_organization_trail: bool = False
+    include_global_service_events: bool = True
+    s3_bucket_name: str | None = None
+    cloudwatch_logs_log_group_arn: str | None = None
+    cloudwatch_logs_role_arn: str | None = None
+    kms_key_id: str | None = None
+    log_file_validation_enabled: bool = False
+    has_custom_event_selectors: bool | None = None
+    has_insight_selectors: bool | None = None
+    status: TrailStatus | None = None
+    event_selectors: EventSelectors | None = None
+    insight_selectors: list[dict[str, Any]] | None = None
+    errors: list[CallError] = Field(default_factory=list)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def cloudwatch_logs_log_group_name(self) -> str | None:
+        """The delivery log group's name, parsed from its ARN."""
+        arn = self.cloudwatch_logs_log_group_arn
+        if not arn or ":log-group:" not in arn:
+            return None
+        name = arn.split(":log-group:", 1)[1]
+        return name[:-2] if name.endswith(":*") else name
+
+    @property
+    def cloudwatch_logs_region(self) -> str | None:
+        """The region of the delivery log group, parsed from its ARN."""
+        arn = self.cloudwatch_logs_log_group_arn
+        parts = arn.split(":") if arn else []
+        return parts[3] if len(parts) > 3 else None
+
+
+class LogGroup(_Model):
+    """A CloudWatch Logs log group that receives CloudTrail or invocation logs."""
+
+    name: str
+    arn: str
+    region: str
+    account_id: str
+    log_group_class: str | None = None
+    retention_in_days: int | None = None
+    kms_key_id: str | None = None
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class InvocationLogging(_Model):
+    """Bedrock GetModelInvocationLoggingConfiguration (``config`` is the raw loggingConfig)."""
+
+    config: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def enabled(self) -> bool:
+        """True when a destination (CloudWatch Logs or S3) is configured."""
+        return bool(self.config.get("cloudWatchConfig") or self.config.get("s3Config"))
+
+    @property
+    def cloudwatch_log_group(self) -> str | None:
+        """The CloudWatch Logs log group name, when that destination is configured."""
+        cw = self.config.get("cloudWatchConfig") or {}
+        name = cw.get("logGroupName")
+        return str(name) if name else None
+
+
+class RegionSnapshot(_Model):
+    """What was read in one region of one account."""
+
+    region: str
+    trail_arns: list[str] | None = None
+    log_groups: list[LogGroup] = Field(default_factory=list)
+    invocation_logging: InvocationLogging | None = None
+    errors: list[CallError] = Field(default_factory=list)
+
+
+class AccountSnapshot(_Model):
+    """Everything read in one account."""
+
+    account_id: str
+    identity_arn: str | None = None
+    enabled_regions: list[str] | None = None
+    scanned_regions: list[str] = Field(default_factory=list)
+    organization: OrganizationInfo | None = None
+    trails: list[Trail] = Field(default_factory=list)
+    regions: dict[str, RegionSnapshot] = Field(default_factory=dict)
+    errors: list[CallError] = Field(default_factory=list)
+
+    def all_errors(self) -> list[CallError]:
+        """Every failed call recorded anywhere in this account."""
+        out = list(self.errors)
+        for trail in self.trails:
+            out.extend(trail.errors)
+        for reg in self.regions.values():
+            out.extend(reg.errors)
+        return out
+
+
+class Snapshot(_Model):
+    """The evidence file: one scan's worth of reads, with the failures."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    started_at: datetime
+    finished_at: datetime
+    identity: CallerIdentity | None = None
+    partition: str = "aws"
+    regions_requested: list[str] | None = None
+    accounts: list[AccountSnapshot] = Field(default_factory=list)
+    errors: list[CallError] = Field(default_factory=list)
+
+    def account(self, account_id: str) -> AccountSnapshot | None:
+        """The account with this id, if it was scanned."""
+        return next((a for a in self.accounts if a.account_id == account_id), None)
+
+    def all_trails(self) -> list[Trail]:
+        """Every trail read, in every account, without duplicates."""
+        seen: dict[str, Trail] = {}
+        for acct in self.accounts:
+            for trail in acct.trails:
+                seen.setdefault(trail.arn, trail)
+        return list(seen.values())
