@@ -33,8 +33,10 @@ def collect_snapshot(config: Config, factory: object | None = None) -> Snapshot:
 
     if factory is None:
         factory = SessionFactory(profile=config.scan.profile, endpoint_url=config.scan.endpoint_url)
-    assert isinstance(factory, SessionFactory)  # noqa: S101 - typed entry point for callers
-    options = CollectOptions(regions=config.scan.regions, assume_roles=tuple(config.scan.assume_roles))
+    assert isinstance(factory, SessionFactory)
+    options = CollectOptions(
+        regions=config.scan.regions, assume_roles=tuple(config.scan.assume_roles)
+    )
     return collect(factory, options)
 
 
@@ -42,7 +44,9 @@ def evaluate_snapshot(
     snapshot: Snapshot, config: Config, catalog: Catalog | None = None, sha256: str | None = None
 ) -> Results:
     """Judge a snapshot with the catalog. Pure and offline."""
-    return evaluate(snapshot, sha256 or snapshot_sha256(snapshot), catalog or load_catalog(), config)
+    return evaluate(
+        snapshot, sha256 or snapshot_sha256(snapshot), catalog or load_catalog(), config
+    )
 
 
 def render(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path]:
@@ -52,7 +56,9 @@ def render(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path
     return write_reports(results, formats, out_dir)
 
 
-def scan(config: Config, out_dir: Path, formats: Sequence[str], factory: object | None = None) -> ScanOutput:
+def scan(
+    config: Config, out_dir: Path, formats: Sequence[str], factory: object | None = None
+) -> ScanOutput:
     """Collect, keep the evidence, evaluate and render, in one go.
 
     The snapshot is written first, so the evidence survives a failure further on.

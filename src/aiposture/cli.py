@@ -27,31 +27,63 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 def aws_options(func: F) -> F:
     """The standard AWS options: profile, regions, endpoint, roles to assume."""
-    func = click.option("--assume-role", "assume_roles", multiple=True, metavar="ARN",
-                        help="Also scan the account of this role (repeatable).")(func)
-    func = click.option("--endpoint-url", envvar="AWS_ENDPOINT_URL",
-                        help="Send every call to this endpoint (moto, LocalStack). Env: AWS_ENDPOINT_URL.")(func)
-    func = click.option("--regions", multiple=True, metavar="R1,R2",
-                        help="Regions to scan (default: every enabled region).")(func)
-    func = click.option("--profile", envvar="AWS_PROFILE", help="AWS profile. Env: AWS_PROFILE.")(func)
+    func = click.option(
+        "--assume-role",
+        "assume_roles",
+        multiple=True,
+        metavar="ARN",
+        help="Also scan the account of this role (repeatable).",
+    )(func)
+    func = click.option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL",
+        help="Send every call to this endpoint (moto, LocalStack). Env: AWS_ENDPOINT_URL.",
+    )(func)
+    func = click.option(
+        "--regions",
+        multiple=True,
+        metavar="R1,R2",
+        help="Regions to scan (default: every enabled region).",
+    )(func)
+    func = click.option("--profile", envvar="AWS_PROFILE", help="AWS profile. Env: AWS_PROFILE.")(
+        func
+    )
     return func
 
 
 def config_option(func: F) -> F:
     """The --config option."""
-    return click.option("--config", "config_path", type=click.Path(path_type=Path),
-                        help="Configuration file (TOML or YAML).")(func)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        help="Configuration file (TOML or YAML).",
+    )(func)
 
 
 def report_options(func: F) -> F:
     """Output folder, formats and the failure threshold."""
-    func = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None,
-                        help="Exit 1 when a check of this severity or above fails or is unverified "
-                        "(default from config: high; 'none' never fails).")(func)
-    func = click.option("--format", "formats", multiple=True, metavar="F1,F2",
-                        help="Report formats (default from config: json,html,pdf).")(func)
-    func = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-                        help="Output folder (default from config: aiposture-out).")(func)
+    func = click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_CHOICES),
+        default=None,
+        help="Exit 1 when a check of this severity or above fails or is unverified "
+        "(default from config: high; 'none' never fails).",
+    )(func)
+    func = click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="F1,F2",
+        help="Report formats (default from config: json,html,pdf).",
+    )(func)
+    func = click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Output folder (default from config: aiposture-out).",
+    )(func)
     return func
 
 
@@ -67,8 +99,11 @@ def _finish(results: Results, config: Config, fail_on: str | None) -> None:
     counts = results.counts()
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     score = results.scores.overall
-    click.echo(f"{len(results.results)} results: {summary}" + (f"; overall score {score}" if score is not None else ""),
-               err=True)
+    click.echo(
+        f"{len(results.results)} results: {summary}"
+        + (f"; overall score {score}" if score is not None else ""),
+        err=True,
+    )
     threshold = fail_on or config.report.fail_on.value
     if threshold != "none":
         sys.exit(int(exit_code(results, Severity(threshold))))
@@ -79,22 +114,38 @@ def _finish(results: Results, config: Config, fail_on: str | None) -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """aiposture: is this AWS account monitoring its AI workloads the way it must?"""
+    """Check that AWS accounts monitor their AI workloads the way the guides require."""
     ctx.obj = {"debug": debug}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @cli.command()
 @config_option
 @aws_options
 @report_options
-def scan(config_path: Path | None, profile: str | None, regions: tuple[str, ...], endpoint_url: str | None,
-         assume_roles: tuple[str, ...], out_dir: Path | None, formats: tuple[str, ...], fail_on: str | None) -> None:
+def scan(
+    config_path: Path | None,
+    profile: str | None,
+    regions: tuple[str, ...],
+    endpoint_url: str | None,
+    assume_roles: tuple[str, ...],
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    fail_on: str | None,
+) -> None:
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
-    config = _load(config_path, profile=profile, regions=_split(regions), endpoint_url=endpoint_url,
-                   assume_roles=list(assume_roles))
+    config = _load(
+        config_path,
+        profile=profile,
+        regions=_split(regions),
+        endpoint_url=endpoint_url,
+        assume_roles=list(assume_roles),
+    )
     out = out_dir or config.report.output_dir
     output = run_scan(config, out, _split(formats) or config.report.formats)
     click.echo(str(out.resolve()))
@@ -104,16 +155,33 @@ def scan(config_path: Path | None, profile: str | None, regions: tuple[str, ...]
 @cli.command()
 @config_option
 @aws_options
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("snapshot.json"),
-              show_default=True, help="Snapshot file to write.")
-def collect(config_path: Path | None, profile: str | None, regions: tuple[str, ...], endpoint_url: str | None,
-            assume_roles: tuple[str, ...], out_path: Path) -> None:
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=Path("snapshot.json"),
+    show_default=True,
+    help="Snapshot file to write.",
+)
+def collect(
+    config_path: Path | None,
+    profile: str | None,
+    regions: tuple[str, ...],
+    endpoint_url: str | None,
+    assume_roles: tuple[str, ...],
+    out_path: Path,
+) -> None:
     """Read the accounts and write a snapshot (the evidence)."""
     from aiposture.api import collect_snapshot
     from aiposture.snapshot.io import dump_snapshot
 
-    config = _load(config_path, profile=profile, regions=_split(regions), endpoint_url=endpoint_url,
-                   assume_roles=list(assume_roles))
+    config = _load(
+        config_path,
+        profile=profile,
+        regions=_split(regions),
+        endpoint_url=endpoint_url,
+        assume_roles=list(assume_roles),
+    )
     digest = dump_snapshot(collect_snapshot(config), out_path)
     click.echo(f"{out_path} sha256={digest}")
 
@@ -121,10 +189,20 @@ def collect(config_path: Path | None, profile: str | None, regions: tuple[str, .
 @cli.command()
 @click.argument("snapshot_path", type=click.Path(path_type=Path))
 @config_option
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("results.json"),
-              show_default=True, help="Results file to write.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="See `scan --help`.")
-def evaluate(snapshot_path: Path, config_path: Path | None, out_path: Path, fail_on: str | None) -> None:
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=Path("results.json"),
+    show_default=True,
+    help="Results file to write.",
+)
+@click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="See `scan --help`."
+)
+def evaluate(
+    snapshot_path: Path, config_path: Path | None, out_path: Path, fail_on: str | None
+) -> None:
     """Judge a snapshot offline and write results."""
     from aiposture.api import evaluate_snapshot
     from aiposture.engine.results import dump_results
@@ -140,9 +218,17 @@ def evaluate(snapshot_path: Path, config_path: Path | None, out_path: Path, fail
 
 @cli.command()
 @click.argument("results_path", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("aiposture-out"),
-              show_default=True, help="Output folder.")
-@click.option("--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("aiposture-out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf)."
+)
 def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     """Render a results file in the chosen formats."""
     from aiposture.api import render
@@ -154,22 +240,39 @@ def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
-              help="Output folder.")
-@click.option("--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="none", show_default=True,
-              help="The demo organization fails checks on purpose; set a severity to see the gate.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out/demo"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="none",
+    show_default=True,
+    help="The demo organization fails checks on purpose; set a severity to see the gate.",
+)
 def demo(out_dir: Path, formats: tuple[str, ...], fail_on: str) -> None:
     """Scan the embedded demo organization (moto; no credentials needed)."""
     try:
         from aiposture.demo import demo_environment
     except ImportError as exc:  # moto is an optional dependency
-        raise ConfigError(f"the demo needs moto: pip install 'aiposture[demo]' ({exc.name} is missing)") from exc
+        raise ConfigError(
+            f"the demo needs moto: pip install 'aiposture[demo]' ({exc.name} is missing)"
+        ) from exc
     from aiposture.api import scan as run_scan
 
     with demo_environment() as env:
         config = env.org.config
-        output = run_scan(config, out_dir, _split(formats) or ["json", "html", "pdf"], factory=env.factory)
+        output = run_scan(
+            config, out_dir, _split(formats) or ["json", "html", "pdf"], factory=env.factory
+        )
     for path in output.report_paths:
         click.echo(f"  {path}", err=True)
     click.echo(str(out_dir.resolve()))
@@ -189,8 +292,15 @@ def checks_list(as_json: bool) -> None:
 
     catalog = load_catalog()
     if as_json:
-        rows = [{"id": c.check.id, "severity": c.check.severity.value, "title": c.check.title,
-                 "seed_refs": c.check.seed_refs} for c in catalog.checks]
+        rows = [
+            {
+                "id": c.check.id,
+                "severity": c.check.severity.value,
+                "title": c.check.title,
+                "seed_refs": c.check.seed_refs,
+            }
+            for c in catalog.checks
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     for item in catalog.checks:
@@ -245,5 +355,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"aiposture: internal error: {exc!r} (rerun with --debug for the traceback)", err=True)
+        click.echo(
+            f"aiposture: internal error: {exc!r} (rerun with --debug for the traceback)", err=True
+        )
         sys.exit(int(ExitCode.CANNOT_RUN))

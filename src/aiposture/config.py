@@ -43,11 +43,13 @@ class ResourcesConfig(_Model):
     def _types_look_like_types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for key in value:
             if not key.startswith("AWS::") or key.count("::") != 2:
-                raise ValueError(f"'{key}' is not a CloudTrail resources.type like AWS::Bedrock::AgentAlias")
+                raise ValueError(
+                    f"'{key}' is not a CloudTrail resources.type like AWS::Bedrock::AgentAlias"
+                )
         return value
 
     def merged(self, override: ResourcesConfig | None) -> ResourcesConfig:
-        """This configuration with the fields ``override`` sets replaced (ids merged by type)."""
+        """Return this configuration with the fields ``override`` sets replaced (ids merged by type)."""
         if override is None:
             return self
         data = self.model_dump()

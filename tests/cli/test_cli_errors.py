@@ -11,18 +11,24 @@ from pathlib import Path
 import pytest
 
 from aiposture.snapshot.io import dump_snapshot
-
 from tests.builders import snapshot, trail
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base["PYTHONPATH"] = SRC + os.pathsep + base.get("PYTHONPATH", "")
     return subprocess.run(
         [sys.executable, "-m", "aiposture", *args],
-        capture_output=True, text=True, env={**base, **(env or {})}, cwd=cwd, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 
@@ -38,7 +44,9 @@ def test_truncated_snapshot_exit_2(tmp_path):
     path = tmp_path / "snap.json"
     dump_snapshot(snapshot(trail()), path)
     path.write_text(path.read_text()[:300])
-    assert_one_line_error(run("evaluate", str(path), "--out", str(tmp_path / "r.json")), 2, "truncated")
+    assert_one_line_error(
+        run("evaluate", str(path), "--out", str(tmp_path / "r.json")), 2, "truncated"
+    )
 
 
 def test_unknown_config_key_exit_2(tmp_path):
@@ -83,7 +91,9 @@ def test_unknown_check_exit_2():
 def test_bad_results_file_exit_2(tmp_path):
     path = tmp_path / "results.json"
     path.write_text('{"schema_version": "1", "results": [')
-    assert_one_line_error(run("report", str(path), "--out", str(tmp_path / "o")), 2, "not valid JSON")
+    assert_one_line_error(
+        run("report", str(path), "--out", str(tmp_path / "o")), 2, "not valid JSON"
+    )
 
 
 def test_checks_list_and_show():
@@ -102,4 +112,6 @@ def test_evaluate_exit_codes_follow_fail_on(tmp_path, fail_on, code):
     proc = run("evaluate", str(path), "--out", str(tmp_path / "r.json"), "--fail-on", fail_on)
     assert proc.returncode == code, proc.stderr
     results = json.loads((tmp_path / "r.json").read_text())
-    assert any(r["check_id"] == "ct-trail-logging" and r["status"] == "FAIL" for r in results["results"])
+    assert any(
+        r["check_id"] == "ct-trail-logging" and r["status"] == "FAIL" for r in results["results"]
+    )

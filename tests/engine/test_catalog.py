@@ -43,7 +43,9 @@ def test_ids_match_files_and_are_unique():
 def test_data_event_checks_target_their_seed_type():
     for item in CATALOG.checks:
         if item.check.rule.kind == "data_events_logged":
-            assert item.check.seed_refs == [f"Data events: {item.check.rule.params['resource_type']}"]
+            assert item.check.seed_refs == [
+                f"Data events: {item.check.rule.params['resource_type']}"
+            ]
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -74,11 +76,18 @@ def test_a_minimal_check_loads(tmp_path):
     [
         (GOOD.format(id="other"), "does not match the file name"),
         (GOOD.format(id="x-check").replace("trail_logging", "nope"), "unknown rule kind 'nope'"),
-        (GOOD.format(id="x-check").replace('"Management events"', '"Metric Filter 99"'), "unknown seed_refs"),
+        (
+            GOOD.format(id="x-check").replace('"Management events"', '"Metric Filter 99"'),
+            "unknown seed_refs",
+        ),
         (GOOD.format(id="x-check").replace("agentic.audit", "agentic.vibes"), "unknown dimensions"),
         (GOOD.format(id="x-check") + "surprise: 1\n", "surprise"),
-        (GOOD.format(id="x-check").replace("{kind: trail_logging}", "{kind: insights_enabled, params: {}}"),
-         "insight_type"),
+        (
+            GOOD.format(id="x-check").replace(
+                "{kind: trail_logging}", "{kind: insights_enabled, params: {}}"
+            ),
+            "insight_type",
+        ),
         ("id: [unclosed", "not valid YAML"),
     ],
 )

@@ -10,9 +10,13 @@ from aiposture.errors import ConfigError
 
 def test_toml_and_yaml_load_the_same(tmp_path):
     toml = tmp_path / "c.toml"
-    toml.write_text('[scan]\nregions = ["us-east-1"]\n[resources.ids]\n"AWS::Bedrock::Guardrail" = ["g1"]\n')
+    toml.write_text(
+        '[scan]\nregions = ["us-east-1"]\n[resources.ids]\n"AWS::Bedrock::Guardrail" = ["g1"]\n'
+    )
     yml = tmp_path / "c.yaml"
-    yml.write_text("scan:\n  regions: [us-east-1]\nresources:\n  ids:\n    AWS::Bedrock::Guardrail: [g1]\n")
+    yml.write_text(
+        "scan:\n  regions: [us-east-1]\nresources:\n  ids:\n    AWS::Bedrock::Guardrail: [g1]\n"
+    )
     assert load_config(toml) == load_config(yml)
 
 

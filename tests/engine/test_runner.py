@@ -10,7 +10,6 @@ from aiposture.engine.runner import evaluate
 from aiposture.engine.scoring import score
 from aiposture.rules.base import RuleKind
 from aiposture.snapshot.models import AccountSnapshot, CallError
-
 from tests.builders import snapshot, trail
 
 CATALOG = load_catalog()
@@ -23,8 +22,12 @@ def test_a_rule_that_raises_becomes_error():
     def boom(params, ctx):
         raise RuntimeError("kaboom")
 
-    broken = type(item)(item.check, RuleKind(item.kind.name, boom, item.kind.params, "account_region", "x"),
-                        item.params, item.path)
+    broken = type(item)(
+        item.check,
+        RuleKind(item.kind.name, boom, item.kind.params, "account_region", "x"),
+        item.params,
+        item.path,
+    )
     results = evaluate(snapshot(trail()), "sha", Catalog((broken,), "v"), Config())
     assert [r.status for r in results.results] == [Status.ERROR]
     assert "kaboom" in results.results[0].message
@@ -35,8 +38,14 @@ def test_an_account_that_could_not_be_reached_gets_error_for_every_check():
     snap.accounts.append(
         AccountSnapshot(
             account_id="444455556666",
-            errors=[CallError(service="sts", operation="AssumeRole", error_code="AccessDenied",
-                              message="not authorized to assume")],
+            errors=[
+                CallError(
+                    service="sts",
+                    operation="AssumeRole",
+                    error_code="AccessDenied",
+                    message="not authorized to assume",
+                )
+            ],
         )
     )
     results = evaluate(snap, "sha", CATALOG, Config())
@@ -57,21 +66,36 @@ def test_results_carry_check_metadata_and_scan_info():
 
 def test_exit_code_policy():
     results = evaluate(snapshot(trail()), "abc", CATALOG, Config())
-    worst = min((r.severity for r in results.results if r.status != Status.PASS), key=lambda s: s.rank)
+    worst = min(
+        (r.severity for r in results.results if r.status != Status.PASS), key=lambda s: s.rank
+    )
     assert exit_code(results, worst) == ExitCode.FINDINGS
-    only_pass = results.model_copy(update={"results": [r for r in results.results if r.status == Status.PASS]})
+    only_pass = results.model_copy(
+        update={"results": [r for r in results.results if r.status == Status.PASS]}
+    )
     assert exit_code(only_pass, Severity.INFO) == ExitCode.OK
 
 
 def test_scoring_weights_and_error_counts_as_not_passing():
     results = evaluate(snapshot(trail()), "abc", CATALOG, Config()).results
     base = results[0]
-    crit_pass = base.model_copy(update={"severity": Severity.CRITICAL, "status": Status.PASS,
-                                        "dimensions": ["agentic.audit"]})
-    low_err = base.model_copy(update={"severity": Severity.LOW, "status": Status.ERROR,
-                                      "dimensions": ["agentic.audit"]})
-    na = base.model_copy(update={"severity": Severity.HIGH, "status": Status.NOT_APPLICABLE,
-                                 "dimensions": ["agentic.audit"]})
+    crit_pass = base.model_copy(
+        update={
+            "severity": Severity.CRITICAL,
+            "status": Status.PASS,
+            "dimensions": ["agentic.audit"],
+        }
+    )
+    low_err = base.model_copy(
+        update={"severity": Severity.LOW, "status": Status.ERROR, "dimensions": ["agentic.audit"]}
+    )
+    na = base.model_copy(
+        update={
+            "severity": Severity.HIGH,
+            "status": Status.NOT_APPLICABLE,
+            "dimensions": ["agentic.audit"],
+        }
+    )
     s = score([crit_pass, low_err, na])
     assert s.dimensions["agentic.audit"] == 80.0  # 10 / (10 + 2.5)
     assert s.overall == 80.0

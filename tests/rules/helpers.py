@@ -6,14 +6,19 @@ from aiposture.config import Config
 from aiposture.engine.catalog import load_catalog
 from aiposture.rules.base import Outcome, RuleContext
 from aiposture.snapshot.models import Snapshot
-
 from tests.builders import ACCOUNT, REGION
 
 CATALOG = load_catalog()
 
 
-def run_check(check_id: str, snap: Snapshot, *, region: str = REGION, account: str = ACCOUNT,
-              config: Config | None = None) -> list[Outcome]:
+def run_check(
+    check_id: str,
+    snap: Snapshot,
+    *,
+    region: str = REGION,
+    account: str = ACCOUNT,
+    config: Config | None = None,
+) -> list[Outcome]:
     """The outcomes of the catalog's check ``check_id`` for one account and region."""
     item = CATALOG.get(check_id)
     assert item is not None, check_id

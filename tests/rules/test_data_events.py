@@ -6,7 +6,6 @@ import pytest
 
 from aiposture.engine.results import Status
 from aiposture.snapshot.models import OrganizationInfo
-
 from tests.builders import ACCOUNT, MANAGEMENT, OTHER, REGION, data_selector, snapshot, trail
 from tests.rules.helpers import only, run_check, with_ids
 
@@ -30,7 +29,10 @@ def agent_outcome(*selectors: dict, config=AGENT_CFG, **trail_kw):
     [
         pytest.param(GUIDE_AGENT, id="guide-form"),
         pytest.param(
-            data_selector("AWS::Bedrock::AgentAlias", {"Field": "resources.ARN", "StartsWith": [AGENT_ARN_PREFIX]}),
+            data_selector(
+                "AWS::Bedrock::AgentAlias",
+                {"Field": "resources.ARN", "StartsWith": [AGENT_ARN_PREFIX]},
+            ),
             id="broader-prefix",
         ),
         pytest.param(
@@ -50,7 +52,8 @@ def agent_outcome(*selectors: dict, config=AGENT_CFG, **trail_kw):
         ),
         pytest.param(
             data_selector(
-                "AWS::Bedrock::AgentAlias", {"Field": "resources.ARN", "NotStartsWith": [AGENT_ARN_PREFIX + "DEV"]}
+                "AWS::Bedrock::AgentAlias",
+                {"Field": "resources.ARN", "NotStartsWith": [AGENT_ARN_PREFIX + "DEV"]},
             ),
             id="excludes-only-dev",
         ),
@@ -68,7 +71,10 @@ def test_equivalent_forms_pass(selector):
         pytest.param(
             data_selector(
                 "AWS::Bedrock::AgentAlias",
-                {"Field": "resources.ARN", "NotStartsWith": [f"arn:aws:bedrock:{REGION}:{ACCOUNT}:"]},
+                {
+                    "Field": "resources.ARN",
+                    "NotStartsWith": [f"arn:aws:bedrock:{REGION}:{ACCOUNT}:"],
+                },
             ),
             "NotStartsWith",
             id="not-starts-with-own-account",
@@ -81,7 +87,10 @@ def test_equivalent_forms_pass(selector):
         pytest.param(
             data_selector(
                 "AWS::Bedrock::AgentAlias",
-                {"Field": "resources.ARN", "StartsWith": [f"arn:aws:bedrock:{REGION}:{OTHER}:agent-alias/"]},
+                {
+                    "Field": "resources.ARN",
+                    "StartsWith": [f"arn:aws:bedrock:{REGION}:{OTHER}:agent-alias/"],
+                },
             ),
             OTHER,
             id="other-account",
@@ -89,23 +98,36 @@ def test_equivalent_forms_pass(selector):
         pytest.param(
             data_selector(
                 "AWS::Bedrock::AgentAlias",
-                {"Field": "resources.ARN", "StartsWith": ["arn:aws:bedrock:REGION:ACCOUNT_ID:agent-alias/AGENT_ID/ALIAS_ID"]},
+                {
+                    "Field": "resources.ARN",
+                    "StartsWith": [
+                        "arn:aws:bedrock:REGION:ACCOUNT_ID:agent-alias/AGENT_ID/ALIAS_ID"
+                    ],
+                },
             ),
             "ACCOUNT_ID",
             id="placeholder",
         ),
         pytest.param(
-            data_selector("AWS::Bedrock::AgentAlias", {"Field": "resources.ARN", "StartsWith": ["arn:aws:bedrock:*"]}),
+            data_selector(
+                "AWS::Bedrock::AgentAlias",
+                {"Field": "resources.ARN", "StartsWith": ["arn:aws:bedrock:*"]},
+            ),
             "resources.ARN",
             id="star-is-literal",
         ),
         pytest.param(
-            data_selector("AWS::Bedrock::AgentAlias", {"Field": "eventName", "Equals": ["GetAgent"]}),
+            data_selector(
+                "AWS::Bedrock::AgentAlias", {"Field": "eventName", "Equals": ["GetAgent"]}
+            ),
             "eventName",
             id="wrong-event-name",
         ),
-        pytest.param(data_selector("AWS::Bedrock::KnowledgeBase"), "no selector for AWS::Bedrock::AgentAlias",
-                     id="other-type-only"),
+        pytest.param(
+            data_selector("AWS::Bedrock::KnowledgeBase"),
+            "no selector for AWS::Bedrock::AgentAlias",
+            id="other-type-only",
+        ),
     ],
 )
 def test_lookalikes_fail_and_say_why(selector, expect_in_message):
@@ -118,7 +140,10 @@ def test_lookalikes_fail_and_say_why(selector, expect_in_message):
 def test_placeholder_message_names_the_placeholder_without_configured_ids():
     guide = data_selector(
         "AWS::Bedrock::AgentAlias",
-        {"Field": "resources.ARN", "StartsWith": ["arn:aws:bedrock:REGION:ACCOUNT_ID:agent-alias/AGENT_ID/ALIAS_ID"]},
+        {
+            "Field": "resources.ARN",
+            "StartsWith": ["arn:aws:bedrock:REGION:ACCOUNT_ID:agent-alias/AGENT_ID/ALIAS_ID"],
+        },
     )
     outcome = agent_outcome(guide, config=with_ids({}))
     assert outcome.status == Status.FAIL
@@ -153,8 +178,10 @@ def test_stopped_trail_does_not_count():
 
 
 def test_single_region_trail_does_not_cover_other_regions():
-    snap = snapshot(trail(advanced=[MANAGEMENT, data_selector("AWS::Bedrock::AgentAlias")], multi_region=False),
-                    regions=(REGION, "us-west-2"))
+    snap = snapshot(
+        trail(advanced=[MANAGEMENT, data_selector("AWS::Bedrock::AgentAlias")], multi_region=False),
+        regions=(REGION, "us-west-2"),
+    )
     assert only(run_check("ct-data-bedrock-agent-alias", snap, region=REGION)).status == Status.PASS
     west = only(run_check("ct-data-bedrock-agent-alias", snap, region="us-west-2"))
     assert west.status == Status.FAIL and "no logging trail covers" in west.message
@@ -182,28 +209,38 @@ def test_pass_from_one_trail_wins_over_an_unreadable_other():
 def test_organization_trail_covers_member_and_is_named():
     mgmt = "123456789012"
     org_trail = trail(
-        "org-trail", account=mgmt, org_trail=True,
+        "org-trail",
+        account=mgmt,
+        org_trail=True,
         advanced=[MANAGEMENT, data_selector("AWS::Bedrock::AgentAlias")],
     )
-    org = OrganizationInfo(id="o-abc", arn="arn:aws:organizations::123456789012:organization/o-abc",
-                           master_account_id=mgmt)
+    org = OrganizationInfo(
+        id="o-abc",
+        arn="arn:aws:organizations::123456789012:organization/o-abc",
+        master_account_id=mgmt,
+    )
     snap = snapshot(org_trail, organization=org)
     outcome = only(run_check("ct-data-bedrock-agent-alias", snap, config=AGENT_CFG))
     assert outcome.status == Status.PASS and "org-trail" in outcome.message
     # The same trail does not cover an account outside the organization.
     snap_no_org = snapshot(org_trail)
-    assert only(run_check("ct-data-bedrock-agent-alias", snap_no_org, config=AGENT_CFG)).status == Status.FAIL
+    assert (
+        only(run_check("ct-data-bedrock-agent-alias", snap_no_org, config=AGENT_CFG)).status
+        == Status.FAIL
+    )
 
 
 def test_classic_selectors_cover_s3_and_lambda():
-    classic = [{
-        "ReadWriteType": "All",
-        "IncludeManagementEvents": True,
-        "DataResources": [
-            {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]},
-            {"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]},
-        ],
-    }]
+    classic = [
+        {
+            "ReadWriteType": "All",
+            "IncludeManagementEvents": True,
+            "DataResources": [
+                {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]},
+                {"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]},
+            ],
+        }
+    ]
     snap = snapshot(trail(classic=classic))
     assert only(run_check("ct-data-s3-ai-buckets", snap)).status == Status.PASS
     assert only(run_check("ct-data-lambda-ai-functions", snap)).status == Status.PASS
@@ -216,14 +253,28 @@ def test_s3_write_only_selector_from_the_guide_passes_and_a_missing_prefix_fails
     guide = data_selector(
         "AWS::S3::Object",
         {"Field": "readOnly", "Equals": ["false"]},
-        {"Field": "resources.ARN",
-         "StartsWith": ["arn:aws:s3:::ai-training-data-", "arn:aws:s3:::model-artifacts-", "arn:aws:s3:::cicd-pipeline-"]},
+        {
+            "Field": "resources.ARN",
+            "StartsWith": [
+                "arn:aws:s3:::ai-training-data-",
+                "arn:aws:s3:::model-artifacts-",
+                "arn:aws:s3:::cicd-pipeline-",
+            ],
+        },
     )
-    assert only(run_check("ct-data-s3-ai-buckets", snapshot(trail(advanced=[MANAGEMENT, guide])))).status == Status.PASS
+    assert (
+        only(
+            run_check("ct-data-s3-ai-buckets", snapshot(trail(advanced=[MANAGEMENT, guide])))
+        ).status
+        == Status.PASS
+    )
     partial = data_selector(
-        "AWS::S3::Object", {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::ai-training-data-"]}
+        "AWS::S3::Object",
+        {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::ai-training-data-"]},
     )
-    outcome = only(run_check("ct-data-s3-ai-buckets", snapshot(trail(advanced=[MANAGEMENT, partial]))))
+    outcome = only(
+        run_check("ct-data-s3-ai-buckets", snapshot(trail(advanced=[MANAGEMENT, partial])))
+    )
     assert outcome.status == Status.FAIL and "model-artifacts-" in outcome.message
 
 
@@ -231,13 +282,19 @@ def test_inline_agent_scoped_by_execution_role():
     sel = data_selector(
         "AWS::Bedrock::InlineAgent",
         {"Field": "eventName", "Equals": ["InvokeInlineAgent"]},
-        {"Field": "userIdentity.arn", "StartsWith": [f"arn:aws:sts::{ACCOUNT}:assumed-role/BedrockExec"]},
+        {
+            "Field": "userIdentity.arn",
+            "StartsWith": [f"arn:aws:sts::{ACCOUNT}:assumed-role/BedrockExec"],
+        },
     )
     snap = snapshot(trail(advanced=[MANAGEMENT, sel]))
     cfg = with_ids({}, bedrock_execution_role_names=["BedrockExecRole"])
     assert only(run_check("ct-data-bedrock-inline-agent", snap, config=cfg)).status == Status.PASS
     cfg_other = with_ids({}, bedrock_execution_role_names=["OtherRole"])
-    assert only(run_check("ct-data-bedrock-inline-agent", snap, config=cfg_other)).status == Status.FAIL
+    assert (
+        only(run_check("ct-data-bedrock-inline-agent", snap, config=cfg_other)).status
+        == Status.FAIL
+    )
 
 
 def test_mantle_blind_spot_is_explained_when_bedrock_is_logged():
@@ -251,19 +308,30 @@ def test_mantle_blind_spot_is_explained_when_bedrock_is_logged():
 def test_mantle_selector_from_the_guide_passes_for_all_three_types():
     sel = data_selector("AWS::BedrockMantle::Project")
     sel["FieldSelectors"][1]["Equals"] = [
-        "AWS::BedrockMantle::Project", "AWS::BedrockMantle::CustomizedModel", "AWS::BedrockMantle::Reservation"
+        "AWS::BedrockMantle::Project",
+        "AWS::BedrockMantle::CustomizedModel",
+        "AWS::BedrockMantle::Reservation",
     ]
     snap = snapshot(trail(advanced=[MANAGEMENT, sel]))
-    for check in ("ct-data-mantle-project", "ct-data-mantle-customized-model", "ct-data-mantle-reservation"):
+    for check in (
+        "ct-data-mantle-project",
+        "ct-data-mantle-customized-model",
+        "ct-data-mantle-reservation",
+    ):
         assert only(run_check(check, snap)).status == Status.PASS, check
 
 
 def test_agentcore_managed_tools_use_aws_owned_arns():
-    snap = snapshot(trail(advanced=[MANAGEMENT, data_selector("AWS::BedrockAgentCore::CodeInterpreter")]))
+    snap = snapshot(
+        trail(advanced=[MANAGEMENT, data_selector("AWS::BedrockAgentCore::CodeInterpreter")])
+    )
     assert only(run_check("ct-data-agentcore-code-interpreter", snap)).status == Status.PASS
     own_account_only = data_selector(
         "AWS::BedrockAgentCore::CodeInterpreter",
-        {"Field": "resources.ARN", "StartsWith": [f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:"]},
+        {
+            "Field": "resources.ARN",
+            "StartsWith": [f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:"],
+        },
     )
     snap = snapshot(trail(advanced=[MANAGEMENT, own_account_only]))
     assert only(run_check("ct-data-agentcore-code-interpreter", snap)).status == Status.FAIL
@@ -272,16 +340,24 @@ def test_agentcore_managed_tools_use_aws_owned_arns():
 @pytest.mark.parametrize("source", ["bedrock", "s3", "lambda"])
 def test_network_activity(source):
     src = f"{source}.amazonaws.com"
-    good = {"Name": "net", "FieldSelectors": [
-        {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
-        {"Field": "eventSource", "Equals": [src]},
-        {"Field": "errorCode", "Equals": ["VpceAccessDenied"]},
-    ]}
+    good = {
+        "Name": "net",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+            {"Field": "eventSource", "Equals": [src]},
+            {"Field": "errorCode", "Equals": ["VpceAccessDenied"]},
+        ],
+    }
     check = f"ct-network-{source}-vpce-denied"
-    assert only(run_check(check, snapshot(trail(advanced=[MANAGEMENT, good])))).status == Status.PASS
-    wrong = {"Name": "net", "FieldSelectors": [
-        {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
-        {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
-    ]}
+    assert (
+        only(run_check(check, snapshot(trail(advanced=[MANAGEMENT, good])))).status == Status.PASS
+    )
+    wrong = {
+        "Name": "net",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+            {"Field": "eventSource", "Equals": ["kms.amazonaws.com"]},
+        ],
+    }
     outcome = only(run_check(check, snapshot(trail(advanced=[MANAGEMENT, wrong]))))
     assert outcome.status == Status.FAIL and src in outcome.message

@@ -8,7 +8,6 @@ import pytest
 
 from aiposture.errors import SnapshotError
 from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
-
 from tests.builders import snapshot, trail
 
 
@@ -25,7 +24,7 @@ def test_truncated_snapshot(tmp_path):
     path = tmp_path / "s.json"
     dump_snapshot(snapshot(trail()), path)
     path.write_text(path.read_text()[:200])
-    with pytest.raises(SnapshotError, match="not valid JSON.*truncated"):
+    with pytest.raises(SnapshotError, match=r"not valid JSON.*truncated"):
         load_snapshot(path)
 
 

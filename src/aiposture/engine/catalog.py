@@ -131,7 +131,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     seen: dict[str, Path] = {}
     for item in loaded:
         if item.check.id in seen:
-            raise CatalogError(f"duplicate check id '{item.check.id}' in {item.path} and {seen[item.check.id]}")
+            raise CatalogError(
+                f"duplicate check id '{item.check.id}' in {item.path} and {seen[item.check.id]}"
+            )
         seen[item.check.id] = item.path
     digest = hashlib.sha256()
     for path in paths:

@@ -16,7 +16,9 @@ from aiposture.snapshot.models import AccountSnapshot, Snapshot
 log = logging.getLogger(__name__)
 
 
-def _result(item: LoadedCheck, outcome: Outcome, account_id: str | None, region: str | None) -> Result:
+def _result(
+    item: LoadedCheck, outcome: Outcome, account_id: str | None, region: str | None
+) -> Result:
     check = item.check
     return Result(
         check_id=check.id,
@@ -38,7 +40,7 @@ def _run_rule(item: LoadedCheck, ctx: RuleContext) -> list[Outcome]:
     """Run one rule; any exception becomes an ERROR outcome, never a silent pass."""
     try:
         outcomes = item.kind.function(item.params, ctx)
-    except Exception as exc:  # noqa: BLE001 - turned into an ERROR result, with the reason
+    except Exception as exc:
         log.exception("rule %s failed on %s/%s", item.check.id, ctx.account_id, ctx.region)
         return [Outcome(Status.ERROR, f"internal error in rule kind {item.kind.name}: {exc!r}")]
     if not outcomes and item.kind.scope == "account_region":
@@ -63,7 +65,9 @@ def evaluate_account(
     reason = _unscannable(account)
     if reason is not None:
         for item in catalog.checks:
-            outcome = Outcome(Status.ERROR, f"Account {account.account_id} could not be scanned: {reason}")
+            outcome = Outcome(
+                Status.ERROR, f"Account {account.account_id} could not be scanned: {reason}"
+            )
             yield _result(item, outcome, account.account_id, None)
         return
     for region in account.scanned_regions:

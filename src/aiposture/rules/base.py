@@ -78,10 +78,14 @@ class RuleKind:
 def describe_error(error: CallError) -> str:
     """One line naming a failed call, for ERROR messages."""
     where = f" in {error.region}" if error.region else ""
-    return f"{error.service}:{error.operation}{where} failed with {error.error_code}: {error.message}"
+    return (
+        f"{error.service}:{error.operation}{where} failed with {error.error_code}: {error.message}"
+    )
 
 
-def errors_for(errors: list[CallError], operation: str, resource: str | None = None) -> list[CallError]:
+def errors_for(
+    errors: list[CallError], operation: str, resource: str | None = None
+) -> list[CallError]:
     """The recorded failures of ``operation`` (optionally on ``resource``)."""
     return [
         e

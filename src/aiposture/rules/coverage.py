@@ -20,7 +20,9 @@ def trail_covers(trail: Trail, account: AccountSnapshot, region: str) -> bool:
         return True
     org = account.organization
     return bool(
-        trail.is_organization_trail and org is not None and trail.owner_account_id == org.master_account_id
+        trail.is_organization_trail
+        and org is not None
+        and trail.owner_account_id == org.master_account_id
     )
 
 

@@ -98,7 +98,7 @@ def _derived_ids(p: DataEventsParams, ctx: RuleContext, trails: list[Trail]) -> 
     value with a guide placeholder or another account's id never does.
     """
     template = p.user_arn_template or p.arn_template
-    if template is None or not template.endswith("{id}") and "{id}/" not in template:
+    if template is None or (not template.endswith("{id}") and "{id}/" not in template):
         return []
     prefix = _render(template.split("{id}")[0] + "{id}", ctx, "")
     field_name = "userIdentity.arn" if p.user_arn_template else "resources.ARN"
@@ -117,7 +117,10 @@ def _derived_ids(p: DataEventsParams, ctx: RuleContext, trails: list[Trail]) -> 
 
 def _probe(p: DataEventsParams, ctx: RuleContext, resource_id: str) -> _Probe:
     resources: list[dict[str, str]] = [
-        {"type": p.resource_type, "ARN": _render(p.arn_template, ctx, resource_id) if p.arn_template else ""}
+        {
+            "type": p.resource_type,
+            "ARN": _render(p.arn_template, ctx, resource_id) if p.arn_template else "",
+        }
     ]
     resources += [
         {"type": extra.type, "ARN": _render(extra.arn_template, ctx, resource_id)}
@@ -140,9 +143,11 @@ def _probe(p: DataEventsParams, ctx: RuleContext, resource_id: str) -> _Probe:
     return _Probe(resource_id, events)
 
 
-def _logged_by(trails: list[Trail], event: Mapping[str, Any], partition: str) -> tuple[str, str] | None:
+def _logged_by(
+    trails: list[Trail], event: Mapping[str, Any], partition: str
+) -> tuple[str, str] | None:
     for trail in trails:
-        assert trail.event_selectors is not None  # noqa: S101 - filtered by the caller
+        assert trail.event_selectors is not None
         match = trail_logs(trail.event_selectors.as_api(), event, partition)
         if match.logged:
             return trail.name, match.selector_name or ""
@@ -200,7 +205,9 @@ def _coverage_failure(cov: Coverage, ctx: RuleContext) -> str:
 def _trail_rows(cov: Coverage) -> list[dict[str, Any]]:
     rows = []
     for trail in cov.all_trails:
-        state = "logging" if trail in cov.logging else "stopped" if trail in cov.stopped else "unknown"
+        state = (
+            "logging" if trail in cov.logging else "stopped" if trail in cov.stopped else "unknown"
+        )
         rows.append(
             {
                 "name": trail.name,
@@ -240,10 +247,14 @@ def _hint(p: DataEventsParams, trails: list[Trail]) -> str:
 
 
 def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
-    """Do the covering trails log representative data events of ``p.resource_type``?"""
+    """Judge whether the covering trails log representative data events of ``p.resource_type``."""
     cov = coverage(ctx)
     known = [t for t in cov.logging if t.event_selectors is not None]
-    unknown = [f"trail {t.name}: {selectors_unknown_reason(t)}" for t in cov.logging if t.event_selectors is None]
+    unknown = [
+        f"trail {t.name}: {selectors_unknown_reason(t)}"
+        for t in cov.logging
+        if t.event_selectors is None
+    ]
     unverified = [*cov.unverified_reasons(), *unknown]
 
     configured = _configured_ids(p, ctx)
@@ -270,12 +281,21 @@ def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
 
     passed = ok == set(candidates) if configured else bool(ok)
     if passed:
-        hits = sorted({f"{r['trail']} ({r['selector']})" for rows in judged.values() for r in rows if r["logged"]})
+        hits = sorted(
+            {
+                f"{r['trail']} ({r['selector']})"
+                for rows in judged.values()
+                for r in rows
+                if r["logged"]
+            }
+        )
         if configured:
             scope, advice = "every configured resource", ""
         elif ok != {PROBE_ID}:
             scope = f"the resources its selectors name ({', '.join(sorted(ok - {PROBE_ID}))})"
-            advice = " List your production ids under resources.ids to verify they are the ones logged."
+            advice = (
+                " List your production ids under resources.ids to verify they are the ones logged."
+            )
         else:
             scope, advice = "all resources of the type", ""
         return [
@@ -311,12 +331,16 @@ def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
 
 
 def network_activity_logged(p: NetworkActivityParams, ctx: RuleContext) -> list[Outcome]:
-    """Do the covering trails log VPC-endpoint denials of ``p.event_source``?"""
+    """Judge whether the covering trails log VPC-endpoint denials of ``p.event_source``."""
     cov = coverage(ctx)
     known = [t for t in cov.logging if t.event_selectors is not None]
     unverified = [
         *cov.unverified_reasons(),
-        *(f"trail {t.name}: {selectors_unknown_reason(t)}" for t in cov.logging if t.event_selectors is None),
+        *(
+            f"trail {t.name}: {selectors_unknown_reason(t)}"
+            for t in cov.logging
+            if t.event_selectors is None
+        ),
     ]
     event = cloudtrail_event(
         category="NetworkActivity",
@@ -358,7 +382,8 @@ def network_activity_logged(p: NetworkActivityParams, ctx: RuleContext) -> list[
         return [
             Outcome(
                 Status.ERROR,
-                f"Cannot verify network activity logging for {p.event_source}: " + "; ".join(unverified),
+                f"Cannot verify network activity logging for {p.event_source}: "
+                + "; ".join(unverified),
                 evidence=evidence,
             )
         ]

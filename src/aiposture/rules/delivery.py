@@ -21,7 +21,7 @@ def _delivery_problem(trail: Trail, ctx: RuleContext) -> str | None:
     if not trail.cloudwatch_logs_log_group_arn:
         return f"trail {trail.name} has no CloudWatch Logs log group"
     status = trail.status
-    assert status is not None  # noqa: S101 - only logging trails get here
+    assert status is not None
     if status.latest_cloudwatch_logs_delivery_error:
         return (
             f"trail {trail.name} reports CloudWatch Logs delivery error "
@@ -48,7 +48,13 @@ def cloudwatch_delivery(_: DeliveryParams, ctx: RuleContext) -> list[Outcome]:
     problems: list[str] = []
     for trail in cov.logging:
         problem = _delivery_problem(trail, ctx)
-        rows.append({**trail_summary(trail), "log_group_arn": trail.cloudwatch_logs_log_group_arn, "problem": problem})
+        rows.append(
+            {
+                **trail_summary(trail),
+                "log_group_arn": trail.cloudwatch_logs_log_group_arn,
+                "problem": problem,
+            }
+        )
         if problem is None:
             return [
                 Outcome(
@@ -62,7 +68,13 @@ def cloudwatch_delivery(_: DeliveryParams, ctx: RuleContext) -> list[Outcome]:
         problems.append(problem)
     reasons = cov.unverified_reasons()
     if reasons:
-        return [Outcome(Status.ERROR, "Cannot verify CloudWatch Logs delivery: " + "; ".join(reasons), evidence={"trails": rows})]
+        return [
+            Outcome(
+                Status.ERROR,
+                "Cannot verify CloudWatch Logs delivery: " + "; ".join(reasons),
+                evidence={"trails": rows},
+            )
+        ]
     if not cov.logging:
         problems.append(f"no logging trail covers account {ctx.account_id} in {ctx.region}")
     return [
@@ -100,14 +112,26 @@ def delivery_log_group_class(_: NoParams, ctx: RuleContext) -> list[Outcome]:
                 out.append(Outcome(Status.ERROR, f"Cannot read log group {name}: {error}", arn))
             else:
                 out.append(
-                    Outcome(Status.FAIL, f"Trail {trail.name} delivers to log group {name}, which does not exist.", arn)
+                    Outcome(
+                        Status.FAIL,
+                        f"Trail {trail.name} delivers to log group {name}, which does not exist.",
+                        arn,
+                    )
                 )
             continue
         evidence = group.model_dump(mode="json", exclude={"raw"})
         if group.log_group_class is None:
-            out.append(Outcome(Status.ERROR, f"Log group {name} did not report its class.", group.arn, evidence))
+            out.append(
+                Outcome(
+                    Status.ERROR, f"Log group {name} did not report its class.", group.arn, evidence
+                )
+            )
         elif group.log_group_class == "STANDARD":
-            out.append(Outcome(Status.PASS, f"Log group {name} is in the Standard class.", group.arn, evidence))
+            out.append(
+                Outcome(
+                    Status.PASS, f"Log group {name} is in the Standard class.", group.arn, evidence
+                )
+            )
         else:
             out.append(
                 Outcome(

@@ -18,7 +18,7 @@ class InsightsParams(Params):
 
 
 def insights_enabled(p: InsightsParams, ctx: RuleContext) -> list[Outcome]:
-    """Is ``p.insight_type`` on, with its prerequisites met, for every required category?"""
+    """Judge whether ``p.insight_type`` is on, with prerequisites met, for every required category."""
     cov = coverage(ctx)
     covered: dict[str, str] = {}
     notes: list[str] = []
@@ -28,13 +28,18 @@ def insights_enabled(p: InsightsParams, ctx: RuleContext) -> list[Outcome]:
         if trail.insight_selectors is None:
             errs = errors_for(trail.errors, "GetInsightSelectors")
             unverified.append(
-                f"trail {trail.name}: " + (describe_error(errs[0]) if errs else "Insights selectors not read")
+                f"trail {trail.name}: "
+                + (describe_error(errs[0]) if errs else "Insights selectors not read")
             )
             continue
         enabled = insight_categories(trail.insight_selectors, p.insight_type)
         selectors = trail.event_selectors.as_api() if trail.event_selectors else None
         rows.append(
-            {"trail": trail.name, "insight_selectors": trail.insight_selectors, "enabled_for": sorted(enabled)}
+            {
+                "trail": trail.name,
+                "insight_selectors": trail.insight_selectors,
+                "enabled_for": sorted(enabled),
+            }
         )
         for category in sorted(enabled):
             if selectors is None:

@@ -14,7 +14,11 @@ def model_invocation_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
     if reg is None or logging is None:
         errs = errors_for(reg.errors if reg else [], "GetModelInvocationLoggingConfiguration")
         why = describe_error(errs[0]) if errs else "the configuration was not read"
-        return [Outcome(Status.ERROR, f"Cannot read Bedrock model invocation logging in {ctx.region}: {why}")]
+        return [
+            Outcome(
+                Status.ERROR, f"Cannot read Bedrock model invocation logging in {ctx.region}: {why}"
+            )
+        ]
     evidence = {"loggingConfig": logging.config}
     problems = []
     if not logging.enabled:
@@ -27,11 +31,19 @@ def model_invocation_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
         ]
     group = logging.cloudwatch_log_group
     if group is None:
-        problems.append("it has no CloudWatch Logs destination (S3 only), so it cannot be joined with CloudTrail")
+        problems.append(
+            "it has no CloudWatch Logs destination (S3 only), so it cannot be joined with CloudTrail"
+        )
     elif not any(g.name == group for g in reg.log_groups):
         errs = errors_for(reg.errors, "DescribeLogGroups", group)
         if errs:
-            return [Outcome(Status.ERROR, f"Cannot read log group {group}: {describe_error(errs[0])}", evidence=evidence)]
+            return [
+                Outcome(
+                    Status.ERROR,
+                    f"Cannot read log group {group}: {describe_error(errs[0])}",
+                    evidence=evidence,
+                )
+            ]
         problems.append(f"its log group {group} does not exist")
     if not logging.config.get("textDataDeliveryEnabled", False):
         problems.append("text data delivery is off")
@@ -39,7 +51,9 @@ def model_invocation_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
         return [
             Outcome(
                 Status.FAIL,
-                f"Bedrock model invocation logging in {ctx.region} is incomplete: " + "; ".join(problems) + ".",
+                f"Bedrock model invocation logging in {ctx.region} is incomplete: "
+                + "; ".join(problems)
+                + ".",
                 evidence=evidence,
             )
         ]

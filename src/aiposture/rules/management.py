@@ -26,12 +26,16 @@ class ManagementParams(Params):
 
 
 def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outcome]:
-    """Do the covering, logging trails record every listed management event?"""
+    """Judge whether the covering, logging trails record every listed management event."""
     cov = coverage(ctx)
     known = [t for t in cov.logging if t.event_selectors is not None]
     unverified = [
         *cov.unverified_reasons(),
-        *(f"trail {t.name}: {selectors_unknown_reason(t)}" for t in cov.logging if t.event_selectors is None),
+        *(
+            f"trail {t.name}: {selectors_unknown_reason(t)}"
+            for t in cov.logging
+            if t.event_selectors is None
+        ),
     ]
     rows: list[dict[str, Any]] = []
     for spec in p.events:
@@ -45,7 +49,7 @@ def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outc
         )
         hit = None
         for trail in known:
-            assert trail.event_selectors is not None  # noqa: S101 - filtered above
+            assert trail.event_selectors is not None
             match = trail_logs(trail.event_selectors.as_api(), event, ctx.partition)
             if match.logged:
                 hit = (trail.name, match.selector_name)
@@ -61,7 +65,11 @@ def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outc
     evidence: dict[str, Any] = {
         "events": rows,
         "trails": [
-            {"name": t.name, "arn": t.arn, "selectors": t.event_selectors.as_api() if t.event_selectors else None}
+            {
+                "name": t.name,
+                "arn": t.arn,
+                "selectors": t.event_selectors.as_api() if t.event_selectors else None,
+            }
             for t in cov.logging
         ],
         "stopped_trails": [t.name for t in cov.stopped],
@@ -87,7 +95,9 @@ def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outc
             )
         ]
     if not cov.logging:
-        stopped = f" ({', '.join(t.name for t in cov.stopped)} is not logging)" if cov.stopped else ""
+        stopped = (
+            f" ({', '.join(t.name for t in cov.stopped)} is not logging)" if cov.stopped else ""
+        )
         why = f"no logging trail covers account {ctx.account_id} in {ctx.region}{stopped}"
     else:
         kinds = sorted({"read" if "(read)" in r["event"] else "write" for r in missing})
@@ -95,7 +105,9 @@ def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outc
             f"the covering trails ({', '.join(t.name for t in known)}) do not log {' or '.join(kinds)} "
             f"management events such as {missing[0]['event']}"
         )
-    return [Outcome(Status.FAIL, f"Management events are not fully logged: {why}.", evidence=evidence)]
+    return [
+        Outcome(Status.FAIL, f"Management events are not fully logged: {why}.", evidence=evidence)
+    ]
 
 
 MANAGEMENT_EVENTS = RuleKind(

@@ -51,7 +51,9 @@ def classic_resources_for_type(trail: Trail, resource_type: str) -> list[dict[st
     ]
 
 
-def blocking_fields(selector: Mapping[str, Any], event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def blocking_fields(
+    selector: Mapping[str, Any], event: Mapping[str, Any]
+) -> list[Mapping[str, Any]]:
     """The field selectors of one advanced selector that reject ``event``.
 
     Each field is tested alone (with the selector's eventCategory and resources.type),

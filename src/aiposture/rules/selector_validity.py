@@ -25,11 +25,18 @@ def selector_validity(_: NoParams, ctx: RuleContext) -> list[Outcome]:
                 )
             )
             continue
-        issues = validate_selectors(trail.event_selectors.as_api(), validation_context(trail, ctx.account))
+        issues = validate_selectors(
+            trail.event_selectors.as_api(), validation_context(trail, ctx.account)
+        )
         evidence = {
             "mode": trail.event_selectors.mode,
             "issues": [
-                {"severity": i.severity.value, "kind": i.kind.value, "selector": i.selector_name, "message": i.message}
+                {
+                    "severity": i.severity.value,
+                    "kind": i.kind.value,
+                    "selector": i.selector_name,
+                    "message": i.message,
+                }
                 for i in issues
             ],
         }

@@ -13,7 +13,9 @@ from aiposture.snapshot.models import Trail
 def trails_homed_here(ctx: RuleContext) -> list[Trail]:
     """The trails the account owns whose home region is the region being judged."""
     return [
-        t for t in ctx.account.trails if t.owner_account_id == ctx.account_id and t.home_region == ctx.region
+        t
+        for t in ctx.account.trails
+        if t.owner_account_id == ctx.account_id and t.home_region == ctx.region
     ]
 
 
@@ -41,7 +43,14 @@ def trail_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
         if trail.status is None:
             errs = errors_for(trail.errors, "GetTrailStatus")
             why = describe_error(errs[0]) if errs else "GetTrailStatus was not read"
-            out.append(Outcome(Status.ERROR, f"Cannot read the status of trail {trail.name}: {why}", trail.arn, evidence))
+            out.append(
+                Outcome(
+                    Status.ERROR,
+                    f"Cannot read the status of trail {trail.name}: {why}",
+                    trail.arn,
+                    evidence,
+                )
+            )
         elif trail.status.is_logging:
             out.append(Outcome(Status.PASS, f"Trail {trail.name} is logging.", trail.arn, evidence))
         else:
@@ -70,8 +79,18 @@ def region_covered(_: NoParams, ctx: RuleContext) -> list[Outcome]:
         return [Outcome(Status.PASS, f"{ctx.region} is covered by {names}.", evidence=evidence)]
     reasons = cov.unverified_reasons()
     if reasons:
-        return [Outcome(Status.ERROR, "Cannot verify region coverage: " + "; ".join(reasons), evidence=evidence)]
-    stopped = f"; {', '.join(t.name for t in cov.stopped)} covers it but is not logging" if cov.stopped else ""
+        return [
+            Outcome(
+                Status.ERROR,
+                "Cannot verify region coverage: " + "; ".join(reasons),
+                evidence=evidence,
+            )
+        ]
+    stopped = (
+        f"; {', '.join(t.name for t in cov.stopped)} covers it but is not logging"
+        if cov.stopped
+        else ""
+    )
     return [
         Outcome(
             Status.FAIL,
@@ -96,15 +115,30 @@ def trail_attribute(p: AttributeParams, ctx: RuleContext) -> list[Outcome]:
         value = getattr(trail, p.attribute)
         evidence = {**trail_summary(trail), p.attribute: value}
         if value:
-            out.append(Outcome(Status.PASS, f"Trail {trail.name} has {p.description}.", trail.arn, evidence))
+            out.append(
+                Outcome(
+                    Status.PASS, f"Trail {trail.name} has {p.description}.", trail.arn, evidence
+                )
+            )
         else:
-            out.append(Outcome(Status.FAIL, f"Trail {trail.name} does not have {p.description}.", trail.arn, evidence))
+            out.append(
+                Outcome(
+                    Status.FAIL,
+                    f"Trail {trail.name} does not have {p.description}.",
+                    trail.arn,
+                    evidence,
+                )
+            )
     return out
 
 
 TRAIL_LOGGING = RuleKind("trail_logging", trail_logging, NoParams, "trail", "The trail is logging.")
 REGION_COVERED = RuleKind(
-    "region_covered", region_covered, NoParams, "account_region", "A logging trail covers the region."
+    "region_covered",
+    region_covered,
+    NoParams,
+    "account_region",
+    "A logging trail covers the region.",
 )
 TRAIL_ATTRIBUTE = RuleKind(
     "trail_attribute", trail_attribute, AttributeParams, "trail", "The trail has an attribute set."

@@ -4,8 +4,8 @@ from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
 from aiposture.snapshot.models import (
     SCHEMA_VERSION,
     AccountSnapshot,
-    CallError,
     CallerIdentity,
+    CallError,
     EventSelectors,
     InvocationLogging,
     LogGroup,

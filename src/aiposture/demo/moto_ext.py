@@ -1,0 +1,404 @@
+"""Patches that make moto behave like AWS where aiposture reads.
+
+:func:`install` patches moto's response classes and models in this process. It is
+idempotent, and because moto's :class:`~moto.server.ThreadedMotoServer` dispatches to the
+same classes, it covers both ``mock_aws()`` and an in-process HTTP server. The patches
+answer in the JSON that moto itself writes for these services. Every patch fixes a
+documented difference from AWS:
+
+- CloudTrail ``GetTrailStatus``: real timestamps (never empty strings), the CloudWatch
+  Logs delivery fields (``LatestCloudWatchLogsDeliveryTime``, ``...Error``) and
+  ``LatestDeliveryError``, with per-trail overrides (:func:`set_trail_delivery`).
+- CloudTrail ``DescribeTrails``/``GetTrail``: real ``HasCustomEventSelectors`` and
+  ``HasInsightSelectors`` (moto hard-codes ``False``).
+- CloudTrail ``PutEventSelectors``: one kind of selectors replaces the other, both kinds
+  in one request are rejected; ``GetEventSelectors`` returns only the kind in use, and
+  the classic default selector for a trail that never had selectors.
+- CloudTrail ``PutInsightSelectors`` replaces (moto appends); ``GetInsightSelectors``
+  raises ``InsightNotEnabledException`` when Insights are off.
+- CloudWatch Logs ``CreateLogGroup``/``DescribeLogGroups``: ``logGroupClass`` (default
+  ``STANDARD``).
+- Organizations: ``InviteAccountToOrganization`` and ``AcceptHandshake``, so an account
+  with a fixed id can join an organization (moto only has ``CreateAccount``, which picks
+  a random id); ``DescribeOrganization`` then works from the member account.
+- EC2 ``DescribeRegions``: only the regions of the caller's partition (moto mixes in the
+  China and GovCloud regions).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from unittest import mock
+
+__all__ = ["install", "installed", "set_trail_delivery"]
+
+_LOCK = threading.Lock()
+_INSTALLED = False
+_DELIVERY_ATTR = "_aiposture_delivery"
+_HANDSHAKES_ATTR = "_aiposture_handshakes"
+_LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY")
+
+
+def installed() -> bool:
+    """Tell whether :func:`install` has patched moto in this process."""
+    return _INSTALLED
+
+
+def install() -> None:
+    """Patch moto in this process (idempotent)."""
+    global _INSTALLED
+    with _LOCK:
+        if _INSTALLED:
+            return
+        _patch_cloudtrail()
+        _patch_logs()
+        _patch_organizations()
+        _patch_ec2()
+        _INSTALLED = True
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _epoch(value: datetime) -> float:
+    return _naive_utc(value).replace(tzinfo=UTC).timestamp()
+
+
+def _iso(value: datetime) -> str:
+    return _naive_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _patch(owner: type, name: str, value: Callable[..., Any]) -> None:
+    """Replace (or add) ``owner.name``; moto dispatches by attribute lookup."""
+    setattr(owner, name, value)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_trail_delivery(
+    account_id: str,
+    region: str,
+    trail_name: str,
+    *,
+    cloudwatch_delivery_time: datetime | None = None,
+    cloudwatch_delivery_error: str | None = None,
+    delivery_time: datetime | None = None,
+    delivery_error: str | None = None,
+) -> None:
+    """Override what ``GetTrailStatus`` reports for one trail (only the arguments given).
+
+    Without overrides a logging trail reports S3 delivery now and, when it has a
+    CloudWatch Logs log group, CloudWatch Logs delivery now, with no errors. The moto
+    backend must run in this process (``mock_aws()`` or ``ThreadedMotoServer``).
+    """
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    trail = cloudtrail_backends[account_id][region].get_trail(trail_name)
+    overrides: dict[str, Any] = getattr(trail, _DELIVERY_ATTR, {})
+    given = {
+        "cloudwatch_delivery_time": cloudwatch_delivery_time,
+        "cloudwatch_delivery_error": cloudwatch_delivery_error,
+        "delivery_time": delivery_time,
+        "delivery_error": delivery_error,
+    }
+    overrides.update({k: v for k, v in given.items() if v is not None})
+    setattr(trail, _DELIVERY_ATTR, overrides)
+
+
+# --- CloudTrail ------------------------------------------------------------------------
+
+
+def _trail_status(trail: Any) -> dict[str, Any]:
+    """GetTrailStatus as AWS writes it: fields are present only when they have a value."""
+    status = trail.status
+    overrides: dict[str, Any] = getattr(trail, _DELIVERY_ATTR, {})
+    out: dict[str, Any] = {"IsLogging": bool(status.is_logging)}
+    if status.started:
+        out["StartLoggingTime"] = _epoch(status.started)
+        out["TimeLoggingStarted"] = _iso(status.started)
+    if status.stopped and not status.is_logging:
+        out["StopLoggingTime"] = _epoch(status.stopped)
+        out["TimeLoggingStopped"] = _iso(status.stopped)
+    if not status.started:
+        return out
+    last = _utcnow() if status.is_logging else (status.stopped or status.started)
+    delivered: datetime = overrides.get("delivery_time", last)
+    out["LatestDeliveryTime"] = _epoch(delivered)
+    out["LatestDeliveryAttemptTime"] = _iso(delivered)
+    if overrides.get("delivery_error"):
+        out["LatestDeliveryError"] = overrides["delivery_error"]
+    else:
+        out["LatestDeliveryAttemptSucceeded"] = _iso(delivered)
+    if trail.log_validation:
+        out["LatestDigestDeliveryTime"] = _epoch(delivered)
+    if trail.cw_log_group_arn:
+        cw_time: datetime = overrides.get("cloudwatch_delivery_time", last)
+        out["LatestCloudWatchLogsDeliveryTime"] = _epoch(cw_time)
+        if overrides.get("cloudwatch_delivery_error"):
+            out["LatestCloudWatchLogsDeliveryError"] = overrides["cloudwatch_delivery_error"]
+    return out
+
+
+_DEFAULT_CLASSIC_SELECTORS = [
+    {
+        "ReadWriteType": "All",
+        "IncludeManagementEvents": True,
+        "DataResources": [],
+        "ExcludeManagementEventSources": [],
+    }
+]
+
+
+def _patch_cloudtrail() -> None:
+    from moto.cloudtrail.exceptions import InvalidParameterCombinationException
+    from moto.cloudtrail.models import Trail
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+
+    original_description: Callable[..., dict[str, Any]] = Trail.description
+
+    def description(self: Any, include_region: bool = False) -> dict[str, Any]:
+        desc = original_description(self, include_region=include_region)
+        desc["HasCustomEventSelectors"] = bool(
+            self.event_selectors or self.advanced_event_selectors
+        )
+        desc["HasInsightSelectors"] = bool(self.insight_selectors)
+        return {k: v for k, v in desc.items() if v is not None}
+
+    def put_event_selectors(
+        self: Any,
+        event_selectors: list[dict[str, Any]] | None,
+        advanced_event_selectors: list[dict[str, Any]] | None,
+    ) -> None:
+        if advanced_event_selectors is not None:
+            self.advanced_event_selectors = list(advanced_event_selectors)
+            self.event_selectors = []
+        else:
+            self.event_selectors = list(event_selectors or [])
+            self.advanced_event_selectors = []
+
+    def put_insight_selectors(self: Any, insight_selectors: list[dict[str, Any]]) -> None:
+        self.insight_selectors = list(insight_selectors)
+
+    def find_trail(response: Any, name: str) -> Any:
+        backend = response.cloudtrail_backend
+        backend.get_trail_status(name)  # raises TrailNotFoundException like moto does
+        trails = backend.describe_trails(include_shadow_trails=True)
+        return next(t for t in trails if name in (t.trail_name, t.arn))
+
+    def r_get_trail_status(self: Any) -> str:
+        trail = find_trail(self, self._get_param("Name"))
+        return json.dumps(_trail_status(trail))
+
+    def r_put_event_selectors(self: Any) -> str:
+        params = json.loads(self.body)
+        classic = params.get("EventSelectors")
+        advanced = params.get("AdvancedEventSelectors")
+        if classic is not None and advanced is not None:
+            raise InvalidParameterCombinationException(
+                "You cannot use EventSelectors and AdvancedEventSelectors in the same request."
+            )
+        trail = self.cloudtrail_backend.get_trail(params.get("TrailName"))
+        trail.put_event_selectors(classic, advanced)
+        key = "AdvancedEventSelectors" if advanced is not None else "EventSelectors"
+        return json.dumps(
+            {"TrailARN": trail.arn, key: advanced if advanced is not None else classic}
+        )
+
+    def r_get_event_selectors(self: Any) -> str:
+        params = json.loads(self.body)
+        trail = self.cloudtrail_backend.get_trail(params.get("TrailName"))
+        if trail.advanced_event_selectors:
+            return json.dumps(
+                {"TrailARN": trail.arn, "AdvancedEventSelectors": trail.advanced_event_selectors}
+            )
+        classic = trail.event_selectors or _DEFAULT_CLASSIC_SELECTORS
+        return json.dumps({"TrailARN": trail.arn, "EventSelectors": classic})
+
+    def r_get_insight_selectors(self: Any) -> str:
+        trail = self.cloudtrail_backend.get_trail(self._get_param("TrailName"))
+        if not trail.insight_selectors:
+            raise JsonRESTError(
+                "InsightNotEnabledException",
+                f"Trail {trail.arn} does not have Insights enabled. Edit the trail settings "
+                "to enable Insights, and then try the operation again.",
+            )
+        return json.dumps({"TrailARN": trail.arn, "InsightSelectors": trail.insight_selectors})
+
+    _patch(Trail, "description", description)
+    _patch(Trail, "put_event_selectors", put_event_selectors)
+    _patch(Trail, "put_insight_selectors", put_insight_selectors)
+    _patch(CloudTrailResponse, "get_trail_status", r_get_trail_status)
+    _patch(CloudTrailResponse, "put_event_selectors", r_put_event_selectors)
+    _patch(CloudTrailResponse, "get_event_selectors", r_get_event_selectors)
+    _patch(CloudTrailResponse, "get_insight_selectors", r_get_insight_selectors)
+
+
+# --- CloudWatch Logs -------------------------------------------------------------------
+
+
+def _patch_logs() -> None:
+    from moto.logs.exceptions import InvalidParameterException
+    from moto.logs.models import LogGroup
+    from moto.logs.responses import LogsResponse
+
+    original_create: Callable[[Any], str] = LogsResponse.create_log_group
+    original_describe: Callable[[Any], dict[str, Any]] = LogGroup.to_describe_dict
+
+    def create_log_group(self: Any) -> str:
+        log_class = self._get_param("logGroupClass") or "STANDARD"
+        if log_class not in _LOG_GROUP_CLASSES:
+            raise InvalidParameterException(
+                constraint=f"Member must satisfy enum value set: {list(_LOG_GROUP_CLASSES)}",
+                parameter="logGroupClass",
+                value=log_class,
+            )
+        result = original_create(self)
+        group = self.logs_backend.groups[self._get_param("logGroupName")]
+        group.log_group_class = log_class
+        return result
+
+    def to_describe_dict(self: Any) -> dict[str, Any]:
+        desc = original_describe(self)
+        desc["logGroupClass"] = getattr(self, "log_group_class", "STANDARD")
+        return desc
+
+    _patch(LogsResponse, "create_log_group", create_log_group)
+    _patch(LogGroup, "to_describe_dict", to_describe_dict)
+
+
+# --- Organizations ---------------------------------------------------------------------
+
+
+def _patch_organizations() -> None:
+    from moto.core.utils import unix_time
+    from moto.organizations import utils as org_utils
+    from moto.organizations.exceptions import OrganizationsClientError
+    from moto.organizations.models import (
+        FakeAccount,
+        OrganizationsBackend,
+        organizations_backends,
+    )
+    from moto.organizations.responses import OrganizationsResponse
+
+    original_reset: Callable[[Any], None] = OrganizationsBackend.reset
+
+    def reset(self: Any) -> None:
+        # moto keeps member -> master mappings across resets; drop this master's members.
+        members = organizations_backends.master_accounts
+        for member, (master, _) in list(members.items()):
+            if master == self.account_id:
+                members.pop(member, None)
+        original_reset(self)
+
+    def is_member(account_id: str) -> bool:
+        entry = organizations_backends.master_accounts.get(account_id)
+        if entry is None:
+            return False
+        master = organizations_backends[entry[0]][entry[1]]
+        return master.org is not None and any(a.id == account_id for a in master.accounts)
+
+    def handshakes(backend: Any) -> dict[str, dict[str, Any]]:
+        store: dict[str, dict[str, Any]] | None = getattr(backend, _HANDSHAKES_ATTR, None)
+        if store is None:
+            store = {}
+            setattr(backend, _HANDSHAKES_ATTR, store)
+        return store
+
+    def invite_account_to_organization(self: Any) -> str:
+        backend = self.organizations_backend
+        org = backend.org
+        if org is None:
+            raise OrganizationsClientError(
+                "AWSOrganizationsNotInUseException",
+                "Your account is not a member of an organization.",
+            )
+        target = self._get_param("Target") or {}
+        account_id = str(target.get("Id", ""))
+        if target.get("Type") != "ACCOUNT" or not (account_id.isdigit() and len(account_id) == 12):
+            raise OrganizationsClientError(
+                "InvalidInputException", "Target must be an ACCOUNT with a 12-digit id."
+            )
+        now = unix_time()
+        handshake_id = "h-" + org_utils.make_random_create_account_status_id()[4:].lower()
+        handshake = {
+            "Id": handshake_id,
+            "Arn": f"arn:{backend.partition}:organizations::{org.master_account_id}:"
+            f"handshake/{org.id}/invite/{handshake_id}",
+            "Parties": [
+                {"Id": org.id, "Type": "ORGANIZATION"},
+                {"Id": account_id, "Type": "ACCOUNT"},
+            ],
+            "State": "OPEN",
+            "RequestedTimestamp": now,
+            "ExpirationTimestamp": now + 15 * 86400,
+            "Action": "INVITE",
+            "Resources": [{"Value": org.id, "Type": "ORGANIZATION"}],
+        }
+        handshakes(backend)[handshake_id] = handshake
+        return json.dumps({"Handshake": handshake})
+
+    def accept_handshake(self: Any) -> str:
+        handshake_id = self._get_param("HandshakeId")
+        member = self.current_account
+        for master_id, by_partition in list(organizations_backends.items()):
+            for backend in by_partition.values():
+                handshake = handshakes(backend).get(handshake_id)
+                org = backend.org
+                if handshake is None or org is None:
+                    continue
+                if handshake["Parties"][1]["Id"] != member or handshake["State"] != "OPEN":
+                    raise OrganizationsClientError(
+                        "HandshakeConstraintViolationException",
+                        "This handshake is not open for your account.",
+                    )
+                if is_member(member):
+                    raise OrganizationsClientError(
+                        "HandshakeConstraintViolationException",
+                        "The account is already a member of an organization.",
+                    )
+                with mock.patch.object(org_utils, "make_random_account_id", return_value=member):
+                    account = FakeAccount(
+                        org, AccountName=f"account-{member}", Email=f"{member}@example.com"
+                    )
+                account.joined_method = "INVITED"
+                backend.accounts.append(account)
+                for policy_id in (org_utils.DEFAULT_SCP_POLICY_ID, org_utils.DEFAULT_RCP_POLICY_ID):
+                    backend.attach_policy(PolicyId=policy_id, TargetId=member)
+                organizations_backends.master_accounts[member] = (master_id, backend.partition)
+                handshake["State"] = "ACCEPTED"
+                return json.dumps({"Handshake": handshake})
+        raise OrganizationsClientError(
+            "HandshakeNotFoundException", f"Handshake {handshake_id} does not exist."
+        )
+
+    _patch(OrganizationsBackend, "reset", reset)
+    _patch(OrganizationsResponse, "invite_account_to_organization", invite_account_to_organization)
+    _patch(OrganizationsResponse, "accept_handshake", accept_handshake)
+
+
+# --- EC2 -------------------------------------------------------------------------------
+
+
+def _patch_ec2() -> None:
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+    from moto.utilities.utils import get_partition
+
+    original: Callable[..., list[Any]] = RegionsAndZonesBackend.describe_regions
+
+    def describe_regions(self: Any, region_names: list[str] | None = None) -> list[Any]:
+        partition = get_partition(self.region_name)
+        regions = original(self, region_names)
+        return [r for r in regions if get_partition(r.name) == partition]
+
+    _patch(RegionsAndZonesBackend, "describe_regions", describe_regions)

@@ -1,0 +1,86 @@
+"""Report renderers: results in, files out.
+
+Every format is a small class with a ``name``, a ``filename`` and ``render(results) ->
+bytes``. The registry below lists them explicitly; importing a module registers nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from aiposture.engine.results import Results
+from aiposture.errors import RenderError
+from aiposture.report.html import HtmlRenderer
+from aiposture.report.json_format import JsonRenderer
+from aiposture.report.pdf import PdfRenderer
+
+__all__ = ["Renderer", "available_formats", "get_renderer", "write_reports"]
+
+
+class Renderer(Protocol):
+    """One report format."""
+
+    name: str
+    filename: str
+
+    def render(self, results: Results) -> bytes:
+        """Return the whole file's content."""
+        ...
+
+
+_RENDERERS: dict[str, Renderer] = {
+    renderer.name: renderer for renderer in (JsonRenderer(), HtmlRenderer(), PdfRenderer())
+}
+
+
+def available_formats() -> list[str]:
+    """Return the names of every report format, in registry order."""
+    return list(_RENDERERS)
+
+
+def get_renderer(name: str) -> Renderer:
+    """Return the renderer of format ``name``; an unknown name raises :class:`RenderError`."""
+    try:
+        return _RENDERERS[name]
+    except KeyError:
+        choices = ", ".join(available_formats())
+        raise RenderError(f"unknown report format {name!r}; choose from: {choices}") from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_reports(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path]:
+    """Render ``results`` in each format and write the files into ``out_dir``.
+
+    Every format name is checked before anything is rendered, and every format is
+    rendered before anything is written, so an unknown format or a rendering failure
+    writes nothing. Each file goes to a temporary file first and is then moved into place.
+    Duplicate names are written once. Returns the paths written, in ``formats`` order.
+    """
+    renderers = [get_renderer(name) for name in dict.fromkeys(formats)]
+    rendered = [(out_dir / r.filename, r.render(results)) for r in renderers]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path, data in rendered:
+            _write_atomically(path, data)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise RenderError(f"cannot write reports to {where}: {exc.strerror or exc}") from exc
+    return [path for path, _ in rendered]

@@ -1,0 +1,18 @@
+"""The ``results.json`` format: the results contract itself, indented."""
+
+from __future__ import annotations
+
+from aiposture.engine.results import Results
+
+__all__ = ["JsonRenderer"]
+
+
+class JsonRenderer:
+    """Render results as the ``results.json`` contract (same bytes as ``dump_results``)."""
+
+    name = "json"
+    filename = "results.json"
+
+    def render(self, results: Results) -> bytes:
+        """Return ``results`` as indented JSON in UTF-8, ending with a newline."""
+        return (results.model_dump_json(indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,57 @@
+"""Locating and loading the Jinja2 templates shared by the HTML and PDF reports."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+import aiposture
+from aiposture.errors import RenderError
+
+__all__ = ["environment", "get_template", "templates_dir"]
+
+
+def templates_dir() -> Path:
+    """Return the directory that holds the report templates.
+
+    An installed wheel carries them as package data in ``aiposture/_data/templates``;
+    a source or editable checkout keeps them at the repository's ``reports/templates``.
+    """
+    package_dir = Path(aiposture.__file__).resolve().parent
+    packaged = package_dir / "_data" / "templates"
+    if packaged.is_dir():
+        return packaged
+    return package_dir.parents[1] / "reports" / "templates"
+
+
+@lru_cache(maxsize=4)
+def _environment_for(directory: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        # Escape in every template, whatever its extension: everything from AWS is untrusted.
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def environment() -> jinja2.Environment:
+    """Return the (cached) Jinja2 environment: autoescaping, strict undefined, files only."""
+    return _environment_for(templates_dir())
+
+
+def get_template(name: str) -> jinja2.Template:
+    """Load template ``name``; a missing or malformed template becomes a :class:`RenderError`."""
+    directory = templates_dir()
+    try:
+        return environment().get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"report template {name!r} not found in {directory}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"report template {exc.name or name!r} is malformed (line {exc.lineno}: {exc.message})"
+        ) from exc

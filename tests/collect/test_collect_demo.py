@@ -1,0 +1,443 @@
+"""The real collectors against the in-process demo organization."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+
+from aiposture import __version__
+from aiposture.collect import CollectOptions, collect
+from aiposture.collect import cloudtrail as cloudtrail_collector
+from aiposture.collect.session import SessionFactory
+from aiposture.demo import DemoEnvironment
+from aiposture.demo.seed import guide_selectors
+from aiposture.errors import CredentialsError, ReadOnlyViolation
+from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
+from aiposture.snapshot.models import AccountSnapshot, CallError, Snapshot
+
+pytestmark = pytest.mark.integration
+
+GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
+E1, W2 = "us-east-1", "us-west-2"
+Observer = Callable[[Any], None]
+
+
+@pytest.fixture(scope="module")
+def snapshot(demo_env: DemoEnvironment) -> Snapshot:
+    return demo_env.collect()
+
+
+def account(snapshot: Snapshot, account_id: str) -> AccountSnapshot:
+    acct = snapshot.account(account_id)
+    assert acct is not None, account_id
+    return acct
+
+
+def factory_for(demo_env: DemoEnvironment, on_client: Observer | None = None) -> SessionFactory:
+    org = demo_env.org
+    session = boto3.Session(
+        aws_access_key_id=org.auditor_access_key_id,
+        aws_secret_access_key=org.auditor_secret_access_key,
+        region_name=org.regions[0],
+    )
+    return SessionFactory(session=session, on_client=on_client)
+
+
+def on_calls(service: str, operation: str, handler: Any, region: str | None = None) -> Observer:
+    """An ``on_client`` observer that registers ``handler`` for one operation."""
+
+    def observe(client: Any) -> None:
+        if client.meta.service_model.service_name != service:
+            return
+        if region is not None and client.meta.region_name != region:
+            return
+        service_id = client.meta.service_model.service_id.hyphenize()
+        client.meta.events.register(f"before-call.{service_id}.{operation}", handler)
+
+    return observe
+
+
+def all_observers(*observers: Observer) -> Observer:
+    def observe(client: Any) -> None:
+        for observer in observers:
+            observer(client)
+
+    return observe
+
+
+# --- the healthy demo ------------------------------------------------------------------
+
+
+def test_snapshot_header(snapshot: Snapshot, demo_env: DemoEnvironment) -> None:
+    assert snapshot.tool.version == __version__
+    assert snapshot.identity is not None
+    assert snapshot.identity.arn == f"arn:aws:iam::{GUIDE}:user/aiposture-auditor"
+    assert snapshot.identity.account == GUIDE
+    assert snapshot.partition == "aws"
+    assert snapshot.regions_requested == [E1, W2]
+    assert snapshot.started_at.tzinfo is not None
+    assert snapshot.started_at <= snapshot.finished_at
+    assert [a.account_id for a in snapshot.accounts] == [GUIDE, PARTIAL, PLACEHOLDER]
+    assert snapshot.errors == []
+    for acct in snapshot.accounts:
+        assert acct.all_errors() == []
+        assert acct.scanned_regions == [E1, W2]
+        assert acct.enabled_regions is not None
+        assert {E1, W2} <= set(acct.enabled_regions)
+        assert not [r for r in acct.enabled_regions if r.startswith(("cn-", "us-gov-"))]
+        assert acct.identity_arn == (
+            f"arn:aws:sts::{acct.account_id}:assumed-role/OrganizationAccountAccessRole/aiposture"
+        )
+        assert acct.organization is not None
+        assert acct.organization.master_account_id == GUIDE
+        assert acct.organization.feature_set == "ALL"
+    assert len({a.organization.id for a in snapshot.accounts if a.organization}) == 1
+
+
+def test_guide_account(snapshot: Snapshot) -> None:
+    acct = account(snapshot, GUIDE)
+    [trail] = acct.trails
+    arn = f"arn:aws:cloudtrail:{E1}:{GUIDE}:trail/ai-audit-trail"
+    assert trail.arn == arn
+    assert (trail.name, trail.home_region, trail.owner_account_id) == ("ai-audit-trail", E1, GUIDE)
+    assert trail.is_multi_region and not trail.is_organization_trail
+    assert trail.log_file_validation_enabled
+    assert trail.kms_key_id and trail.kms_key_id.startswith(f"arn:aws:kms:{E1}:{GUIDE}:key/")
+    assert trail.cloudwatch_logs_log_group_name == "aws-cloudtrail-logs/ai-workloads"
+    assert trail.cloudwatch_logs_region == E1
+    assert trail.has_custom_event_selectors is True
+    assert trail.has_insight_selectors is True
+    assert trail.raw["TrailARN"] == arn
+
+    status = trail.status
+    assert status is not None and status.is_logging
+    now = datetime.now(UTC)
+    assert status.latest_cloudwatch_logs_delivery_time is not None
+    assert now - status.latest_cloudwatch_logs_delivery_time < timedelta(minutes=5)
+    assert status.latest_cloudwatch_logs_delivery_error is None
+    assert status.latest_delivery_error is None
+    assert status.time_logging_started is not None and status.time_logging_stopped is None
+
+    selectors = trail.event_selectors
+    assert selectors is not None and selectors.mode == "advanced" and selectors.classic is None
+    advanced = selectors.advanced or []
+    assert len(advanced) == 1 + 18 + 14 + 1 + 1 + 1 + 3
+    assert advanced[0]["FieldSelectors"] == [{"Field": "eventCategory", "Equals": ["Management"]}]
+    text = repr(advanced)
+    for placeholder in ("ACCOUNT_ID", "REGION", "AGENT_ID", "KB_ID", "GATEWAY_ID"):
+        assert placeholder not in text
+    types = {
+        value
+        for sel in advanced
+        for fs in sel["FieldSelectors"]
+        if fs["Field"] == "resources.type"
+        for value in fs["Equals"]
+    }
+    assert len([t for t in types if t.startswith("AWS::Bedrock::")]) == 18
+    assert len([t for t in types if t.startswith("AWS::BedrockAgentCore::")]) == 14
+    assert {"AWS::BedrockMantle::Project", "AWS::S3::Object", "AWS::Lambda::Function"} <= types
+    alias = next(s for s in advanced if s["Name"] == "Bedrock-AgentAlias-DataEvents")
+    assert alias["FieldSelectors"][2]["StartsWith"] == [
+        f"arn:aws:bedrock:{r}:{GUIDE}:agent-alias/AGENT12345/ALIAS67890" for r in (E1, W2)
+    ]
+    assert trail.insight_selectors == [
+        {"InsightType": "ApiCallRateInsight", "EventCategories": ["Management", "Data"]},
+        {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management", "Data"]},
+    ]
+
+    for region in (E1, W2):
+        reg = acct.regions[region]
+        assert reg.trail_arns == [arn]
+        assert reg.errors == []
+        inv = reg.invocation_logging
+        assert inv is not None and inv.enabled
+        assert inv.cloudwatch_log_group == "bedrock-model-invocation-logging"
+        assert inv.config["textDataDeliveryEnabled"] is True
+    east = {g.name: g for g in acct.regions[E1].log_groups}
+    assert set(east) == {"aws-cloudtrail-logs/ai-workloads", "bedrock-model-invocation-logging"}
+    trail_group = east["aws-cloudtrail-logs/ai-workloads"]
+    assert (
+        trail_group.arn == f"arn:aws:logs:{E1}:{GUIDE}:log-group:aws-cloudtrail-logs/ai-workloads"
+    )
+    assert (trail_group.log_group_class, trail_group.retention_in_days) == ("STANDARD", 365)
+    assert (trail_group.region, trail_group.account_id) == (E1, GUIDE)
+    assert [g.name for g in acct.regions[W2].log_groups] == ["bedrock-model-invocation-logging"]
+
+
+def test_partial_account(snapshot: Snapshot) -> None:
+    acct = account(snapshot, PARTIAL)
+    ops, legacy = acct.trails
+    assert (ops.name, ops.home_region, ops.is_multi_region) == ("ops-trail", E1, False)
+    assert ops.status is not None and ops.status.is_logging
+    assert ops.status.latest_cloudwatch_logs_delivery_error == "AccessDenied"
+    delivered = ops.status.latest_cloudwatch_logs_delivery_time
+    assert delivered is not None
+    assert timedelta(days=2, hours=23) < datetime.now(UTC) - delivered < timedelta(days=3, hours=1)
+    assert ops.event_selectors is not None and ops.event_selectors.mode == "advanced"
+    assert len(ops.event_selectors.advanced or []) == 6
+    assert ops.insight_selectors == [
+        {"InsightType": "ApiCallRateInsight", "EventCategories": ["Management"]}
+    ]
+
+    assert (legacy.name, legacy.home_region) == ("legacy-trail", W2)
+    assert legacy.status is not None and not legacy.status.is_logging
+    assert legacy.status.time_logging_stopped is not None
+    assert legacy.event_selectors is not None and legacy.event_selectors.mode == "classic"
+    assert legacy.event_selectors.advanced is None
+    [classic] = legacy.event_selectors.classic or []
+    assert [d["Type"] for d in classic["DataResources"]] == [
+        "AWS::S3::Object",
+        "AWS::Lambda::Function",
+    ]
+    assert legacy.insight_selectors == []  # InsightNotEnabledException: read, and nothing there
+    assert legacy.has_insight_selectors is False
+    assert legacy.errors == []
+
+    assert acct.regions[E1].trail_arns == [ops.arn]
+    assert acct.regions[W2].trail_arns == [legacy.arn]
+    [group] = acct.regions[E1].log_groups
+    assert (group.name, group.log_group_class) == ("ops-cloudtrail", "INFREQUENT_ACCESS")
+    assert acct.regions[W2].log_groups == []
+    east = acct.regions[E1].invocation_logging
+    assert east is not None and east.enabled and east.cloudwatch_log_group is None
+    assert east.config["s3Config"]["bucketName"] == f"aiposture-demo-trail-{PARTIAL}"
+    west = acct.regions[W2].invocation_logging
+    assert west is not None and west.config == {} and not west.enabled
+
+
+def test_placeholder_account_keeps_the_guide_json_verbatim(snapshot: Snapshot) -> None:
+    acct = account(snapshot, PLACEHOLDER)
+    [trail] = acct.trails
+    assert (trail.name, trail.is_multi_region) == ("org-ai-trail", True)
+    assert trail.status is not None and trail.status.is_logging
+    assert trail.status.latest_cloudwatch_logs_delivery_error is None
+    assert trail.event_selectors is not None
+    advanced = trail.event_selectors.advanced or []
+    assert len(advanced) == 35
+    assert advanced[1:] == guide_selectors("org_trail")
+    assert "arn:aws:bedrock:REGION:ACCOUNT_ID:agent-alias/AGENT_ID/" in repr(advanced)
+    assert {s["InsightType"] for s in trail.insight_selectors or []} == {
+        "ApiCallRateInsight",
+        "ApiErrorRateInsight",
+    }
+    for region in (E1, W2):
+        reg = acct.regions[region]
+        assert reg.trail_arns == [trail.arn]
+        assert reg.invocation_logging is not None
+        assert reg.invocation_logging.cloudwatch_log_group == "bedrock-model-invocation-logging"
+        assert "bedrock-model-invocation-logging" in [g.name for g in reg.log_groups]
+    assert "org-ai-trail-logs" in [g.name for g in acct.regions[E1].log_groups]
+
+
+def test_snapshot_round_trip_keeps_the_sha256(snapshot: Snapshot, tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.json"
+    digest = dump_snapshot(snapshot, path)
+    loaded, loaded_digest = load_snapshot(path)
+    assert loaded_digest == digest == snapshot_sha256(snapshot) == snapshot_sha256(loaded)
+    assert loaded.model_dump(mode="json") == snapshot.model_dump(mode="json")
+
+
+def test_progress_lines(demo_env: DemoEnvironment) -> None:
+    lines: list[str] = []
+    collect(factory_for(demo_env), CollectOptions(regions=[E1], progress=lines.append))
+    assert lines[0] == f"{GUIDE}: enabled regions"
+    assert f"{GUIDE}: {E1}" in lines
+
+
+# --- failures become evidence ----------------------------------------------------------
+
+
+def test_a_role_that_cannot_be_assumed_is_recorded_and_the_scan_goes_on(
+    demo_env: DemoEnvironment, deny: Any
+) -> None:
+    refuse = deny("AccessDenied", f"not authorized to assume a role in {PLACEHOLDER}")
+
+    def handler(params: dict[str, Any], **kwargs: Any) -> Any:
+        if PLACEHOLDER in str(params.get("body")):
+            return refuse(**kwargs)
+        return None
+
+    roles = [f"arn:aws:iam::{a}:role/OrganizationAccountAccessRole" for a in (PARTIAL, PLACEHOLDER)]
+    snap = collect(
+        factory_for(demo_env, on_calls("sts", "AssumeRole", handler)),
+        CollectOptions(regions=[E1], assume_roles=roles),
+    )
+    assert [a.account_id for a in snap.accounts] == [GUIDE, PARTIAL, PLACEHOLDER]
+    failed = account(snap, PLACEHOLDER)
+    assert failed.errors == [
+        CallError(
+            service="sts",
+            operation="AssumeRole",
+            region=E1,
+            account_id=PLACEHOLDER,
+            resource=roles[1],
+            error_code="AccessDenied",
+            message=f"not authorized to assume a role in {PLACEHOLDER}",
+        )
+    ]
+    assert failed.trails == [] and failed.regions == {} and failed.scanned_regions == []
+    assert failed.enabled_regions is None and failed.organization is None
+    partial = account(snap, PARTIAL)
+    assert [t.name for t in partial.trails] == ["ops-trail"]
+    assert partial.all_errors() == []
+
+
+def test_own_account_role_failure_falls_back_to_the_base_credentials(
+    demo_env: DemoEnvironment, deny: Any
+) -> None:
+    observer = on_calls("sts", "AssumeRole", deny("AccessDenied", "no assuming today"))
+    roles = [
+        f"arn:aws:iam::{a}:role/OrganizationAccountAccessRole" for a in (GUIDE, GUIDE, PARTIAL)
+    ]
+    snap = collect(
+        factory_for(demo_env, observer), CollectOptions(regions=[E1], assume_roles=roles)
+    )
+    assert [a.account_id for a in snap.accounts] == [GUIDE, PARTIAL]
+    own = account(snap, GUIDE)
+    assert own.identity_arn == f"arn:aws:iam::{GUIDE}:user/aiposture-auditor"
+    assert [(e.operation, e.resource) for e in own.errors] == [("AssumeRole", roles[0])]
+    assert [t.name for t in own.trails] == ["ai-audit-trail"]
+    partial = account(snap, PARTIAL)
+    assert [(e.operation, e.error_code) for e in partial.errors] == [("AssumeRole", "AccessDenied")]
+
+
+def test_access_denied_on_single_operations(demo_env: DemoEnvironment, deny: Any) -> None:
+    observer = all_observers(
+        on_calls(
+            "bedrock",
+            "GetModelInvocationLoggingConfiguration",
+            deny("AccessDeniedException", "no bedrock for you"),
+            region=W2,
+        ),
+        on_calls("cloudtrail", "GetEventSelectors", deny("AccessDenied", "selectors denied")),
+        on_calls("logs", "DescribeLogGroups", deny("AccessDeniedException", "logs denied"), E1),
+        on_calls("organizations", "DescribeOrganization", deny("AccessDenied", "org denied")),
+    )
+    snap = collect(factory_for(demo_env, observer), CollectOptions(regions=[E1, W2]))
+    acct = account(snap, GUIDE)
+    [trail] = acct.trails
+    assert trail.event_selectors is None
+    assert trail.status is not None and trail.insight_selectors is not None
+    assert trail.errors == [
+        CallError(
+            service="cloudtrail",
+            operation="GetEventSelectors",
+            region=E1,
+            account_id=GUIDE,
+            resource=trail.arn,
+            error_code="AccessDenied",
+            message="selectors denied",
+        )
+    ]
+    west = acct.regions[W2]
+    assert west.invocation_logging is None
+    assert west.trail_arns == [trail.arn]
+    assert [(e.service, e.operation, e.region, e.error_code, e.message) for e in west.errors] == [
+        (
+            "bedrock",
+            "GetModelInvocationLoggingConfiguration",
+            W2,
+            "AccessDeniedException",
+            "no bedrock for you",
+        )
+    ]
+    east = acct.regions[E1]
+    assert east.log_groups == []
+    assert sorted((e.operation, e.resource, e.error_code) for e in east.errors) == [
+        ("DescribeLogGroups", "aws-cloudtrail-logs/ai-workloads", "AccessDeniedException"),
+        ("DescribeLogGroups", "bedrock-model-invocation-logging", "AccessDeniedException"),
+    ]
+    assert acct.organization is None
+    assert [(e.service, e.operation, e.error_code) for e in acct.errors] == [
+        ("organizations", "DescribeOrganization", "AccessDenied")
+    ]
+
+
+def test_describe_regions_failure_without_requested_regions(
+    demo_env: DemoEnvironment, deny: Any
+) -> None:
+    observer = on_calls("ec2", "DescribeRegions", deny("UnauthorizedOperation", "ec2 denied"))
+    snap = collect(factory_for(demo_env, observer), CollectOptions())
+    acct = account(snap, GUIDE)
+    assert acct.enabled_regions is None
+    assert acct.scanned_regions == [] and acct.regions == {}
+    assert [(e.service, e.operation, e.error_code) for e in acct.errors] == [
+        ("ec2", "DescribeRegions", "UnauthorizedOperation")
+    ]
+    assert snap.regions_requested is None
+
+
+def test_describe_regions_failure_keeps_requested_regions(
+    demo_env: DemoEnvironment, deny: Any
+) -> None:
+    observer = on_calls("ec2", "DescribeRegions", deny("UnauthorizedOperation", "ec2 denied"))
+    snap = collect(factory_for(demo_env, observer), CollectOptions(regions=[W2, E1]))
+    acct = account(snap, GUIDE)
+    assert acct.scanned_regions == [W2, E1]
+    assert list(acct.regions) == [W2, E1]
+    assert [t.name for t in acct.trails] == ["ai-audit-trail"]
+
+
+def test_connection_errors_are_recorded(demo_env: DemoEnvironment) -> None:
+    def unreachable(**_: Any) -> Any:
+        raise EndpointConnectionError(endpoint_url="https://cloudtrail.us-west-2.amazonaws.com/")
+
+    observer = on_calls("cloudtrail", "DescribeTrails", unreachable, region=W2)
+    snap = collect(factory_for(demo_env, observer), CollectOptions(regions=[E1, W2]))
+    west = account(snap, GUIDE).regions[W2]
+    assert west.trail_arns is None
+    [error] = west.errors
+    assert (error.operation, error.error_code) == ("DescribeTrails", "EndpointConnectionError")
+    assert "cloudtrail.us-west-2.amazonaws.com" in error.message
+    assert account(snap, GUIDE).regions[E1].trail_arns  # the other region was read
+
+
+def test_account_outside_the_organization(demo_env: DemoEnvironment) -> None:
+    outsider = "210987654321"
+    snap = collect(
+        factory_for(demo_env),
+        CollectOptions(
+            regions=[E1],
+            assume_roles=[f"arn:aws:iam::{outsider}:role/OrganizationAccountAccessRole"],
+        ),
+    )
+    acct = account(snap, outsider)
+    assert acct.organization is None and acct.errors == []
+    assert acct.trails == [] and acct.regions[E1].trail_arns == []
+    inv = acct.regions[E1].invocation_logging
+    assert inv is not None and not inv.enabled
+
+
+def test_credential_failures_stop_the_scan(demo_env: DemoEnvironment) -> None:
+    def no_credentials(**_: Any) -> Any:
+        raise NoCredentialsError()
+
+    observer = on_calls("cloudtrail", "GetTrailStatus", no_credentials)
+    with pytest.raises(CredentialsError, match="no AWS credentials found"):
+        collect(factory_for(demo_env, observer), CollectOptions(regions=[E1]))
+
+
+def test_rejected_credentials_stop_the_scan(demo_env: DemoEnvironment, deny: Any) -> None:
+    observer = on_calls(
+        "sts", "GetCallerIdentity", deny("InvalidClientTokenId", "The security token is invalid")
+    )
+    with pytest.raises(CredentialsError, match=r"InvalidClientTokenId"):
+        collect(factory_for(demo_env, observer), CollectOptions(regions=[E1]))
+
+
+def test_a_write_attempt_propagates(
+    demo_env: DemoEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def sneaky(client: Any) -> list[dict[str, Any]]:
+        client.stop_logging(Name="ai-audit-trail")
+        return []
+
+    monkeypatch.setattr(cloudtrail_collector, "describe_trails", sneaky)
+    with pytest.raises(ReadOnlyViolation, match=r"refused cloudtrail:StopLogging"):
+        collect(factory_for(demo_env), CollectOptions(regions=[E1]))

@@ -1,0 +1,92 @@
+"""The IAM policy names exactly the operations the collectors send."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from aiposture.collect import CollectOptions, collect
+from aiposture.collect.guard import COLLECTOR_OPERATIONS, CREDENTIAL_OPERATIONS
+from aiposture.collect.policy import IAM_PREFIX_BY_SERVICE, iam_action, iam_policy
+from aiposture.collect.session import SessionFactory
+from aiposture.demo import DemoEnvironment
+
+EXPECTED_ACTIONS = [
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:GetInsightSelectors",
+    "cloudtrail:GetTrailStatus",
+    "ec2:DescribeRegions",
+    "logs:DescribeLogGroups",
+    "organizations:DescribeOrganization",
+    "sts:GetCallerIdentity",
+]
+
+
+def test_policy_shape() -> None:
+    policy = iam_policy()
+    assert policy["Version"] == "2012-10-17"
+    [statement] = policy["Statement"]
+    assert statement == {
+        "Sid": "AiPostureReadOnly",
+        "Effect": "Allow",
+        "Action": EXPECTED_ACTIONS,
+        "Resource": "*",
+    }
+    assert json.loads(json.dumps(policy)) == policy
+
+
+def test_actions_are_sorted_unique_and_read_only() -> None:
+    actions = iam_policy()["Statement"][0]["Action"]
+    assert actions == sorted(set(actions))
+    assert "sts:AssumeRole" not in actions
+    for action in actions:
+        _, name = action.split(":")
+        assert name.startswith(("Describe", "Get", "List", "Lookup"))
+
+
+def test_every_service_has_an_iam_prefix() -> None:
+    for service, _ in COLLECTOR_OPERATIONS:
+        assert service in IAM_PREFIX_BY_SERVICE
+    assert iam_action("logs", "DescribeLogGroups") == "logs:DescribeLogGroups"
+    with pytest.raises(ValueError, match="no IAM prefix"):
+        iam_action("made-up", "GetThing")
+
+
+class OperationRecorder:
+    """Records (botocore service, operation) of every request actually sent."""
+
+    def __init__(self) -> None:
+        self.sent: set[tuple[str, str]] = set()
+
+    def __call__(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+
+        def on_send(event_name: str, **_: Any) -> None:
+            self.sent.add((service, event_name.rsplit(".", 1)[1]))
+
+        client.meta.events.register("before-send", on_send)
+
+
+@pytest.mark.integration
+def test_policy_names_exactly_what_a_demo_collection_sends(demo_env: DemoEnvironment) -> None:
+    org = demo_env.org
+    recorder = OperationRecorder()
+    session = boto3.Session(
+        aws_access_key_id=org.auditor_access_key_id,
+        aws_secret_access_key=org.auditor_secret_access_key,
+        region_name=org.regions[0],
+    )
+    factory = SessionFactory(session=session, on_client=recorder)
+    snapshot = collect(factory, CollectOptions(regions=org.regions, assume_roles=org.assume_roles))
+    assert not any(a.all_errors() for a in snapshot.accounts)
+
+    read_calls = recorder.sent - CREDENTIAL_OPERATIONS
+    assert recorder.sent & CREDENTIAL_OPERATIONS == CREDENTIAL_OPERATIONS
+    assert read_calls == COLLECTOR_OPERATIONS
+    policy_actions = iam_policy()["Statement"][0]["Action"]
+    assert policy_actions == sorted(iam_action(s, o) for s, o in read_calls)

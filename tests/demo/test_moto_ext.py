@@ -1,0 +1,277 @@
+"""Each moto extension, exercised through boto3 like the collectors use it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from aiposture.demo import moto_ext
+
+REGION = "us-east-1"
+BUCKET = "moto-ext-trail-bucket"
+DEFAULT_ACCOUNT = "123456789012"
+MEMBER = "444455556666"
+GROUP_ARN = f"arn:aws:logs:{REGION}:{DEFAULT_ACCOUNT}:log-group:trail-logs:*"
+ADVANCED = [
+    {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+]
+CLASSIC = [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True, "DataResources": []}]
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    moto_ext.install()
+    with mock_aws():
+        session = boto3.Session(region_name=REGION)
+        session.client("s3").create_bucket(Bucket=BUCKET)
+        yield session
+
+
+@pytest.fixture
+def cloudtrail(aws: boto3.Session) -> Any:
+    aws.client("logs").create_log_group(logGroupName="trail-logs")
+    client = aws.client("cloudtrail")
+    client.create_trail(Name="trail-one", S3BucketName=BUCKET, CloudWatchLogsLogGroupArn=GROUP_ARN)
+    return client
+
+
+def code_of(info: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(info.value.response["Error"]["Code"])
+
+
+def assumed(session: boto3.Session, account_id: str) -> boto3.Session:
+    creds = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        RoleSessionName="moto-ext-test",
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=REGION,
+    )
+
+
+def test_install_is_idempotent() -> None:
+    from moto.cloudtrail.models import Trail
+
+    moto_ext.install()
+    before = Trail.description
+    moto_ext.install()
+    assert Trail.description is before
+    assert moto_ext.installed()
+
+
+# --- CloudTrail ------------------------------------------------------------------------
+
+
+def test_trail_status_before_logging_has_no_empty_strings(cloudtrail: Any) -> None:
+    status = cloudtrail.get_trail_status(Name="trail-one")
+    status.pop("ResponseMetadata")
+    assert status == {"IsLogging": False}
+
+
+def test_trail_status_while_logging(cloudtrail: Any) -> None:
+    cloudtrail.start_logging(Name="trail-one")
+    status = cloudtrail.get_trail_status(Name="trail-one")
+    now = datetime.now(UTC)
+    for key in ("StartLoggingTime", "LatestDeliveryTime", "LatestCloudWatchLogsDeliveryTime"):
+        assert isinstance(status[key], datetime), key
+        assert now - status[key] < timedelta(minutes=1), key
+    assert status["TimeLoggingStarted"].endswith("Z")
+    for absent in (
+        "LatestCloudWatchLogsDeliveryError",
+        "LatestDeliveryError",
+        "StopLoggingTime",
+        "TimeLoggingStopped",
+    ):
+        assert absent not in status
+    assert all(value != "" for value in status.values())
+
+
+def test_trail_delivery_overrides(cloudtrail: Any) -> None:
+    cloudtrail.start_logging(Name="trail-one")
+    three_days_ago = datetime.now(UTC) - timedelta(days=3)
+    moto_ext.set_trail_delivery(
+        DEFAULT_ACCOUNT,
+        REGION,
+        "trail-one",
+        cloudwatch_delivery_time=three_days_ago,
+        cloudwatch_delivery_error="AccessDenied",
+        delivery_error="NoSuchBucket",
+    )
+    status = cloudtrail.get_trail_status(Name="trail-one")
+    assert status["LatestCloudWatchLogsDeliveryError"] == "AccessDenied"
+    assert abs(status["LatestCloudWatchLogsDeliveryTime"] - three_days_ago) < timedelta(seconds=1)
+    assert status["LatestDeliveryError"] == "NoSuchBucket"
+
+
+def test_trail_status_after_stop_and_without_log_group(aws: boto3.Session) -> None:
+    client = aws.client("cloudtrail")
+    client.create_trail(Name="plain", S3BucketName=BUCKET)
+    client.start_logging(Name="plain")
+    client.stop_logging(Name="plain")
+    status = client.get_trail_status(Name="plain")
+    assert status["IsLogging"] is False
+    assert isinstance(status["StopLoggingTime"], datetime)
+    assert "LatestCloudWatchLogsDeliveryTime" not in status
+
+
+def test_trail_status_of_an_unknown_trail(cloudtrail: Any) -> None:
+    with pytest.raises(ClientError) as info:
+        cloudtrail.get_trail_status(Name="nope")
+    assert code_of(info) == "TrailNotFoundException"
+
+
+def test_describe_trails_reports_real_selector_flags(cloudtrail: Any) -> None:
+    [trail] = cloudtrail.describe_trails()["trailList"]
+    assert (trail["HasCustomEventSelectors"], trail["HasInsightSelectors"]) == (False, False)
+    cloudtrail.put_event_selectors(TrailName="trail-one", AdvancedEventSelectors=ADVANCED)
+    cloudtrail.put_insight_selectors(
+        TrailName="trail-one", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}]
+    )
+    [trail] = cloudtrail.describe_trails()["trailList"]
+    assert (trail["HasCustomEventSelectors"], trail["HasInsightSelectors"]) == (True, True)
+    assert trail["HomeRegion"] == REGION
+
+
+def test_put_event_selectors_replaces_the_other_kind(cloudtrail: Any) -> None:
+    default = cloudtrail.get_event_selectors(TrailName="trail-one")
+    assert "AdvancedEventSelectors" not in default
+    assert default["EventSelectors"][0]["ReadWriteType"] == "All"
+
+    cloudtrail.put_event_selectors(TrailName="trail-one", EventSelectors=CLASSIC)
+    put = cloudtrail.put_event_selectors(TrailName="trail-one", AdvancedEventSelectors=ADVANCED)
+    assert "EventSelectors" not in put
+    got = cloudtrail.get_event_selectors(TrailName="trail-one")
+    assert got["AdvancedEventSelectors"] == ADVANCED and "EventSelectors" not in got
+
+    cloudtrail.put_event_selectors(TrailName="trail-one", EventSelectors=CLASSIC)
+    got = cloudtrail.get_event_selectors(TrailName="trail-one")
+    assert got["EventSelectors"][0]["ReadWriteType"] == "WriteOnly"
+    assert "AdvancedEventSelectors" not in got
+
+
+def test_put_event_selectors_rejects_both_kinds(cloudtrail: Any) -> None:
+    with pytest.raises(ClientError) as info:
+        cloudtrail.put_event_selectors(
+            TrailName="trail-one", EventSelectors=CLASSIC, AdvancedEventSelectors=ADVANCED
+        )
+    assert code_of(info) == "InvalidParameterCombinationException"
+
+
+def test_insight_selectors_replace_and_can_be_turned_off(cloudtrail: Any) -> None:
+    with pytest.raises(ClientError) as info:
+        cloudtrail.get_insight_selectors(TrailName="trail-one")
+    assert code_of(info) == "InsightNotEnabledException"
+
+    both = [{"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}]
+    cloudtrail.put_insight_selectors(TrailName="trail-one", InsightSelectors=both)
+    one = [{"InsightType": "ApiErrorRateInsight", "EventCategories": ["Data"]}]
+    cloudtrail.put_insight_selectors(TrailName="trail-one", InsightSelectors=one)
+    assert cloudtrail.get_insight_selectors(TrailName="trail-one")["InsightSelectors"] == one
+
+    cloudtrail.put_insight_selectors(TrailName="trail-one", InsightSelectors=[])
+    with pytest.raises(ClientError) as info:
+        cloudtrail.get_insight_selectors(TrailName="trail-one")
+    assert code_of(info) == "InsightNotEnabledException"
+
+
+# --- CloudWatch Logs -------------------------------------------------------------------
+
+
+def test_log_group_class(aws: boto3.Session) -> None:
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="a-standard")
+    logs.create_log_group(logGroupName="b-ia", logGroupClass="INFREQUENT_ACCESS")
+    groups = logs.describe_log_groups()["logGroups"]
+    assert [(g["logGroupName"], g["logGroupClass"]) for g in groups] == [
+        ("a-standard", "STANDARD"),
+        ("b-ia", "INFREQUENT_ACCESS"),
+    ]
+    with pytest.raises(ClientError) as info:
+        logs.create_log_group(logGroupName="c", logGroupClass="CHEAP")
+    assert code_of(info) == "InvalidParameterException"
+
+
+# --- Organizations ---------------------------------------------------------------------
+
+
+def test_invited_account_joins_the_organization(aws: boto3.Session) -> None:
+    org = aws.client("organizations")
+    created = org.create_organization(FeatureSet="ALL")["Organization"]
+    member = assumed(aws, MEMBER).client("organizations")
+    with pytest.raises(ClientError) as info:
+        member.describe_organization()
+    assert code_of(info) == "AWSOrganizationsNotInUseException"
+
+    handshake = org.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})[
+        "Handshake"
+    ]
+    assert handshake["State"] == "OPEN" and handshake["Id"].startswith("h-")
+    accepted = member.accept_handshake(HandshakeId=handshake["Id"])["Handshake"]
+    assert accepted["State"] == "ACCEPTED"
+
+    seen = member.describe_organization()["Organization"]
+    assert (seen["Id"], seen["MasterAccountId"]) == (created["Id"], DEFAULT_ACCOUNT)
+    accounts = {a["Id"]: a for a in org.list_accounts()["Accounts"]}
+    assert accounts[MEMBER]["JoinedMethod"] == "INVITED"
+
+    with pytest.raises(ClientError) as info:
+        member.accept_handshake(HandshakeId=handshake["Id"])
+    assert code_of(info) == "HandshakeConstraintViolationException"
+
+
+def test_handshakes_are_checked(aws: boto3.Session) -> None:
+    org = aws.client("organizations")
+    with pytest.raises(ClientError) as info:
+        org.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})
+    assert code_of(info) == "AWSOrganizationsNotInUseException"
+    org.create_organization(FeatureSet="ALL")
+    handshake = org.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})
+    other = assumed(aws, "777788889999").client("organizations")
+    with pytest.raises(ClientError) as info:
+        other.accept_handshake(HandshakeId=handshake["Handshake"]["Id"])
+    assert code_of(info) == "HandshakeConstraintViolationException"
+    with pytest.raises(ClientError) as info:
+        other.accept_handshake(HandshakeId="h-doesnotexist")
+    assert code_of(info) == "HandshakeNotFoundException"
+
+
+def test_membership_does_not_survive_a_reset(aws: boto3.Session) -> None:
+    from moto.organizations.models import organizations_backends
+
+    org = aws.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    handshake = org.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})
+    assumed(aws, MEMBER).client("organizations").accept_handshake(
+        HandshakeId=handshake["Handshake"]["Id"]
+    )
+    assert MEMBER in organizations_backends.master_accounts
+    from moto.core.base_backend import BackendDict
+
+    BackendDict.reset()
+    assert MEMBER not in organizations_backends.master_accounts
+
+
+# --- EC2 -------------------------------------------------------------------------------
+
+
+def test_describe_regions_stays_in_the_partition(aws: boto3.Session) -> None:
+    regions = aws.client("ec2").describe_regions(AllRegions=True)["Regions"]
+    names = {r["RegionName"] for r in regions}
+    assert {"us-east-1", "us-west-2", "eu-west-1"} <= names
+    assert not [n for n in names if n.startswith(("cn-", "us-gov-"))]
+    china = aws.client("ec2", region_name="cn-north-1").describe_regions()["Regions"]
+    assert {r["RegionName"] for r in china} <= {"cn-north-1", "cn-northwest-1"}

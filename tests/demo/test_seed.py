@@ -1,0 +1,201 @@
+"""The demo organization's data: selectors from the guides, resource ids and the config."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from aiposture.config import Config
+from aiposture.demo import DEMO_ACCOUNTS, DEMO_RESOURCE_IDS, demo_environment
+from aiposture.demo.seed import (
+    BEDROCK_EXECUTION_ROLE,
+    PLACEHOLDER_VALUES,
+    demo_config,
+    fill_placeholders,
+    guide_account_selectors,
+    guide_selectors,
+    partial_account_selectors,
+    role_arn,
+)
+
+GUIDE = "111122223333"
+REGIONS = ("us-east-1", "us-west-2")
+
+# The representative ARN of each resources.type, as the checks build it (see the brief).
+ARN_CONVENTIONS = {
+    "AWS::Bedrock::AgentAlias": "arn:{p}:bedrock:{r}:{a}:agent-alias/{id}",
+    "AWS::Bedrock::KnowledgeBase": "arn:{p}:bedrock:{r}:{a}:knowledge-base/{id}",
+    "AWS::Bedrock::FlowAlias": "arn:{p}:bedrock:{r}:{a}:flow/{id}",
+    "AWS::Bedrock::FlowExecution": "arn:{p}:bedrock:{r}:{a}:flow/{id}",
+    "AWS::Bedrock::Guardrail": "arn:{p}:bedrock:{r}:{a}:guardrail/{id}",
+    "AWS::Bedrock::PromptVersion": "arn:{p}:bedrock:{r}:{a}:prompt/{id}",
+    "AWS::Bedrock::Session": "arn:{p}:bedrock:{r}:{a}:session/{id}",
+    "AWS::Bedrock::AutomatedReasoningPolicy": (
+        "arn:{p}:bedrock:{r}:{a}:automated-reasoning-policy/{id}"
+    ),
+    "AWS::Bedrock::AutomatedReasoningPolicyVersion": (
+        "arn:{p}:bedrock:{r}:{a}:automated-reasoning-policy/{id}"
+    ),
+    "AWS::Bedrock::DataAutomationProject": "arn:{p}:bedrock:{r}:{a}:data-automation-project/{id}",
+    "AWS::Bedrock::DataAutomationInvocation": (
+        "arn:{p}:bedrock:{r}:{a}:data-automation-invocation/{id}"
+    ),
+    "AWS::Bedrock::DataAutomationProfile": "arn:{p}:bedrock:{r}:{a}:data-automation-profile/{id}",
+    "AWS::Bedrock::Blueprint": "arn:{p}:bedrock:{r}:{a}:blueprint/{id}",
+    "AWS::Bedrock::AdvancedOptimizePromptJob": (
+        "arn:{p}:bedrock:{r}:{a}:advanced-optimize-prompt-job/{id}"
+    ),
+    "AWS::Bedrock::Tool": "arn:{p}:bedrock:{r}:{a}:tool/{id}",
+    "AWS::BedrockAgentCore::Gateway": "arn:{p}:bedrock-agentcore:{r}:{a}:gateway/{id}",
+    "AWS::BedrockAgentCore::Runtime": "arn:{p}:bedrock-agentcore:{r}:{a}:runtime/{id}",
+    "AWS::BedrockAgentCore::RuntimeEndpoint": "arn:{p}:bedrock-agentcore:{r}:{a}:runtime/{id}",
+    "AWS::BedrockAgentCore::CodeInterpreterCustom": (
+        "arn:{p}:bedrock-agentcore:{r}:{a}:code-interpreter-custom/{id}"
+    ),
+    "AWS::BedrockAgentCore::BrowserCustom": "arn:{p}:bedrock-agentcore:{r}:{a}:browser-custom/{id}",
+    "AWS::BedrockAgentCore::WorkloadIdentity": (
+        "arn:{p}:bedrock-agentcore:{r}:{a}:workload-identity-directory/{id}"
+    ),
+    "AWS::BedrockAgentCore::WorkloadIdentityDirectory": (
+        "arn:{p}:bedrock-agentcore:{r}:{a}:workload-identity-directory/{id}"
+    ),
+    "AWS::BedrockAgentCore::TokenVault": "arn:{p}:bedrock-agentcore:{r}:{a}:token-vault/{id}",
+    "AWS::BedrockAgentCore::OAuth2CredentialProvider": (
+        "arn:{p}:bedrock-agentcore:{r}:{a}:token-vault/{id}"
+    ),
+    "AWS::BedrockAgentCore::APIKeyCredentialProvider": (
+        "arn:{p}:bedrock-agentcore:{r}:{a}:token-vault/{id}"
+    ),
+    "AWS::BedrockAgentCore::Memory": "arn:{p}:bedrock-agentcore:{r}:{a}:memory/{id}",
+    "AWS::BedrockAgentCore::Evaluator": "arn:{p}:bedrock-agentcore:{r}:{a}:evaluator/{id}",
+}
+
+
+def field(selector: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((f for f in selector["FieldSelectors"] if f["Field"] == name), None)
+
+
+def selector_for(selectors: list[dict[str, Any]], rtype: str) -> dict[str, Any]:
+    matches = [
+        s for s in selectors if rtype in ((field(s, "resources.type") or {}).get("Equals") or [])
+    ]
+    assert len(matches) == 1, rtype
+    return matches[0]
+
+
+def test_guide_selector_groups_have_the_guides_counts() -> None:
+    counts = {
+        group: len(guide_selectors(group))
+        for group in ("bedrock", "agentcore", "s3", "lambda", "network", "org_trail", "mantle")
+    }
+    assert counts == {
+        "bedrock": 18,
+        "agentcore": 14,
+        "s3": 1,
+        "lambda": 1,
+        "network": 3,
+        "org_trail": 34,
+        "mantle": 1,
+    }
+    mantle = field(guide_selectors("mantle")[0], "resources.type")
+    assert mantle is not None
+    assert mantle["Equals"] == [
+        "AWS::BedrockMantle::Project",
+        "AWS::BedrockMantle::CustomizedModel",
+        "AWS::BedrockMantle::Reservation",
+    ]
+    assert guide_selectors("bedrock") is not guide_selectors("bedrock")
+
+
+def test_fill_placeholders_expands_regions_and_leaves_nothing() -> None:
+    filled = fill_placeholders(guide_selectors("lambda"), GUIDE, REGIONS)
+    arn_field = field(filled[0], "resources.ARN")
+    assert arn_field is not None
+    assert arn_field["StartsWith"] == [
+        "arn:aws:lambda:us-east-1:111122223333:function:prod-",
+        "arn:aws:lambda:us-west-2:111122223333:function:prod-",
+        "arn:aws:lambda:us-east-1:111122223333:function:ai-agent-",
+        "arn:aws:lambda:us-west-2:111122223333:function:ai-agent-",
+    ]
+    everything = repr(guide_account_selectors(GUIDE, REGIONS))
+    for placeholder in [*PLACEHOLDER_VALUES, "ACCOUNT_ID", "REGION"]:
+        assert placeholder not in everything.replace("NetworkActivity", ""), placeholder
+    inline = selector_for(guide_account_selectors(GUIDE, REGIONS), "AWS::Bedrock::InlineAgent")
+    identity = field(inline, "userIdentity.arn")
+    assert identity is not None
+    assert identity["StartsWith"] == [f"arn:aws:sts::{GUIDE}:assumed-role/{BEDROCK_EXECUTION_ROLE}"]
+
+
+def test_guide_prefixes_cover_every_configured_resource() -> None:
+    selectors = guide_account_selectors(GUIDE, REGIONS)
+    for rtype, template in ARN_CONVENTIONS.items():
+        arn_field = field(selector_for(selectors, rtype), "resources.ARN")
+        assert arn_field is not None, rtype
+        prefixes = arn_field["StartsWith"]
+        for region in REGIONS:
+            for resource_id in DEMO_RESOURCE_IDS[rtype]:
+                arn = template.format(p="aws", r=region, a=GUIDE, id=resource_id)
+                assert any(arn.startswith(p) for p in prefixes), (rtype, arn, prefixes)
+
+
+def test_every_type_in_the_guide_selectors_has_ids() -> None:
+    types = {
+        t
+        for s in guide_account_selectors(GUIDE, REGIONS)
+        for t in ((field(s, "resources.type") or {}).get("Equals") or [])
+    }
+    ai_types = {t for t in types if t.startswith(("AWS::Bedrock", "AWS::BedrockAgentCore"))}
+    assert ai_types - {"AWS::Bedrock::InlineAgent"} <= set(DEMO_RESOURCE_IDS)
+    assert set(DEMO_RESOURCE_IDS) - types == set()
+
+
+def test_partial_selectors_are_the_weak_ones() -> None:
+    selectors = partial_account_selectors("444455556666", "us-east-1")
+    assert len(selectors) == 6
+    management = selectors[0]
+    assert field(management, "readOnly") == {"Field": "readOnly", "Equals": ["false"]}
+    guardrail = selector_for(selectors, "AWS::Bedrock::Guardrail")
+    assert field(guardrail, "resources.ARN") == {
+        "Field": "resources.ARN",
+        "NotStartsWith": ["arn:aws:bedrock:us-east-1:444455556666:"],
+    }
+    session = selector_for(selectors, "AWS::Bedrock::Session")
+    assert field(session, "readOnly") == {"Field": "readOnly", "Equals": ["true"]}
+    types = {t for s in selectors for t in ((field(s, "resources.type") or {}).get("Equals") or [])}
+    assert not [t for t in types if "Mantle" in t or t.startswith(("AWS::S3", "AWS::Lambda"))]
+
+
+def test_demo_config() -> None:
+    config = demo_config(REGIONS)
+    assert isinstance(config, Config)
+    assert config.scan.regions == list(REGIONS)
+    assert config.scan.assume_roles == [role_arn(a) for a in DEMO_ACCOUNTS.values()]
+    for account_id in ("111122223333", "777788889999"):
+        resources = config.resources_for(account_id)
+        assert resources.ids == DEMO_RESOURCE_IDS
+        assert resources.bedrock_execution_role_names == [BEDROCK_EXECUTION_ROLE]
+    assert config.resources_for("444455556666").ids == {}
+    Config.model_validate(config.model_dump(mode="json"))
+
+
+@pytest.mark.integration
+def test_demo_environment_is_self_contained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "sentinel-key")
+    monkeypatch.setenv("AWS_PROFILE", "sentinel-profile")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    with demo_environment(regions=("eu-west-1",)) as env:
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+        assert "AWS_PROFILE" not in os.environ
+        assert env.org.accounts == DEMO_ACCOUNTS
+        assert env.org.regions == ("eu-west-1",)
+        assert env.org.assume_roles == tuple(role_arn(a) for a in DEMO_ACCOUNTS.values())
+        assert "auditor_secret_access_key" not in repr(env.org)
+        snapshot = env.collect()
+        assert [a.account_id for a in snapshot.accounts] == list(DEMO_ACCOUNTS.values())
+        partial = snapshot.account("444455556666")
+        assert partial is not None and [t.name for t in partial.trails] == ["ops-trail"]
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "sentinel-key"
+    assert os.environ["AWS_PROFILE"] == "sentinel-profile"
+    assert "AWS_DEFAULT_REGION" not in os.environ

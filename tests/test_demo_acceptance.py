@@ -1,0 +1,124 @@
+"""The demo organization, end to end: the acceptance points of the pipeline issue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from aiposture.api import evaluate_snapshot
+from aiposture.demo import DemoEnvironment
+from aiposture.engine.guide import AGENTCORE_TYPES, BEDROCK_TYPES, MANTLE_TYPES
+from aiposture.engine.results import Result, Results, Status
+
+pytestmark = pytest.mark.integration
+
+GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
+DATA_REFS = [f"Data events: {t}" for t in (*BEDROCK_TYPES, *AGENTCORE_TYPES, *MANTLE_TYPES)]
+OTHER_REFS = [
+    "Insights: ApiCallRateInsight",
+    "Insights: ApiErrorRateInsight",
+    "Management events",
+    "CloudWatch Logs delivery",
+    "Model invocation logging",
+]
+# Types whose selector in the guide's organization-trail JSON has no placeholder.
+NO_PLACEHOLDER = {"AWS::Bedrock::Model", "AWS::Bedrock::AsyncInvoke",
+                  "AWS::BedrockAgentCore::CodeInterpreter", "AWS::BedrockAgentCore::Browser"}
+# Types the organization-trail JSON leaves out altogether.
+ABSENT = {"AWS::BedrockAgentCore::CodeInterpreterCustom", "AWS::BedrockAgentCore::BrowserCustom",
+          "AWS::BedrockAgentCore::WorkloadIdentityDirectory", *MANTLE_TYPES}
+
+
+@pytest.fixture(scope="module")
+def results(demo_env: DemoEnvironment) -> Results:
+    return evaluate_snapshot(demo_env.collect(), demo_env.org.config)
+
+
+def by_ref(results: Results, account: str) -> dict[str, list[Result]]:
+    out: dict[str, list[Result]] = defaultdict(list)
+    for r in results.results:
+        if r.account_id == account:
+            for ref in r.seed_refs:
+                out[ref].append(r)
+    return out
+
+
+@pytest.mark.parametrize("account", [GUIDE, PARTIAL, PLACEHOLDER])
+def test_every_account_has_results_for_every_cloudtrail_requirement(results, account):
+    refs = by_ref(results, account)
+    for ref in (*DATA_REFS, *OTHER_REFS):
+        regions = {r.region for r in refs[ref]}
+        assert regions == {"us-east-1", "us-west-2"}, (account, ref, regions)
+
+
+def test_the_guide_account_passes_everything(results):
+    mine = [r for r in results.results if r.account_id == GUIDE]
+    failing = [(r.check_id, r.region, r.status, r.message) for r in mine if r.status != Status.PASS]
+    assert failing == []
+    refs = by_ref(results, GUIDE)
+    assert all(refs[ref] for ref in (*DATA_REFS, *OTHER_REFS))
+
+
+@pytest.mark.parametrize("ref", DATA_REFS)
+def test_the_placeholder_account_fails_data_events_naming_the_placeholder(results, ref):
+    rtype = ref.removeprefix("Data events: ")
+    for r in by_ref(results, PLACEHOLDER)[ref]:
+        if rtype in NO_PLACEHOLDER:
+            assert r.status == Status.PASS, r.message
+        elif rtype in ABSENT:
+            assert r.status == Status.FAIL and f"no selector for {rtype}" in r.message
+        else:
+            assert r.status == Status.FAIL, r.message
+            assert "placeholder" in r.message
+            assert any(p in r.message for p in ("ACCOUNT_ID", "REGION", "BEDROCK_EXECUTION_ROLE_NAME"))
+
+
+def test_the_placeholder_account_otherwise_follows_the_guide(results):
+    refs = by_ref(results, PLACEHOLDER)
+    for ref in OTHER_REFS:
+        assert {r.status for r in refs[ref]} == {Status.PASS}, ref
+
+
+def status_of(results: Results, account: str, check: str, region: str = "us-east-1") -> Result:
+    found = [r for r in results.results if (r.account_id, r.check_id, r.region) == (account, check, region)]
+    assert len(found) == 1, (account, check, region, found)
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("check", "region", "status", "fragment"),
+    [
+        ("ct-data-bedrock-agent-alias", "us-east-1", Status.PASS, "ops-trail"),
+        ("ct-data-bedrock-knowledge-base", "us-east-1", Status.PASS, "ops-trail"),
+        ("ct-data-bedrock-session", "us-east-1", Status.FAIL, "readOnly"),
+        ("ct-data-bedrock-guardrail", "us-east-1", Status.FAIL, "NotStartsWith"),
+        ("ct-data-mantle-project", "us-east-1", Status.FAIL, "bedrock-mantle"),
+        ("ct-data-bedrock-agent-alias", "us-west-2", Status.FAIL, "not logging"),
+        ("ct-region-coverage", "us-west-2", Status.FAIL, "legacy-trail"),
+        ("ct-management-events", "us-east-1", Status.FAIL, "read"),
+        ("ct-cloudwatch-delivery", "us-east-1", Status.FAIL, "AccessDenied"),
+        ("ct-insights-api-call-rate", "us-east-1", Status.FAIL, "data"),
+        ("bedrock-invocation-logging", "us-east-1", Status.FAIL, "S3 only"),
+        ("bedrock-invocation-logging", "us-west-2", Status.FAIL, "off"),
+    ],
+)
+def test_the_partial_account_passes_and_fails_where_the_demo_put_it(results, check, region, status, fragment):
+    r = status_of(results, PARTIAL, check, region)
+    assert r.status == status, r.message
+    assert fragment in r.message
+
+
+def test_the_partial_account_log_group_class_and_stopped_trail(results):
+    classes = [r for r in results.results if r.account_id == PARTIAL and r.check_id == "ct-delivery-log-group-class"]
+    assert [r.status for r in classes] == [Status.FAIL]
+    assert "INFREQUENT_ACCESS" in classes[0].message
+    legacy = [r for r in results.results if r.check_id == "ct-trail-logging" and "legacy-trail" in (r.resource_arn or "")]
+    assert [r.status for r in legacy] == [Status.FAIL]
+
+
+def test_results_carry_evidence_and_remediation(results):
+    r = status_of(results, PLACEHOLDER, "ct-data-bedrock-agent-alias")
+    assert r.evidence["selectors"], "the selectors as read are part of the evidence"
+    assert "REGION" in str(r.evidence["selectors"])
+    assert "put-event-selectors replaces" in r.remediation.text
