@@ -8,8 +8,8 @@ from typing import Any
 
 from aiposture.snapshot.models import (
     AccountSnapshot,
-    CallError,
     CallerIdentity,
+    CallError,
     EventSelectors,
     InvocationLogging,
     LogGroup,
@@ -26,7 +26,10 @@ OTHER = "999988887777"
 REGION = "us-east-1"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
-MANAGEMENT = {"Name": "Management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+MANAGEMENT = {
+    "Name": "Management",
+    "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+}
 
 
 def data_selector(rtype: str, *extra: dict[str, Any], name: str | None = None) -> dict[str, Any]:
@@ -62,8 +65,15 @@ def trail(
     errors = []
     if not selectors_read:
         errors.append(
-            CallError(service="cloudtrail", operation="GetEventSelectors", region=home, account_id=account,
-                      resource=arn, error_code="AccessDeniedException", message="not authorized")
+            CallError(
+                service="cloudtrail",
+                operation="GetEventSelectors",
+                region=home,
+                account_id=account,
+                resource=arn,
+                error_code="AccessDeniedException",
+                message="not authorized",
+            )
         )
     status = None
     if logging is not None:
@@ -74,8 +84,15 @@ def trail(
         )
     else:
         errors.append(
-            CallError(service="cloudtrail", operation="GetTrailStatus", region=home, account_id=account,
-                      resource=arn, error_code="AccessDeniedException", message="status denied")
+            CallError(
+                service="cloudtrail",
+                operation="GetTrailStatus",
+                region=home,
+                account_id=account,
+                resource=arn,
+                error_code="AccessDeniedException",
+                message="status denied",
+            )
         )
     sel = None
     if selectors_read:
@@ -117,7 +134,9 @@ def snapshot(
         describe_failed = any(e.operation == "DescribeTrails" for e in errs)
         region_snaps[r] = RegionSnapshot(
             region=r,
-            trail_arns=None if describe_failed else [t.arn for t in trails if t.is_multi_region or t.home_region == r],
+            trail_arns=None
+            if describe_failed
+            else [t.arn for t in trails if t.is_multi_region or t.home_region == r],
             log_groups=[g for g in (log_groups or []) if g.region == r],
             invocation_logging=None
             if any(e.operation == "GetModelInvocationLoggingConfiguration" for e in errs)
@@ -145,13 +164,20 @@ def snapshot(
         tool=ToolInfo(version="test"),
         started_at=NOW - timedelta(minutes=1),
         finished_at=NOW,
-        identity=CallerIdentity(account=account, arn=f"arn:aws:iam::{account}:user/auditor", user_id="AIDA"),
+        identity=CallerIdentity(
+            account=account, arn=f"arn:aws:iam::{account}:user/auditor", user_id="AIDA"
+        ),
         accounts=[acct, *others],
     )
 
 
-def log_group(name: str = "aws-cloudtrail-logs/ai", *, cls: str | None = "STANDARD", region: str = REGION,
-              account: str = ACCOUNT) -> LogGroup:
+def log_group(
+    name: str = "aws-cloudtrail-logs/ai",
+    *,
+    cls: str | None = "STANDARD",
+    region: str = REGION,
+    account: str = ACCOUNT,
+) -> LogGroup:
     """A log group as DescribeLogGroups reports it."""
     return LogGroup(
         name=name,

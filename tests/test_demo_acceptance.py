@@ -23,11 +23,19 @@ OTHER_REFS = [
     "Model invocation logging",
 ]
 # Types whose selector in the guide's organization-trail JSON has no placeholder.
-NO_PLACEHOLDER = {"AWS::Bedrock::Model", "AWS::Bedrock::AsyncInvoke",
-                  "AWS::BedrockAgentCore::CodeInterpreter", "AWS::BedrockAgentCore::Browser"}
+NO_PLACEHOLDER = {
+    "AWS::Bedrock::Model",
+    "AWS::Bedrock::AsyncInvoke",
+    "AWS::BedrockAgentCore::CodeInterpreter",
+    "AWS::BedrockAgentCore::Browser",
+}
 # Types the organization-trail JSON leaves out altogether.
-ABSENT = {"AWS::BedrockAgentCore::CodeInterpreterCustom", "AWS::BedrockAgentCore::BrowserCustom",
-          "AWS::BedrockAgentCore::WorkloadIdentityDirectory", *MANTLE_TYPES}
+ABSENT = {
+    "AWS::BedrockAgentCore::CodeInterpreterCustom",
+    "AWS::BedrockAgentCore::BrowserCustom",
+    "AWS::BedrockAgentCore::WorkloadIdentityDirectory",
+    *MANTLE_TYPES,
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +79,9 @@ def test_the_placeholder_account_fails_data_events_naming_the_placeholder(result
         else:
             assert r.status == Status.FAIL, r.message
             assert "placeholder" in r.message
-            assert any(p in r.message for p in ("ACCOUNT_ID", "REGION", "BEDROCK_EXECUTION_ROLE_NAME"))
+            assert any(
+                p in r.message for p in ("ACCOUNT_ID", "REGION", "BEDROCK_EXECUTION_ROLE_NAME")
+            )
 
 
 def test_the_placeholder_account_otherwise_follows_the_guide(results):
@@ -81,7 +91,11 @@ def test_the_placeholder_account_otherwise_follows_the_guide(results):
 
 
 def status_of(results: Results, account: str, check: str, region: str = "us-east-1") -> Result:
-    found = [r for r in results.results if (r.account_id, r.check_id, r.region) == (account, check, region)]
+    found = [
+        r
+        for r in results.results
+        if (r.account_id, r.check_id, r.region) == (account, check, region)
+    ]
     assert len(found) == 1, (account, check, region, found)
     return found[0]
 
@@ -103,17 +117,27 @@ def status_of(results: Results, account: str, check: str, region: str = "us-east
         ("bedrock-invocation-logging", "us-west-2", Status.FAIL, "off"),
     ],
 )
-def test_the_partial_account_passes_and_fails_where_the_demo_put_it(results, check, region, status, fragment):
+def test_the_partial_account_passes_and_fails_where_the_demo_put_it(
+    results, check, region, status, fragment
+):
     r = status_of(results, PARTIAL, check, region)
     assert r.status == status, r.message
     assert fragment in r.message
 
 
 def test_the_partial_account_log_group_class_and_stopped_trail(results):
-    classes = [r for r in results.results if r.account_id == PARTIAL and r.check_id == "ct-delivery-log-group-class"]
+    classes = [
+        r
+        for r in results.results
+        if r.account_id == PARTIAL and r.check_id == "ct-delivery-log-group-class"
+    ]
     assert [r.status for r in classes] == [Status.FAIL]
     assert "INFREQUENT_ACCESS" in classes[0].message
-    legacy = [r for r in results.results if r.check_id == "ct-trail-logging" and "legacy-trail" in (r.resource_arn or "")]
+    legacy = [
+        r
+        for r in results.results
+        if r.check_id == "ct-trail-logging" and "legacy-trail" in (r.resource_arn or "")
+    ]
     assert [r.status for r in legacy] == [Status.FAIL]
 
 

@@ -94,20 +94,100 @@ def _selected_types(conditions: Sequence[FieldCondition]) -> frozenset[str] | No
     return frozenset(types) if found else None
 
 
+_Compiled = tuple[list[FieldCondition], frozenset[str] | None] | None
+_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class _CompiledList:
+    """A selector list parsed once, with an exact index by ``resources.type``.
+
+    A selector whose ``resources.type`` has Equals values can only match an event that
+    carries a resource of one of those types, so only those selectors, plus the ones
+    without such a condition, need testing. Candidates stay in list order, so the first
+    matching selector is the same one a full scan would report.
+    """
+
+    selectors: list[_Compiled]
+    by_type: dict[str, tuple[int, ...]]
+    untyped: tuple[int, ...]
+
+    def candidates(self, event: Mapping[str, Any]) -> list[int]:
+        """Indexes of the selectors that could match ``event``, in list order."""
+        found = set(self.untyped)
+        for rtype in _event_resource_types(event):
+            found.update(self.by_type.get(rtype, ()))
+        return sorted(found)
+
+
+def _event_resource_types(event: Mapping[str, Any]) -> set[str]:
+    resources = event.get("resources")
+    if not isinstance(resources, list | tuple):
+        return set()
+    return {
+        r["type"] for r in resources if isinstance(r, Mapping) and isinstance(r.get("type"), str)
+    }
+
+
+_compiled_lists: dict[int, tuple[Sequence[Any], _CompiledList]] = {}
+
+
+def _compile(selector: object) -> _Compiled:
+    conditions = read_advanced_selector(selector)
+    return None if conditions is None else (conditions, _selected_types(conditions))
+
+
+def _build(items: Sequence[Any]) -> _CompiledList:
+    compiled = [_compile(selector) for selector in items]
+    by_type: dict[str, list[int]] = {}
+    untyped: list[int] = []
+    for index, entry in enumerate(compiled):
+        if entry is None:
+            continue  # matches nothing
+        types = _selected_types(entry[0])
+        if types is None:
+            untyped.append(index)
+        else:
+            for rtype in types:
+                by_type.setdefault(rtype, []).append(index)
+    return _CompiledList(compiled, {k: tuple(v) for k, v in by_type.items()}, tuple(untyped))
+
+
+def _compiled_list(items: Sequence[Any]) -> _CompiledList:
+    """The parsed form of a selector list, cached by identity while the list is alive.
+
+    A snapshot's selector lists are judged against many representative events; parsing
+    them once per list keeps evaluation fast. The cache holds a reference to each list, so
+    an id is never reused while its entry exists, and it is bounded in size.
+    """
+    key = id(items)
+    hit = _compiled_lists.get(key)
+    if hit is not None and hit[0] is items and len(hit[1].selectors) == len(items):
+        return hit[1]
+    built = _build(items)
+    if len(_compiled_lists) >= _CACHE_SIZE:
+        _compiled_lists.clear()
+    _compiled_lists[key] = (items, built)
+    return built
+
+
+def _matches(compiled: _Compiled, event: Mapping[str, Any]) -> bool:
+    if compiled is None:
+        return False
+    conditions, types = compiled
+    return all(
+        condition_holds(condition, field_values(event, condition.field, types))
+        for condition in conditions
+    )
+
+
 def advanced_selector_matches(selector: object, event: Mapping[str, Any]) -> bool:
     """Tell whether one ``AdvancedEventSelector`` matches ``event`` (AND across field selectors).
 
     ``resources.ARN`` is tested only against the resources whose type is one of the selector's
     ``resources.type`` Equals values (Q13).
     """
-    conditions = read_advanced_selector(selector)
-    if conditions is None:
-        return False
-    types = _selected_types(conditions)
-    return all(
-        condition_holds(condition, field_values(event, condition.field, types))
-        for condition in conditions
-    )
+    return _matches(_compile(selector), event)
 
 
 def _advanced_name(selector: object, index: int) -> str:
@@ -127,9 +207,10 @@ def trail_logs(
     """
     mode, items = selector_mode(selectors)
     if mode == "advanced":
-        for index, selector in enumerate(items):
-            if advanced_selector_matches(selector, event):
-                return SelectorMatch(True, index, _advanced_name(selector, index), mode)
+        compiled = _compiled_list(items)
+        for index in compiled.candidates(event):
+            if _matches(compiled.selectors[index], event):
+                return SelectorMatch(True, index, _advanced_name(items[index], index), mode)
         return SelectorMatch(False, None, None, mode)
     for selector in read_classic(items):
         if classic_matches(selector, event, partition):

@@ -19,6 +19,12 @@ from aiposture.report.html import render_html
 __all__ = ["PdfRenderer", "URLRefusedError", "html_to_pdf", "refusing_url_fetcher"]
 
 _LOG = logging.getLogger(__name__)
+
+PDF_EVIDENCE_LIMIT = 1500
+"""Evidence characters per finding in the PDF (layout time grows with text; JSON holds all)."""
+
+PDF_PASS_EVIDENCE_LIMIT = 300
+"""Evidence characters per passing result in the PDF."""
 _REFUSAL_MARKER = "aiposture refuses to fetch"
 _URL_SHOWN = 120
 
@@ -42,7 +48,7 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 def _fetcher_class() -> type[Any] | None:
     """Weasyprint >= 68 wants a ``URLFetcher`` object; older versions take any callable."""
     try:
-        from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+        from weasyprint.urls import URLFetcher
     except ImportError:
         return None
 
@@ -125,4 +131,4 @@ class PdfRenderer:
 
     def render(self, results: Results) -> bytes:
         """Return the PDF report."""
-        return html_to_pdf(render_html(results))
+        return html_to_pdf(render_html(results, PDF_EVIDENCE_LIMIT, PDF_PASS_EVIDENCE_LIMIT))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 import aiposture
 from aiposture.errors import RenderError
 
-__all__ = ["environment", "get_template", "templates_dir"]
+__all__ = ["environment", "get_template", "stylesheet", "templates_dir"]
 
 
 def templates_dir() -> Path:
@@ -54,4 +56,30 @@ def get_template(name: str) -> jinja2.Template:
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
             f"report template {exc.name or name!r} is malformed (line {exc.lineno}: {exc.message})"
+        ) from exc
+
+
+_CUSTOM_PROPERTY = re.compile(r"^\s*(--[\w-]+)\s*:\s*([^;]+);", re.MULTILINE)
+_VAR = re.compile(r"var\((--[\w-]+)\)")
+
+
+@lru_cache(maxsize=4)
+def _stylesheet_for(directory: Path) -> str:
+    text = (directory / "report.css").read_text(encoding="utf-8")
+    values = dict(_CUSTOM_PROPERTY.findall(text))
+    # weasyprint lays pages out markedly faster with literal values than with var().
+    return _VAR.sub(lambda m: values.get(m.group(1), m.group(0)).strip(), text)
+
+
+def stylesheet() -> Markup:
+    """Return ``report.css`` with its custom properties resolved, ready to inline.
+
+    The stylesheet is the project's own file, never data from AWS, so it is marked safe.
+    """
+    directory = templates_dir()
+    try:
+        return Markup(_stylesheet_for(directory))  # noqa: S704 - our own stylesheet, not AWS data
+    except OSError as exc:
+        raise RenderError(
+            f"cannot read the report stylesheet in {directory}: {exc.strerror}"
         ) from exc

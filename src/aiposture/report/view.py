@@ -15,6 +15,7 @@ from aiposture.engine.results import Result, Results, Severity, Status
 
 __all__ = [
     "EVIDENCE_LIMIT",
+    "PASS_EVIDENCE_LIMIT",
     "STATUS_LABELS",
     "STATUS_ORDER",
     "DimensionScore",
@@ -33,7 +34,12 @@ __all__ = [
 ]
 
 EVIDENCE_LIMIT = 4000
-"""Characters of pretty-printed evidence shown per result; ``results.json`` has all of it."""
+"""Characters of pretty-printed evidence shown per finding; ``results.json`` has all of it."""
+
+PASS_EVIDENCE_LIMIT = 1200
+"""Characters of evidence shown for a passing or not-applicable result."""
+
+_ACTIONABLE = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
 
 STATUS_ORDER: tuple[Status, ...] = (
     Status.FAIL,
@@ -149,6 +155,7 @@ class ReportView:
     formula: str
     rows: list[ResultRow]
     evidence_limit: int
+    pass_evidence_limit: int
 
 
 def result_sort_key(result: Result) -> tuple[int, int, str, str, str, str]:
@@ -193,7 +200,7 @@ def _format_duration(started: datetime, finished: datetime) -> str:
 
 def evidence_excerpt(evidence: dict[str, Any], limit: int = EVIDENCE_LIMIT) -> EvidenceExcerpt:
     """Pretty-print ``evidence`` as JSON and cut it to at most ``limit`` characters."""
-    text = json.dumps(evidence, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(evidence, indent=1, sort_keys=True, ensure_ascii=False, default=str)
     if len(text) <= limit:
         return EvidenceExcerpt(text=text, truncated=False, total_chars=len(text))
     return EvidenceExcerpt(text=text[:limit], truncated=True, total_chars=len(text))
@@ -227,7 +234,7 @@ def _score(name: str, value: float | None) -> DimensionScore:
     return DimensionScore(name=name, text=format_score(value), percent=percent, band=band)
 
 
-def _row(result: Result) -> ResultRow:
+def _row(result: Result, limit: int, pass_limit: int) -> ResultRow:
     url = result.remediation.url
     return ResultRow(
         check_id=result.check_id,
@@ -242,15 +249,25 @@ def _row(result: Result) -> ResultRow:
         seed_refs=list(result.seed_refs),
         dimensions=list(result.dimensions),
         has_evidence=bool(result.evidence),
-        evidence=evidence_excerpt(result.evidence),
+        evidence=evidence_excerpt(
+            result.evidence, limit if result.status in _ACTIONABLE else pass_limit
+        ),
         remediation_text=result.remediation.text,
         remediation_url=url,
         remediation_href=https_url(url),
     )
 
 
-def build_view(results: Results) -> ReportView:
-    """Build the presentation model of ``results`` for the report templates."""
+def build_view(
+    results: Results,
+    evidence_limit: int = EVIDENCE_LIMIT,
+    pass_evidence_limit: int = PASS_EVIDENCE_LIMIT,
+) -> ReportView:
+    """Build the presentation model of ``results`` for the report templates.
+
+    Findings (FAIL, ERROR, WAIVED) show up to ``evidence_limit`` characters of evidence;
+    passing and not-applicable results up to ``pass_evidence_limit``.
+    """
     counts = results.counts()
     by_severity: dict[Severity, dict[Status, int]] = {
         sev: dict.fromkeys(STATUS_ORDER, 0) for sev in Severity
@@ -300,6 +317,7 @@ def build_view(results: Results) -> ReportView:
         overall=_score("Overall", scores.overall) if has_scores else None,
         dimensions=[_score(name, value) for name, value in sorted(scores.dimensions.items())],
         formula=scores.formula,
-        rows=[_row(r) for r in ranked_results(results)],
-        evidence_limit=EVIDENCE_LIMIT,
+        rows=[_row(r, evidence_limit, pass_evidence_limit) for r in ranked_results(results)],
+        evidence_limit=evidence_limit,
+        pass_evidence_limit=pass_evidence_limit,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiposture.rules.base import RuleContext, describe_error, errors_for
-from aiposture.snapshot.models import AccountSnapshot, Trail
+from aiposture.snapshot.models import AccountSnapshot, Snapshot, Trail
 
 
 def trail_covers(trail: Trail, account: AccountSnapshot, region: str) -> bool:
@@ -45,9 +45,27 @@ class Coverage:
         return [*self.gaps, *(f"trail {t.name}: {why}" for t, why in self.unknown)]
 
 
+_org_trails_cache: dict[int, tuple[Snapshot, list[Trail]]] = {}
+
+
+def organization_trails(snapshot: Snapshot) -> list[Trail]:
+    """The organization trails read anywhere in ``snapshot`` (computed once per snapshot).
+
+    Only an organization trail can cover an account other than its owner, so coverage
+    needs these and the account's own trails, never every trail of every account.
+    """
+    hit = _org_trails_cache.get(id(snapshot))
+    if hit is not None and hit[0] is snapshot:
+        return hit[1]
+    found = [t for t in snapshot.all_trails() if t.is_organization_trail]
+    _org_trails_cache.clear()
+    _org_trails_cache[id(snapshot)] = (snapshot, found)
+    return found
+
+
 def _candidate_trails(ctx: RuleContext) -> list[Trail]:
     seen: dict[str, Trail] = {t.arn: t for t in ctx.account.trails}
-    for trail in ctx.snapshot.all_trails():
+    for trail in organization_trails(ctx.snapshot):
         seen.setdefault(trail.arn, trail)
     return list(seen.values())
 

@@ -79,12 +79,28 @@ def validation_context(trail: Trail, account: AccountSnapshot) -> ValidationCont
     )
 
 
+_issues_cache: dict[tuple[int, str], tuple[Trail, list[SelectorIssue]]] = {}
+_ISSUES_CACHE_SIZE = 4096
+
+
+def trail_issues(trail: Trail, account: AccountSnapshot) -> list[SelectorIssue]:
+    """Static-validation issues of ``trail``'s selectors for ``account`` (memoized per trail)."""
+    if trail.event_selectors is None:
+        return []
+    key = (id(trail), account.account_id)
+    hit = _issues_cache.get(key)
+    if hit is not None and hit[0] is trail:
+        return hit[1]
+    issues = validate_selectors(trail.event_selectors.as_api(), validation_context(trail, account))
+    if len(_issues_cache) >= _ISSUES_CACHE_SIZE:
+        _issues_cache.clear()
+    _issues_cache[key] = (trail, issues)
+    return issues
+
+
 def issues_for_selectors(
     trail: Trail, account: AccountSnapshot, indexes: Sequence[int]
 ) -> list[SelectorIssue]:
     """Static-validation issues of ``trail`` that concern the selectors at ``indexes``."""
-    if trail.event_selectors is None:
-        return []
     wanted = set(indexes)
-    issues = validate_selectors(trail.event_selectors.as_api(), validation_context(trail, account))
-    return [i for i in issues if i.selector_index in wanted]
+    return [i for i in trail_issues(trail, account) if i.selector_index in wanted]

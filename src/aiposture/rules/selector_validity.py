@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from aiposture.engine.results import Status
-from aiposture.lang.selector_validation import IssueSeverity, validate_selectors
+from aiposture.lang.selector_validation import IssueSeverity
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
 from aiposture.rules.coverage import selectors_unknown_reason
-from aiposture.rules.selector_facts import validation_context
+from aiposture.rules.selector_facts import trail_issues
 from aiposture.rules.trail import NoParams, trails_homed_here
 
 
@@ -25,9 +25,7 @@ def selector_validity(_: NoParams, ctx: RuleContext) -> list[Outcome]:
                 )
             )
             continue
-        issues = validate_selectors(
-            trail.event_selectors.as_api(), validation_context(trail, ctx.account)
-        )
+        issues = trail_issues(trail, ctx.account)
         evidence = {
             "mode": trail.event_selectors.mode,
             "issues": [

@@ -1,0 +1,186 @@
+"""A hand-built ``Results`` for the report tests: every status, every severity, hostile strings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from aiposture.engine.results import (
+    Remediation,
+    Result,
+    Results,
+    ScanInfo,
+    Scores,
+    Severity,
+    Status,
+    ToolRef,
+)
+
+ACCOUNT_A = "111111111111"
+ACCOUNT_B = "222222222222"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+HOSTILE_CHECK_ID = "CT-HOSTILE-001"
+
+
+def _result(
+    check_id: str,
+    status: Status,
+    severity: Severity,
+    *,
+    account: str | None = ACCOUNT_A,
+    region: str | None = "us-east-1",
+    resource: str | None = None,
+    message: str = "",
+    title: str = "",
+    seed_refs: list[str] | None = None,
+    dimensions: list[str] | None = None,
+    evidence: dict[str, object] | None = None,
+    remediation: str = "Apply the configuration from the guide.",
+    url: str | None = None,
+) -> Result:
+    return Result(
+        check_id=check_id,
+        title=title or f"Title of {check_id}",
+        severity=severity,
+        status=status,
+        account_id=account,
+        region=region,
+        resource_arn=resource,
+        seed_refs=seed_refs or [],
+        dimensions=dimensions or [],
+        message=message or f"Message for {check_id} in {account}/{region}",
+        evidence=evidence or {},
+        remediation=Remediation(text=remediation, url=url),
+    )
+
+
+def build_results() -> Results:
+    """Eight results across statuses, severities, two accounts and two regions."""
+    trail = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT_A}:trail/org-trail"
+    results = [
+        _result(
+            "CT-SEL-BEDROCK-AGENTALIAS",
+            Status.PASS,
+            Severity.HIGH,
+            resource=trail,
+            title="Trail logs Bedrock agent alias data events",
+            message="Trail org-trail logs data events of AWS::Bedrock::AgentAlias.",
+            seed_refs=["Data events: AWS::Bedrock::AgentAlias"],
+            dimensions=["agentic.audit_logging", "genai.controls"],
+            evidence={"trail": "org-trail", "selectors": [{"resources.type": ["x"]}]},
+        ),
+        _result(
+            "CW-MF-01",
+            Status.FAIL,
+            Severity.CRITICAL,
+            account=ACCOUNT_B,
+            region="eu-west-1",
+            resource=f"arn:aws:logs:eu-west-1:{ACCOUNT_B}:log-group:aws-cloudtrail-logs",
+            title="Metric filter for unauthorized Bedrock calls",
+            message="No metric filter on the trail's log group matches the sample events.",
+            seed_refs=["Metric Filter 1"],
+            dimensions=["genai.controls"],
+            evidence={"log_group": "aws-cloudtrail-logs", "filters": []},
+            url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",
+        ),
+        _result(
+            "CW-ALARM-UNAUTH",
+            Status.ERROR,
+            Severity.HIGH,
+            account=ACCOUNT_B,
+            region="us-east-1",
+            title="Alarm on unauthorized Bedrock access",
+            message="cloudwatch:DescribeAlarms failed: AccessDenied",
+            seed_refs=["Alarm: Bedrock Unauthorized Access"],
+            evidence={"error_code": "AccessDenied", "operation": "DescribeAlarms"},
+        ),
+        _result(
+            "BR-INVOCATION-LOGGING",
+            Status.WAIVED,
+            Severity.MEDIUM,
+            region="eu-west-1",
+            title="Model invocation logging is enabled",
+            message="Waived by W-12 (owner: secops@example.com, expires 2026-03-31).",
+            seed_refs=["Model invocation logging"],
+            evidence={"waiver": {"id": "W-12", "owner": "secops@example.com"}},
+        ),
+        _result(
+            "CT-INSIGHTS",
+            Status.NOT_APPLICABLE,
+            Severity.LOW,
+            account=ACCOUNT_B,
+            region="eu-west-1",
+            title="CloudTrail Insights enabled",
+            message="Not applicable: the declared Generative AI scope excludes this check.",
+            seed_refs=["Insights: ApiCallRateInsight"],
+        ),
+        _result(
+            "CT-LOG-VALIDATION",
+            Status.FAIL,
+            Severity.LOW,
+            resource=trail,
+            title="Log file validation is enabled",
+            message="Trail org-trail has log file validation disabled.",
+            evidence={"LogFileValidationEnabled": False},
+        ),
+        _result(
+            "GD-ENABLED",
+            Status.PASS,
+            Severity.INFO,
+            account=None,
+            region=None,
+            title="GuardDuty is enabled",
+            message="GuardDuty detector is enabled in every scanned region.",
+            seed_refs=["GuardDuty"],
+        ),
+        _result(
+            HOSTILE_CHECK_ID,
+            Status.FAIL,
+            Severity.HIGH,
+            account=ACCOUNT_B,
+            region="us-east-1",
+            resource=f"arn:aws:cloudtrail:us-east-1:{ACCOUNT_B}:trail/{SCRIPT}{IMG}",
+            title=f"Trail named {SCRIPT}",
+            message=f"Trail {SCRIPT} {IMG} does not log Bedrock data events.",
+            seed_refs=["Data events: AWS::Bedrock::Model"],
+            evidence={
+                "trail_name": SCRIPT,
+                "tags": {"Owner": IMG, "Link": "http://169.254.169.254/latest/meta-data/"},
+                "style": "</pre><style>body{background:url(http://127.0.0.1:9/x)}</style>",
+            },
+            remediation=f"Rename the trail {SCRIPT}.",
+            url="javascript:alert(3)",
+        ),
+    ]
+    return Results(
+        tool=ToolRef(version="0.1.0", catalog_version="2025.11"),
+        scan=ScanInfo(
+            started_at=datetime(2025, 11, 20, 9, 0, 0, tzinfo=UTC),
+            finished_at=datetime(2025, 11, 20, 9, 4, 37, tzinfo=UTC),
+            identity_arn=f"arn:aws:sts::{ACCOUNT_A}:assumed-role/AiPostureAudit/auditor",
+            accounts=[ACCOUNT_A, ACCOUNT_B],
+            regions=["us-east-1", "eu-west-1"],
+            snapshot_sha256="9f2c4e1a" * 8,
+        ),
+        results=results,
+        scores=Scores(
+            overall=42.9,
+            dimensions={
+                "genai.controls": 50.0,
+                "agentic.audit_logging": 100.0,
+                "genai.resilience": None,
+                "agentic.identity": 12.5,
+            },
+            formula="score = 100 * sum(weight of passing checks) / sum(weight of applicable "
+            "checks); weights critical 10, high 7.5, medium 5, low 2.5, info 0; ERROR counts "
+            "as not passing.",
+        ),
+    )
+
+
+@pytest.fixture
+def results() -> Results:
+    """The report fixture."""
+    return build_results()
