@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import sys
@@ -87,11 +88,22 @@ def report_options(func: F) -> F:
     return func
 
 
-def _load(config_path: Path | None, **overrides: Any) -> Config:
+def _load(
+    config_path: Path | None,
+    profile: str | None,
+    regions: tuple[str, ...],
+    endpoint_url: str | None,
+    assume_roles: tuple[str, ...],
+) -> Config:
+    """The configuration file, with the per-run AWS flags laid over its ``[scan]`` table."""
     config = load_config(config_path)
-    scan = config.scan.model_copy(
-        update={k: v for k, v in overrides.items() if v not in (None, (), [])}
-    )
+    flags = {
+        "profile": profile,
+        "regions": _split(regions),
+        "endpoint_url": endpoint_url,
+        "assume_roles": list(assume_roles),
+    }
+    scan = config.scan.model_copy(update={k: v for k, v in flags.items() if v})
     return config.model_copy(update={"scan": scan})
 
 
@@ -139,13 +151,7 @@ def scan(
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
-    config = _load(
-        config_path,
-        profile=profile,
-        regions=_split(regions),
-        endpoint_url=endpoint_url,
-        assume_roles=list(assume_roles),
-    )
+    config = _load(config_path, profile, regions, endpoint_url, assume_roles)
     out = out_dir or config.report.output_dir
     output = run_scan(config, out, _split(formats) or config.report.formats)
     click.echo(str(out.resolve()))
@@ -175,13 +181,7 @@ def collect(
     from aiposture.api import collect_snapshot
     from aiposture.snapshot.io import dump_snapshot
 
-    config = _load(
-        config_path,
-        profile=profile,
-        regions=_split(regions),
-        endpoint_url=endpoint_url,
-        assume_roles=list(assume_roles),
-    )
+    config = _load(config_path, profile, regions, endpoint_url, assume_roles)
     digest = dump_snapshot(collect_snapshot(config), out_path)
     click.echo(f"{out_path} sha256={digest}")
 
@@ -260,13 +260,10 @@ def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
 )
 def demo(out_dir: Path, formats: tuple[str, ...], fail_on: str) -> None:
     """Scan the embedded demo organization (moto; no credentials needed)."""
-    try:
-        from aiposture.demo import demo_environment
-    except ImportError as exc:  # moto is an optional dependency
-        raise ConfigError(
-            f"the demo needs moto: pip install 'aiposture[demo]' ({exc.name} is missing)"
-        ) from exc
+    if importlib.util.find_spec("moto") is None:
+        raise ConfigError("the demo needs moto: pip install 'aiposture[demo]'")
     from aiposture.api import scan as run_scan
+    from aiposture.demo import demo_environment
 
     with demo_environment() as env:
         config = env.org.config

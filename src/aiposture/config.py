@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aiposture.engine.results import Severity
-from aiposture.errors import ConfigError
+from aiposture.errors import ConfigError, validation_summary
 
 GUIDE_S3_BUCKET_PREFIXES = ["ai-training-data-", "model-artifacts-", "cicd-pipeline-"]
 GUIDE_LAMBDA_FUNCTION_PREFIXES = ["prod-", "ai-agent-"]
@@ -136,11 +136,11 @@ def config_from_data(data: Any, source: str = "config") -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        if first["type"] == "extra_forbidden":
+        where, kind, message = validation_summary(exc)
+        where = where or "(top level)"
+        if kind == "extra_forbidden":
             raise ConfigError(f"{source}: unknown key '{where}'") from exc
-        raise ConfigError(f"{source}: invalid value at '{where}': {first['msg']}") from exc
+        raise ConfigError(f"{source}: invalid value at '{where}': {message}") from exc
 
 
 def load_config(path: Path | None) -> Config:

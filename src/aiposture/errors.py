@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class AiPostureError(Exception):
     """Base class of every error aiposture raises on purpose."""
@@ -60,3 +62,10 @@ class RenderError(AiPostureError):
     """A report format could not be written."""
 
     exit_code = 2
+
+
+def validation_summary(exc: ValidationError) -> tuple[str, str, str]:
+    """The first problem of a pydantic error as (dotted location, error type, message)."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return where, str(first["type"]), str(first["msg"])

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 import aiposture
 from aiposture.engine.guide import DIMENSIONS, SEED_REFS
 from aiposture.engine.results import Remediation, Severity
-from aiposture.errors import CatalogError
+from aiposture.errors import CatalogError, validation_summary
 from aiposture.rules import REGISTRY
 from aiposture.rules.base import Params, RuleKind
 
@@ -104,9 +104,8 @@ def _load_one(path: Path) -> LoadedCheck:
     try:
         check = Check.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CatalogError(f"check {path} is invalid at {where}: {first['msg']}") from exc
+        where, _, message = validation_summary(exc)
+        raise CatalogError(f"check {path} is invalid at {where}: {message}") from exc
     if check.id != path.stem:
         raise CatalogError(f"check {path}: id '{check.id}' does not match the file name")
     kind = REGISTRY.get(check.rule.kind)
@@ -115,9 +114,8 @@ def _load_one(path: Path) -> LoadedCheck:
     try:
         params = kind.params.model_validate(check.rule.params)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CatalogError(f"check {path}: rule params invalid at {where}: {first['msg']}") from exc
+        where, _, message = validation_summary(exc)
+        raise CatalogError(f"check {path}: rule params invalid at {where}: {message}") from exc
     return LoadedCheck(check, kind, params, path)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aiposture.errors import SnapshotError
+from aiposture.errors import SnapshotError, validation_summary
 
 RESULTS_SCHEMA_VERSION = "1"
 
@@ -142,6 +142,5 @@ def load_results(path: Path) -> Results:
     try:
         return Results.model_validate(doc)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SnapshotError(f"results {path} are invalid at {where}: {first['msg']}") from exc
+        where, _, message = validation_summary(exc)
+        raise SnapshotError(f"results {path} are invalid at {where}: {message}") from exc

@@ -44,6 +44,22 @@ class Coverage:
         """Why coverage could not be fully verified (empty when everything was read)."""
         return [*self.gaps, *(f"trail {t.name}: {why}" for t, why in self.unknown)]
 
+    @property
+    def judgeable(self) -> list[Trail]:
+        """The logging trails whose event selectors were read."""
+        return [t for t in self.logging if t.event_selectors is not None]
+
+    def selector_gaps(self) -> list[str]:
+        """Every reason selector-based coverage is unverified, unreadable selectors included."""
+        return [
+            *self.unverified_reasons(),
+            *(
+                f"trail {t.name}: {selectors_unknown_reason(t)}"
+                for t in self.logging
+                if t.event_selectors is None
+            ),
+        ]
+
 
 _org_trails_cache: dict[int, tuple[Snapshot, list[Trail]]] = {}
 

@@ -15,7 +15,7 @@ from aiposture.engine.results import Status
 from aiposture.lang.selector_validation import IssueSeverity
 from aiposture.lang.selectors import trail_logs
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
-from aiposture.rules.coverage import Coverage, coverage, selectors_unknown_reason
+from aiposture.rules.coverage import Coverage, coverage
 from aiposture.rules.events import PROBE_ID, cloudtrail_event, describe_event
 from aiposture.rules.selector_facts import (
     blocking_fields,
@@ -249,13 +249,8 @@ def _hint(p: DataEventsParams, trails: list[Trail]) -> str:
 def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
     """Judge whether the covering trails log representative data events of ``p.resource_type``."""
     cov = coverage(ctx)
-    known = [t for t in cov.logging if t.event_selectors is not None]
-    unknown = [
-        f"trail {t.name}: {selectors_unknown_reason(t)}"
-        for t in cov.logging
-        if t.event_selectors is None
-    ]
-    unverified = [*cov.unverified_reasons(), *unknown]
+    known = cov.judgeable
+    unverified = cov.selector_gaps()
 
     configured = _configured_ids(p, ctx)
     if configured:
@@ -333,15 +328,8 @@ def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
 def network_activity_logged(p: NetworkActivityParams, ctx: RuleContext) -> list[Outcome]:
     """Judge whether the covering trails log VPC-endpoint denials of ``p.event_source``."""
     cov = coverage(ctx)
-    known = [t for t in cov.logging if t.event_selectors is not None]
-    unverified = [
-        *cov.unverified_reasons(),
-        *(
-            f"trail {t.name}: {selectors_unknown_reason(t)}"
-            for t in cov.logging
-            if t.event_selectors is None
-        ),
-    ]
+    known = cov.judgeable
+    unverified = cov.selector_gaps()
     event = cloudtrail_event(
         category="NetworkActivity",
         source=p.event_source,

@@ -7,7 +7,7 @@ from typing import Any
 from aiposture.engine.results import Status
 from aiposture.lang.selectors import trail_logs
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
-from aiposture.rules.coverage import coverage, selectors_unknown_reason
+from aiposture.rules.coverage import coverage
 from aiposture.rules.events import cloudtrail_event, describe_event
 
 
@@ -28,15 +28,8 @@ class ManagementParams(Params):
 def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outcome]:
     """Judge whether the covering, logging trails record every listed management event."""
     cov = coverage(ctx)
-    known = [t for t in cov.logging if t.event_selectors is not None]
-    unverified = [
-        *cov.unverified_reasons(),
-        *(
-            f"trail {t.name}: {selectors_unknown_reason(t)}"
-            for t in cov.logging
-            if t.event_selectors is None
-        ),
-    ]
+    known = cov.judgeable
+    unverified = cov.selector_gaps()
     rows: list[dict[str, Any]] = []
     for spec in p.events:
         event = cloudtrail_event(

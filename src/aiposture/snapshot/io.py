@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from aiposture.errors import SnapshotError
+from aiposture.errors import SnapshotError, validation_summary
 from aiposture.snapshot.models import SCHEMA_VERSION, Snapshot
 
 
@@ -72,7 +72,6 @@ def load_snapshot(path: Path) -> tuple[Snapshot, str]:
     try:
         snap = Snapshot.model_validate(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SnapshotError(f"snapshot {path} is invalid at {where}: {first['msg']}") from exc
+        where, _, message = validation_summary(exc)
+        raise SnapshotError(f"snapshot {path} is invalid at {where}: {message}") from exc
     return snap, digest
