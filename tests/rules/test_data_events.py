@@ -361,3 +361,20 @@ def test_network_activity(source):
     }
     outcome = only(run_check(check, snapshot(trail(advanced=[MANAGEMENT, wrong]))))
     assert outcome.status == Status.FAIL and src in outcome.message
+
+
+def test_member_copy_of_an_org_trail_with_denied_reads_defers_to_the_owner_copy():
+    mgmt = "123456789012"
+    sel = [MANAGEMENT, data_selector("AWS::Bedrock::AgentAlias")]
+    owner_copy = trail("org-trail", account=mgmt, org_trail=True, advanced=sel)
+    member_copy = owner_copy.model_copy(update={"event_selectors": None, "status": None})
+    org = OrganizationInfo(
+        id="o-abc",
+        arn="arn:aws:organizations::123456789012:organization/o-abc",
+        master_account_id=mgmt,
+    )
+    snap = snapshot(owner_copy, organization=org)
+    snap.accounts[0].trails.append(member_copy)  # the member's own read of the shadow trail
+    outcome = only(run_check("ct-data-bedrock-agent-alias", snap, config=AGENT_CFG))
+    assert outcome.status == Status.PASS, outcome.message
+    assert snap.all_trails()[0].event_selectors is not None

@@ -82,7 +82,9 @@ def organization_trails(snapshot: Snapshot) -> list[Trail]:
 def _candidate_trails(ctx: RuleContext) -> list[Trail]:
     seen: dict[str, Trail] = {t.arn: t for t in ctx.account.trails}
     for trail in organization_trails(ctx.snapshot):
-        seen.setdefault(trail.arn, trail)
+        mine = seen.get(trail.arn)
+        if mine is None or trail.completeness > mine.completeness:
+            seen[trail.arn] = trail
     return list(seen.values())
 
 

@@ -120,6 +120,13 @@ class Trail(_Model):
     raw: dict[str, Any] = Field(default_factory=dict)
 
     @property
+    def completeness(self) -> int:
+        """How many of the trail's detail reads succeeded (status, selectors, Insights)."""
+        return sum(
+            x is not None for x in (self.status, self.event_selectors, self.insight_selectors)
+        )
+
+    @property
     def cloudwatch_logs_log_group_name(self) -> str | None:
         """The delivery log group's name, parsed from its ARN."""
         arn = self.cloudwatch_logs_log_group_arn
@@ -217,9 +224,16 @@ class Snapshot(_Model):
         return next((a for a in self.accounts if a.account_id == account_id), None)
 
     def all_trails(self) -> list[Trail]:
-        """Every trail read, in every account, without duplicates."""
-        seen: dict[str, Trail] = {}
+        """Every trail read, in every account, one copy per ARN.
+
+        An organization trail can be read from its owner and, as a shadow trail, from
+        members, where some reads may be denied. The most complete copy wins, and on a tie
+        the copy read in the owner account.
+        """
+        best: dict[str, tuple[tuple[int, bool], Trail]] = {}
         for acct in self.accounts:
             for trail in acct.trails:
-                seen.setdefault(trail.arn, trail)
-        return list(seen.values())
+                rank = (trail.completeness, trail.owner_account_id == acct.account_id)
+                if trail.arn not in best or rank > best[trail.arn][0]:
+                    best[trail.arn] = (rank, trail)
+        return [trail for _, trail in best.values()]
