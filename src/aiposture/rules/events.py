@@ -62,7 +62,7 @@ def describe_event(event: Mapping[str, Any]) -> str:
         parts.append(f"on {arns[0]}")
     elif event.get("eventCategory") == "NetworkActivity":
         parts.append(f"through a VPC endpoint with {event.get('errorCode')}")
-    else:
+    elif event.get("eventCategory") == "Data":
         user = (event.get("userIdentity") or {}).get("arn")
         if user:
             parts.append(f"by {user}")
