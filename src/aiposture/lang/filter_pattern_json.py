@@ -1,0 +1,535 @@
+"""JSON flavour of CloudWatch Logs filter patterns: parser (A.3) and evaluator (A.4).
+
+The parser is an iterative operator-precedence (shunting-yard) parser, so deeply parenthesised
+patterns cannot exhaust the Python stack. Selectors are tuples of steps: ``str`` is a property
+key, ``int`` an array index and ``None`` a wildcard (``.*`` or ``[*]``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
+
+from aiposture.errors import PatternSyntaxError
+from aiposture.lang.filter_pattern_common import (
+    COMPARE_OPS,
+    MAX_REGEXES,
+    NUMERIC_LITERAL,
+    RELATIONAL_OPS,
+    WHITESPACE,
+    Number,
+    Semantics,
+    StarString,
+    compare_numbers,
+    compile_regex,
+    read_quoted,
+    read_regex,
+    skip_ws,
+    to_number,
+)
+
+MAX_WILDCARDS_PER_SELECTOR = 1
+"""Wildcard selectors (``[*]`` / ``.*``) allowed inside one property selector (A.1)."""
+
+MAX_WILDCARDS_PER_PATTERN = 3
+"""Wildcard selectors allowed in one pattern (A.1)."""
+
+Step = str | int | None
+"""One selector step: property key, array index, or wildcard (``None``)."""
+
+Selector = tuple[Step, ...]
+"""A parsed property selector, without the leading ``$``."""
+
+_STRICT_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_LENIENT_NAME_STOP = frozenset(WHITESPACE + ".[]()=!<>~&|\"%{}'*")
+_OP_CHARS = frozenset("=!<>~")
+_BARE_STOP = frozenset(WHITESPACE + '()"%{}')
+
+
+@dataclass(frozen=True)
+class NumLit:
+    """A numeric literal, e.g. ``400`` or ``1e-3``; keeps its source text."""
+
+    text: str
+    value: Number
+
+
+@dataclass(frozen=True)
+class StrLit:
+    """A string literal (quoted or bare) with the ``*`` wildcard rules."""
+
+    star: StarString
+
+
+@dataclass(frozen=True)
+class RxLit:
+    """A ``%regex%`` literal, compiled for unanchored search."""
+
+    text: str
+    regex: re.Pattern[str]
+
+
+Lit = NumLit | StrLit | RxLit
+"""Any comparison value."""
+
+
+@dataclass(frozen=True)
+class Cmp:
+    """``selector op value``."""
+
+    selector: Selector
+    op: str
+    lit: Lit
+
+
+@dataclass(frozen=True)
+class IsKw:
+    """``selector IS NULL|TRUE|FALSE``."""
+
+    selector: Selector
+    keyword: Literal["NULL", "TRUE", "FALSE"]
+
+
+@dataclass(frozen=True)
+class NotExists:
+    """``selector NOT EXISTS``."""
+
+    selector: Selector
+
+
+@dataclass(frozen=True)
+class And:
+    """Conjunction of two or more expressions."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Disjunction of two or more expressions."""
+
+    items: tuple[Expr, ...]
+
+
+Expr = Cmp | IsKw | NotExists | And | Or
+"""A parsed JSON-flavour expression."""
+
+
+class JsonNumber:
+    """A JSON number from the event, kept as its source text (A.4.1)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        """Wrap the number's source text."""
+        self.text = text
+
+    def __repr__(self) -> str:
+        """Show the source text."""
+        return f"JsonNumber({self.text!r})"
+
+
+class _Parser:
+    """Parses the body of a JSON pattern; positions refer to the whole pattern string."""
+
+    def __init__(self, text: str, semantics: Semantics) -> None:
+        self.text = text
+        self.sem = semantics
+        self.wildcards = 0
+        self.regexes = 0
+
+    def fail(self, message: str, pos: int) -> NoReturn:
+        raise PatternSyntaxError(message, pos)
+
+    # --- expression structure -------------------------------------------------------------
+    def parse(self, start: int) -> tuple[Expr | None, int]:
+        """Parse from just after ``{``; return the expression and the index after ``}``."""
+        text = self.text
+        pos = skip_ws(text, start)
+        if pos < len(text) and text[pos] == "}":
+            if self.sem.strict:
+                self.fail("empty pattern body '{}'", pos)
+            return None, pos + 1
+        operands: list[Expr] = []
+        ops: list[tuple[str, int]] = []
+
+        def reduce() -> None:
+            op, _ = ops.pop()
+            right = operands.pop()
+            left = operands.pop()
+            operands.append(_combine(op, left, right))
+
+        expect_operand = True
+        while True:
+            pos = skip_ws(text, pos)
+            if expect_operand:
+                if pos < len(text) and text[pos] == "(":
+                    ops.append(("(", pos))
+                    pos += 1
+                    continue
+                cond, pos = self.condition(pos)
+                operands.append(cond)
+                expect_operand = False
+                continue
+            if pos >= len(text):
+                self.fail("missing closing '}'", pos)
+            ch = text[pos]
+            two = text[pos : pos + 2]
+            if two == "&&":
+                while ops and ops[-1][0] == "&&":
+                    reduce()
+                ops.append(("&&", pos))
+                pos += 2
+                expect_operand = True
+            elif two == "||":
+                while ops and ops[-1][0] in ("&&", "||"):
+                    reduce()
+                ops.append(("||", pos))
+                pos += 2
+                expect_operand = True
+            elif ch == ")":
+                while ops and ops[-1][0] != "(":
+                    reduce()
+                if not ops:
+                    self.fail("unbalanced ')'", pos)
+                ops.pop()
+                pos += 1
+            elif ch == "}":
+                while ops:
+                    if ops[-1][0] == "(":
+                        self.fail("unbalanced '('", ops[-1][1])
+                    reduce()
+                return operands[0], pos + 1
+            else:
+                self.fail("expected '&&', '||', ')' or '}'", pos)
+
+    # --- one condition --------------------------------------------------------------------
+    def condition(self, pos: int) -> tuple[Expr, int]:
+        text = self.text
+        if pos >= len(text):
+            self.fail("missing closing '}'", pos)
+        if text[pos] != "$":
+            if text[pos] in ")}":
+                self.fail("expected a condition", pos)
+            self.fail("expected a property selector starting with '$.'", pos)
+        selector, pos = self.selector(pos)
+        after_selector = pos
+        pos = skip_ws(text, pos)
+        if pos < len(text) and text[pos] in _OP_CHARS:
+            op_start = pos
+            while pos < len(text) and text[pos] in _OP_CHARS:
+                pos += 1
+            op = text[op_start:pos]
+            if op not in COMPARE_OPS:
+                self.fail(f"unknown operator '{op}'", op_start)
+            lit, pos = self.value(pos, op, op_start)
+            return Cmp(selector, op, lit), pos
+        word, word_pos, pos = self.word(pos)
+        if not word:
+            self.fail("missing or unknown operator", word_pos)
+        if word_pos == after_selector:
+            self.fail("expected whitespace before keyword", word_pos)
+        if word == "IS":
+            second, second_pos, end = self.word(pos)
+            if second_pos == pos:
+                self.fail("expected NULL, TRUE or FALSE after IS", second_pos)
+            if second == "NOT":
+                self.fail("'IS NOT' is not supported; use '!=' or 'NOT EXISTS'", second_pos)
+            if second == "NULL":
+                return IsKw(selector, "NULL"), end
+            if second == "TRUE":
+                return IsKw(selector, "TRUE"), end
+            if second == "FALSE":
+                return IsKw(selector, "FALSE"), end
+            self.fail("expected NULL, TRUE or FALSE after IS", second_pos)
+        if word == "NOT":
+            second, second_pos, end = self.word(pos)
+            if second != "EXISTS" or second_pos == pos:
+                self.fail("expected EXISTS after NOT", second_pos)
+            return NotExists(selector), end
+        if word == "EXISTS":
+            self.fail("'EXISTS' on its own is not supported; use '= *' or 'NOT EXISTS'", word_pos)
+        self.fail("missing or unknown operator", word_pos)
+
+    def word(self, pos: int) -> tuple[str, int, int]:
+        """Read a keyword after optional whitespace: (normalised word, start, end)."""
+        text = self.text
+        start = skip_ws(text, pos)
+        end = start
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+        word = text[start:end]
+        if not self.sem.strict:
+            word = word.upper()
+        return word, start, end
+
+    def value(self, pos: int, op: str, op_pos: int) -> tuple[Lit, int]:
+        text = self.text
+        pos = skip_ws(text, pos)
+        if pos < len(text) and text[pos] == '"':
+            content, end = read_quoted(text, pos)
+            if op in RELATIONAL_OPS:
+                self.fail(f"operator '{op}' needs a numeric value", pos)
+            return StrLit(StarString(content)), end
+        if pos < len(text) and text[pos] == "%":
+            body, end = read_regex(text, pos)
+            if op not in ("=", "!="):
+                self.fail(
+                    f"a regular expression can only be used with '=' or '!=', not '{op}'", op_pos
+                )
+            self.regexes += 1
+            if self.regexes > MAX_REGEXES:
+                self.fail(f"more than {MAX_REGEXES} regular expressions in one pattern", pos)
+            return RxLit(body, compile_regex(body, pos + 1, self.sem)), end
+        end = pos
+        while (
+            end < len(text)
+            and text[end] not in _BARE_STOP
+            and text[end : end + 2] not in ("&&", "||")
+        ):
+            end += 1
+        token = text[pos:end]
+        if not token:
+            self.fail("missing value after operator", pos)
+        if NUMERIC_LITERAL.fullmatch(token):
+            number = _literal_number(token, self.sem)
+            if number is not None:
+                return NumLit(token, number), end
+        if op in RELATIONAL_OPS:
+            self.fail(f"operator '{op}' needs a numeric value", pos)
+        return StrLit(StarString(token)), end
+
+    # --- selectors ------------------------------------------------------------------------
+    def selector(self, pos: int) -> tuple[Selector, int]:
+        text = self.text
+        n = len(text)
+        i = pos + 1
+        steps: list[Step] = []
+        wild_here = 0
+        while i < n:
+            ch = text[i]
+            if ch == ".":
+                nxt = text[i + 1] if i + 1 < n else ""
+                if nxt == "*":
+                    wild_here = self.count_wildcard(i, wild_here)
+                    steps.append(None)
+                    i += 2
+                elif nxt == "[":
+                    if self.sem.strict and text[i + 2 : i + 3] != "'":
+                        self.fail("expected a quoted key after '.['", i + 1)
+                    step, i = self.bracket(i + 1)
+                    if step is None:
+                        wild_here = self.count_wildcard(i - 3, wild_here)
+                    steps.append(step)
+                else:
+                    name, i = self.name(i + 1)
+                    steps.append(name)
+            elif ch == "[":
+                if not steps and self.sem.strict:
+                    self.fail("a selector must start with '$.'", i)
+                step, i = self.bracket(i)
+                if step is None:
+                    wild_here = self.count_wildcard(i - 3, wild_here)
+                steps.append(step)
+            else:
+                break
+        if not steps and self.sem.strict:
+            self.fail("a selector must start with '$.'", pos + 1)
+        return tuple(steps), i
+
+    def count_wildcard(self, pos: int, wild_here: int) -> int:
+        wild_here += 1
+        self.wildcards += 1
+        if wild_here > MAX_WILDCARDS_PER_SELECTOR:
+            self.fail("more than one wildcard selector in one property selector", pos)
+        if self.wildcards > MAX_WILDCARDS_PER_PATTERN:
+            self.fail(
+                f"more than {MAX_WILDCARDS_PER_PATTERN} wildcard selectors in one pattern", pos
+            )
+        return wild_here
+
+    def name(self, pos: int) -> tuple[str, int]:
+        text = self.text
+        end = pos
+        if self.sem.strict:
+            while end < len(text) and text[end] in _STRICT_NAME:
+                end += 1
+        else:
+            while end < len(text) and text[end] not in _LENIENT_NAME_STOP:
+                end += 1
+        if end == pos:
+            self.fail("expected a property name", pos)
+        return text[pos:end], end
+
+    def bracket(self, pos: int) -> tuple[Step, int]:
+        """Parse ``[n]``, ``[*]`` or ``['key']`` at ``text[pos] == '['``."""
+        text = self.text
+        if text.startswith("[*]", pos):
+            return None, pos + 3
+        if text.startswith("['", pos):
+            close = text.find("'", pos + 2)
+            if close < 0 or text[close + 1 : close + 2] != "]":
+                self.fail('unterminated bracket key (expected "\']")', pos)
+            return text[pos + 2 : close], close + 2
+        end = pos + 1
+        while end < len(text) and "0" <= text[end] <= "9":
+            end += 1
+        if end == pos + 1 or text[end : end + 1] != "]":
+            self.fail("expected an array index, '*' or a quoted key inside '[...]'", pos)
+        return int(text[pos + 1 : end]), end + 1
+
+
+def _literal_number(token: str, semantics: Semantics) -> Number | None:
+    return to_number(token, semantics)
+
+
+def _combine(op: str, left: Expr, right: Expr) -> Expr:
+    if op == "&&":
+        lhs = left.items if isinstance(left, And) else (left,)
+        return And((*lhs, right))
+    lhs = left.items if isinstance(left, Or) else (left,)
+    return Or((*lhs, right))
+
+
+def parse_json_body(text: str, brace: int, semantics: Semantics) -> Expr | None:
+    """Parse a JSON pattern whose ``{`` is at ``text[brace]``.
+
+    Returns:
+        The expression, or ``None`` for an empty body (lenient mode only).
+
+    Raises:
+        PatternSyntaxError: Any A.3.3 violation, with the character position.
+
+    """
+    parser = _Parser(text, semantics)
+    expr, end = parser.parse(brace + 1)
+    rest = skip_ws(text, end)
+    if rest < len(text):
+        raise PatternSyntaxError("text after the closing '}'", rest)
+    return expr
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")
+
+
+def load_event(message: str, semantics: Semantics) -> dict[str, Any] | None:
+    """Parse a log message as a JSON object, numbers kept as source text; ``None`` if it is not."""
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        if semantics.duplicate_keys_last_wins:
+            return dict(pairs)
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            out.setdefault(key, value)
+        return out
+
+    candidates = [message]
+    if semantics.parse_json_after_prefix:
+        brace = message.find("{")
+        if brace > 0:
+            candidates.append(message[brace:])
+    for candidate in candidates:
+        try:
+            value = json.loads(
+                candidate,
+                parse_int=JsonNumber,
+                parse_float=JsonNumber,
+                parse_constant=_reject_constant,
+                object_pairs_hook=pairs_hook,
+            )
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def resolve(root: Any, selector: Selector) -> list[Any]:
+    """Resolve a selector against an event (A.4.2): the list of nodes it reaches."""
+    nodes: list[Any] = [root]
+    for step in selector:
+        found: list[Any] = []
+        for node in nodes:
+            if step is None:
+                if isinstance(node, dict):
+                    found.extend(node.values())
+                elif isinstance(node, list):
+                    found.extend(node)
+            elif isinstance(step, str):
+                if isinstance(node, dict) and step in node:
+                    found.append(node[step])
+            elif isinstance(node, list) and step < len(node):
+                found.append(node[step])
+        nodes = found
+        if not nodes:
+            break
+    return nodes
+
+
+def _node_matches(node: Any, op: str, lit: Lit, semantics: Semantics) -> bool:
+    """Evaluate one resolved node against ``op lit`` (A.4.4)."""
+    if isinstance(lit, NumLit):
+        if isinstance(node, JsonNumber):
+            value = to_number(node.text, semantics)
+        elif isinstance(node, str) and semantics.numeric_literal_matches_numeric_string:
+            value = to_number(node, semantics) if NUMERIC_LITERAL.fullmatch(node) else None
+        else:
+            return False
+        return value is not None and compare_numbers(value, op, lit.value)
+    if isinstance(node, str):
+        text = node
+    elif isinstance(node, JsonNumber):
+        if isinstance(lit, StrLit) and not semantics.string_literal_compares_number_source_text:
+            return False
+        text = node.text
+    else:
+        if isinstance(lit, StrLit) and lit.star.is_any and semantics.star_matches_non_values:
+            return op == "="
+        return False
+    hit = lit.star.matches(text) if isinstance(lit, StrLit) else lit.regex.search(text) is not None
+    return hit if op == "=" else not hit
+
+
+def evaluate(expr: Expr, event: dict[str, Any], semantics: Semantics) -> bool:
+    """Evaluate a parsed expression against a parsed event (A.4)."""
+    if isinstance(expr, And):
+        return all(evaluate(item, event, semantics) for item in expr.items)
+    if isinstance(expr, Or):
+        return any(evaluate(item, event, semantics) for item in expr.items)
+    nodes = resolve(event, expr.selector)
+    if isinstance(expr, NotExists):
+        return not nodes
+    if isinstance(expr, IsKw):
+        if expr.keyword == "NULL":
+            return any(node is None for node in nodes) or (
+                semantics.null_matches_missing and not nodes
+            )
+        wanted = expr.keyword == "TRUE"
+        return any(node is wanted for node in nodes)
+    if (
+        expr.op == "!="
+        and not semantics.wildcard_not_equal_any
+        and any(step is None for step in expr.selector)
+    ):
+        return bool(nodes) and all(_node_matches(n, expr.op, expr.lit, semantics) for n in nodes)
+    return any(_node_matches(n, expr.op, expr.lit, semantics) for n in nodes)
+
+
+def iter_conditions(expr: Expr) -> Sequence[Cmp | IsKw | NotExists]:
+    """All leaf conditions of an expression, left to right."""
+    out: list[Cmp | IsKw | NotExists] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, And | Or):
+            stack.extend(reversed(node.items))
+        else:
+            out.append(node)
+    return out
