@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -441,3 +442,142 @@ def test_a_write_attempt_propagates(
     monkeypatch.setattr(cloudtrail_collector, "describe_trails", sneaky)
     with pytest.raises(ReadOnlyViolation, match=r"refused cloudtrail:StopLogging"):
         collect(factory_for(demo_env), CollectOptions(regions=[E1]))
+
+
+# --- the detection layer ---------------------------------------------------------------
+
+TRAIL_GROUP = "aws-cloudtrail-logs/ai-workloads"
+INVOCATION_GROUP = "bedrock-model-invocation-logging"
+TOPIC = f"arn:aws:sns:{E1}:{GUIDE}:ai-security-alerts"
+
+
+def test_guide_detection_layer(snapshot: Snapshot) -> None:
+    acct = account(snapshot, GUIDE)
+    reg = acct.regions[E1]
+    assert reg.errors == []
+
+    filters = reg.metric_filters or {}
+    assert set(filters) == {TRAIL_GROUP, INVOCATION_GROUP}
+    assert filters[INVOCATION_GROUP] == []
+    by_metric = {f["metricTransformations"][0]["metricName"]: f for f in filters[TRAIL_GROUP]}
+    assert set(by_metric) == {"BedrockUnauthorizedAccess", "CloudTrailLoggingDisruption"}
+    assert by_metric["BedrockUnauthorizedAccess"]["filterPattern"] == (
+        '{ ($.eventSource = "bedrock.amazonaws.com") && (($.errorCode = "AccessDenied") '
+        '|| ($.errorCode = "UnauthorizedOperation")) }'
+    )
+    assert {f["metricTransformations"][0]["metricNamespace"] for f in by_metric.values()} == {
+        "AIWorkloadMetrics"
+    }
+
+    subs = reg.subscription_filters or {}
+    [sub] = subs[TRAIL_GROUP]
+    assert sub["filterPattern"] == (
+        '{ ($.eventCategory = "Management") || ($.eventCategory = "Aggregated") }'
+    )
+    assert sub["destinationArn"] == f"arn:aws:kinesis:{E1}:{GUIDE}:stream/ai-audit-events"
+    assert subs[INVOCATION_GROUP] == []
+
+    alarms = {a["MetricName"]: a for a in reg.alarms or []}
+    assert {m: (a["Statistic"], a["Period"], a["Threshold"]) for m, a in alarms.items()} == {
+        "BedrockUnauthorizedAccess": ("Sum", 300, 5.0),
+        "CloudTrailLoggingDisruption": ("Sum", 60, 0.0),
+    }
+    assert all(a["AlarmActions"] == [TOPIC] for a in alarms.values())
+    assert isinstance(alarms["BedrockUnauthorizedAccess"]["StateUpdatedTimestamp"], str)
+    [composite] = reg.composite_alarms or []
+    assert composite["AlarmRule"].startswith('ALARM("AI-BedrockUnauthorizedAccess") OR ')
+
+    topics = reg.sns_topics or {}
+    assert set(topics) == {TOPIC}
+    topic = topics[TOPIC]
+    assert topic.attributes is not None and topic.attributes["SubscriptionsConfirmed"] == "1"
+    [subscription] = topic.subscriptions or []
+    assert (subscription["Protocol"], subscription["Endpoint"]) == (
+        "email",
+        "security-team@example.com",
+    )
+    assert subscription["SubscriptionArn"].startswith(TOPIC + ":")
+
+    [rule] = reg.insight_rules or []
+    assert rule["Name"] == "AI-TopBedrockModelCallers" and rule["State"] == "ENABLED"
+    definition = json.loads(rule["Definition"])
+    assert definition["LogGroupNames"] == [TRAIL_GROUP]
+    assert definition["Contribution"]["Keys"] == ["$.userIdentity.arn", "$.eventName"]
+
+    [query] = reg.query_definitions or []
+    assert query["logGroupNames"] == [TRAIL_GROUP] and "bedrock" in query["queryString"]
+
+    dashboards = reg.dashboards or {}
+    assert set(dashboards) == {"AI-Workload-Security-Dashboard"}
+    assert json.loads(dashboards["AI-Workload-Security-Dashboard"])["widgets"]
+
+    [detector] = reg.guardduty_detectors or []
+    assert detector["Status"] == "ENABLED" and detector["DetectorId"]
+
+    [trail] = acct.trails
+    assert trail.aggregation is not None
+    assert trail.aggregation["AggregationConfigurations"] == [
+        {"Templates": ["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"], "EventCategory": "Data"}
+    ]
+
+
+def test_detection_layer_elsewhere_is_read_and_empty(snapshot: Snapshot) -> None:
+    for acct in snapshot.accounts:
+        for region, reg in acct.regions.items():
+            if (acct.account_id, region) == (GUIDE, E1):
+                continue
+            assert reg.errors == []
+            groups = {g.name for g in reg.log_groups}
+            assert reg.metric_filters == {name: [] for name in groups}
+            assert reg.subscription_filters == {name: [] for name in groups}
+            assert (reg.alarms, reg.composite_alarms, reg.sns_topics) == ([], [], {})
+            assert (reg.insight_rules, reg.query_definitions) == ([], [])
+            assert (reg.dashboards, reg.guardduty_detectors) == ({}, [])
+        if acct.account_id != GUIDE:
+            for trail in acct.trails:
+                assert trail.aggregation is not None
+                assert trail.aggregation["AggregationConfigurations"] == []
+
+
+def test_denied_detection_reads_are_recorded_and_the_scan_goes_on(
+    demo_env: DemoEnvironment, deny: Any
+) -> None:
+    observer = all_observers(
+        on_calls("cloudwatch", "DescribeAlarms", deny("AccessDenied", "no alarms"), E1),
+        on_calls("logs", "DescribeMetricFilters", deny("AccessDeniedException", "no filters"), E1),
+        on_calls("guardduty", "GetDetector", deny("AccessDeniedException", "no detector"), E1),
+        on_calls("cloudtrail", "GetEventConfiguration", deny("AccessDenied", "no config")),
+    )
+    options = CollectOptions(regions=[E1], assume_roles=demo_env.org.assume_roles)
+    snap = collect(factory_for(demo_env, observer), options)
+    acct = account(snap, GUIDE)
+    reg = acct.regions[E1]
+    assert (reg.alarms, reg.composite_alarms, reg.sns_topics) == (None, None, None)
+    assert reg.metric_filters == {}
+    assert reg.guardduty_detectors == []
+    [detector_id] = [e.resource for e in reg.errors if e.operation == "GetDetector"]
+    assert detector_id
+    assert sorted((e.service, e.operation, e.resource, e.error_code) for e in reg.errors) == [
+        ("cloudwatch", "DescribeAlarms", None, "AccessDenied"),
+        ("guardduty", "GetDetector", detector_id, "AccessDeniedException"),
+        ("logs", "DescribeMetricFilters", TRAIL_GROUP, "AccessDeniedException"),
+        ("logs", "DescribeMetricFilters", INVOCATION_GROUP, "AccessDeniedException"),
+    ]
+    assert all(e.account_id == GUIDE and e.region == E1 for e in reg.errors)
+    # everything else in the region was still read
+    assert reg.subscription_filters and reg.subscription_filters[TRAIL_GROUP]
+    assert reg.insight_rules and reg.query_definitions and reg.dashboards
+    [trail] = acct.trails
+    assert trail.aggregation is None and trail.status is not None
+    assert [(e.operation, e.error_code) for e in trail.errors] == [
+        ("GetEventConfiguration", "AccessDenied")
+    ]
+    # the other accounts were scanned too (the denials apply to every account)
+    other = account(snap, PARTIAL)
+    assert [t.name for t in other.trails] == ["ops-trail"]
+    assert other.regions[E1].alarms is None and other.regions[E1].insight_rules == []
+    assert {e.operation for e in other.all_errors()} == {
+        "GetEventConfiguration",
+        "DescribeAlarms",
+        "DescribeMetricFilters",
+    }

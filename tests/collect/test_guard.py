@@ -103,6 +103,64 @@ def test_guard_refuses_before_sending(aws: boto3.Session, call: Any, operation: 
     assert [t["Name"] for t in plain.describe_trails()["trailList"]] == [TRAIL]
 
 
+@pytest.mark.parametrize(
+    ("service", "call", "operation"),
+    [
+        (
+            "cloudwatch",
+            lambda c: c.put_metric_alarm(
+                AlarmName="a",
+                MetricName="m",
+                Namespace="n",
+                Statistic="Sum",
+                Period=60,
+                EvaluationPeriods=1,
+                Threshold=0.0,
+                ComparisonOperator="GreaterThanThreshold",
+            ),
+            "PutMetricAlarm",
+        ),
+        ("cloudwatch", lambda c: c.delete_alarms(AlarmNames=["a"]), "DeleteAlarms"),
+        (
+            "logs",
+            lambda c: c.put_metric_filter(
+                logGroupName="g",
+                filterName="f",
+                filterPattern="",
+                metricTransformations=[
+                    {"metricName": "m", "metricNamespace": "n", "metricValue": "1"}
+                ],
+            ),
+            "PutMetricFilter",
+        ),
+        (
+            "logs",
+            lambda c: c.delete_subscription_filter(logGroupName="g", filterName="f"),
+            "DeleteSubscriptionFilter",
+        ),
+        (
+            "sns",
+            lambda c: c.unsubscribe(SubscriptionArn="arn:aws:sns:us-east-1:1:t:x"),
+            "Unsubscribe",
+        ),
+        ("guardduty", lambda c: c.delete_detector(DetectorId="d"), "DeleteDetector"),
+        (
+            "cloudtrail",
+            lambda c: c.put_event_configuration(TrailName=TRAIL, AggregationConfigurations=[]),
+            "PutEventConfiguration",
+        ),
+    ],
+)
+def test_guard_refuses_detection_layer_writes(
+    aws: boto3.Session, service: str, call: Any, operation: str
+) -> None:
+    recorder = SendRecorder()
+    client = recorder.attach(install_read_only_guard(aws.client(service)))
+    with pytest.raises(ReadOnlyViolation, match=f"refused {service}:{operation}:"):
+        call(client)
+    assert recorder.sent == []
+
+
 def test_guard_refuses_s3_put_object(aws: boto3.Session) -> None:
     recorder = SendRecorder()
     client = recorder.attach(install_read_only_guard(aws.client("s3")))

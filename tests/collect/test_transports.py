@@ -25,10 +25,17 @@ VOLATILE_KEYS = {
     "time_logging_stopped",
     "creationTime",
     "user_id",
+    "AlarmConfigurationUpdatedTimestamp",
+    "StateUpdatedTimestamp",
+    "lastModified",
+    "CreatedAt",
+    "UpdatedAt",
+    "DetectorId",
 }
 VOLATILE_PATTERNS = [
     (re.compile(r"o-[a-z0-9]{10,32}"), "o-ORGID"),
     (re.compile(r"key/[0-9a-f-]{36}"), "key/KEYID"),
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
 ]
 
 

@@ -275,3 +275,85 @@ def test_describe_regions_stays_in_the_partition(aws: boto3.Session) -> None:
     assert not [n for n in names if n.startswith(("cn-", "us-gov-"))]
     china = aws.client("ec2", region_name="cn-north-1").describe_regions()["Regions"]
     assert {r["RegionName"] for r in china} <= {"cn-north-1", "cn-northwest-1"}
+
+
+# --- the detection layer ---------------------------------------------------------------
+
+AGGREGATION = [{"Templates": ["API_ACTIVITY", "USER_ACTIONS"], "EventCategory": "Data"}]
+
+
+def test_event_configuration_of_a_trail(cloudtrail: Any) -> None:
+    arn = cloudtrail.describe_trails()["trailList"][0]["TrailARN"]
+    empty = cloudtrail.get_event_configuration(TrailName="trail-one")
+    assert (empty["TrailARN"], empty["AggregationConfigurations"]) == (arn, [])
+    cloudtrail.put_event_configuration(TrailName="trail-one", AggregationConfigurations=AGGREGATION)
+    got = cloudtrail.get_event_configuration(TrailName=arn)
+    assert got["AggregationConfigurations"] == AGGREGATION
+    with pytest.raises(ClientError) as info:
+        cloudtrail.put_event_configuration(
+            TrailName="trail-one",
+            AggregationConfigurations=[{"Templates": ["NOPE"], "EventCategory": "Data"}],
+        )
+    assert code_of(info) == "InvalidParameterException"
+    with pytest.raises(ClientError) as info:
+        cloudtrail.get_event_configuration(TrailName="no-such-trail")
+    assert code_of(info) == "TrailNotFoundException"
+
+
+def test_composite_alarm(aws: boto3.Session) -> None:
+    cw = aws.client("cloudwatch")
+    cw.put_metric_alarm(
+        AlarmName="metric",
+        Namespace="NS",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=0.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    topic = f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:alerts"
+    cw.put_composite_alarm(
+        AlarmName="composite",
+        AlarmRule='ALARM("metric")',
+        AlarmActions=[topic],
+        AlarmDescription="any of them",
+    )
+    resp = cw.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    assert [a["AlarmName"] for a in resp["MetricAlarms"]] == ["metric"]
+    [composite] = resp["CompositeAlarms"]
+    assert composite["AlarmRule"] == 'ALARM("metric")'
+    assert composite["AlarmActions"] == [topic]
+    assert composite["AlarmDescription"] == "any of them"
+
+
+def test_query_definitions(aws: boto3.Session) -> None:
+    logs = aws.client("logs")
+    first = logs.put_query_definition(name="b-query", queryString="fields @message")
+    logs.put_query_definition(name="a-query", queryString="stats count()", logGroupNames=["g"])
+    listed = logs.describe_query_definitions()["queryDefinitions"]
+    assert [(q["name"], q.get("logGroupNames")) for q in listed] == [
+        ("a-query", ["g"]),
+        ("b-query", None),
+    ]
+    page = logs.describe_query_definitions(maxResults=1)
+    assert len(page["queryDefinitions"]) == 1 and page["nextToken"]
+    rest = logs.describe_query_definitions(maxResults=1, nextToken=page["nextToken"])
+    assert [q["name"] for q in rest["queryDefinitions"]] == ["b-query"]
+    assert "nextToken" not in rest
+    logs.put_query_definition(
+        queryDefinitionId=first["queryDefinitionId"], name="b-query", queryString="fields @ts"
+    )
+    prefixed = logs.describe_query_definitions(queryDefinitionNamePrefix="b-")["queryDefinitions"]
+    assert [q["queryString"] for q in prefixed] == ["fields @ts"]
+    assert logs.delete_query_definition(queryDefinitionId=first["queryDefinitionId"])["success"]
+
+
+def test_topic_attributes_count_confirmed_subscriptions(aws: boto3.Session) -> None:
+    sns = aws.client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsConfirmed"] == "0"
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="team@example.com")
+    other = sns.create_topic(Name="other")["TopicArn"]
+    sns.subscribe(TopicArn=other, Protocol="email", Endpoint="x@example.com")
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsConfirmed"] == "1"

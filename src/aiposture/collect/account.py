@@ -1,4 +1,7 @@
-"""Everything read in one account: regions, organization, trails, log groups, invocation logging."""
+"""Everything read in one account: regions, organization, trails, log groups, invocation logging.
+
+Then, per region, the detection layer (filters, alarms, topics, rules, dashboards, GuardDuty).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from aiposture.collect import bedrock, cloudtrail, ec2, logs, organizations
+from aiposture.collect import bedrock, cloudtrail, detection, ec2, logs, organizations
 from aiposture.collect.recorder import record_call
 from aiposture.collect.session import SessionFactory, arn_account, partition_default_region
 from aiposture.snapshot.models import (
@@ -80,6 +83,13 @@ def collect_account(
         acct.trails.append(_read_trail(factory, session, desc, account_id))
 
     _read_log_groups(factory, session, acct)
+
+    def client_for(service: str, region: str) -> Any:
+        return factory.client(session, service, region)
+
+    for region, reg in acct.regions.items():
+        say(f"{account_id}: {region} detection layer")
+        detection.read_region_detection(client_for, reg, account_id)
     return acct
 
 

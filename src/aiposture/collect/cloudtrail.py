@@ -1,4 +1,4 @@
-"""CloudTrail: trails, their status, event selectors and Insights selectors.
+"""CloudTrail: trails, their status, event selectors, Insights selectors and event configuration.
 
 Trails are listed per region (``DescribeTrails`` with shadow trails, so a multi-region
 trail shows in every region it covers) and read once each, in their home region.
@@ -126,6 +126,15 @@ def get_insight_selectors(client: Any, trail_arn: str) -> list[dict[str, Any]]:
     return [dict(s) for s in resp.get("InsightSelectors") or []]
 
 
+def get_event_configuration(client: Any, trail_arn: str) -> dict[str, Any]:
+    """Read GetEventConfiguration for one trail, verbatim (raises on failure).
+
+    Its ``AggregationConfigurations`` are the trail's event aggregation settings.
+    """
+    resp = client.get_event_configuration(TrailName=trail_arn)
+    return {k: v for k, v in dict(resp).items() if k != "ResponseMetadata"}
+
+
 def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
     """Fill ``trail``'s status and selectors; each failed call lands in ``trail.errors``.
 
@@ -154,5 +163,11 @@ def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
         trail.errors,
         partial(get_insight_selectors, client, trail.arn),
         operation="GetInsightSelectors",
+        **where,
+    )
+    trail.aggregation = record_call(
+        trail.errors,
+        partial(get_event_configuration, client, trail.arn),
+        operation="GetEventConfiguration",
         **where,
     )

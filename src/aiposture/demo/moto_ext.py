@@ -23,6 +23,14 @@ documented difference from AWS:
   a random id); ``DescribeOrganization`` then works from the member account.
 - EC2 ``DescribeRegions``: only the regions of the caller's partition (moto mixes in the
   China and GovCloud regions).
+- CloudTrail ``PutEventConfiguration``/``GetEventConfiguration`` for trails (event
+  aggregation, ``AggregationConfigurations``); moto has neither.
+- CloudWatch ``PutCompositeAlarm`` (moto has none; ``DescribeAlarms`` then returns the
+  alarm under ``CompositeAlarms`` with its ``AlarmRule``).
+- CloudWatch Logs ``PutQueryDefinition``/``DescribeQueryDefinitions``/
+  ``DeleteQueryDefinition`` (saved Logs Insights queries); moto has none.
+- SNS ``GetTopicAttributes``: ``SubscriptionsConfirmed`` counts the topic's subscriptions
+  (moto confirms every subscription at once but always reports ``0``).
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ _INSTALLED = False
 _DELIVERY_ATTR = "_aiposture_delivery"
 _HANDSHAKES_ATTR = "_aiposture_handshakes"
 _LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY")
+_EVENT_CONFIG_ATTR = "_aiposture_event_configuration"
+_QUERY_DEFINITIONS_ATTR = "_aiposture_query_definitions"
+_AGGREGATION_TEMPLATES = ("API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS")
 
 
 def installed() -> bool:
@@ -58,6 +69,10 @@ def install() -> None:
         _patch_logs()
         _patch_organizations()
         _patch_ec2()
+        _patch_event_configuration()
+        _patch_cloudwatch()
+        _patch_query_definitions()
+        _patch_sns()
         _INSTALLED = True
 
 
@@ -402,3 +417,139 @@ def _patch_ec2() -> None:
         return [r for r in regions if get_partition(r.name) == partition]
 
     _patch(RegionsAndZonesBackend, "describe_regions", describe_regions)
+
+
+# --- CloudTrail event configuration (aggregation) --------------------------------------
+
+
+def _patch_event_configuration() -> None:
+    from moto.cloudtrail.exceptions import InvalidParameterCombinationException
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+
+    def trail_of(response: Any, params: dict[str, Any]) -> Any:
+        if params.get("EventDataStore"):
+            raise InvalidParameterCombinationException(
+                "aiposture's moto extension supports trails only, not event data stores."
+            )
+        return response.cloudtrail_backend.get_trail(params.get("TrailName"))
+
+    def r_put_event_configuration(self: Any) -> str:
+        params = json.loads(self.body)
+        trail = trail_of(self, params)
+        configs = params.get("AggregationConfigurations") or []
+        for config in configs:
+            templates = config.get("Templates") or []
+            if (
+                config.get("EventCategory") != "Data"
+                or not templates
+                or any(t not in _AGGREGATION_TEMPLATES for t in templates)
+            ):
+                raise JsonRESTError(
+                    "InvalidParameterException",
+                    "AggregationConfigurations: EventCategory must be Data and Templates "
+                    f"one or more of {list(_AGGREGATION_TEMPLATES)}.",
+                )
+        setattr(trail, _EVENT_CONFIG_ATTR, [dict(c) for c in configs])
+        return json.dumps({"TrailARN": trail.arn, "AggregationConfigurations": configs})
+
+    def r_get_event_configuration(self: Any) -> str:
+        trail = trail_of(self, json.loads(self.body))
+        configs = getattr(trail, _EVENT_CONFIG_ATTR, [])
+        return json.dumps({"TrailARN": trail.arn, "AggregationConfigurations": configs})
+
+    _patch(CloudTrailResponse, "put_event_configuration", r_put_event_configuration)
+    _patch(CloudTrailResponse, "get_event_configuration", r_get_event_configuration)
+
+
+# --- CloudWatch composite alarms -------------------------------------------------------
+
+
+def _patch_cloudwatch() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    def put_composite_alarm(self: Any) -> Any:
+        # moto's PutMetricAlarm already reads AlarmRule; it marks a composite alarm.
+        result = self.put_metric_alarm()
+        name = self._get_param("AlarmName")
+        alarm = self.cloudwatch_backend.alarms[name]
+        alarm.alarm_rule = alarm.rule
+        alarm.alarm_description = self._get_param("AlarmDescription")
+        return result
+
+    _patch(CloudWatchResponse, "put_composite_alarm", put_composite_alarm)
+
+
+# --- CloudWatch Logs query definitions -------------------------------------------------
+
+
+def _patch_query_definitions() -> None:
+    import uuid
+
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.responses import LogsResponse
+
+    def store(response: Any) -> dict[str, dict[str, Any]]:
+        backend = response.logs_backend
+        found: dict[str, dict[str, Any]] | None = getattr(backend, _QUERY_DEFINITIONS_ATTR, None)
+        if found is None:
+            found = {}
+            setattr(backend, _QUERY_DEFINITIONS_ATTR, found)
+        return found
+
+    def put_query_definition(self: Any) -> str:
+        definitions = store(self)
+        definition_id = self._get_param("queryDefinitionId") or str(uuid.uuid4())
+        if self._get_param("queryDefinitionId") and definition_id not in definitions:
+            raise ResourceNotFoundException("The specified query definition does not exist.")
+        definition: dict[str, Any] = {
+            "queryDefinitionId": definition_id,
+            "name": self._get_param("name"),
+            "queryString": self._get_param("queryString"),
+            "lastModified": int(_epoch(_utcnow()) * 1000),
+        }
+        if self._get_param("logGroupNames"):
+            definition["logGroupNames"] = list(self._get_param("logGroupNames"))
+        definitions[definition_id] = definition
+        return json.dumps({"queryDefinitionId": definition_id})
+
+    def describe_query_definitions(self: Any) -> str:
+        prefix = self._get_param("queryDefinitionNamePrefix") or ""
+        limit = int(self._get_param("maxResults") or 1000)
+        start = int(self._get_param("nextToken") or 0)
+        matching = sorted(
+            (d for d in store(self).values() if str(d["name"]).startswith(prefix)),
+            key=lambda d: (str(d["name"]), str(d["queryDefinitionId"])),
+        )
+        page = matching[start : start + limit]
+        out: dict[str, Any] = {"queryDefinitions": page}
+        if start + limit < len(matching):
+            out["nextToken"] = str(start + limit)
+        return json.dumps(out)
+
+    def delete_query_definition(self: Any) -> str:
+        removed = store(self).pop(self._get_param("queryDefinitionId"), None)
+        return json.dumps({"success": removed is not None})
+
+    _patch(LogsResponse, "put_query_definition", put_query_definition)
+    _patch(LogsResponse, "describe_query_definitions", describe_query_definitions)
+    _patch(LogsResponse, "delete_query_definition", delete_query_definition)
+
+
+# --- SNS -------------------------------------------------------------------------------
+
+
+def _patch_sns() -> None:
+    from moto.sns.responses import SNSResponse
+
+    original: Callable[[Any], Any] = SNSResponse.get_topic_attributes
+
+    def get_topic_attributes(self: Any) -> Any:
+        topic_arn = self._get_param("TopicArn")
+        topic = self.backend.get_topic(topic_arn)
+        topic.subscriptions_confimed = sum(
+            1 for sub in self.backend.subscriptions.values() if sub.topic.arn == topic_arn
+        )
+        return original(self)
+
+    _patch(SNSResponse, "get_topic_attributes", get_topic_attributes)

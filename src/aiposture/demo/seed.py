@@ -64,6 +64,67 @@ GUIDE_TRAIL_LOG_GROUP = "aws-cloudtrail-logs/ai-workloads"
 INVOCATION_LOG_GROUP = "bedrock-model-invocation-logging"
 """The model invocation logging log group (guide and placeholder accounts)."""
 
+AI_METRIC_NAMESPACE = "AIWorkloadMetrics"
+"""The guide's metric namespace for its CloudTrail metric filters."""
+
+GUIDE_METRIC_FILTERS: dict[str, str] = {
+    "BedrockUnauthorizedAccess": (
+        '{ ($.eventSource = "bedrock.amazonaws.com") && (($.errorCode = "AccessDenied") '
+        '|| ($.errorCode = "UnauthorizedOperation")) }'
+    ),
+    "CloudTrailLoggingDisruption": (
+        '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") '
+        '|| ($.eventName = "UpdateTrail") }'
+    ),
+}
+"""The guide's Metric Filters 1 and 14: metric name -> filter pattern."""
+
+GUIDE_SUBSCRIPTION_PATTERN = (
+    '{ ($.eventCategory = "Management") || ($.eventCategory = "Aggregated") }'
+)
+"""The guide account's subscription filter: management and aggregated events."""
+
+SECURITY_DASHBOARD = "AI-Workload-Security-Dashboard"
+"""The guide's unified audit and monitoring dashboard."""
+
+ALERT_TOPIC = "ai-security-alerts"
+"""The SNS topic the guide account's alarms notify."""
+
+GUIDE_AGGREGATION = [
+    {"Templates": ["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"], "EventCategory": "Data"}
+]
+"""The guide trail's event aggregation settings (GetEventConfiguration)."""
+
+
+def top_bedrock_callers_rule(log_group: str) -> dict[str, Any]:
+    """The guide's Contributor Insights Rule 1 (AI-TopBedrockModelCallers) on ``log_group``."""
+    return {
+        "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
+        "AggregateOn": "Count",
+        "Contribution": {
+            "Filters": [
+                {"Match": "$.eventSource", "In": ["bedrock.amazonaws.com"]},
+                {
+                    "Match": "$.eventName",
+                    "In": [
+                        "InvokeModel",
+                        "InvokeModelWithResponseStream",
+                        "Converse",
+                        "ConverseStream",
+                        "InvokeModelWithBidirectionalStream",
+                        "GetAsyncInvoke",
+                        "StartAsyncInvoke",
+                        "ListAsyncInvokes",
+                    ],
+                },
+            ],
+            "Keys": ["$.userIdentity.arn", "$.eventName"],
+        },
+        "LogFormat": "JSON",
+        "LogGroupNames": [log_group],
+    }
+
+
 DEMO_RESOURCE_IDS: dict[str, list[str]] = {
     "AWS::Bedrock::AgentAlias": ["AGENT12345/ALIAS67890"],
     "AWS::Bedrock::KnowledgeBase": ["KB12345678"],
@@ -400,7 +461,11 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
         AdvancedEventSelectors=guide_account_selectors(acct.account_id, regions),
     )
     ct.put_insight_selectors(TrailName="ai-audit-trail", InsightSelectors=BOTH_INSIGHTS)
+    ct.put_event_configuration(
+        TrailName="ai-audit-trail", AggregationConfigurations=GUIDE_AGGREGATION
+    )
     ct.start_logging(Name="ai-audit-trail")
+    _seed_guide_detection(acct, home)
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     acct.role(BEDROCK_EXECUTION_ROLE, "bedrock.amazonaws.com")
@@ -415,6 +480,103 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
                 "embeddingDataDeliveryEnabled": True,
             },
         )
+
+
+def _seed_guide_detection(acct: _Account, region: str) -> None:
+    """The guide account's detection layer on its CloudTrail log group, in ``region``."""
+    logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
+    for metric, pattern in GUIDE_METRIC_FILTERS.items():
+        logs.put_metric_filter(
+            logGroupName=GUIDE_TRAIL_LOG_GROUP,
+            filterName=metric,
+            filterPattern=pattern,
+            metricTransformations=[
+                {
+                    "metricName": metric,
+                    "metricNamespace": AI_METRIC_NAMESPACE,
+                    "metricValue": "1",
+                    "defaultValue": 0.0,
+                }
+            ],
+        )
+
+    sns = acct.client("sns", region)
+    topic = str(sns.create_topic(Name=ALERT_TOPIC)["TopicArn"])
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security-team@example.com")
+    for metric, period, threshold in (
+        ("BedrockUnauthorizedAccess", 300, 5.0),
+        ("CloudTrailLoggingDisruption", 60, 0.0),
+    ):
+        cw.put_metric_alarm(
+            AlarmName=f"AI-{metric}",
+            Namespace=AI_METRIC_NAMESPACE,
+            MetricName=metric,
+            Statistic="Sum",
+            Period=period,
+            EvaluationPeriods=1,
+            Threshold=threshold,
+            ComparisonOperator="GreaterThanThreshold",
+            TreatMissingData="notBreaching",
+            AlarmActions=[topic],
+        )
+    cw.put_composite_alarm(
+        AlarmName="AI-Security-Composite",
+        AlarmRule='ALARM("AI-BedrockUnauthorizedAccess") OR ALARM("AI-CloudTrailLoggingDisruption")',
+        AlarmActions=[topic],
+    )
+
+    kinesis = acct.client("kinesis", region)
+    kinesis.create_stream(StreamName="ai-audit-events", ShardCount=1)
+    stream = kinesis.describe_stream(StreamName="ai-audit-events")["StreamDescription"]
+    logs.put_subscription_filter(
+        logGroupName=GUIDE_TRAIL_LOG_GROUP,
+        filterName="ai-audit-events-to-kinesis",
+        filterPattern=GUIDE_SUBSCRIPTION_PATTERN,
+        destinationArn=stream["StreamARN"],
+        roleArn=acct.role("CWLtoKinesisRole", "logs.amazonaws.com"),
+    )
+
+    cw.put_insight_rule(
+        RuleName="AI-TopBedrockModelCallers",
+        RuleState="ENABLED",
+        RuleDefinition=json.dumps(top_bedrock_callers_rule(GUIDE_TRAIL_LOG_GROUP)),
+    )
+    logs.put_query_definition(
+        name="AI/Bedrock access denied by principal",
+        queryString=(
+            "fields @timestamp, userIdentity.arn, eventName, errorCode\n"
+            '| filter eventSource = "bedrock.amazonaws.com" and errorCode like /AccessDenied/\n'
+            "| stats count(*) as denied by userIdentity.arn\n"
+            "| sort denied desc"
+        ),
+        logGroupNames=[GUIDE_TRAIL_LOG_GROUP],
+    )
+    cw.put_dashboard(
+        DashboardName=SECURITY_DASHBOARD,
+        DashboardBody=json.dumps(
+            {
+                "widgets": [
+                    {
+                        "type": "alarm",
+                        "x": 0,
+                        "y": 0,
+                        "width": 24,
+                        "height": 4,
+                        "properties": {
+                            "title": "AI security alarms",
+                            "alarms": [
+                                f"arn:aws:cloudwatch:{region}:{acct.account_id}:alarm:AI-{m}"
+                                for m in GUIDE_METRIC_FILTERS
+                            ],
+                        },
+                    }
+                ]
+            }
+        ),
+    )
+    acct.client("guardduty", region).create_detector(
+        Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES"
+    )
 
 
 def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:

@@ -116,6 +116,9 @@ class Trail(_Model):
     status: TrailStatus | None = None
     event_selectors: EventSelectors | None = None
     insight_selectors: list[dict[str, Any]] | None = None
+    aggregation: dict[str, Any] | None = None
+    """CloudTrail GetEventConfiguration for the trail, verbatim (``AggregationConfigurations``
+    holds the event aggregation settings); ``None`` when not read."""
     errors: list[CallError] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict)
 
@@ -174,13 +177,43 @@ class InvocationLogging(_Model):
         return str(name) if name else None
 
 
+class SnsTopic(_Model):
+    """An SNS topic that an alarm notifies: GetTopicAttributes and ListSubscriptionsByTopic."""
+
+    attributes: dict[str, Any] | None = None
+    subscriptions: list[dict[str, Any]] | None = None
+
+
 class RegionSnapshot(_Model):
-    """What was read in one region of one account."""
+    """What was read in one region of one account.
+
+    The detection layer (metric filters to dashboards) is kept as raw API payloads. For
+    the per-log-group maps (``metric_filters``, ``subscription_filters``) a log group
+    whose read failed has no key; its :class:`CallError` names it in ``resource``.
+    """
 
     region: str
     trail_arns: list[str] | None = None
     log_groups: list[LogGroup] = Field(default_factory=list)
     invocation_logging: InvocationLogging | None = None
+    metric_filters: dict[str, list[dict[str, Any]]] | None = None
+    """Logs DescribeMetricFilters, per log group name in ``log_groups``."""
+    subscription_filters: dict[str, list[dict[str, Any]]] | None = None
+    """Logs DescribeSubscriptionFilters, per log group name in ``log_groups``."""
+    alarms: list[dict[str, Any]] | None = None
+    """CloudWatch DescribeAlarms ``MetricAlarms``."""
+    composite_alarms: list[dict[str, Any]] | None = None
+    """CloudWatch DescribeAlarms ``CompositeAlarms``."""
+    sns_topics: dict[str, SnsTopic] | None = None
+    """The same-account, same-region SNS topics in the alarms' actions, by topic ARN."""
+    insight_rules: list[dict[str, Any]] | None = None
+    """CloudWatch DescribeInsightRules (Contributor Insights)."""
+    query_definitions: list[dict[str, Any]] | None = None
+    """Logs DescribeQueryDefinitions (saved Logs Insights queries)."""
+    dashboards: dict[str, str] | None = None
+    """CloudWatch dashboard name -> DashboardBody (ListDashboards, GetDashboard)."""
+    guardduty_detectors: list[dict[str, Any]] | None = None
+    """GuardDuty GetDetector for each detector of ListDetectors, with ``DetectorId``."""
     errors: list[CallError] = Field(default_factory=list)
 
 
