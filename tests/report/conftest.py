@@ -57,7 +57,10 @@ def _result(
 
 
 def build_results() -> Results:
-    """Eight results across statuses, severities, two accounts and two regions."""
+    """Nine results across statuses, severities, two accounts and two regions.
+
+    ``CW-MF-01`` appears twice (two accounts) with the same remediation.
+    """
     trail = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT_A}:trail/org-trail"
     results = [
         _result(
@@ -83,6 +86,20 @@ def build_results() -> Results:
             seed_refs=["Metric Filter 1"],
             dimensions=["genai.controls"],
             evidence={"log_group": "aws-cloudtrail-logs", "filters": []},
+            url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",
+        ),
+        _result(
+            "CW-MF-01",
+            Status.FAIL,
+            Severity.CRITICAL,
+            account=ACCOUNT_A,
+            region="us-east-1",
+            resource=f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:aws-cloudtrail-logs",
+            title="Metric filter for unauthorized Bedrock calls",
+            message="No metric filter on the trail's log group matches the sample events.",
+            seed_refs=["Metric Filter 1"],
+            dimensions=["genai.controls"],
+            evidence={"log_group": "aws-cloudtrail-logs", "filters": [{"name": "all"}]},
             url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",
         ),
         _result(
@@ -134,6 +151,17 @@ def build_results() -> Results:
             title="GuardDuty is enabled",
             message="GuardDuty detector is enabled in every scanned region.",
             seed_refs=["GuardDuty"],
+            evidence={  # long enough to be cut in both the HTML and the PDF
+                "detectors": [
+                    {"account": acct, "region": reg, "detector_id": f"d-{i:04d}", "enabled": True}
+                    for i, (acct, reg) in enumerate(
+                        (a, g)
+                        for a in (ACCOUNT_A, ACCOUNT_B)
+                        for g in ("us-east-1", "eu-west-1")
+                        for _ in range(10)
+                    )
+                ]
+            },
         ),
         _result(
             HOSTILE_CHECK_ID,

@@ -41,7 +41,7 @@ def test_dom_after_load_has_every_result_and_no_injected_element(results: Result
     proc = chromium(tmp_path, "--dump-dom", html.as_uri())
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    assert len(re.findall(r'<article class="result ', dom)) == len(results.results)
+    assert len(re.findall(r'<tr class="result ', dom)) == len(results.results)
     assert "<script" not in dom and "<img" not in dom  # hostile names stayed text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
 

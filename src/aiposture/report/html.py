@@ -7,7 +7,7 @@ import jinja2
 from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.templates import get_template, stylesheet
-from aiposture.report.view import EVIDENCE_LIMIT, PASS_EVIDENCE_LIMIT, build_view
+from aiposture.report.view import ReportOptions, build_view
 
 __all__ = ["REPORT_TEMPLATE", "HtmlRenderer", "render_html"]
 
@@ -15,17 +15,14 @@ REPORT_TEMPLATE = "report.html.j2"
 """The template shared by the HTML and PDF reports."""
 
 
-def render_html(
-    results: Results,
-    evidence_limit: int = EVIDENCE_LIMIT,
-    pass_evidence_limit: int = PASS_EVIDENCE_LIMIT,
-) -> str:
-    """Render ``results`` to the report's HTML text; template failures become RenderError."""
+def render_html(results: Results, options: ReportOptions | None = None) -> str:
+    """Render ``results`` to the report's HTML text; template failures become RenderError.
+
+    ``options`` defaults to the full detail of ``report.html``; the PDF passes its own.
+    """
     template = get_template(REPORT_TEMPLATE)
     try:
-        return template.render(
-            v=build_view(results, evidence_limit, pass_evidence_limit), stylesheet=stylesheet()
-        )
+        return template.render(v=build_view(results, options), stylesheet=stylesheet())
     except jinja2.TemplateError as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RenderError(f"cannot render the report template: {message}") from exc

@@ -15,16 +15,26 @@ from typing import Any, NoReturn
 from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.html import render_html
+from aiposture.report.view import ReportOptions
 
-__all__ = ["PdfRenderer", "URLRefusedError", "html_to_pdf", "refusing_url_fetcher"]
+__all__ = [
+    "PDF_OPTIONS",
+    "PdfRenderer",
+    "URLRefusedError",
+    "html_to_pdf",
+    "refusing_url_fetcher",
+]
 
 _LOG = logging.getLogger(__name__)
 
-PDF_EVIDENCE_LIMIT = 1500
-"""Evidence characters per finding in the PDF (layout time grows with text; JSON holds all)."""
+PDF_OPTIONS = ReportOptions(
+    evidence_limit=1500,
+    pass_evidence_limit=300,
+    compact_evidence=True,
+    repeat_remediation=False,
+)
+"""The PDF's detail: weasyprint's time grows with every line, and results.json holds all."""
 
-PDF_PASS_EVIDENCE_LIMIT = 300
-"""Evidence characters per passing result in the PDF."""
 _REFUSAL_MARKER = "aiposture refuses to fetch"
 _URL_SHOWN = 120
 
@@ -131,4 +141,4 @@ class PdfRenderer:
 
     def render(self, results: Results) -> bytes:
         """Return the PDF report."""
-        return html_to_pdf(render_html(results, PDF_EVIDENCE_LIMIT, PDF_PASS_EVIDENCE_LIMIT))
+        return html_to_pdf(render_html(results, PDF_OPTIONS))

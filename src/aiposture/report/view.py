@@ -20,6 +20,7 @@ __all__ = [
     "STATUS_ORDER",
     "DimensionScore",
     "EvidenceExcerpt",
+    "ReportOptions",
     "ReportView",
     "ResultRow",
     "SeverityRow",
@@ -38,6 +39,23 @@ EVIDENCE_LIMIT = 4000
 
 PASS_EVIDENCE_LIMIT = 1200
 """Characters of evidence shown for a passing or not-applicable result."""
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How much detail a rendering shows; the HTML default shows everything in full.
+
+    ``compact_evidence`` prints evidence as JSON indented one level (each top-level key on
+    one line) instead of fully indented; ``repeat_remediation=False`` prints a check's
+    remediation on its first result only. Both keep the PDF short: weasyprint's time grows
+    with every line it lays out.
+    """
+
+    evidence_limit: int = EVIDENCE_LIMIT
+    pass_evidence_limit: int = PASS_EVIDENCE_LIMIT
+    compact_evidence: bool = False
+    repeat_remediation: bool = True
+
 
 _ACTIONABLE = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
 
@@ -94,6 +112,7 @@ class ResultRow:
     dimensions: list[str]
     has_evidence: bool
     evidence: EvidenceExcerpt
+    remediation_shown: bool
     remediation_text: str
     remediation_url: str | None
     remediation_href: str | None
@@ -156,6 +175,8 @@ class ReportView:
     rows: list[ResultRow]
     evidence_limit: int
     pass_evidence_limit: int
+    compact_evidence: bool
+    repeat_remediation: bool
 
 
 def result_sort_key(result: Result) -> tuple[int, int, str, str, str, str]:
@@ -198,9 +219,29 @@ def _format_duration(started: datetime, finished: datetime) -> str:
     return f"{secs} s"
 
 
-def evidence_excerpt(evidence: dict[str, Any], limit: int = EVIDENCE_LIMIT) -> EvidenceExcerpt:
-    """Pretty-print ``evidence`` as JSON and cut it to at most ``limit`` characters."""
-    text = json.dumps(evidence, indent=1, sort_keys=True, ensure_ascii=False, default=str)
+def _compact_json(evidence: dict[str, Any]) -> str:
+    if not evidence:
+        return "{}"
+    members = [
+        f"  {json.dumps(key, ensure_ascii=False)}: "
+        f"{json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)}"
+        for key, value in sorted(evidence.items(), key=lambda item: str(item[0]))
+    ]
+    return "{\n" + ",\n".join(members) + "\n}"
+
+
+def evidence_excerpt(
+    evidence: dict[str, Any], limit: int = EVIDENCE_LIMIT, *, compact: bool = False
+) -> EvidenceExcerpt:
+    """Pretty-print ``evidence`` as JSON and cut it to at most ``limit`` characters.
+
+    Fully indented by default; with ``compact``, indented one level only, each top-level
+    key on one line (still valid JSON, and far fewer lines to lay out).
+    """
+    if compact:
+        text = _compact_json(evidence)
+    else:
+        text = json.dumps(evidence, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     if len(text) <= limit:
         return EvidenceExcerpt(text=text, truncated=False, total_chars=len(text))
     return EvidenceExcerpt(text=text[:limit], truncated=True, total_chars=len(text))
@@ -234,8 +275,9 @@ def _score(name: str, value: float | None) -> DimensionScore:
     return DimensionScore(name=name, text=format_score(value), percent=percent, band=band)
 
 
-def _row(result: Result, limit: int, pass_limit: int) -> ResultRow:
+def _row(result: Result, options: ReportOptions, remediation_shown: bool) -> ResultRow:
     url = result.remediation.url
+    limit = options.evidence_limit if result.status in _ACTIONABLE else options.pass_evidence_limit
     return ResultRow(
         check_id=result.check_id,
         title=result.title,
@@ -249,25 +291,31 @@ def _row(result: Result, limit: int, pass_limit: int) -> ResultRow:
         seed_refs=list(result.seed_refs),
         dimensions=list(result.dimensions),
         has_evidence=bool(result.evidence),
-        evidence=evidence_excerpt(
-            result.evidence, limit if result.status in _ACTIONABLE else pass_limit
-        ),
+        evidence=evidence_excerpt(result.evidence, limit, compact=options.compact_evidence),
+        remediation_shown=remediation_shown,
         remediation_text=result.remediation.text,
         remediation_url=url,
         remediation_href=https_url(url),
     )
 
 
-def build_view(
-    results: Results,
-    evidence_limit: int = EVIDENCE_LIMIT,
-    pass_evidence_limit: int = PASS_EVIDENCE_LIMIT,
-) -> ReportView:
+def _rows(results: Results, options: ReportOptions) -> list[ResultRow]:
+    rows: list[ResultRow] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for result in ranked_results(results):
+        key = (result.check_id, result.remediation.text, result.remediation.url)
+        rows.append(_row(result, options, options.repeat_remediation or key not in seen))
+        seen.add(key)
+    return rows
+
+
+def build_view(results: Results, options: ReportOptions | None = None) -> ReportView:
     """Build the presentation model of ``results`` for the report templates.
 
-    Findings (FAIL, ERROR, WAIVED) show up to ``evidence_limit`` characters of evidence;
-    passing and not-applicable results up to ``pass_evidence_limit``.
+    Findings (FAIL, ERROR, WAIVED) show up to ``options.evidence_limit`` characters of
+    evidence; passing and not-applicable results up to ``options.pass_evidence_limit``.
     """
+    options = options or ReportOptions()
     counts = results.counts()
     by_severity: dict[Severity, dict[Status, int]] = {
         sev: dict.fromkeys(STATUS_ORDER, 0) for sev in Severity
@@ -317,7 +365,9 @@ def build_view(
         overall=_score("Overall", scores.overall) if has_scores else None,
         dimensions=[_score(name, value) for name, value in sorted(scores.dimensions.items())],
         formula=scores.formula,
-        rows=[_row(r, evidence_limit, pass_evidence_limit) for r in ranked_results(results)],
-        evidence_limit=evidence_limit,
-        pass_evidence_limit=pass_evidence_limit,
+        rows=_rows(results, options),
+        evidence_limit=options.evidence_limit,
+        pass_evidence_limit=options.pass_evidence_limit,
+        compact_evidence=options.compact_evidence,
+        repeat_remediation=options.repeat_remediation,
     )
