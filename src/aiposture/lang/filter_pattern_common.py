@@ -272,3 +272,7 @@ def read_regex(text: str, pos: int) -> tuple[str, int]:
     if end < 0:
         raise PatternSyntaxError("unterminated regular expression (missing closing '%')", pos)
     return text[pos + 1 : end], end + 1
+
+
+OPERATOR_CHARS = frozenset("=!<>~")
+"""Characters that make up a comparison operator (``=``, ``!=``, ``<=``, ...); ``~`` is lexed to reject ``=~``."""

@@ -18,6 +18,7 @@ from aiposture.lang.filter_pattern_common import (
     COMPARE_OPS,
     MAX_REGEXES,
     NUMERIC_LITERAL,
+    OPERATOR_CHARS,
     RELATIONAL_OPS,
     WHITESPACE,
     Number,
@@ -45,7 +46,6 @@ Selector = tuple[Step, ...]
 
 _STRICT_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _LENIENT_NAME_STOP = frozenset(WHITESPACE + ".[]()=!<>~&|\"%{}'*")
-_OP_CHARS = frozenset("=!<>~")
 _BARE_STOP = frozenset(WHITESPACE + '()"%{}')
 
 
@@ -218,9 +218,9 @@ class _Parser:
         selector, pos = self.selector(pos)
         after_selector = pos
         pos = skip_ws(text, pos)
-        if pos < len(text) and text[pos] in _OP_CHARS:
+        if pos < len(text) and text[pos] in OPERATOR_CHARS:
             op_start = pos
-            while pos < len(text) and text[pos] in _OP_CHARS:
+            while pos < len(text) and text[pos] in OPERATOR_CHARS:
                 pos += 1
             op = text[op_start:pos]
             if op not in COMPARE_OPS:

@@ -15,6 +15,7 @@ from aiposture.lang.filter_pattern_common import (
     COMPARE_OPS,
     MAX_REGEXES,
     NUMERIC_LITERAL,
+    OPERATOR_CHARS,
     RELATIONAL_OPS,
     WHITESPACE,
     Semantics,
@@ -29,7 +30,6 @@ from aiposture.lang.filter_pattern_common import (
 from aiposture.lang.filter_pattern_json import Lit, NumLit, RxLit, StrLit
 
 _FIELD_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_OP_CHARS = frozenset("=!<>~")
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _parse_slot(text: str, a: int, b: int, semantics: Semantics, regexes: list[i
                 raise PatternSyntaxError("missing operator", pos)
             return Slot(slot_name)
         op_start = pos
-        while pos < b and text[pos] in _OP_CHARS:
+        while pos < b and text[pos] in OPERATOR_CHARS:
             pos += 1
         op = text[op_start:pos]
         if op not in COMPARE_OPS:
