@@ -24,7 +24,13 @@ def run_check(
     assert item is not None, check_id
     acct = snap.account(account)
     assert acct is not None
-    ctx = RuleContext(snapshot=snap, account=acct, region=region, config=config or Config())
+    ctx = RuleContext(
+        snapshot=snap,
+        account=acct,
+        region=region,
+        config=config or Config(),
+        checks=CATALOG.params_by_id,
+    )
     return item.kind.function(item.params, ctx)
 
 

@@ -87,6 +87,11 @@ class Catalog:
         """The check with this id, if any."""
         return next((c for c in self.checks if c.check.id == check_id), None)
 
+    @property
+    def params_by_id(self) -> dict[str, Params]:
+        """Every check's validated parameters, by check id."""
+        return {c.check.id: c.params for c in self.checks}
+
 
 def checks_dir() -> Path:
     """Where the catalog lives: package data in a wheel, else ``checks/`` of the source tree."""
@@ -119,6 +124,22 @@ def _load_one(path: Path) -> LoadedCheck:
     return LoadedCheck(check, kind, params, path)
 
 
+def _check_references(loaded: list[LoadedCheck]) -> None:
+    by_id = {item.check.id: item for item in loaded}
+    for item in loaded:
+        for ref, kind in item.params.references().items():
+            target = by_id.get(ref)
+            if target is None:
+                raise CatalogError(
+                    f"check {item.path}: refers to check '{ref}', which does not exist"
+                )
+            if target.kind.name != kind:
+                raise CatalogError(
+                    f"check {item.path}: refers to check '{ref}' of kind '{target.kind.name}', "
+                    f"expected '{kind}'"
+                )
+
+
 def load_catalog(directory: Path | None = None) -> Catalog:
     """Load and validate every check; ids must be unique."""
     root = directory or checks_dir()
@@ -133,6 +154,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
                 f"duplicate check id '{item.check.id}' in {item.path} and {seen[item.check.id]}"
             )
         seen[item.check.id] = item.path
+    _check_references(loaded)
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.relative_to(root).as_posix().encode())

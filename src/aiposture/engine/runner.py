@@ -43,7 +43,7 @@ def _run_rule(item: LoadedCheck, ctx: RuleContext) -> list[Outcome]:
     except Exception as exc:
         log.exception("rule %s failed on %s/%s", item.check.id, ctx.account_id, ctx.region)
         return [Outcome(Status.ERROR, f"internal error in rule kind {item.kind.name}: {exc!r}")]
-    if not outcomes and item.kind.scope == "account_region":
+    if not outcomes and item.kind.scope != "trail":
         return [Outcome(Status.ERROR, f"rule kind {item.kind.name} returned no result")]
     return outcomes
 
@@ -70,9 +70,17 @@ def evaluate_account(
             )
             yield _result(item, outcome, account.account_id, None)
         return
-    for region in account.scanned_regions:
-        ctx = RuleContext(snapshot=snapshot, account=account, region=region, config=config)
+    params = catalog.params_by_id
+    for index, region in enumerate(account.scanned_regions):
+        ctx = RuleContext(
+            snapshot=snapshot, account=account, region=region, config=config, checks=params
+        )
         for item in catalog.checks:
+            if item.kind.scope == "account":
+                if index == 0:
+                    for outcome in _run_rule(item, ctx):
+                        yield _result(item, outcome, account.account_id, None)
+                continue
             for outcome in _run_rule(item, ctx):
                 yield _result(item, outcome, account.account_id, region)
 

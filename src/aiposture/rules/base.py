@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,13 +12,25 @@ from aiposture.config import Config, ResourcesConfig
 from aiposture.engine.results import Status
 from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
 
-Scope = Literal["account_region", "trail"]
+P = TypeVar("P", bound="Params")
+
+Scope = Literal["account_region", "trail", "account"]
+"""Where a rule kind is judged: per (account, region), per trail homed in the region, or once
+per account (for account-wide resources such as CloudWatch dashboards; the rule is run with
+the account's first scanned region and its results carry no region)."""
 
 
 class Params(BaseModel):
     """Base class of a rule kind's parameters (validated when the catalog loads)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def references(self) -> dict[str, str]:
+        """Other checks these parameters name: check id -> the rule kind it must have.
+
+        The catalog refuses to load when a referenced check is missing or of another kind.
+        """
+        return {}
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class RuleContext:
     account: AccountSnapshot
     region: str
     config: Config
+    checks: Mapping[str, Params] = field(default_factory=dict)
+    """Every catalog check's parameters, by check id (for rules that build on another check)."""
 
     @property
     def account_id(self) -> str:
@@ -59,6 +73,13 @@ class RuleContext:
     def resources(self) -> ResourcesConfig:
         """The AI resources the configuration names for this account."""
         return self.config.resources_for(self.account_id)
+
+    def params_of(self, check_id: str, kind: type[P]) -> P:
+        """The parameters of the catalog check ``check_id``; the catalog validated its kind."""
+        params = self.checks.get(check_id)
+        if not isinstance(params, kind):
+            raise LookupError(f"check {check_id} is not loaded as a {kind.__name__} check")
+        return params
 
 
 RuleFunction = Callable[[Any, RuleContext], list[Outcome]]

@@ -1,0 +1,157 @@
+"""Where an (account, region)'s CloudTrail events land: the delivery log groups of its trails.
+
+Every detection of the guide (metric filters, Contributor Insights rules, saved queries,
+subscription filters) reads the CloudTrail log group. The events of account A in region R
+reach the log groups of the *logging* trails that cover (A, R); a log group lives in the
+account and region named by its ARN, which for an organization trail is the management
+account's. This module follows that first part of the chain (trail -> log group) and says,
+for each log group, where its detection layer was read, or why it could not be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiposture.rules.base import RuleContext, describe_error, errors_for
+from aiposture.rules.coverage import coverage
+from aiposture.snapshot.models import LogGroup, RegionSnapshot, Trail
+
+
+@dataclass(frozen=True)
+class DeliveryGroup:
+    """A log group that receives the judged account's CloudTrail events in the judged region."""
+
+    trail: Trail
+    """The logging trail that delivers there."""
+    account_id: str
+    region: str
+    name: str
+    arn: str
+    region_snapshot: RegionSnapshot | None
+    """What was read in the log group's own account and region (None when not scanned)."""
+    log_group: LogGroup | None
+    """The log group as DescribeLogGroups reported it (None when not found or not read)."""
+    unknown: str | None = None
+    """Why the log group itself could not be read; None when it was read or is missing."""
+
+    @property
+    def exists(self) -> bool:
+        """True when DescribeLogGroups found the log group."""
+        return self.log_group is not None
+
+    def unread(self, operation: str, resource: str | None = None) -> str:
+        """Why ``operation``'s result for this log group's region is missing from the snapshot."""
+        if self.unknown:
+            return self.unknown
+        reg = self.region_snapshot
+        if reg is None:
+            return f"region {self.region} of account {self.account_id} was not scanned"
+        errs = errors_for(reg.errors, operation, resource)
+        if errs:
+            return describe_error(errs[0])
+        return f"{operation} was not read in account {self.account_id}, {self.region}"
+
+    def metric_filters(self) -> list[dict[str, object]] | None:
+        """The log group's metric filters, or None when they were not read."""
+        reg = self.region_snapshot
+        if reg is None or reg.metric_filters is None:
+            return None
+        return reg.metric_filters.get(self.name)
+
+    def subscription_filters(self) -> list[dict[str, object]] | None:
+        """The log group's subscription filters, or None when they were not read."""
+        reg = self.region_snapshot
+        if reg is None or reg.subscription_filters is None:
+            return None
+        return reg.subscription_filters.get(self.name)
+
+
+@dataclass(frozen=True)
+class DetectionScope:
+    """The log groups holding one (account, region)'s CloudTrail events, and the broken links."""
+
+    groups: list[DeliveryGroup] = field(default_factory=list)
+    """Delivery log groups of logging covering trails (existing or not, read or not)."""
+    broken: list[str] = field(default_factory=list)
+    """Broken ``trail -> log group`` links, as sentences (no trail, stopped, no delivery)."""
+    gaps: list[str] = field(default_factory=list)
+    """Why the covering trails themselves are unknown (the trails could not be read)."""
+
+    @property
+    def readable(self) -> list[DeliveryGroup]:
+        """The delivery log groups that exist and were read."""
+        return [g for g in self.groups if g.exists]
+
+    def unknowns(self) -> list[str]:
+        """Every reason the scope is incomplete: unread trails and unread log groups."""
+        return [*self.gaps, *(f"log group {g.name}: {g.unknown}" for g in self.groups if g.unknown)]
+
+    def missing(self) -> list[str]:
+        """Sentences for the delivery log groups that do not exist."""
+        return [
+            f"trail {g.trail.name} delivers to log group {g.name} in account {g.account_id}, "
+            f"{g.region}, which does not exist"
+            for g in self.groups
+            if not g.exists and not g.unknown
+        ]
+
+
+def _group_of(ctx: RuleContext, trail: Trail) -> DeliveryGroup | None:
+    arn = (trail.cloudwatch_logs_log_group_arn or "").removesuffix(":*")
+    name = trail.cloudwatch_logs_log_group_name
+    parts = arn.split(":")
+    if not name or len(parts) < 7:
+        return None
+    region, account_id = parts[3] or trail.home_region, parts[4] or trail.owner_account_id
+    owner = ctx.snapshot.account(account_id)
+    reg = owner.regions.get(region) if owner else None
+    found = next((g for g in reg.log_groups if g.name == name), None) if reg else None
+    unknown: str | None = None
+    if owner is None:
+        unknown = f"account {account_id}, which owns the log group, was not scanned"
+    elif found is None:
+        errs = errors_for(reg.errors if reg else [], "DescribeLogGroups", name)
+        if errs:
+            unknown = describe_error(errs[0])
+        elif reg is None:
+            unknown = f"region {region} of account {account_id} was not scanned"
+    return DeliveryGroup(
+        trail=trail,
+        account_id=account_id,
+        region=region,
+        name=name,
+        arn=arn,
+        region_snapshot=reg,
+        log_group=found,
+        unknown=unknown,
+    )
+
+
+def cloudtrail_log_groups(ctx: RuleContext) -> DetectionScope:
+    """The log groups receiving ``ctx``'s CloudTrail events, with the broken links."""
+    cov = coverage(ctx)
+    scope = DetectionScope(gaps=cov.unverified_reasons())
+    for trail in cov.stopped:
+        scope.broken.append(f"trail {trail.name} is not logging")
+    seen: set[str] = set()
+    for trail in cov.logging:
+        group = _group_of(ctx, trail)
+        if group is None:
+            scope.broken.append(f"trail {trail.name} does not deliver to CloudWatch Logs")
+            continue
+        if group.arn in seen:
+            continue
+        seen.add(group.arn)
+        scope.groups.append(group)
+    if not cov.all_trails and not cov.gaps:
+        scope.broken.append(f"no trail covers account {ctx.account_id} in {ctx.region}")
+    return scope
+
+
+def broken_chain_message(scope: DetectionScope, what: str) -> str:
+    """The FAIL message when no log group of ``scope`` exists: the trail link is broken."""
+    reasons = [*scope.broken, *scope.missing()]
+    return (
+        f"Broken link: trail -> log group. {what} need CloudTrail events in a CloudWatch Logs "
+        f"log group, but {'; '.join(reasons) or 'no covering trail delivers to CloudWatch Logs'}."
+    )
