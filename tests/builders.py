@@ -187,3 +187,21 @@ def log_group(
         log_group_class=cls,
         retention_in_days=365,
     )
+
+
+def with_detection(
+    snap: Snapshot, *, account: str = ACCOUNT, region: str = REGION, **fields: Any
+) -> Snapshot:
+    """Set detection-layer fields of one region and return ``snap``.
+
+    Fields: ``metric_filters``, ``alarms``, ``composite_alarms``, ``sns_topics``,
+    ``insight_rules``, ``query_definitions``, ``dashboards``, ``subscription_filters``,
+    ``guardduty_detectors`` (raw API payloads, as the collector stores them).
+    """
+    acct = snap.account(account)
+    assert acct is not None, account
+    reg = acct.regions.setdefault(region, RegionSnapshot(region=region))
+    for name, value in fields.items():
+        assert name in RegionSnapshot.model_fields, name
+        setattr(reg, name, value)
+    return snap

@@ -8,7 +8,9 @@ from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 
 
 class AlarmParams(Params):
-    """Parameters of ``alarm_chain``: the guide's alarm row and the metric-filter check whose
+    """Parameters of ``alarm_chain``.
+
+    the guide's alarm row and the metric-filter check whose
     satisfying filters the alarm must watch.
     """
 

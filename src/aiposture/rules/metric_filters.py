@@ -11,7 +11,9 @@ from aiposture.rules.sample_events import SampleEvents
 
 
 class MetricFilterParams(SampleEvents):
-    """Parameters of ``metric_filter``: the events a filter on the CloudTrail log group must
+    """Parameters of ``metric_filter``.
+
+    the events a filter on the CloudTrail log group must
     match (``must_match``), unrelated ones (``unrelated``), and the guide's own filter for
     reference (``guide_pattern``, ``guide_metric`` as ``Namespace/MetricName``). The guide's
     text is never used to judge.
