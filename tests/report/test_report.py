@@ -150,6 +150,21 @@ def test_html_repeats_remediation_and_pdf_shows_it_once_per_check(results: Resul
     assert all(r.remediation_shown for r in build_view(results, PDF_OPTIONS).rows[2:])
 
 
+def test_pdf_lists_passing_results_one_line_each_after_the_findings(results: Results):
+    view = build_view(results, PDF_OPTIONS)
+    shown = {r.status for r in view.rows}
+    assert shown <= {"FAIL", "ERROR", "WAIVED"}
+    passing = [r for r in results.results if r.status.value in ("PASS", "NOT_APPLICABLE")]
+    assert passing and len(view.pass_rows) == len(passing)
+    assert len(view.rows) + len(view.pass_rows) == len(results.results)
+    html = render_html(results, PDF_OPTIONS)
+    assert "Controls in place" in html
+    assert html.index('class="result st-fail"') < html.index('id="passes"')
+    for r in passing:
+        assert escape(r.message) in html
+    assert 'id="passes"' not in render_html(results)  # the HTML keeps every row in full
+
+
 def test_summary_counts(results: Results):
     view = build_view(results)
     assert {c.status: c.count for c in view.status_counts} == results.counts()

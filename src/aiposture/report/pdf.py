@@ -32,6 +32,7 @@ PDF_OPTIONS = ReportOptions(
     pass_evidence_limit=300,
     compact_evidence=True,
     repeat_remediation=False,
+    compact_passes=True,
 )
 """The PDF's detail: weasyprint's time grows with every line, and results.json holds all."""
 

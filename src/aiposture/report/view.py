@@ -45,6 +45,7 @@ PASS_EVIDENCE_LIMIT = 1200
 class ReportOptions:
     """How much detail a rendering shows; the HTML default shows everything in full.
 
+    ``compact_passes`` moves passing and not-applicable results to a one-line-each table;
     ``compact_evidence`` prints evidence as JSON indented one level (each top-level key on
     one line) instead of fully indented; ``repeat_remediation=False`` prints a check's
     remediation on its first result only. Both keep the PDF short: weasyprint's time grows
@@ -55,6 +56,9 @@ class ReportOptions:
     pass_evidence_limit: int = PASS_EVIDENCE_LIMIT
     compact_evidence: bool = False
     repeat_remediation: bool = True
+    compact_passes: bool = False
+    """List PASS and NOT_APPLICABLE results one line each, after the findings, with no
+    evidence or remediation (the PDF: an auditor reads findings; results.json has the rest)."""
 
 
 _ACTIONABLE = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
@@ -119,6 +123,19 @@ class ResultRow:
 
 
 @dataclass(frozen=True)
+class PassRow:
+    """A passing or not-applicable result, as the compact table lists it."""
+
+    check_id: str
+    status: str
+    status_label: str
+    account_id: str
+    region: str
+    resource_arn: str
+    message: str
+
+
+@dataclass(frozen=True)
 class StatusCount:
     """How many results have one status."""
 
@@ -173,6 +190,7 @@ class ReportView:
     dimensions: list[DimensionScore]
     formula: str
     rows: list[ResultRow]
+    pass_rows: list[PassRow]
     evidence_limit: int
     pass_evidence_limit: int
     compact_evidence: bool
@@ -299,14 +317,30 @@ def _row(result: Result, options: ReportOptions, remediation_shown: bool) -> Res
     )
 
 
-def _rows(results: Results, options: ReportOptions) -> list[ResultRow]:
+def _pass_row(result: Result) -> PassRow:
+    return PassRow(
+        check_id=result.check_id,
+        status=result.status.value,
+        status_label=STATUS_LABELS[result.status],
+        account_id=result.account_id or "-",
+        region=result.region or "-",
+        resource_arn=result.resource_arn or "-",
+        message=result.message,
+    )
+
+
+def _rows(results: Results, options: ReportOptions) -> tuple[list[ResultRow], list[PassRow]]:
     rows: list[ResultRow] = []
+    passes: list[PassRow] = []
     seen: set[tuple[str, str, str | None]] = set()
     for result in ranked_results(results):
+        if options.compact_passes and result.status not in _ACTIONABLE:
+            passes.append(_pass_row(result))
+            continue
         key = (result.check_id, result.remediation.text, result.remediation.url)
         rows.append(_row(result, options, options.repeat_remediation or key not in seen))
         seen.add(key)
-    return rows
+    return rows, passes
 
 
 def build_view(results: Results, options: ReportOptions | None = None) -> ReportView:
@@ -333,6 +367,7 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
     scores = results.scores
     has_scores = scores.overall is not None or bool(scores.dimensions)
     scan = results.scan
+    rows, pass_rows = _rows(results, options)
     return ReportView(
         title="AI Workload Monitoring Compliance Report",
         tool_name=results.tool.name,
@@ -365,7 +400,8 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         overall=_score("Overall", scores.overall) if has_scores else None,
         dimensions=[_score(name, value) for name, value in sorted(scores.dimensions.items())],
         formula=scores.formula,
-        rows=_rows(results, options),
+        rows=rows,
+        pass_rows=pass_rows,
         evidence_limit=options.evidence_limit,
         pass_evidence_limit=options.pass_evidence_limit,
         compact_evidence=options.compact_evidence,
