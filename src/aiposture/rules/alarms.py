@@ -1,10 +1,43 @@
-"""STUB (being written): rule kind ``alarm_chain``."""
+"""Rule kind ``alarm_chain``: a guide alarm, judged link by link.
+
+The chain is trail -> log group -> filter -> metric -> alarm -> topic -> subscriber. The
+first three links come from the metric-filter check the alarm builds on
+(:func:`aiposture.rules.metric_filters.find_filters`). Then, in the filter's log-group
+account and region: an alarm must watch the metric a satisfying filter publishes (same
+namespace, name and dimension names; a metric-math alarm counts when its returned series
+passes that metric through), be no looser than the guide (comparison, threshold scaled by
+the filter's metric value, statistic, period, datapoints, actions enabled), notify an SNS
+topic directly or through a composite alarm that certainly goes to ALARM with it, and that
+topic must have a confirmed subscriber.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
 from pydantic import Field
 
-from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
+from aiposture.engine.results import Status
+from aiposture.errors import PatternSyntaxError
+from aiposture.lang.alarm_expressions import (
+    STATES,
+    State,
+    fires_when,
+    parse_rule,
+    returned_metric_stats,
+)
+from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
+from aiposture.rules.detection_scope import DeliveryGroup, broken_chain_message
+from aiposture.rules.metric_filters import (
+    FilterMatch,
+    FilterSearch,
+    MetricFilterParams,
+    find_filters,
+)
+from aiposture.snapshot.models import RegionSnapshot
 
 
 class AlarmParams(Params):
@@ -26,9 +59,668 @@ class AlarmParams(Params):
         return {self.metric_filter: "metric_filter"}
 
 
+LINKS = ("metric", "alarm", "topic", "subscriber")
+"""The links this rule judges after the filter, in chain order."""
+
+_NOT_FOUND = {"NotFound", "NotFoundException", "ResourceNotFoundException"}
+
+
+@dataclass(frozen=True)
+class _Metric:
+    """A metric a satisfying filter publishes."""
+
+    match: FilterMatch
+    transformation: dict[str, Any]
+
+    @property
+    def namespace(self) -> str:
+        return str(self.transformation.get("metricNamespace") or "")
+
+    @property
+    def name(self) -> str:
+        return str(self.transformation.get("metricName") or "")
+
+    @property
+    def dimensions(self) -> frozenset[str]:
+        keys = set((self.transformation.get("dimensions") or {}).keys())
+        keys |= {str(k) for k in self.match.filter.get("emitSystemFieldDimensions") or []}
+        return frozenset(keys)
+
+    @property
+    def label(self) -> str:
+        dims = f" (dimensions {', '.join(sorted(self.dimensions))})" if self.dimensions else ""
+        return f"{self.namespace}/{self.name}{dims}"
+
+    def same(self, metric: dict[str, Any]) -> bool:
+        names = {str(d.get("Name")) for d in metric.get("Dimensions") or [] if d.get("Value")}
+        return (
+            metric.get("Namespace") == self.namespace
+            and metric.get("MetricName") == self.name
+            and frozenset(names) == self.dimensions
+            and len(names) == len(metric.get("Dimensions") or [])
+        )
+
+
+@dataclass(frozen=True)
+class _Watch:
+    """How an alarm reads a metric: directly, or through a metric-math query."""
+
+    stat: str | None
+    period: int | None
+    unit: str | None
+    via: str | None = None
+    """The MetricStat query id for a metric-math alarm."""
+
+
+@dataclass
+class _Verdict:
+    """How far one alarm gets along the chain."""
+
+    alarm: dict[str, Any]
+    metric: _Metric
+    reached: int
+    """Index in LINKS of the broken link; len(LINKS) when the whole chain holds."""
+    status: Status
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.alarm.get("AlarmName") or "")
+
+
+def _guide_text(params: AlarmParams) -> str:
+    return f"more than {_num(params.threshold)} events in {_period(params.period_seconds)}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _period(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+
+
+# --- metric link -------------------------------------------------------------------------
+
+
+def _watches(alarm: dict[str, Any], metric: _Metric, account: str) -> tuple[_Watch | None, str]:
+    """How ``alarm`` watches ``metric`` (or None), and why not when it nearly does."""
+    if alarm.get("MetricName"):
+        if metric.same(alarm):
+            return _Watch(
+                alarm.get("Statistic") or alarm.get("ExtendedStatistic"),
+                alarm.get("Period"),
+                alarm.get("Unit"),
+            ), ""
+        return None, ""
+    queries = alarm.get("Metrics") or []
+    on_metric = [
+        q
+        for q in queries
+        if (q.get("MetricStat") or {}).get("Metric")
+        and metric.same(q["MetricStat"]["Metric"])
+        and str(q.get("AccountId") or account) == account
+    ]
+    if not on_metric:
+        return None, ""
+    analysis = returned_metric_stats(queries)
+    if analysis.problem:
+        return None, (
+            f"metric-math alarm {alarm.get('AlarmName')} reads {metric.label}, but its returned "
+            f"expression could not be analysed ({analysis.problem}), so it does not count"
+        )
+    for q in analysis.stats:
+        if any(q is o or q == o for o in on_metric):
+            stat = q["MetricStat"]
+            return _Watch(stat.get("Stat"), stat.get("Period"), stat.get("Unit"), q.get("Id")), ""
+    return None, (
+        f"metric-math alarm {alarm.get('AlarmName')} reads {metric.label}, but its returned "
+        f"expression ({analysis.returned_id}) is not that metric passed through unchanged, so "
+        f"it does not count"
+    )
+
+
+def _alarm_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    if alarm.get("MetricName"):
+        return [alarm]
+    return [
+        q["MetricStat"]["Metric"]
+        for q in alarm.get("Metrics") or []
+        if (q.get("MetricStat") or {}).get("Metric")
+    ]
+
+
+def _near_miss(alarm: dict[str, Any], metric: _Metric) -> str | None:
+    for m in _alarm_metrics(alarm):
+        if m.get("MetricName") != metric.name:
+            continue
+        dims = sorted(str(d.get("Name")) for d in m.get("Dimensions") or [])
+        shown = f" (dimensions {', '.join(dims)})" if dims else " (no dimensions)"
+        return (
+            f"alarm {alarm.get('AlarmName')} watches {m.get('Namespace')}/{m.get('MetricName')}"
+            f"{shown} but the filter {metric.match.name} publishes {metric.label}"
+            + ("" if metric.dimensions else " (no dimensions)")
+        )
+    return None
+
+
+# --- alarm link --------------------------------------------------------------------------
+
+
+def _constant(value: Any) -> Fraction | None:
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return Fraction(str(number))
+
+
+def _min_events(op: str, threshold: Fraction, per_event: Fraction) -> int:
+    """The fewest events in a period for which ``count * per_event`` breaches."""
+    ratio = threshold / per_event
+    if op == "GreaterThanThreshold":
+        return max(math.floor(ratio) + 1, 1)
+    return max(math.ceil(ratio), 1)
+
+
+def _looseness(
+    alarm: dict[str, Any], watch: _Watch, metric: _Metric, params: AlarmParams
+) -> list[str]:
+    """Why the alarm is looser than the guide (empty when it is not)."""
+    problems: list[str] = []
+    op = str(alarm.get("ComparisonOperator") or "")
+    t = metric.transformation
+    if alarm.get("ThresholdMetricId") or op not in (
+        "GreaterThanThreshold",
+        "GreaterThanOrEqualToThreshold",
+    ):
+        if op.startswith("LessThan") and not alarm.get("ThresholdMetricId"):
+            problems.append(f"it compares {op}, so a rising event count never sets it off")
+        else:
+            problems.append(
+                f"it uses comparison {op or 'none'} (an anomaly-detection band or no static "
+                f"threshold), which cannot be compared with the guide's threshold"
+            )
+        return problems
+    threshold = _constant(alarm.get("Threshold"))
+    per_event = _constant(t.get("metricValue"))
+    default = t.get("defaultValue")
+    guide_min = math.floor(params.threshold) + 1
+    stat = watch.stat or ""
+    if threshold is None:
+        problems.append("it has no threshold")
+    elif per_event is None or per_event <= 0:
+        problems.append(
+            f"filter {metric.match.name} publishes metric value {t.get('metricValue')!r} per "
+            f"event, not a positive constant, so the threshold cannot be read as an event count"
+        )
+    elif default is not None and (_constant(default) or 0) < 0:
+        problems.append(f"filter {metric.match.name} publishes a negative default value")
+    elif stat == "Sum" or (stat == "SampleCount" and per_event == 1):
+        needed = _min_events(op, threshold, per_event)
+        if needed > guide_min:
+            sign = ">" if op == "GreaterThanThreshold" else ">="
+            scale = f" with {per_event} per event" if per_event != 1 else ""
+            problems.append(
+                f"it fires at {stat} {sign} {_num(float(threshold))}{scale}, i.e. only at "
+                f"{needed} or more events per period, looser than the guide's more than "
+                f"{_num(params.threshold)}"
+            )
+    elif stat in ("Maximum", "Minimum", "Average") and params.threshold == 0:
+        breaches = per_event > threshold if op == "GreaterThanThreshold" else per_event >= threshold
+        if not breaches:
+            problems.append(
+                f"a single event publishes {per_event}, which does not breach {stat} "
+                f"{op} {_num(float(threshold))}"
+            )
+        elif stat != "Maximum" and default is not None:
+            problems.append(
+                f"{stat} is diluted by the filter's default value {default}, so one event may "
+                f"not breach; use Sum"
+            )
+    else:
+        problems.append(
+            f"it uses statistic {stat or 'none'}, which does not count events (use Sum)"
+        )
+    period = watch.period
+    if not isinstance(period, int) or period > params.period_seconds:
+        problems.append(
+            f"its period is {period} s, longer than the guide's {params.period_seconds} s"
+        )
+    evaluation = int(alarm.get("EvaluationPeriods") or 1)
+    datapoints = int(alarm.get("DatapointsToAlarm") or evaluation)
+    if datapoints != 1:
+        problems.append(
+            f"it needs {datapoints} breaching datapoints out of {evaluation} (the guide fires on "
+            f"one)"
+        )
+    filter_unit = str(t.get("unit") or "None")
+    if watch.unit and watch.unit != filter_unit:
+        problems.append(
+            f"it asks for unit {watch.unit} but the filter publishes {filter_unit}, so it stays "
+            f"in INSUFFICIENT_DATA"
+        )
+    return problems
+
+
+# --- topic and subscriber links ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Route:
+    """One SNS action reachable from the alarm, and what was found at its end."""
+
+    topic: str
+    via: str | None
+    status: Status
+    reached: int
+    message: str
+    confirmed: int = 0
+
+
+def _topic_route(topic: str, via: str | None, group: DeliveryGroup) -> _Route:
+    reg = group.region_snapshot
+    parts = topic.split(":")
+    where = f" (through composite alarm {via})" if via else ""
+    if len(parts) < 6 or parts[3] != group.region or parts[4] != group.account_id:
+        return _Route(
+            topic,
+            via,
+            Status.ERROR,
+            2,
+            f"SNS topic {topic}{where} is outside account {group.account_id}, {group.region}, "
+            f"so its subscriptions were not read",
+        )
+    if reg is None or reg.sns_topics is None or topic not in reg.sns_topics:
+        reason = group.unread("GetTopicAttributes", topic)
+        return _Route(topic, via, Status.ERROR, 2, f"SNS topic {topic}{where}: {reason}")
+    found = reg.sns_topics[topic]
+    if found.attributes is None:
+        errs = errors_for(reg.errors, "GetTopicAttributes", topic)
+        if errs and errs[0].error_code in _NOT_FOUND:
+            return _Route(topic, via, Status.FAIL, 2, f"SNS topic {topic}{where} does not exist")
+    if found.subscriptions is not None:
+        confirmed = [
+            s for s in found.subscriptions if str(s.get("SubscriptionArn") or "").startswith("arn:")
+        ]
+        if confirmed:
+            return _Route(topic, via, Status.PASS, 4, "", len(confirmed))
+        pending = len(found.subscriptions)
+        what = (
+            f"only {pending} pending (unconfirmed) subscription(s)"
+            if pending
+            else "no subscriptions"
+        )
+        return _Route(topic, via, Status.FAIL, 3, f"SNS topic {topic}{where} has {what}")
+    count = (found.attributes or {}).get("SubscriptionsConfirmed")
+    if count is not None and str(count).isdigit():
+        if int(count) > 0:
+            return _Route(topic, via, Status.PASS, 4, "", int(count))
+        return _Route(
+            topic, via, Status.FAIL, 3, f"SNS topic {topic}{where} has no confirmed subscription"
+        )
+    reason = _unread(reg, "ListSubscriptionsByTopic", topic)
+    return _Route(
+        topic, via, Status.ERROR, 3, f"subscriptions of SNS topic {topic}{where}: {reason}"
+    )
+
+
+def _unread(reg: RegionSnapshot, operation: str, resource: str) -> str:
+    errs = errors_for(reg.errors, operation, resource)
+    return describe_error(errs[0]) if errs else f"{operation} was not read"
+
+
+def _sns_actions(alarm: dict[str, Any]) -> tuple[list[str], list[str]]:
+    sns: list[str] = []
+    other: list[str] = []
+    for action in alarm.get("AlarmActions") or []:
+        parts = str(action).split(":")
+        (sns if len(parts) >= 6 and parts[2] == "sns" else other).append(str(action))
+    return sns, other
+
+
+def _firing_composites(
+    alarm: dict[str, Any], reg: RegionSnapshot
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Composite alarms certainly in ALARM when ``alarm`` alone is; and notes on the others."""
+    composites = reg.composite_alarms or []
+    metric_keys = {
+        str(k) for a in reg.alarms or [] for k in (a.get("AlarmName"), a.get("AlarmArn")) if k
+    }
+    firing = {str(k) for k in (alarm.get("AlarmName"), alarm.get("AlarmArn")) if k}
+    fired: list[dict[str, Any]] = []
+    fired_keys: set[str] = set()
+    notes: list[str] = []
+    parsed: dict[int, Any] = {}
+    for i, c in enumerate(composites):
+        try:
+            parsed[i] = parse_rule(str(c.get("AlarmRule") or ""))
+        except PatternSyntaxError as exc:
+            if any(key in str(c.get("AlarmRule") or "") for key in firing):
+                notes.append(
+                    f"composite alarm {c.get('AlarmName')} names {alarm.get('AlarmName')} but its "
+                    f"rule could not be parsed ({exc}), so it does not count"
+                )
+
+    def possible(ref: str) -> tuple[State, ...]:
+        if ref in metric_keys:
+            return ("OK", "INSUFFICIENT_DATA")
+        return STATES
+
+    def in_alarm(ref: str) -> bool:
+        return ref in firing
+
+    changed = True
+    while changed:
+        changed = False
+        for i, rule in parsed.items():
+            c = composites[i]
+            name = str(c.get("AlarmName") or "")
+            if name in fired_keys or not any(r in firing for r in rule.references()):
+                continue
+            if fires_when(rule, in_alarm, possible):
+                fired.append(c)
+                fired_keys.add(name)
+                firing.update(str(k) for k in (c.get("AlarmName"), c.get("AlarmArn")) if k)
+                changed = True
+    for i, rule in parsed.items():
+        c = composites[i]
+        if str(c.get("AlarmName")) not in fired_keys and any(
+            r in firing for r in rule.references()
+        ):
+            notes.append(
+                f"composite alarm {c.get('AlarmName')} does not go to ALARM when "
+                f"{alarm.get('AlarmName')} alone does (rule {rule.text})"
+            )
+    return fired, notes
+
+
+def _routes(alarm: dict[str, Any], group: DeliveryGroup) -> tuple[list[_Route], list[str]]:
+    """Every SNS route of ``alarm`` (direct and through composites), with notes."""
+    reg = group.region_snapshot
+    assert reg is not None
+    sns, other = _sns_actions(alarm)
+    notes: list[str] = []
+    if alarm.get("ActionsEnabled") is False:
+        notes.append(f"alarm {alarm.get('AlarmName')} has its own actions disabled")
+        sns, other = [], []
+    routes = [_topic_route(t, None, group) for t in sns]
+    notes += [
+        f"alarm {alarm.get('AlarmName')} action {a} is not an SNS topic and does not count"
+        for a in other
+    ]
+    if reg.composite_alarms is None:
+        reason = group.unread("DescribeAlarms")
+        routes.append(
+            _Route("", None, Status.ERROR, 2, f"composite alarms were not read: {reason}")
+        )
+        return routes, notes
+    fired, more = _firing_composites(alarm, reg)
+    notes.extend(more)
+    for c in fired:
+        cname = str(c.get("AlarmName"))
+        if c.get("ActionsEnabled") is False:
+            notes.append(f"composite alarm {cname} has its actions disabled")
+            continue
+        c_sns, c_other = _sns_actions(c)
+        routes.extend(_topic_route(t, cname, group) for t in c_sns)
+        notes.extend(
+            f"composite alarm {cname} action {a} is not an SNS topic and does not count"
+            for a in c_other
+        )
+    return routes, notes
+
+
+# --- one alarm ---------------------------------------------------------------------------
+
+
+def _judge(alarm: dict[str, Any], watch: _Watch, metric: _Metric, params: AlarmParams) -> _Verdict:
+    name = str(alarm.get("AlarmName") or "")
+    group = metric.match.group
+    evidence: dict[str, Any] = {
+        "alarm": name,
+        "metric": metric.label,
+        "statistic": watch.stat,
+        "period": watch.period,
+        "comparison": alarm.get("ComparisonOperator"),
+        "threshold": alarm.get("Threshold"),
+    }
+    if watch.via:
+        evidence["metric_math_query"] = watch.via
+    problems = _looseness(alarm, watch, metric, params)
+    if problems:
+        evidence["problems"] = problems
+        return _Verdict(
+            alarm,
+            metric,
+            1,
+            Status.FAIL,
+            f"Broken link: alarm. Alarm {name} watches {metric.label} but is looser than the "
+            f"guide ({_guide_text(params)}): {'; '.join(problems)}. Make it no looser: Sum > "
+            f"{_num(params.threshold)} (or lower) over at most {_period(params.period_seconds)}, "
+            f"1 of 1 datapoints.",
+            evidence,
+        )
+    routes, notes = _routes(alarm, group)
+    evidence["notes"] = notes
+    evidence["topics"] = [
+        {"topic": r.topic, "via": r.via, "status": r.status.value, "confirmed": r.confirmed}
+        for r in routes
+        if r.topic
+    ]
+    passing = [r for r in routes if r.status is Status.PASS]
+    if passing:
+        best = max(passing, key=lambda r: r.confirmed)
+        via = f" through composite alarm {best.via}" if best.via else ""
+        op = ">" if alarm.get("ComparisonOperator") == "GreaterThanThreshold" else ">="
+        return _Verdict(
+            alarm,
+            metric,
+            len(LINKS),
+            Status.PASS,
+            f"Alarm {name} watches {metric.label}, published by filter {metric.match.name} on "
+            f"log group {group.name}, with {watch.stat} {op} "
+            f"{_num(float(alarm.get('Threshold') or 0))} over {_period(int(watch.period or 0))} "
+            f"(guide: {_guide_text(params)}), and notifies SNS topic {best.topic}{via}, which "
+            f"has {best.confirmed} confirmed subscriber(s).{_dimension_note(metric, alarm, watch)}",
+            evidence,
+        )
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    if alarm.get("ActionsEnabled") is False:
+        evidence["problems"] = ["actions disabled"]
+        return _Verdict(
+            alarm,
+            metric,
+            1,
+            Status.FAIL,
+            f"Broken link: alarm. Alarm {name} watches {metric.label} but its actions are "
+            f"disabled (ActionsEnabled is false) and no composite alarm notifies for it{extra}; "
+            f'run aws cloudwatch enable-alarm-actions --alarm-names "{name}".',
+            evidence,
+        )
+    unknown = [r for r in routes if r.status is Status.ERROR]
+    if unknown:
+        return _Verdict(
+            alarm,
+            metric,
+            min(r.reached for r in unknown),
+            Status.ERROR,
+            f"Cannot verify where alarm {name} on {metric.label} notifies: "
+            f"{'; '.join(r.message for r in unknown)}{extra}.",
+            evidence,
+        )
+    if routes:
+        furthest = max(r.reached for r in routes)
+        link = LINKS[furthest]
+        why = "; ".join(r.message for r in routes if r.reached == furthest)
+        fix = (
+            "confirm a subscription (the endpoint must accept the confirmation message)"
+            if link == "subscriber"
+            else "point the alarm at an existing SNS topic"
+        )
+        return _Verdict(
+            alarm,
+            metric,
+            furthest,
+            Status.FAIL,
+            f"Broken link: {link}. Alarm {name} on {metric.label} is no looser than the guide, "
+            f"but {why}{extra}; {fix}.",
+            evidence,
+        )
+    return _Verdict(
+        alarm,
+        metric,
+        2,
+        Status.FAIL,
+        f"Broken link: topic. Alarm {name} on {metric.label} is no looser than the guide but "
+        f"notifies no SNS topic, directly or through a composite alarm{extra}; add an SNS "
+        f"topic to its AlarmActions.",
+        evidence,
+    )
+
+
+def _dimension_note(metric: _Metric, alarm: dict[str, Any], watch: _Watch) -> str:
+    if not metric.dimensions:
+        return ""
+    dims: list[dict[str, Any]] = alarm.get("Dimensions") or []
+    if watch.via:
+        for q in alarm.get("Metrics") or []:
+            if q.get("Id") == watch.via:
+                dims = q["MetricStat"]["Metric"].get("Dimensions") or []
+    values = ", ".join(f"{d.get('Name')}={d.get('Value')}" for d in dims)
+    return (
+        f" Note: the filter publishes one series per dimension value and the alarm watches only "
+        f"{values}; events with other values do not reach it."
+    )
+
+
+# --- the rule ----------------------------------------------------------------------------
+
+
+def _no_filter(params: MetricFilterParams, search: FilterSearch) -> Outcome:
+    groups = search.scope.readable
+    names = ", ".join(g.name for g in groups)
+    return Outcome(
+        Status.FAIL,
+        f"Broken link: filter. No metric filter on CloudTrail log group {names} matches every "
+        f"event the alarm exists to catch: {search.failure}. Create the metric filter first (see "
+        f"the metric-filter check), then the alarm on its metric.",
+        groups[0].arn,
+        {"failure": search.failure, "guide_metric": params.guide_metric},
+    )
+
+
 def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
     """Trail -> log group -> filter -> metric -> alarm -> topic -> confirmed subscriber."""
-    raise NotImplementedError("alarm_chain")
+    mf = ctx.params_of(params.metric_filter, MetricFilterParams)
+    search = find_filters(mf, ctx)
+    unknown = list(search.unknown)
+    if not search.matches:
+        if unknown:
+            return [
+                Outcome(
+                    Status.ERROR,
+                    "Cannot verify the alarm: the metric filters it builds on could not be "
+                    f"judged: {'; '.join(unknown)}.",
+                    None,
+                    {"unknown": unknown},
+                )
+            ]
+        if not search.scope.readable:
+            scope = search.scope
+            return [
+                Outcome(
+                    Status.FAIL,
+                    broken_chain_message(scope, "Alarms"),
+                    None,
+                    {"broken": [*scope.broken, *scope.missing()]},
+                )
+            ]
+        return [_no_filter(mf, search)]
+
+    verdicts: list[_Verdict] = []
+    near: list[str] = []
+    metrics: list[_Metric] = []
+    for match in search.matches:
+        group = match.group
+        reg = group.region_snapshot
+        if reg is None or reg.alarms is None:
+            unknown.append(
+                f"Cannot verify the alarms of account {group.account_id}, {group.region}: "
+                f"{group.unread('DescribeAlarms')}"
+            )
+            continue
+        for t in match.transformations:
+            metric = _Metric(match, t)
+            metrics.append(metric)
+            for alarm in reg.alarms:
+                watch, why = _watches(alarm, metric, group.account_id)
+                if watch is not None:
+                    verdicts.append(_judge(alarm, watch, metric, params))
+                elif why:
+                    near.append(why)
+                else:
+                    miss = _near_miss(alarm, metric)
+                    if miss:
+                        near.append(miss)
+
+    evidence: dict[str, Any] = {
+        "filters": [{"log_group": m.group.name, "filter": m.name} for m in search.matches],
+        "metrics": [m.label for m in metrics],
+        "alarms": [
+            {"alarm": v.name, "status": v.status.value, "link": _link(v), **v.evidence}
+            for v in verdicts
+        ],
+        "near_misses": near,
+    }
+    passing = [v for v in verdicts if v.status is Status.PASS]
+    if passing:
+        best = passing[0]
+        return [Outcome(Status.PASS, best.message, best.alarm.get("AlarmArn"), evidence)]
+    errors = [v for v in verdicts if v.status is Status.ERROR]
+    if errors or unknown:
+        evidence["unknown"] = unknown
+        parts = [v.message for v in errors] + [f"{u.rstrip('.')}." for u in unknown]
+        fails = [v for v in verdicts if v.status is Status.FAIL]
+        if fails:
+            parts.append("Otherwise: " + max(fails, key=lambda v: v.reached).message)
+        arn = errors[0].alarm.get("AlarmArn") if errors else None
+        return [Outcome(Status.ERROR, " ".join(parts), arn, evidence)]
+    if verdicts:
+        best = max(verdicts, key=lambda v: v.reached)
+        return [Outcome(Status.FAIL, best.message, best.alarm.get("AlarmArn"), evidence)]
+    return [_no_alarm(params, metrics, near, evidence)]
+
+
+def _link(v: _Verdict) -> str:
+    return "none" if v.reached >= len(LINKS) else LINKS[v.reached]
+
+
+def _no_alarm(
+    params: AlarmParams, metrics: list[_Metric], near: list[str], evidence: dict[str, Any]
+) -> Outcome:
+    first = metrics[0] if metrics else None
+    published = "; ".join(
+        f"{m.label} from filter {m.match.name} on log group {m.match.group.name} "
+        f"(account {m.match.group.account_id}, {m.match.group.region})"
+        for m in metrics
+    )
+    message = (
+        f"Broken link: metric. No alarm watches the metric the satisfying filter publishes: "
+        f"{published or 'the filter publishes no metric'}."
+    )
+    if near:
+        message += " Near misses: " + "; ".join(near) + "."
+    metric = f"{first.namespace}/{first.name}" if first else "the filter's metric"
+    message += (
+        f" Create alarm {params.alarm_name!r} on {metric} with Sum > {_num(params.threshold)} "
+        f"over {_period(params.period_seconds)} and an SNS action."
+    )
+    arn = first.match.group.arn if first else None
+    return Outcome(Status.FAIL, message, arn, evidence)
 
 
 ALARM_CHAIN = RuleKind(

@@ -1,13 +1,28 @@
-"""STUB (being written): rule kind ``metric_filter`` and the filter search alarms build on."""
+"""Rule kind ``metric_filter``, and the filter search that the alarm checks build on.
+
+A metric-filter requirement is stated as sample CloudTrail events (``must_match`` and
+``unrelated``, see :mod:`aiposture.rules.sample_events`). A metric filter on a CloudTrail
+delivery log group satisfies it when its pattern matches every must-match event, judged by the
+exact filter-pattern engine of :mod:`aiposture.lang.filter_pattern`; its name and metric are
+never looked at. Verdicts are cached by :mod:`aiposture.lang.filter_pattern_verdicts`.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiposture.engine.results import Status
+from aiposture.lang.filter_pattern_verdicts import verdicts
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
-from aiposture.rules.detection_scope import DeliveryGroup, DetectionScope
-from aiposture.rules.sample_events import SampleEvents
+from aiposture.rules.detection_scope import (
+    DeliveryGroup,
+    DetectionScope,
+    broken_chain_message,
+    cloudtrail_log_groups,
+)
+from aiposture.rules.sample_events import SampleEvents, event_message
 
 
 class MetricFilterParams(SampleEvents):
@@ -57,14 +72,201 @@ class FilterSearch:
     """When nothing matches: why, naming the closest filter and the events it misses."""
 
 
+_SEARCH_CACHE_SIZE = 4096
+_searches: OrderedDict[tuple[int, int, str, str], tuple[object, object, FilterSearch]] = (
+    OrderedDict()
+)
+
+
+def clear_search_cache() -> None:
+    """Forget memoised searches (for tests that change a snapshot in place)."""
+    _searches.clear()
+
+
 def find_filters(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
-    """Every metric filter on ``ctx``'s CloudTrail log groups that satisfies ``params``."""
-    raise NotImplementedError("find_filters")
+    """Every metric filter on ``ctx``'s CloudTrail log groups that satisfies ``params``.
+
+    Memoised per (params, snapshot, account, region): the alarm checks call it again for
+    the same requirement. The snapshot is treated as immutable while it is judged.
+    """
+    key = (id(params), id(ctx.snapshot), ctx.account_id, ctx.region)
+    hit = _searches.get(key)
+    if hit is not None and hit[0] is params and hit[1] is ctx.snapshot:
+        _searches.move_to_end(key)
+        return hit[2]
+    result = _search(params, ctx)
+    _searches[key] = (params, ctx.snapshot, result)
+    if len(_searches) > _SEARCH_CACHE_SIZE:
+        _searches.popitem(last=False)
+    return result
+
+
+_template_cache: dict[int, tuple[MetricFilterParams, tuple[str, ...]]] = {}
+
+
+def _templates(params: MetricFilterParams) -> tuple[str, ...]:
+    """The sample events with ``{account}``, ``{region}``, ``{partition}`` left unfilled."""
+    hit = _template_cache.get(id(params))
+    if hit is not None and hit[0] is params:
+        return hit[1]
+    samples = [*params.must_match, *params.unrelated]
+    found = tuple(event_message(s, "{account}", "{region}", "{partition}") for s in samples)
+    if len(_template_cache) >= _SEARCH_CACHE_SIZE:
+        _template_cache.clear()
+    _template_cache[id(params)] = (params, found)
+    return found
+
+
+@dataclass
+class _Closest:
+    group: DeliveryGroup
+    name: str
+    matched: int
+    missed: list[int]
+
+
+def _metric_of(entry: dict[str, Any]) -> str:
+    for t in entry.get("metricTransformations") or []:
+        return f"{t.get('metricNamespace', '?')}/{t.get('metricName', '?')}"
+    return "no metric"
+
+
+def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
+    scope = cloudtrail_log_groups(ctx)
+    matches: list[FilterMatch] = []
+    unknown = list(scope.unknowns())
+    samples = [*params.must_match, *params.unrelated]
+    templates = _templates(params)
+
+    def messages() -> tuple[str, ...]:
+        return tuple(event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in samples)
+
+    n_must = len(params.must_match)
+    closest: _Closest | None = None
+    rejected: list[str] = []
+    empty: list[str] = []
+    for group in scope.readable:
+        entries = group.metric_filters()
+        if entries is None:
+            unknown.append(
+                f"metric filters of log group {group.name}: "
+                f"{group.unread('DescribeMetricFilters', group.name)}"
+            )
+            continue
+        if not entries:
+            empty.append(group.name)
+            continue
+        texts = [str(e.get("filterPattern") or "") for e in entries]
+        for entry, verdict in zip(entries, verdicts(texts, messages, templates), strict=True):
+            name = str(entry.get("filterName") or "")
+            if verdict.error is not None:
+                rejected.append(
+                    f"filter {name} on log group {group.name} has a pattern AWS would reject: "
+                    f"{verdict.error}"
+                )
+                continue
+            hits = verdict.hits
+            missed = [i for i in range(n_must) if not hits[i]]
+            if not missed:
+                over = [samples[i].label for i in range(n_must, len(samples)) if hits[i]]
+                matches.append(FilterMatch(group, dict(entry), over))
+                continue
+            matched = n_must - len(missed)
+            if closest is None or matched > closest.matched:
+                closest = _Closest(group, name, matched, missed)
+    failure = "" if matches else _failure(params, closest, rejected, empty, n_must)
+    return FilterSearch(scope, matches, unknown, failure)
+
+
+def _failure(
+    params: MetricFilterParams,
+    closest: _Closest | None,
+    rejected: list[str],
+    empty: list[str],
+    n_must: int,
+) -> str:
+    parts: list[str] = []
+    if closest is not None:
+        misses = "; ".join(
+            params.must_match[i].label
+            + (f" ({params.must_match[i].why})" if params.must_match[i].why else "")
+            for i in closest.missed
+        )
+        parts.append(
+            f"the closest, filter {closest.name} on log group {closest.group.name}, matches "
+            f"{closest.matched} of {n_must} events and misses: {misses}"
+        )
+    parts.extend(rejected)
+    parts.extend(f"log group {name} has no metric filters" for name in empty)
+    return "; ".join(parts) if parts else "no metric filter was found"
 
 
 def metric_filter(params: MetricFilterParams, ctx: RuleContext) -> list[Outcome]:
     """A metric filter on the CloudTrail log group matches every must-match event."""
-    raise NotImplementedError("metric_filter")
+    search = find_filters(params, ctx)
+    scope = search.scope
+    if search.matches:
+        best = min(search.matches, key=lambda m: len(m.over_broad))
+        caught = ", ".join(s.label for s in params.must_match)
+        message = (
+            f"Metric filter {best.name} on log group {best.group.name} matches every event "
+            f"the detection exists to catch ({caught}) and publishes metric "
+            f"{_metric_of(best.filter)}."
+        )
+        if best.over_broad:
+            message += (
+                f" Note: it also matches unrelated events ({', '.join(best.over_broad)}), so "
+                f"its metric counts more than the detection intends."
+            )
+        return [
+            Outcome(
+                Status.PASS,
+                message,
+                best.group.arn,
+                {
+                    "log_group": best.group.name,
+                    "filter": best.name,
+                    "pattern": str(best.filter.get("filterPattern") or ""),
+                    "metric": _metric_of(best.filter),
+                    "over_broad": list(best.over_broad),
+                },
+            )
+        ]
+    if search.unknown:
+        return [
+            Outcome(
+                Status.ERROR,
+                "Cannot judge the metric filters on the CloudTrail log groups: "
+                + "; ".join(search.unknown)
+                + ".",
+                None,
+                {"unknown": list(search.unknown)},
+            )
+        ]
+    if not scope.readable:
+        return [
+            Outcome(
+                Status.FAIL,
+                broken_chain_message(scope, "Metric filters"),
+                None,
+                {"broken": [*scope.broken, *scope.missing()]},
+            )
+        ]
+    groups = ", ".join(g.name for g in scope.readable)
+    return [
+        Outcome(
+            Status.FAIL,
+            f"Broken link: filter. No metric filter on CloudTrail log group {groups} matches "
+            f"every event the detection exists to catch: {search.failure}. Create a metric "
+            f"filter whose pattern matches them (see the remediation).",
+            scope.readable[0].arn,
+            {
+                "log_groups": [g.name for g in scope.readable],
+                "failure": search.failure,
+                "guide_metric": params.guide_metric,
+            },
+        )
+    ]
 
 
 METRIC_FILTER = RuleKind(
