@@ -196,7 +196,9 @@ def synthetic_snapshot(accounts: int, catalog: Catalog) -> Snapshot:
         tool=ToolInfo(version="bench"),
         started_at=NOW - timedelta(minutes=5),
         finished_at=NOW,
-        identity=CallerIdentity(account="200000000000", arn="arn:aws:iam::200000000000:root"),
+        identity=CallerIdentity(
+            account="200000000000", arn="arn:aws:iam::200000000000:root", user_id="200000000000"
+        ),
         accounts=[_account(n, catalog) for n in range(accounts)],
     )
 

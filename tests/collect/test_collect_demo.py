@@ -17,6 +17,7 @@ from aiposture.collect import CollectOptions, collect
 from aiposture.collect import cloudtrail as cloudtrail_collector
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
+from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import guide_selectors
 from aiposture.errors import CredentialsError, ReadOnlyViolation
 from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
@@ -460,11 +461,10 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     assert set(filters) == {TRAIL_GROUP, INVOCATION_GROUP}
     assert filters[INVOCATION_GROUP] == []
     by_metric = {f["metricTransformations"][0]["metricName"]: f for f in filters[TRAIL_GROUP]}
-    assert set(by_metric) == {"BedrockUnauthorizedAccess", "CloudTrailLoggingDisruption"}
-    assert by_metric["BedrockUnauthorizedAccess"]["filterPattern"] == (
-        '{ ($.eventSource = "bedrock.amazonaws.com") && (($.errorCode = "AccessDenied") '
-        '|| ($.errorCode = "UnauthorizedOperation")) }'
-    )
+    assert set(by_metric) == {f.metric for f in dc.METRIC_FILTERS}
+    # Filter 7 is seeded as the guide writes it; read back verbatim.
+    mf7 = dc.metric_filter(7)
+    assert by_metric[mf7.metric]["filterPattern"] == mf7.pattern
     assert {f["metricTransformations"][0]["metricNamespace"] for f in by_metric.values()} == {
         "AIWorkloadMetrics"
     }
@@ -478,34 +478,36 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     assert subs[INVOCATION_GROUP] == []
 
     alarms = {a["MetricName"]: a for a in reg.alarms or []}
-    assert {m: (a["Statistic"], a["Period"], a["Threshold"]) for m, a in alarms.items()} == {
-        "BedrockUnauthorizedAccess": ("Sum", 300, 5.0),
-        "CloudTrailLoggingDisruption": ("Sum", 60, 0.0),
-    }
-    assert all(a["AlarmActions"] == [TOPIC] for a in alarms.values())
-    assert isinstance(alarms["BedrockUnauthorizedAccess"]["StateUpdatedTimestamp"], str)
-    [composite] = reg.composite_alarms or []
-    assert composite["AlarmRule"].startswith('ALARM("AI-BedrockUnauthorizedAccess") OR ')
-
+    assert len(alarms) == len(dc.ALARMS) == 25
+    for guide_alarm in dc.ALARMS:
+        got = alarms[guide_alarm.metric]
+        assert (got["Statistic"], got["Period"], got["Threshold"]) == (
+            "Sum",
+            guide_alarm.period_seconds,
+            float(guide_alarm.threshold),
+        )
+        assert isinstance(got["StateUpdatedTimestamp"], str)
     topics = reg.sns_topics or {}
-    assert set(topics) == {TOPIC}
-    topic = topics[TOPIC]
-    assert topic.attributes is not None and topic.attributes["SubscriptionsConfirmed"] == "1"
-    [subscription] = topic.subscriptions or []
-    assert (subscription["Protocol"], subscription["Endpoint"]) == (
-        "email",
-        "security-team@example.com",
-    )
-    assert subscription["SubscriptionArn"].startswith(TOPIC + ":")
+    assert {a for alarm in alarms.values() for a in alarm["AlarmActions"]} == set(topics)
+    for topic in topics.values():
+        assert topic.attributes is not None and topic.attributes["SubscriptionsConfirmed"] == "1"
+        [subscription] = topic.subscriptions or []
+        assert subscription["Protocol"] == "email"
+        assert subscription["SubscriptionArn"].startswith(subscription["TopicArn"] + ":")
+    [composite] = reg.composite_alarms or []
+    assert composite["AlarmRule"].startswith("ALARM(")
 
-    [rule] = reg.insight_rules or []
-    assert rule["Name"] == "AI-TopBedrockModelCallers" and rule["State"] == "ENABLED"
-    definition = json.loads(rule["Definition"])
+    rules = {r["Name"]: r for r in reg.insight_rules or []}
+    assert set(rules) == {r.name for r in dc.INSIGHT_RULES}
+    assert all(r["State"] == "ENABLED" for r in rules.values())
+    definition = json.loads(rules["AI-TopBedrockModelCallers"]["Definition"])
     assert definition["LogGroupNames"] == [TRAIL_GROUP]
     assert definition["Contribution"]["Keys"] == ["$.userIdentity.arn", "$.eventName"]
 
-    [query] = reg.query_definitions or []
-    assert query["logGroupNames"] == [TRAIL_GROUP] and "bedrock" in query["queryString"]
+    queries = reg.query_definitions or []
+    assert len(queries) == len(dc.QUERIES) == 27
+    assert all(TRAIL_GROUP in q["logGroupNames"] for q in queries)
+    assert all(dc.CLOUDTRAIL_LOG_GROUP_PLACEHOLDER not in q["queryString"] for q in queries)
 
     dashboards = reg.dashboards or {}
     assert set(dashboards) == {"AI-Workload-Security-Dashboard"}
@@ -521,18 +523,24 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     ]
 
 
-def test_detection_layer_elsewhere_is_read_and_empty(snapshot: Snapshot) -> None:
+def test_detection_layer_of_the_other_accounts_is_read(snapshot: Snapshot) -> None:
+    partial = account(snapshot, PARTIAL).regions[E1]
+    assert partial.errors == []
+    rules = {r["Name"]: r["State"] for r in partial.insight_rules or []}
+    assert "DISABLED" in rules.values() and "ENABLED" in rules.values()
+    subscriptions = [s for t in (partial.sns_topics or {}).values() for s in t.subscriptions or []]
+    assert any(s["SubscriptionArn"] == "PendingConfirmation" for s in subscriptions)
     for acct in snapshot.accounts:
         for region, reg in acct.regions.items():
-            if (acct.account_id, region) == (GUIDE, E1):
-                continue
             assert reg.errors == []
             groups = {g.name for g in reg.log_groups}
-            assert reg.metric_filters == {name: [] for name in groups}
-            assert reg.subscription_filters == {name: [] for name in groups}
-            assert (reg.alarms, reg.composite_alarms, reg.sns_topics) == ([], [], {})
-            assert (reg.insight_rules, reg.query_definitions) == ([], [])
-            assert (reg.dashboards, reg.guardduty_detectors) == ({}, [])
+            assert set(reg.metric_filters or {}) == groups
+            assert set(reg.subscription_filters or {}) == groups
+            assert reg.alarms is not None and reg.insight_rules is not None
+            assert reg.query_definitions is not None and reg.dashboards is not None
+            assert reg.guardduty_detectors is not None
+            if (acct.account_id, region) != (GUIDE, E1) and acct.account_id != PARTIAL:
+                assert (reg.alarms, reg.insight_rules, reg.query_definitions) == ([], [], [])
         if acct.account_id != GUIDE:
             for trail in acct.trails:
                 assert trail.aggregation is not None
@@ -575,7 +583,7 @@ def test_denied_detection_reads_are_recorded_and_the_scan_goes_on(
     # the other accounts were scanned too (the denials apply to every account)
     other = account(snap, PARTIAL)
     assert [t.name for t in other.trails] == ["ops-trail"]
-    assert other.regions[E1].alarms is None and other.regions[E1].insight_rules == []
+    assert other.regions[E1].alarms is None and other.regions[E1].insight_rules
     assert {e.operation for e in other.all_errors()} == {
         "GetEventConfiguration",
         "DescribeAlarms",

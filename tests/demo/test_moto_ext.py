@@ -353,7 +353,149 @@ def test_topic_attributes_count_confirmed_subscriptions(aws: boto3.Session) -> N
     sns = aws.client("sns")
     topic = sns.create_topic(Name="alerts")["TopicArn"]
     assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsConfirmed"] == "0"
-    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="team@example.com")
+    aws.client("sqs").create_queue(QueueName="pager")
+    queue = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:pager"
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)
     other = sns.create_topic(Name="other")["TopicArn"]
-    sns.subscribe(TopicArn=other, Protocol="email", Endpoint="x@example.com")
-    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["SubscriptionsConfirmed"] == "1"
+    sns.subscribe(TopicArn=other, Protocol="sqs", Endpoint=queue)
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("1", "0")
+
+
+@pytest.mark.parametrize(
+    ("protocol", "endpoint"),
+    [("email", "team@example.com"), ("https", "https://hooks.example.com/sns")],
+)
+def test_endpoint_subscriptions_stay_pending_until_confirmed(
+    aws: boto3.Session, protocol: str, endpoint: str
+) -> None:
+    sns = aws.client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    answer = sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=endpoint)
+    assert answer["SubscriptionArn"] == "pending confirmation"
+    [listed] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert (listed["SubscriptionArn"], listed["Endpoint"]) == ("PendingConfirmation", endpoint)
+    assert sns.list_subscriptions()["Subscriptions"][0]["SubscriptionArn"] == "PendingConfirmation"
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("0", "1")
+
+    with pytest.raises(ClientError) as info:
+        sns.confirm_subscription(TopicArn=topic, Token="not-the-token")
+    assert code_of(info) == "InvalidParameter"
+    token = moto_ext.confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
+    confirmed = sns.confirm_subscription(TopicArn=topic, Token=token)["SubscriptionArn"]
+    assert confirmed.startswith(topic + ":")
+    [listed] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert listed["SubscriptionArn"] == confirmed
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("1", "0")
+    with pytest.raises(LookupError):
+        moto_ext.confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
+
+
+def test_subscribe_can_return_the_pending_arn(aws: boto3.Session) -> None:
+    sns = aws.client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    arn = sns.subscribe(
+        TopicArn=topic, Protocol="email", Endpoint="a@example.com", ReturnSubscriptionArn=True
+    )["SubscriptionArn"]
+    assert arn.startswith(topic + ":")
+    got = sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+    assert got["PendingConfirmation"] == "true"
+
+
+RULE = {
+    "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
+    "AggregateOn": "Count",
+    "Contribution": {"Keys": ["$.userIdentity.arn"], "Filters": []},
+    "LogFormat": "JSON",
+    "LogGroupNames": ["trail-logs"],
+}
+
+
+def test_insight_rules_keep_their_state(aws: boto3.Session) -> None:
+    import json
+
+    cw = aws.client("cloudwatch")
+    cw.put_insight_rule(RuleName="on", RuleDefinition=json.dumps(RULE))
+    cw.put_insight_rule(RuleName="off", RuleState="DISABLED", RuleDefinition=json.dumps(RULE))
+    rules = {r["Name"]: r for r in cw.describe_insight_rules()["InsightRules"]}
+    assert {n: r["State"] for n, r in rules.items()} == {"on": "ENABLED", "off": "DISABLED"}
+    assert json.loads(rules["off"]["Definition"]) == RULE
+    cw.enable_insight_rules(RuleNames=["off"])
+    states = {r["Name"]: r["State"] for r in cw.describe_insight_rules()["InsightRules"]}
+    assert states["off"] == "ENABLED"
+    with pytest.raises(ClientError) as info:
+        cw.put_insight_rule(RuleName="bad", RuleState="PAUSED", RuleDefinition=json.dumps(RULE))
+    assert code_of(info) == "InvalidParameterValue"
+
+
+def test_query_definitions_keep_their_language(aws: boto3.Session) -> None:
+    logs = aws.client("logs")
+    logs.put_query_definition(name="sql", queryString="SELECT 1 FROM `g`", queryLanguage="SQL")
+    logs.put_query_definition(name="plain", queryString="fields @message")
+    listed = logs.describe_query_definitions()["queryDefinitions"]
+    assert {q["name"]: q["queryLanguage"] for q in listed} == {"sql": "SQL", "plain": "CWLI"}
+    only = logs.describe_query_definitions(queryLanguage="SQL")["queryDefinitions"]
+    assert [q["name"] for q in only] == ["sql"]
+    with pytest.raises(ClientError) as info:
+        logs.put_query_definition(name="x", queryString="x", queryLanguage="KQL")
+    assert code_of(info) == "InvalidParameterException"
+
+
+def test_alarms_keep_datapoints_to_alarm_and_metric_math(aws: boto3.Session) -> None:
+    cw = aws.client("cloudwatch")
+    topic = f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:alerts"
+    cw.put_metric_alarm(
+        AlarmName="plain",
+        Namespace="AIWorkloadMetrics",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=3,
+        DatapointsToAlarm=2,
+        Threshold=0.0,
+        ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[topic],
+        ActionsEnabled=False,
+    )
+    cw.put_metric_alarm(
+        AlarmName="math",
+        Metrics=[
+            {
+                "Id": "m1",
+                "MetricStat": {
+                    "Metric": {"Namespace": "AIWorkloadMetrics", "MetricName": "M"},
+                    "Period": 300,
+                    "Stat": "Sum",
+                },
+                "ReturnData": False,
+            },
+            {"Id": "e1", "Expression": "FILL(m1, 0)", "ReturnData": True},
+        ],
+        EvaluationPeriods=1,
+        DatapointsToAlarm=1,
+        Threshold=5.0,
+        ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[topic],
+    )
+    alarms = {a["AlarmName"]: a for a in cw.describe_alarms()["MetricAlarms"]}
+    plain, math = alarms["plain"], alarms["math"]
+    assert (plain["DatapointsToAlarm"], plain["EvaluationPeriods"]) == (2, 3)
+    assert plain["ActionsEnabled"] is False
+    assert "MetricName" not in math and math["DatapointsToAlarm"] == 1
+    stat = math["Metrics"][0]["MetricStat"]
+    assert (stat["Metric"]["MetricName"], stat["Period"], stat["Stat"]) == ("M", 300, "Sum")
+    assert math["Metrics"][1] == {"Id": "e1", "Expression": "FILL(m1, 0)", "ReturnData": True}
+
+
+def test_dashboards_round_trip(aws: boto3.Session) -> None:
+    import json
+
+    cw = aws.client("cloudwatch")
+    body = {"widgets": [{"type": "alarm", "x": 0, "y": 0, "width": 24, "height": 4}]}
+    cw.put_dashboard(DashboardName="AI-Workload-Security-Dashboard", DashboardBody=json.dumps(body))
+    names = [d["DashboardName"] for d in cw.list_dashboards()["DashboardEntries"]]
+    assert names == ["AI-Workload-Security-Dashboard"]
+    got = cw.get_dashboard(DashboardName="AI-Workload-Security-Dashboard")["DashboardBody"]
+    assert json.loads(got) == body

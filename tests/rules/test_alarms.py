@@ -271,6 +271,21 @@ def test_a_period_longer_than_the_guides_breaks_the_alarm_link() -> None:
     assert "period is 600 s" in out.message
 
 
+def test_a_shorter_period_must_lower_the_threshold_to_still_fire_on_spread_events() -> None:
+    # The guide fires on 6 events in 5 min. Spread one a minute (and a 6th), a 1-min alarm
+    # sees at most 2 in a minute: "> 5 per minute" never fires, "> 1 per minute" always does.
+    same_threshold = run(build(alarms=[alarm(Period=60)]))
+    assert same_threshold.status is Status.FAIL
+    assert "Broken link: alarm" in same_threshold.message
+    assert "as few as 2 in each of its periods" in same_threshold.message
+    assert run(build(alarms=[alarm(Period=60, Threshold=1.0)])).status is Status.PASS
+    assert run(build(alarms=[alarm(Period=60, Threshold=2.0)])).status is Status.FAIL
+    # Periods that do not divide the guide's add one more window: 300 s over 120 s periods
+    # touches up to 4 of them, so 6 events guarantee 2 in one: "> 1" fires, "> 2" may not.
+    assert run(build(alarms=[alarm(Period=120, Threshold=1.0)])).status is Status.PASS
+    assert run(build(alarms=[alarm(Period=120, Threshold=2.0)])).status is Status.FAIL
+
+
 def test_m_of_n_needing_more_than_one_datapoint_is_looser() -> None:
     out = run(build(alarms=[alarm(EvaluationPeriods=3, DatapointsToAlarm=3)]))
     assert out.status is Status.FAIL

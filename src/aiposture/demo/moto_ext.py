@@ -29,8 +29,17 @@ documented difference from AWS:
   alarm under ``CompositeAlarms`` with its ``AlarmRule``).
 - CloudWatch Logs ``PutQueryDefinition``/``DescribeQueryDefinitions``/
   ``DeleteQueryDefinition`` (saved Logs Insights queries); moto has none.
-- SNS ``GetTopicAttributes``: ``SubscriptionsConfirmed`` counts the topic's subscriptions
-  (moto confirms every subscription at once but always reports ``0``).
+- SNS subscriptions to ``email``, ``email-json``, ``http`` and ``https`` endpoints stay
+  ``PendingConfirmation`` until ``ConfirmSubscription`` presents the token AWS sends to the
+  endpoint (moto confirms everything at once and ignores the token);
+  :func:`confirmation_token` reads the token the endpoint "received". ``Subscribe`` then
+  answers ``pending confirmation``, ``ListSubscriptions(ByTopic)`` shows
+  ``PendingConfirmation`` as the ARN, and ``GetTopicAttributes`` counts
+  ``SubscriptionsConfirmed`` and ``SubscriptionsPending`` (moto always reports ``0``).
+- CloudWatch ``PutInsightRule`` without ``RuleState`` creates an ``ENABLED`` rule (moto
+  stores no state, so ``DescribeInsightRules`` omits ``State``); an unknown state is refused.
+- CloudWatch Logs query definitions keep ``queryLanguage`` (``CWLI`` by default, ``SQL``,
+  ``PPL``), and ``DescribeQueryDefinitions`` filters on it.
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
 
-__all__ = ["install", "installed", "set_trail_delivery"]
+__all__ = ["confirmation_token", "install", "installed", "set_trail_delivery"]
 
 _LOCK = threading.Lock()
 _INSTALLED = False
@@ -52,6 +61,10 @@ _LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY")
 _EVENT_CONFIG_ATTR = "_aiposture_event_configuration"
 _QUERY_DEFINITIONS_ATTR = "_aiposture_query_definitions"
 _AGGREGATION_TEMPLATES = ("API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS")
+_QUERY_LANGUAGES = ("CWLI", "SQL", "PPL")
+_INSIGHT_RULE_STATES = ("ENABLED", "DISABLED")
+_CONFIRMED_BY_ENDPOINT = ("email", "email-json", "http", "https")
+_PENDING_ATTR = "_aiposture_pending_confirmation"
 
 
 def installed() -> bool:
@@ -73,6 +86,7 @@ def install() -> None:
         _patch_cloudwatch()
         _patch_query_definitions()
         _patch_sns()
+        _patch_insight_rules()
         _INSTALLED = True
 
 
@@ -486,7 +500,7 @@ def _patch_cloudwatch() -> None:
 def _patch_query_definitions() -> None:
     import uuid
 
-    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
     from moto.logs.responses import LogsResponse
 
     def store(response: Any) -> dict[str, dict[str, Any]]:
@@ -508,6 +522,14 @@ def _patch_query_definitions() -> None:
             "queryString": self._get_param("queryString"),
             "lastModified": int(_epoch(_utcnow()) * 1000),
         }
+        language = self._get_param("queryLanguage") or "CWLI"
+        if language not in _QUERY_LANGUAGES:
+            raise InvalidParameterException(
+                constraint=f"Member must satisfy enum value set: {list(_QUERY_LANGUAGES)}",
+                parameter="queryLanguage",
+                value=language,
+            )
+        definition["queryLanguage"] = language
         if self._get_param("logGroupNames"):
             definition["logGroupNames"] = list(self._get_param("logGroupNames"))
         definitions[definition_id] = definition
@@ -517,8 +539,14 @@ def _patch_query_definitions() -> None:
         prefix = self._get_param("queryDefinitionNamePrefix") or ""
         limit = int(self._get_param("maxResults") or 1000)
         start = int(self._get_param("nextToken") or 0)
+        language = self._get_param("queryLanguage")
         matching = sorted(
-            (d for d in store(self).values() if str(d["name"]).startswith(prefix)),
+            (
+                d
+                for d in store(self).values()
+                if str(d["name"]).startswith(prefix)
+                and (not language or d["queryLanguage"] == language)
+            ),
             key=lambda d: (str(d["name"]), str(d["queryDefinitionId"])),
         )
         page = matching[start : start + limit]
@@ -536,20 +564,128 @@ def _patch_query_definitions() -> None:
     _patch(LogsResponse, "delete_query_definition", delete_query_definition)
 
 
-# --- SNS -------------------------------------------------------------------------------
+# --- SNS ------------------------------------------------------------------------------
+
+
+def _pending(subscription: Any) -> bool:
+    return getattr(subscription, _PENDING_ATTR, None) is not None
+
+
+def confirmation_token(account_id: str, region: str, topic_arn: str, endpoint: str) -> str:
+    """The token AWS sent to ``endpoint`` for its pending subscription to ``topic_arn``.
+
+    Stands in for the confirmation e-mail or HTTP request: pass it to ``ConfirmSubscription``.
+    Raises ``LookupError`` when no subscription of that endpoint is pending. The moto
+    backend must run in this process (``mock_aws()`` or ``ThreadedMotoServer``).
+    """
+    from moto.sns.models import sns_backends
+
+    backend = sns_backends[account_id][region]
+    for subscription in backend.subscriptions.values():
+        if subscription.topic.arn == topic_arn and subscription.endpoint == endpoint:
+            token = getattr(subscription, _PENDING_ATTR, None)
+            if token is not None:
+                return str(token)
+    raise LookupError(f"no pending subscription of {endpoint} to {topic_arn}")
 
 
 def _patch_sns() -> None:
+    import secrets
+
+    from moto.core.responses import ActionResult
+    from moto.sns.exceptions import SNSInvalidParameter, SNSNotFoundError
+    from moto.sns.models import SNSBackend
     from moto.sns.responses import SNSResponse
 
-    original: Callable[[Any], Any] = SNSResponse.get_topic_attributes
+    original_subscribe: Callable[..., Any] = SNSBackend.subscribe
+    original_subscribe_response: Callable[[Any], Any] = SNSResponse.subscribe
+    original_attributes: Callable[[Any], Any] = SNSResponse.get_topic_attributes
 
-    def get_topic_attributes(self: Any) -> Any:
+    def subscribe(self: Any, topic_arn: str, endpoint: str, protocol: str) -> Any:
+        existing = self._find_subscription(topic_arn, endpoint, protocol)
+        subscription = original_subscribe(self, topic_arn, endpoint, protocol)
+        if existing is None and protocol in _CONFIRMED_BY_ENDPOINT:
+            setattr(subscription, _PENDING_ATTR, secrets.token_hex(32))
+            subscription.attributes["PendingConfirmation"] = True
+            subscription.attributes["ConfirmationWasAuthenticated"] = False
+        return subscription
+
+    def r_subscribe(self: Any) -> Any:
+        result = original_subscribe_response(self)
+        found = self.backend._find_subscription(
+            self._get_param("TopicArn"), self._get_param("Endpoint"), self._get_param("Protocol")
+        )
+        wants_arn = str(self._get_param("ReturnSubscriptionArn") or "").lower() == "true"
+        if found is not None and _pending(found) and not wants_arn:
+            return ActionResult({"SubscriptionArn": "pending confirmation"})
+        return result
+
+    def listed(subscriptions: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "SubscriptionArn": "PendingConfirmation" if _pending(sub) else sub.arn,
+                "Owner": sub.owner,
+                "Protocol": sub.protocol,
+                "Endpoint": sub.endpoint,
+                "TopicArn": sub.topic.arn,
+            }
+            for sub in subscriptions
+        ]
+
+    def r_list_subscriptions(self: Any) -> Any:
+        subs, token = self.backend.list_subscriptions(next_token=self._get_param("NextToken"))
+        return ActionResult({"Subscriptions": listed(subs), "NextToken": token})
+
+    def r_list_subscriptions_by_topic(self: Any) -> Any:
+        subs, token = self.backend.list_subscriptions_by_topic(
+            self._get_param("TopicArn"), next_token=self._get_param("NextToken")
+        )
+        return ActionResult({"Subscriptions": listed(subs), "NextToken": token})
+
+    def r_confirm_subscription(self: Any) -> Any:
+        topic_arn = self._get_param("TopicArn")
+        if topic_arn not in self.backend.topics:
+            raise SNSNotFoundError("Topic does not exist")
+        token = self._get_param("Token")
+        for sub in self.backend.subscriptions.values():
+            if sub.topic.arn == topic_arn and token and getattr(sub, _PENDING_ATTR, None) == token:
+                setattr(sub, _PENDING_ATTR, None)
+                sub.confirmed = True
+                sub.attributes["PendingConfirmation"] = False
+                sub.attributes["ConfirmationWasAuthenticated"] = True
+                return ActionResult({"SubscriptionArn": sub.arn})
+        raise SNSInvalidParameter("Invalid token")
+
+    def r_get_topic_attributes(self: Any) -> Any:
         topic_arn = self._get_param("TopicArn")
         topic = self.backend.get_topic(topic_arn)
-        topic.subscriptions_confimed = sum(
-            1 for sub in self.backend.subscriptions.values() if sub.topic.arn == topic_arn
-        )
-        return original(self)
+        subs = [s for s in self.backend.subscriptions.values() if s.topic.arn == topic_arn]
+        pending = sum(1 for s in subs if _pending(s))
+        topic.subscriptions_confimed = len(subs) - pending
+        topic.subscriptions_pending = pending
+        return original_attributes(self)
 
-    _patch(SNSResponse, "get_topic_attributes", get_topic_attributes)
+    _patch(SNSBackend, "subscribe", subscribe)
+    _patch(SNSResponse, "subscribe", r_subscribe)
+    _patch(SNSResponse, "list_subscriptions", r_list_subscriptions)
+    _patch(SNSResponse, "list_subscriptions_by_topic", r_list_subscriptions_by_topic)
+    _patch(SNSResponse, "confirm_subscription", r_confirm_subscription)
+    _patch(SNSResponse, "get_topic_attributes", r_get_topic_attributes)
+
+
+# --- CloudWatch Contributor Insights ---------------------------------------------------
+
+
+def _patch_insight_rules() -> None:
+    from moto.cloudwatch.exceptions import InvalidParameterValue
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    original: Callable[..., Any] = CloudWatchBackend.put_insight_rule
+
+    def put_insight_rule(self: Any, name: str, state: str | None, **kwargs: Any) -> Any:
+        state = state or "ENABLED"
+        if state not in _INSIGHT_RULE_STATES:
+            raise InvalidParameterValue(f"RuleState must be one of {list(_INSIGHT_RULE_STATES)}.")
+        return original(self, name=name, state=state, **kwargs)
+
+    _patch(CloudWatchBackend, "put_insight_rule", put_insight_rule)

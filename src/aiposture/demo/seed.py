@@ -8,7 +8,12 @@
 
 :func:`seed_demo` works against ``mock_aws()`` and against a moto HTTP server alike; the
 only calls that are not AWS APIs are :func:`~aiposture.demo.moto_ext.set_trail_delivery`
-overrides, which need the moto backend in this process.
+overrides and :func:`~aiposture.demo.moto_ext.confirmation_token` (reading the token AWS
+e-mails to a subscriber), which need the moto backend in this process.
+
+The detection layer comes from :mod:`aiposture.demo.detection_content`: the guide account
+has all of it (mantle-aware, a few filters in equivalent forms), the partial account a
+mix of verbatim, equivalent, broken and missing items.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from aiposture.config import (
     ResourcesConfig,
     ScanConfig,
 )
+from aiposture.demo import detection_content as dc
 from aiposture.demo import moto_ext
 
 GUIDE_ACCOUNT = "111122223333"
@@ -61,68 +67,48 @@ BEDROCK_EXECUTION_ROLE = "BedrockAgentExecRole"
 
 GUIDE_TRAIL_LOG_GROUP = "aws-cloudtrail-logs/ai-workloads"
 """The guide account's CloudTrail delivery log group."""
-INVOCATION_LOG_GROUP = "bedrock-model-invocation-logging"
+PARTIAL_TRAIL_LOG_GROUP = "ops-cloudtrail"
+"""The partial account's CloudTrail delivery log group (Infrequent Access class)."""
+INVOCATION_LOG_GROUP = dc.INVOCATION_LOG_GROUP_NAME
 """The model invocation logging log group (guide and placeholder accounts)."""
 
-AI_METRIC_NAMESPACE = "AIWorkloadMetrics"
+AI_METRIC_NAMESPACE = dc.METRIC_NAMESPACE
 """The guide's metric namespace for its CloudTrail metric filters."""
-
-GUIDE_METRIC_FILTERS: dict[str, str] = {
-    "BedrockUnauthorizedAccess": (
-        '{ ($.eventSource = "bedrock.amazonaws.com") && (($.errorCode = "AccessDenied") '
-        '|| ($.errorCode = "UnauthorizedOperation")) }'
-    ),
-    "CloudTrailLoggingDisruption": (
-        '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") '
-        '|| ($.eventName = "UpdateTrail") }'
-    ),
-}
-"""The guide's Metric Filters 1 and 14: metric name -> filter pattern."""
 
 GUIDE_SUBSCRIPTION_PATTERN = (
     '{ ($.eventCategory = "Management") || ($.eventCategory = "Aggregated") }'
 )
 """The guide account's subscription filter: management and aggregated events."""
 
-SECURITY_DASHBOARD = "AI-Workload-Security-Dashboard"
+SECURITY_DASHBOARD = dc.DASHBOARD_NAME
 """The guide's unified audit and monitoring dashboard."""
 
 ALERT_TOPIC = "ai-security-alerts"
-"""The SNS topic the guide account's alarms notify."""
+"""The SNS topic the guide account's security alarms notify."""
+OPS_TOPIC = "ai-ops-alerts"
+"""The SNS topic the guide account's AI operations alarms notify."""
 
 GUIDE_AGGREGATION = [
     {"Templates": ["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"], "EventCategory": "Data"}
 ]
 """The guide trail's event aggregation settings (GetEventConfiguration)."""
 
-
-def top_bedrock_callers_rule(log_group: str) -> dict[str, Any]:
-    """The guide's Contributor Insights Rule 1 (AI-TopBedrockModelCallers) on ``log_group``."""
-    return {
-        "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
-        "AggregateOn": "Count",
-        "Contribution": {
-            "Filters": [
-                {"Match": "$.eventSource", "In": ["bedrock.amazonaws.com"]},
-                {
-                    "Match": "$.eventName",
-                    "In": [
-                        "InvokeModel",
-                        "InvokeModelWithResponseStream",
-                        "Converse",
-                        "ConverseStream",
-                        "InvokeModelWithBidirectionalStream",
-                        "GetAsyncInvoke",
-                        "StartAsyncInvoke",
-                        "ListAsyncInvokes",
-                    ],
-                },
-            ],
-            "Keys": ["$.userIdentity.arn", "$.eventName"],
-        },
-        "LogFormat": "JSON",
-        "LogGroupNames": [log_group],
-    }
+GUIDE_EQUIVALENT_FILTERS = (2, 9, 14, 15)
+"""Guide filters the guide account writes in a different but equivalent form."""
+PARTIAL_VERBATIM_FILTERS = (1, 6, 14)
+"""Guide filters the partial account copied verbatim (1 and 6 miss bedrock-mantle)."""
+PARTIAL_EQUIVALENT_FILTERS = (3, 13)
+"""Guide filters the partial account writes in a different but equivalent form."""
+PARTIAL_TOPIC = "ops-alerts"
+"""The partial account's topic whose only subscriber never confirmed."""
+PARTIAL_PAGER_TOPIC = "ops-pager"
+"""The partial account's topic with a confirmed (SQS) subscriber."""
+PARTIAL_RULES = {2: "ENABLED", 1: "ENABLED", 3: "DISABLED"}
+"""The partial account's Contributor Insights rules (guide verbatim) and their states."""
+PARTIAL_QUERIES = (2, 3, 5)
+"""The guide queries the partial account saved; the others are missing."""
+WRONG_NAMESPACE = "CloudTrailMetrics"
+"""The namespace of the partial account's mis-wired alarm (its filter publishes elsewhere)."""
 
 
 DEMO_RESOURCE_IDS: dict[str, list[str]] = {
@@ -466,6 +452,10 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
     )
     ct.start_logging(Name="ai-audit-trail")
     _seed_guide_detection(acct, home)
+    for region in regions:  # GuardDuty is regional
+        acct.client("guardduty", region).create_detector(
+            Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES"
+        )
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     acct.role(BEDROCK_EXECUTION_ROLE, "bedrock.amazonaws.com")
@@ -482,108 +472,183 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
         )
 
 
-def _seed_guide_detection(acct: _Account, region: str) -> None:
-    """The guide account's detection layer on its CloudTrail log group, in ``region``."""
-    logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
-    for metric, pattern in GUIDE_METRIC_FILTERS.items():
-        logs.put_metric_filter(
-            logGroupName=GUIDE_TRAIL_LOG_GROUP,
-            filterName=metric,
-            filterPattern=pattern,
-            metricTransformations=[
-                {
-                    "metricName": metric,
-                    "metricNamespace": AI_METRIC_NAMESPACE,
-                    "metricValue": "1",
-                    "defaultValue": 0.0,
-                }
-            ],
-        )
+def _put_filter(logs: Any, log_group: str, name: str, pattern: str, metric: str) -> None:
+    logs.put_metric_filter(
+        logGroupName=log_group,
+        filterName=name,
+        filterPattern=pattern,
+        metricTransformations=[
+            {
+                "metricName": metric,
+                "metricNamespace": AI_METRIC_NAMESPACE,
+                "metricValue": "1",
+                "defaultValue": 0.0,
+            }
+        ],
+    )
 
+
+def _put_alarm(
+    cw: Any, alarm: dc.Alarm, actions: list[str], *, namespace: str = AI_METRIC_NAMESPACE
+) -> None:
+    cw.put_metric_alarm(
+        AlarmName=alarm.alarm_name,
+        AlarmDescription=f"{alarm.name} (guide alarm table)",
+        Namespace=namespace,
+        MetricName=alarm.metric,
+        Statistic="Sum",
+        Period=alarm.period_seconds,
+        EvaluationPeriods=1,
+        DatapointsToAlarm=1,
+        Threshold=float(alarm.threshold),
+        ComparisonOperator="GreaterThanThreshold",
+        TreatMissingData="notBreaching",
+        ActionsEnabled=True,
+        AlarmActions=actions,
+    )
+
+
+def _confirmed_email_topic(acct: _Account, region: str, name: str, email: str) -> str:
+    """A topic whose e-mail subscriber clicked the confirmation link."""
     sns = acct.client("sns", region)
-    topic = str(sns.create_topic(Name=ALERT_TOPIC)["TopicArn"])
-    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security-team@example.com")
-    for metric, period, threshold in (
-        ("BedrockUnauthorizedAccess", 300, 5.0),
-        ("CloudTrailLoggingDisruption", 60, 0.0),
-    ):
-        cw.put_metric_alarm(
-            AlarmName=f"AI-{metric}",
-            Namespace=AI_METRIC_NAMESPACE,
-            MetricName=metric,
-            Statistic="Sum",
-            Period=period,
-            EvaluationPeriods=1,
-            Threshold=threshold,
-            ComparisonOperator="GreaterThanThreshold",
-            TreatMissingData="notBreaching",
-            AlarmActions=[topic],
+    topic = str(sns.create_topic(Name=name)["TopicArn"])
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=email)
+    token = moto_ext.confirmation_token(acct.account_id, region, topic, email)
+    sns.confirm_subscription(TopicArn=topic, Token=token)
+    return topic
+
+
+def _seed_guide_detection(acct: _Account, region: str) -> None:
+    """The guide account's detection layer on its CloudTrail log group, in ``region``.
+
+    Everything of the guide, mantle-aware where guide 002 requires; a few filters are
+    written in a different but equivalent form.
+    """
+    logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
+    group = GUIDE_TRAIL_LOG_GROUP
+    for mf in dc.METRIC_FILTERS:
+        pattern = (
+            dc.EQUIVALENT_PATTERNS[mf.number]
+            if mf.number in GUIDE_EQUIVALENT_FILTERS
+            else mf.complete_pattern
         )
+        _put_filter(logs, group, mf.filter_name, pattern, mf.metric)
+
+    topics = {
+        "security": _confirmed_email_topic(acct, region, ALERT_TOPIC, "security-team@example.com"),
+        "ai-ops": _confirmed_email_topic(acct, region, OPS_TOPIC, "ai-ops-team@example.com"),
+    }
+    for alarm in dc.ALARMS:
+        _put_alarm(cw, alarm, [topics[alarm.team]])
+    unauthorized = dc.alarm_for_metric("BedrockUnauthorizedAccess").alarm_name
+    disruption = dc.alarm_for_metric("CloudTrailLoggingDisruption").alarm_name
     cw.put_composite_alarm(
         AlarmName="AI-Security-Composite",
-        AlarmRule='ALARM("AI-BedrockUnauthorizedAccess") OR ALARM("AI-CloudTrailLoggingDisruption")',
-        AlarmActions=[topic],
+        AlarmRule=f'ALARM("{unauthorized}") OR ALARM("{disruption}")',
+        AlarmActions=[topics["security"]],
     )
 
     kinesis = acct.client("kinesis", region)
     kinesis.create_stream(StreamName="ai-audit-events", ShardCount=1)
     stream = kinesis.describe_stream(StreamName="ai-audit-events")["StreamDescription"]
     logs.put_subscription_filter(
-        logGroupName=GUIDE_TRAIL_LOG_GROUP,
+        logGroupName=group,
         filterName="ai-audit-events-to-kinesis",
         filterPattern=GUIDE_SUBSCRIPTION_PATTERN,
         destinationArn=stream["StreamARN"],
         roleArn=acct.role("CWLtoKinesisRole", "logs.amazonaws.com"),
     )
 
-    cw.put_insight_rule(
-        RuleName="AI-TopBedrockModelCallers",
-        RuleState="ENABLED",
-        RuleDefinition=json.dumps(top_bedrock_callers_rule(GUIDE_TRAIL_LOG_GROUP)),
-    )
-    logs.put_query_definition(
-        name="AI/Bedrock access denied by principal",
-        queryString=(
-            "fields @timestamp, userIdentity.arn, eventName, errorCode\n"
-            '| filter eventSource = "bedrock.amazonaws.com" and errorCode like /AccessDenied/\n'
-            "| stats count(*) as denied by userIdentity.arn\n"
-            "| sort denied desc"
-        ),
-        logGroupNames=[GUIDE_TRAIL_LOG_GROUP],
-    )
+    for rule in dc.INSIGHT_RULES:
+        cw.put_insight_rule(
+            RuleName=rule.name, RuleState="ENABLED", RuleDefinition=rule.definition_text(group)
+        )
+    for saved in dc.QUERIES:
+        logs.put_query_definition(
+            name=saved.query_name,
+            queryString=saved.sql_for(group),
+            logGroupNames=saved.log_groups(group),
+            queryLanguage="SQL",
+        )
+    alarm_names = [a.alarm_name for a in dc.ALARMS] + ["AI-Security-Composite"]
     cw.put_dashboard(
         DashboardName=SECURITY_DASHBOARD,
-        DashboardBody=json.dumps(
-            {
-                "widgets": [
-                    {
-                        "type": "alarm",
-                        "x": 0,
-                        "y": 0,
-                        "width": 24,
-                        "height": 4,
-                        "properties": {
-                            "title": "AI security alarms",
-                            "alarms": [
-                                f"arn:aws:cloudwatch:{region}:{acct.account_id}:alarm:AI-{m}"
-                                for m in GUIDE_METRIC_FILTERS
-                            ],
-                        },
-                    }
-                ]
-            }
-        ),
+        DashboardBody=json.dumps(dc.dashboard_body(acct.account_id, region, group, alarm_names)),
     )
-    acct.client("guardduty", region).create_detector(
-        Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES"
+
+
+def _seed_partial_detection(acct: _Account, region: str, log_group: str) -> None:
+    """The partial account's detection layer: a bit of everything that can go wrong.
+
+    - Filters 1, 6 and 14 copied verbatim (1 and 6 miss bedrock-mantle inference); 3 and 13
+      in an equivalent form; 2, 4 and 7 broken (``&&`` for ``||``, ``$.eventname``, a
+      misspelt event source). The rest are missing.
+    - The Logging Disruption alarm notifies a topic whose e-mail subscriber never
+      confirmed; the Knowledge Base alarm watches the wrong namespace; the Insights alarm
+      has no actions of its own but a composite alarm pages a confirmed SQS subscriber.
+    - Rules 1 and 2 (guide verbatim, 1 misses bedrock-mantle) are enabled, Rule 3 disabled;
+      all three sit on an Infrequent Access log group, where Contributor Insights analyses
+      nothing.
+    - Queries 2, 3 and 5 saved; the others missing.
+    """
+    logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
+    for number in PARTIAL_VERBATIM_FILTERS:
+        mf = dc.metric_filter(number)
+        _put_filter(logs, log_group, mf.filter_name, mf.pattern, mf.metric)
+    for number in PARTIAL_EQUIVALENT_FILTERS:
+        mf = dc.metric_filter(number)
+        _put_filter(logs, log_group, mf.filter_name, dc.EQUIVALENT_PATTERNS[number], mf.metric)
+    for broken in dc.BROKEN_PATTERNS:
+        mf = dc.metric_filter(broken.number)
+        _put_filter(logs, log_group, mf.filter_name, broken.pattern, mf.metric)
+
+    sns = acct.client("sns", region)
+    pending = str(sns.create_topic(Name=PARTIAL_TOPIC)["TopicArn"])
+    sns.subscribe(TopicArn=pending, Protocol="email", Endpoint="ops-oncall@example.com")
+    pager = str(sns.create_topic(Name=PARTIAL_PAGER_TOPIC)["TopicArn"])
+    queue = acct.client("sqs", region).create_queue(QueueName="ops-pager")["QueueUrl"]
+    queue_arn = acct.client("sqs", region).get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=pager, Protocol="sqs", Endpoint=queue_arn)
+
+    _put_alarm(cw, dc.alarm_for_metric("CloudTrailLoggingDisruption"), [pending])
+    _put_alarm(
+        cw,
+        dc.alarm_for_metric("BedrockKnowledgeBaseRetrievals"),
+        [pager],
+        namespace=WRONG_NAMESPACE,
     )
+    insights = dc.alarm_for_metric("CloudTrailInsightsAnomalies")
+    _put_alarm(cw, insights, [])
+    cw.put_composite_alarm(
+        AlarmName="ops-anomalies",
+        AlarmRule=f'ALARM("{insights.alarm_name}")',
+        AlarmActions=[pager],
+    )
+
+    for number, state in PARTIAL_RULES.items():
+        rule = dc.insight_rule(number)
+        cw.put_insight_rule(
+            RuleName=rule.name,
+            RuleState=state,
+            RuleDefinition=rule.definition_text(log_group, mantle_aware=False),
+        )
+    for number in PARTIAL_QUERIES:
+        saved = dc.query(number)
+        logs.put_query_definition(
+            name=saved.query_name,
+            queryString=saved.sql_for(log_group, mantle_aware=False),
+            logGroupNames=saved.log_groups(log_group),
+            queryLanguage="SQL",
+        )
 
 
 def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
-    log_arn = acct.log_group("ops-cloudtrail", home, log_class="INFREQUENT_ACCESS")
+    log_arn = acct.log_group(PARTIAL_TRAIL_LOG_GROUP, home, log_class="INFREQUENT_ACCESS")
     ct = acct.client("cloudtrail")
     ct.create_trail(
         Name="ops-trail",
@@ -608,6 +673,7 @@ def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:
         cloudwatch_delivery_time=datetime.now(UTC) - timedelta(days=3),
         cloudwatch_delivery_error="AccessDenied",
     )
+    _seed_partial_detection(acct, home, PARTIAL_TRAIL_LOG_GROUP)
     acct.invocation_logging(
         home,
         {

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal, NoReturn
 
 from aiposture.errors import PatternSyntaxError
@@ -420,7 +421,16 @@ def _reject_constant(name: str) -> Any:
 
 
 def load_event(message: str, semantics: Semantics) -> dict[str, Any] | None:
-    """Parse a log message as a JSON object, numbers kept as source text; ``None`` if it is not."""
+    """Parse a log message as a JSON object, numbers kept as source text; ``None`` if it is not.
+
+    Parsed documents are cached (the same events are tested against many patterns) and
+    shared: evaluation only reads them.
+    """
+    return _load_event_cached(message, semantics)
+
+
+@lru_cache(maxsize=4096)
+def _load_event_cached(message: str, semantics: Semantics) -> dict[str, Any] | None:
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         if semantics.duplicate_keys_last_wins:

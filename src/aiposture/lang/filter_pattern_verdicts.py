@@ -11,6 +11,9 @@ sample events that differ only by account id and region. Three exact caches make
 * better still, when the selectors reach no ``{account}`` / ``{region}`` / ``{partition}``
   placeholder of the un-filled sample events, the verdict is the same in every account and is
   cached by (pattern text, sample events) without building the account's messages at all;
+* when the selectors do reach placeholders, the verdict depends only on the values of the
+  placeholders reached (typically ``{region}`` alone), so it is cached by (pattern text,
+  sample events, those values): shared by every account scanned in the same region;
 * other flavours read the whole message, so their verdicts are cached by (pattern text,
   messages).
 
@@ -19,7 +22,8 @@ The caches are bounded (cleared when full), so a long-lived process does not gro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -127,6 +131,9 @@ def clear_caches() -> None:
     _text_verdicts.clear()
     _template_ids.clear()
     _portable.clear()
+    _scoped.clear()
+    _needs.clear()
+    _assessments.clear()
     _event.cache_clear()
 
 
@@ -161,34 +168,170 @@ def _json_hits(compiled: _Compiled, messages: tuple[str, ...]) -> tuple[bool, ..
     return tuple(hits)
 
 
-def _has_placeholder(frozen: Any) -> bool:
+_PLACEHOLDER = re.compile(r"\{(account|region|partition)\}")
+
+
+def _placeholders(frozen: Any, found: set[str]) -> bool:
+    """Collect the placeholder names in ``frozen``; False when a ``{`` is not one of ours."""
     if isinstance(frozen, str):
-        return "{" in frozen
+        if "{" not in frozen:
+            return True
+        names = _PLACEHOLDER.findall(frozen)
+        found.update(names)
+        return frozen.count("{") == len(names)
     if isinstance(frozen, tuple):
-        return any(_has_placeholder(item) for item in frozen)
-    return False
+        return all(_placeholders(item, found) for item in frozen)
+    return True
 
 
 _template_ids: dict[tuple[str, ...], int] = {}
-_portable: dict[tuple[str, int], tuple[bool, ...] | None] = {}
+_portable: dict[tuple[str, int], tuple[bool, ...] | frozenset[str] | None] = {}
+_scoped: dict[tuple[str, int, tuple[str, ...]], tuple[bool, ...]] = {}
 
 
-def _portable_hits(compiled: _Compiled, templates: tuple[str, ...]) -> tuple[bool, ...] | None:
-    """Hits on the template events, when they hold for every account; else None."""
+def _portable_hits(
+    compiled: _Compiled, templates: tuple[str, ...]
+) -> tuple[bool, ...] | frozenset[str] | None:
+    """Hits on the template events when they hold for every account.
+
+    Otherwise the placeholder names the selectors reach (the verdict depends on their values
+    only), or None when a reached value holds a ``{`` that is not a placeholder (no shortcut
+    is safe).
+    """
+    touched: set[str] = set()
     for message in templates:
         event = _event(message)
         if event is None:
             continue
         for sel in compiled.selectors:
-            if _has_placeholder(_freeze(resolve(event, sel))):
+            if not _placeholders(_freeze(resolve(event, sel)), touched):
                 return None
+    if touched:
+        return frozenset(touched)
     return _json_hits(compiled, templates)
+
+
+def _template_id(templates: tuple[str, ...]) -> int:
+    tid = _template_ids.get(templates)
+    if tid is None:
+        if len(_template_ids) >= _MAX_ENTRIES:
+            _template_ids.clear()
+            _portable.clear()
+            _needs.clear()
+            _assessments.clear()
+        tid = len(_template_ids)
+        _template_ids[templates] = tid
+    return tid
+
+
+def _portable_for(
+    text: str, tid: int, templates: tuple[str, ...]
+) -> tuple[bool, ...] | frozenset[str] | None:
+    """Cached :func:`_portable_hits` of ``text`` (None for rejected and non-JSON patterns)."""
+    pkey = (text, tid)
+    if pkey in _portable:
+        return _portable[pkey]
+    compiled = _compile(text)
+    portable = None
+    if compiled.error is None and compiled.is_json:
+        portable = _portable_hits(compiled, templates)
+    if len(_portable) >= _MAX_ENTRIES:
+        _portable.clear()
+    _portable[pkey] = portable
+    return portable
+
+
+ALL_PLACEHOLDERS = ("account", "partition", "region")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a set of filters does with a requirement's events (indices into the filters)."""
+
+    satisfying: tuple[tuple[int, tuple[int, ...]], ...]
+    """Filters matching every must-match event, each with the unrelated events (indices
+    counted from the first unrelated one) it also matches."""
+    closest: tuple[int, int, tuple[int, ...]] | None
+    """The first filter matching the most must-match events, when none matches them all:
+    (filter, how many it matches, the must-match events it misses)."""
+    rejected: tuple[tuple[int, str], ...]
+    """Filters whose pattern AWS would reject, with the syntax error."""
+
+
+_needs: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
+_assessments: dict[tuple[tuple[str, ...], int, tuple[str, ...]], Assessment] = {}
+
+
+def _dependencies(
+    patterns: tuple[str, ...], tid: int, templates: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The placeholders whose values the patterns' verdicts on the templates depend on."""
+    needed: set[str] = set()
+    for text in patterns:
+        if _compile(text).error is not None:
+            continue
+        portable = _portable_for(text, tid, templates)
+        if portable is None:
+            return ALL_PLACEHOLDERS
+        if isinstance(portable, frozenset):
+            needed |= portable
+    return tuple(sorted(needed))
+
+
+def assess(
+    patterns: Sequence[str],
+    messages: Callable[[], tuple[str, ...]],
+    templates: tuple[str, ...],
+    values: Mapping[str, str],
+    n_must: int,
+) -> Assessment:
+    """Judge a log group's filters against a requirement's events.
+
+    The first ``n_must`` messages must match, the rest are unrelated. Cached exactly: by the
+    pattern texts, the sample events and the values of the placeholders the verdicts depend
+    on, so a log group with the same filters in another account of the same region costs a
+    lookup.
+    """
+    pats = tuple(patterns)
+    tid = _template_id(templates)
+    needs = _needs.get((pats, tid))
+    if needs is None:
+        needs = _dependencies(pats, tid, templates)
+        if len(_needs) >= _MAX_ENTRIES:
+            _needs.clear()
+        _needs[(pats, tid)] = needs
+    key = (pats, tid, tuple(values.get(n, "") for n in needs))
+    found = _assessments.get(key)
+    if found is not None:
+        return found
+    satisfying: list[tuple[int, tuple[int, ...]]] = []
+    rejected: list[tuple[int, str]] = []
+    closest: tuple[int, int, tuple[int, ...]] | None = None
+    for i, verdict in enumerate(verdicts(pats, messages, templates, values)):
+        if verdict.error is not None:
+            rejected.append((i, verdict.error))
+            continue
+        hits = verdict.hits
+        missed = tuple(j for j in range(n_must) if not hits[j])
+        if not missed:
+            over = tuple(j - n_must for j in range(n_must, len(hits)) if hits[j])
+            satisfying.append((i, over))
+            continue
+        matched = n_must - len(missed)
+        if closest is None or matched > closest[1]:
+            closest = (i, matched, missed)
+    found = Assessment(tuple(satisfying), closest, tuple(rejected))
+    if len(_assessments) >= _MAX_ENTRIES:
+        _assessments.clear()
+    _assessments[key] = found
+    return found
 
 
 def verdicts(
     patterns: Sequence[str],
     messages: Callable[[], tuple[str, ...]],
     templates: tuple[str, ...] | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> list[Verdict]:
     """The verdict of each pattern over ``messages()``; never raises for a bad pattern.
 
@@ -196,34 +339,31 @@ def verdicts(
     were filled in (``{account}``, ``{region}``, ``{partition}`` left as written). A JSON
     pattern whose selectors reach no placeholder in them has the same verdict in every
     account: it is computed once on the templates and reused, and ``messages`` is not called.
+    ``values`` (``account``, ``region``, ``partition``: what fills the templates) lets a
+    pattern that reaches placeholders share its verdict with every account that has the
+    same values for the placeholders it reaches.
     """
     out: list[Verdict] = []
     projections: dict[tuple[Selector, ...], int] = {}
     filled: tuple[str, ...] | None = None
-    tid: int | None = None
-    if templates is not None:
-        tid = _template_ids.get(templates)
-        if tid is None:
-            if len(_template_ids) >= _MAX_ENTRIES:
-                _template_ids.clear()
-                _portable.clear()
-            tid = len(_template_ids)
-            _template_ids[templates] = tid
+    tid = _template_id(templates) if templates is not None else None
     for text in patterns:
         if templates is not None and tid is not None:
-            pkey = (text, tid)
-            if pkey in _portable:
-                portable = _portable[pkey]
-            else:
-                compiled = _compile(text)
-                portable = None
-                if compiled.error is None and compiled.is_json:
-                    portable = _portable_hits(compiled, templates)
-                if len(_portable) >= _MAX_ENTRIES:
-                    _portable.clear()
-                _portable[pkey] = portable
-            if portable is not None:
+            portable = _portable_for(text, tid, templates)
+            if isinstance(portable, tuple):
                 out.append(Verdict(portable))
+                continue
+            if portable is not None and values is not None:
+                skey = (text, tid, tuple(values.get(n, "") for n in sorted(portable)))
+                hits = _scoped.get(skey)
+                if hits is None:
+                    if filled is None:
+                        filled = messages()
+                    hits = _json_hits(_compile(text), filled)
+                    if len(_scoped) >= _MAX_ENTRIES:
+                        _scoped.clear()
+                    _scoped[skey] = hits
+                out.append(Verdict(hits))
                 continue
         compiled = _compile(text)
         if compiled.error is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from pydantic import Field
@@ -80,7 +81,7 @@ class _Metric:
     def name(self) -> str:
         return str(self.transformation.get("metricName") or "")
 
-    @property
+    @cached_property
     def dimensions(self) -> frozenset[str]:
         keys = set((self.transformation.get("dimensions") or {}).keys())
         keys |= {str(k) for k in self.match.filter.get("emitSystemFieldDimensions") or []}
@@ -191,6 +192,29 @@ def _alarm_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+_index_memo: dict[int, tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {}
+
+
+def _by_metric_name(alarms: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The alarms that read each metric name, directly or through metric math.
+
+    Only an alarm reading a metric of the same name can watch a filter's metric or be a near
+    miss, so each check looks at those alone. Built once per alarm list (by identity).
+    """
+    hit = _index_memo.get(id(alarms))
+    if hit is not None and hit[0] is alarms:
+        return hit[1]
+    index: dict[str, list[dict[str, Any]]] = {}
+    for alarm in alarms:
+        names = {str(m.get("MetricName") or "") for m in _alarm_metrics(alarm)}
+        for name in names:
+            index.setdefault(name, []).append(alarm)
+    if len(_index_memo) > 4096:
+        _index_memo.clear()
+    _index_memo[id(alarms)] = (alarms, index)
+    return index
+
+
 def _near_miss(alarm: dict[str, Any], metric: _Metric) -> str | None:
     for m in _alarm_metrics(alarm):
         if m.get("MetricName") != metric.name:
@@ -224,6 +248,20 @@ def _min_events(op: str, threshold: Fraction, per_event: Fraction) -> int:
     if op == "GreaterThanThreshold":
         return max(math.floor(ratio) + 1, 1)
     return max(math.ceil(ratio), 1)
+
+
+def _allowed_events(guide_min: int, period: int | None, guide_period: int) -> int:
+    """The most events per alarm period an alarm may require and still fire on the guide's.
+
+    The guide fires on ``guide_min`` events in one of its periods. An alarm with a shorter
+    period splits that window into ``k`` of its own (one more when the periods do not
+    divide), and the events can be spread evenly: some alarm period is then sure to hold
+    ``ceil(guide_min / k)`` of them, and no more is guaranteed.
+    """
+    if not isinstance(period, int) or period <= 0 or period >= guide_period:
+        return guide_min
+    k = -(-guide_period // period) + (0 if guide_period % period == 0 else 1)
+    return -(-guide_min // k)
 
 
 def _looseness(
@@ -261,13 +299,21 @@ def _looseness(
         problems.append(f"filter {metric.match.name} publishes a negative default value")
     elif stat == "Sum" or (stat == "SampleCount" and per_event == 1):
         needed = _min_events(op, threshold, per_event)
-        if needed > guide_min:
+        allowed = _allowed_events(guide_min, watch.period, params.period_seconds)
+        if needed > allowed:
             sign = ">" if op == "GreaterThanThreshold" else ">="
             scale = f" with {per_event} per event" if per_event != 1 else ""
+            spread = ""
+            if allowed < guide_min:
+                spread = (
+                    f"; with its shorter {watch.period} s period, the guide's {guide_min} events "
+                    f"spread over {params.period_seconds} s can put as few as {allowed} in each "
+                    f"of its periods"
+                )
             problems.append(
                 f"it fires at {stat} {sign} {_num(float(threshold))}{scale}, i.e. only at "
                 f"{needed} or more events per period, looser than the guide's more than "
-                f"{_num(params.threshold)}"
+                f"{_num(params.threshold)} in {_period(params.period_seconds)}{spread}"
             )
     elif stat in ("Maximum", "Minimum", "Average") and params.threshold == 0:
         breaches = per_event > threshold if op == "GreaterThanThreshold" else per_event >= threshold
@@ -387,6 +433,8 @@ def _firing_composites(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Composite alarms certainly in ALARM when ``alarm`` alone is; and notes on the others."""
     composites = reg.composite_alarms or []
+    if not composites:
+        return [], []
     metric_keys = {
         str(k) for a in reg.alarms or [] for k in (a.get("AlarmName"), a.get("AlarmArn")) if k
     }
@@ -656,7 +704,7 @@ def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
         for t in match.transformations:
             metric = _Metric(match, t)
             metrics.append(metric)
-            for alarm in reg.alarms:
+            for alarm in _by_metric_name(reg.alarms).get(metric.name, ()):
                 watch, why = _watches(alarm, metric, group.account_id)
                 if watch is not None:
                     verdicts.append(_judge(alarm, watch, metric, params))

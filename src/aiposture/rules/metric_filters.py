@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiposture.engine.results import Status
-from aiposture.lang.filter_pattern_verdicts import verdicts
+from aiposture.lang.filter_pattern_verdicts import assess
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
 from aiposture.rules.detection_scope import (
     DeliveryGroup,
@@ -141,6 +141,7 @@ def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
     def messages() -> tuple[str, ...]:
         return tuple(event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in samples)
 
+    values = {"account": ctx.account_id, "region": ctx.region, "partition": ctx.partition}
     n_must = len(params.must_match)
     closest: _Closest | None = None
     rejected: list[str] = []
@@ -157,23 +158,20 @@ def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
             empty.append(group.name)
             continue
         texts = [str(e.get("filterPattern") or "") for e in entries]
-        for entry, verdict in zip(entries, verdicts(texts, messages, templates), strict=True):
-            name = str(entry.get("filterName") or "")
-            if verdict.error is not None:
-                rejected.append(
-                    f"filter {name} on log group {group.name} has a pattern AWS would reject: "
-                    f"{verdict.error}"
-                )
-                continue
-            hits = verdict.hits
-            missed = [i for i in range(n_must) if not hits[i]]
-            if not missed:
-                over = [samples[i].label for i in range(n_must, len(samples)) if hits[i]]
-                matches.append(FilterMatch(group, dict(entry), over))
-                continue
-            matched = n_must - len(missed)
+        found = assess(texts, messages, templates, values, n_must)
+        for i, error in found.rejected:
+            rejected.append(
+                f"filter {entries[i].get('filterName') or ''} on log group {group.name} has a "
+                f"pattern AWS would reject: {error}"
+            )
+        for i, over in found.satisfying:
+            labels = [params.unrelated[j].label for j in over]
+            matches.append(FilterMatch(group, dict(entries[i]), labels))
+        if found.closest is not None and not found.satisfying:
+            i, matched, missed = found.closest
             if closest is None or matched > closest.matched:
-                closest = _Closest(group, name, matched, missed)
+                name = str(entries[i].get("filterName") or "")
+                closest = _Closest(group, name, matched, list(missed))
     failure = "" if matches else _failure(params, closest, rejected, empty, n_must)
     return FilterSearch(scope, matches, unknown, failure)
 
