@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import Field
@@ -233,6 +233,11 @@ def _near_miss(alarm: dict[str, Any], metric: _Metric) -> str | None:
 
 
 def _constant(value: Any) -> Fraction | None:
+    return _constant_of(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _constant_of(value: str) -> Fraction | None:
     try:
         number = float(str(value))
     except ValueError:
@@ -692,7 +697,10 @@ def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
     verdicts: list[_Verdict] = []
     near: list[str] = []
     metrics: list[_Metric] = []
+    done = False
     for match in search.matches:
+        if done:
+            break
         group = match.group
         reg = group.region_snapshot
         if reg is None or reg.alarms is None:
@@ -702,12 +710,18 @@ def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
             )
             continue
         for t in match.transformations:
+            if done:
+                break
             metric = _Metric(match, t)
             metrics.append(metric)
             for alarm in _by_metric_name(reg.alarms).get(metric.name, ()):
                 watch, why = _watches(alarm, metric, group.account_id)
                 if watch is not None:
-                    verdicts.append(_judge(alarm, watch, metric, params))
+                    verdict = _judge(alarm, watch, metric, params)
+                    verdicts.append(verdict)
+                    if verdict.status is Status.PASS:
+                        done = True  # one whole chain answers the requirement
+                        break
                 elif why:
                     near.append(why)
                 else:

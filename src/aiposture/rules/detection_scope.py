@@ -127,8 +127,31 @@ def _group_of(ctx: RuleContext, trail: Trail) -> DeliveryGroup | None:
     )
 
 
+_scope_memo: dict[tuple[int, str, str], tuple[object, DetectionScope]] = {}
+
+
 def cloudtrail_log_groups(ctx: RuleContext) -> DetectionScope:
-    """The log groups receiving ``ctx``'s CloudTrail events, with the broken links."""
+    """The log groups receiving ``ctx``'s CloudTrail events, with the broken links.
+
+    Computed once per (snapshot, account, region): every detection check asks for it.
+    """
+    key = (id(ctx.snapshot), ctx.account_id, ctx.region)
+    hit = _scope_memo.get(key)
+    if hit is not None and hit[0] is ctx.snapshot:
+        return hit[1]
+    scope = _scope(ctx)
+    if len(_scope_memo) >= 4096:
+        _scope_memo.clear()
+    _scope_memo[key] = (ctx.snapshot, scope)
+    return scope
+
+
+def clear_scope_cache() -> None:
+    """Forget memoised scopes (for tests that change a snapshot in place)."""
+    _scope_memo.clear()
+
+
+def _scope(ctx: RuleContext) -> DetectionScope:
     cov = coverage(ctx)
     scope = DetectionScope(gaps=cov.unverified_reasons())
     for trail in cov.stopped:

@@ -20,6 +20,7 @@ from aiposture.rules.detection_scope import (
     DeliveryGroup,
     DetectionScope,
     broken_chain_message,
+    clear_scope_cache,
     cloudtrail_log_groups,
 )
 from aiposture.rules.sample_events import SampleEvents, event_message
@@ -79,8 +80,9 @@ _searches: OrderedDict[tuple[int, int, str, str], tuple[object, object, FilterSe
 
 
 def clear_search_cache() -> None:
-    """Forget memoised searches (for tests that change a snapshot in place)."""
+    """Forget memoised searches and scopes (for tests that change a snapshot in place)."""
     _searches.clear()
+    clear_scope_cache()
 
 
 def find_filters(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1"
 
@@ -251,9 +251,19 @@ class Snapshot(_Model):
     regions_requested: list[str] | None = None
     accounts: list[AccountSnapshot] = Field(default_factory=list)
     errors: list[CallError] = Field(default_factory=list)
+    _account_index: tuple[list[AccountSnapshot], int, dict[str, AccountSnapshot]] | None = (
+        PrivateAttr(default=None)
+    )
 
     def account(self, account_id: str) -> AccountSnapshot | None:
-        """The account with this id, if it was scanned."""
+        """The account with this id, if it was scanned (indexed: rules ask once per check)."""
+        index = self._account_index
+        if index is None or index[0] is not self.accounts or index[1] != len(self.accounts):
+            index = (self.accounts, len(self.accounts), {a.account_id: a for a in self.accounts})
+            self._account_index = index
+        found = index[2].get(account_id)
+        if found is not None and found.account_id == account_id:
+            return found
         return next((a for a in self.accounts if a.account_id == account_id), None)
 
     def all_trails(self) -> list[Trail]:
