@@ -385,18 +385,11 @@ def contributor_insights_rule(params: ContributorInsightsParams, ctx: RuleContex
     ERROR when the rules of a delivery log group's account and region could not be read.
     """
     scope = cloudtrail_log_groups(ctx)
-    unknown = list(scope.unknowns())
-    verdicts: list[GroupVerdict] = []
-    for group in scope.readable:
-        reg = group.region_snapshot
-        entries = reg.insight_rules if reg is not None else None
-        if entries is None:
-            unknown.append(
-                f"Contributor Insights rules for log group {group.name}: "
-                f"{group.unread('DescribeInsightRules')}"
-            )
-            continue
-        verdicts.append(_judge_group(params, ctx, group, entries))
+    readable, unread = scope.read_each(
+        "insight_rules", "DescribeInsightRules", "Contributor Insights rules"
+    )
+    unknown = [*scope.unknowns(), *unread]
+    verdicts = [_judge_group(params, ctx, group, entries) for group, entries in readable]
     evidence: dict[str, Any] = {
         "keys": params.keys,
         "must_match": [s.label for s in params.must_match],

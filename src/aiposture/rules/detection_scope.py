@@ -11,6 +11,7 @@ for each log group, where its detection layer was read, or why it could not be.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiposture.rules.base import RuleContext, describe_error, errors_for
 from aiposture.rules.coverage import coverage
@@ -85,6 +86,25 @@ class DetectionScope:
     def unknowns(self) -> list[str]:
         """Every reason the scope is incomplete: unread trails and unread log groups."""
         return [*self.gaps, *(f"log group {g.name}: {g.unknown}" for g in self.groups if g.unknown)]
+
+    def read_each(
+        self, field: str, operation: str, what: str
+    ) -> tuple[list[tuple[DeliveryGroup, list[dict[str, Any]]]], list[str]]:
+        """Each readable log group with a region-wide detection field of its own region.
+
+        ``field`` is read where the log group lives (``insight_rules``,
+        ``query_definitions``...); the second list says why it is unknown for the others.
+        """
+        found: list[tuple[DeliveryGroup, list[dict[str, Any]]]] = []
+        unread: list[str] = []
+        for group in self.readable:
+            reg = group.region_snapshot
+            entries = getattr(reg, field) if reg is not None else None
+            if entries is None:
+                unread.append(f"{what} of log group {group.name}: {group.unread(operation)}")
+            else:
+                found.append((group, entries))
+        return found, unread
 
     def missing(self) -> list[str]:
         """Sentences for the delivery log groups that do not exist."""

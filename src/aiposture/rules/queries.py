@@ -220,17 +220,12 @@ def saved_query(params: SavedQueryParams, ctx: RuleContext) -> list[Outcome]:
     """A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads."""
     scope = cloudtrail_log_groups(ctx)
     targets, target_unknown = _targets(params, ctx)
-    unknown = [*scope.unknowns()]
+    readable, unread = scope.read_each(
+        "query_definitions", "DescribeQueryDefinitions", "saved queries"
+    )
+    unknown = [*scope.unknowns(), *unread]
     verdicts: list[tuple[DeliveryGroup, _Verdict]] = []
-    for group in scope.readable:
-        reg = group.region_snapshot
-        defs = reg.query_definitions if reg is not None else None
-        if defs is None:
-            unknown.append(
-                f"saved queries of log group {group.name}: "
-                f"{group.unread('DescribeQueryDefinitions')}"
-            )
-            continue
+    for group, defs in readable:
         for definition in defs:
             verdict = _judge(params, ctx, definition, group, targets)
             if verdict.passes:
