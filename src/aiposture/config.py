@@ -67,10 +67,22 @@ class ThresholdsConfig(_Model):
     cloudwatch_delivery_max_age_hours: float = Field(default=24.0, gt=0)
 
 
+class ScopesConfig(_Model):
+    """The Scoping Matrix scopes a workload is in (Generative AI 1-5, Agentic AI 1-4).
+
+    ``None`` means "not declared": every check applies. A check whose ``applies_to`` does
+    not include a declared scope is NOT_APPLICABLE for the account, with the reason.
+    """
+
+    genai: int | None = Field(default=None, ge=1, le=5)
+    agentic: int | None = Field(default=None, ge=1, le=4)
+
+
 class AccountConfig(_Model):
     """Per-account overrides."""
 
     resources: ResourcesConfig | None = None
+    scopes: ScopesConfig | None = None
 
 
 class ScanConfig(_Model):
@@ -88,6 +100,12 @@ class ReportConfig(_Model):
     formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
     output_dir: Path = Path("aiposture-out")
     fail_on: Severity = Severity.HIGH
+    min_score: dict[str, float] = Field(default_factory=dict)
+    """Readiness gate: the lowest acceptable score, ``overall`` or per dimension id."""
+    waivers: Path | None = None
+    """The waivers file (YAML)."""
+    baseline: Path | None = None
+    """A previous ``results.json``: the report shows the change since it."""
 
 
 class Config(_Model):
@@ -98,11 +116,22 @@ class Config(_Model):
     resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
     thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
     accounts: dict[str, AccountConfig] = Field(default_factory=dict)
+    scopes: ScopesConfig = Field(default_factory=ScopesConfig)
+    """The default Scoping Matrix scopes; ``accounts.<id>.scopes`` overrides them."""
 
     def resources_for(self, account_id: str) -> ResourcesConfig:
         """The resources configuration that applies to ``account_id``."""
         acct = self.accounts.get(account_id)
         return self.resources.merged(acct.resources if acct else None)
+
+    def scopes_for(self, account_id: str) -> ScopesConfig:
+        """The Scoping Matrix scopes declared for ``account_id`` (or the default)."""
+        acct = self.accounts.get(account_id)
+        if acct is None or acct.scopes is None:
+            return self.scopes
+        data = self.scopes.model_dump()
+        data.update({k: getattr(acct.scopes, k) for k in acct.scopes.model_fields_set})
+        return ScopesConfig.model_validate(data)
 
 
 def _parse_text(path: Path, text: str) -> Any:

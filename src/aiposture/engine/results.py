@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,15 @@ class Remediation(_Model):
     url: str | None = None
 
 
+class WaiverRef(_Model):
+    """The waiver that turned a FAIL into WAIVED."""
+
+    id: str
+    owner: str
+    justification: str
+    expires: date
+
+
 class Result(_Model):
     """One check judged on one account, region and resource."""
 
@@ -75,6 +84,10 @@ class Result(_Model):
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
     remediation: Remediation
+    waiver: WaiverRef | None = None
+    """Set when the status is WAIVED."""
+    applies_to: dict[str, list[int]] = Field(default_factory=dict)
+    """The check's Scoping Matrix scopes (``genai``, ``agentic``)."""
 
 
 class ToolRef(_Model):
@@ -96,12 +109,78 @@ class ScanInfo(_Model):
     snapshot_sha256: str
 
 
+class ScoreSet(_Model):
+    """An overall score and one per matrix dimension (0-100, None when nothing applies)."""
+
+    overall: float | None = None
+    dimensions: dict[str, float | None] = Field(default_factory=dict)
+
+
 class Scores(_Model):
-    """Weighted pass shares: overall and per matrix dimension (0-100, None when nothing applies)."""
+    """Weighted pass shares for the whole scan, and per account."""
 
     overall: float | None = None
     dimensions: dict[str, float | None] = Field(default_factory=dict)
     formula: str = ""
+    accounts: dict[str, ScoreSet] = Field(default_factory=dict)
+    """The same scores, per account id."""
+
+
+class WaiverStatus(StrEnum):
+    """What became of one waiver in this evaluation."""
+
+    APPLIED = "applied"
+    """It matched failing results and waived them."""
+    UNMATCHED = "unmatched"
+    """It is in force but matched no failing result."""
+    EXPIRED = "expired"
+    """Its expiry has passed: it waives nothing."""
+
+
+class WaiverRecord(_Model):
+    """One waiver of the waivers file, as this evaluation used it."""
+
+    id: str
+    owner: str
+    justification: str
+    expires: date
+    match: dict[str, str | None] = Field(default_factory=dict)
+    """What it matches: check (id or seed_ref), account, region, resource pattern."""
+    status: WaiverStatus
+    matched: int = 0
+    """How many results it waived."""
+    errors_not_waived: int = 0
+    """How many ERROR results it matched and left alone (a waiver never hides an ERROR)."""
+
+
+class DiffEntry(_Model):
+    """One result whose status changed between the baseline and this scan."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    account_id: str | None
+    region: str | None
+    resource_arn: str | None
+    old_status: Status | None
+    """None when the result is new in this scan."""
+    new_status: Status | None
+    """None when the result is gone from this scan."""
+
+
+class Diff(_Model):
+    """What changed since a baseline scan."""
+
+    baseline_finished_at: datetime
+    baseline_snapshot_sha256: str
+    new_failures: list[DiffEntry] = Field(default_factory=list)
+    """Failing now (FAIL or ERROR) and absent from the baseline (a new check or resource)."""
+    resolved: list[DiffEntry] = Field(default_factory=list)
+    """Failing in the baseline, passing (or waived, or gone) now."""
+    regressed: list[DiffEntry] = Field(default_factory=list)
+    """In the baseline and not failing there (PASS, WAIVED, NOT_APPLICABLE), failing now."""
+    score_changes: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+    """``overall`` and each dimension: (baseline score, this scan's score)."""
 
 
 class Results(_Model):
@@ -112,6 +191,10 @@ class Results(_Model):
     scan: ScanInfo
     results: list[Result]
     scores: Scores = Field(default_factory=Scores)
+    waivers: list[WaiverRecord] = Field(default_factory=list)
+    """Every waiver of the waivers file, applied or not."""
+    baseline: Diff | None = None
+    """The change since the baseline scan, when one was given."""
 
     def counts(self) -> dict[str, int]:
         """Number of results per status."""
