@@ -7,7 +7,6 @@ from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.exit_codes import ExitCode, exit_code
 from aiposture.engine.results import Severity, Status
 from aiposture.engine.runner import evaluate
-from aiposture.engine.scoring import score
 from aiposture.rules.base import RuleKind
 from aiposture.snapshot.models import AccountSnapshot, CallError
 from tests.builders import snapshot, trail
@@ -76,27 +75,54 @@ def test_exit_code_policy():
     assert exit_code(only_pass, Severity.INFO) == ExitCode.OK
 
 
-def test_scoring_weights_and_error_counts_as_not_passing():
+def _scoped(genai=None, agentic=None):
+    return Config.model_validate({"scopes": {"genai": genai, "agentic": agentic}})
+
+
+def test_checks_outside_the_declared_agentic_scope_are_not_applicable_with_the_reason():
+    results = evaluate(snapshot(trail()), "abc", CATALOG, _scoped(agentic=1)).results
+    gateway = [r for r in results if r.check_id == "ct-data-agentcore-gateway"]
+    assert [r.status for r in gateway] == [Status.NOT_APPLICABLE]
+    assert gateway[0].message == (
+        "check ct-data-agentcore-gateway applies to Agentic AI scopes 2-4; "
+        "account 111122223333 declares scope 1"
+    )
+    assert gateway[0].applies_to == {"genai": [3, 4, 5], "agentic": [2, 3, 4]}
+    trail_logging = [r for r in results if r.check_id == "ct-trail-logging"]
+    assert trail_logging and all(r.status == Status.PASS for r in trail_logging)
+
+
+def test_undeclared_scopes_rule_nothing_out():
     results = evaluate(snapshot(trail()), "abc", CATALOG, Config()).results
-    base = results[0]
-    crit_pass = base.model_copy(
-        update={
-            "severity": Severity.CRITICAL,
-            "status": Status.PASS,
-            "dimensions": ["agentic.audit"],
-        }
+    assert not [r for r in results if r.status == Status.NOT_APPLICABLE and "scope" in r.message]
+    assert all(r.applies_to for r in results)
+
+
+def test_per_account_scopes_override_the_default():
+    config = Config.model_validate(
+        {"scopes": {"agentic": 1}, "accounts": {"111122223333": {"scopes": {"agentic": 3}}}}
     )
-    low_err = base.model_copy(
-        update={"severity": Severity.LOW, "status": Status.ERROR, "dimensions": ["agentic.audit"]}
+    results = evaluate(snapshot(trail()), "abc", CATALOG, config).results
+    gateway = [r for r in results if r.check_id == "ct-data-agentcore-gateway"]
+    assert gateway and Status.NOT_APPLICABLE not in {r.status for r in gateway}
+
+
+def test_scope_wins_over_an_unreachable_account_and_scores_leave_it_out():
+    snap = snapshot(trail())
+    snap.accounts.append(
+        AccountSnapshot(
+            account_id="444455556666",
+            errors=[
+                CallError(
+                    service="sts", operation="AssumeRole", error_code="AccessDenied", message="no"
+                )
+            ],
+        )
     )
-    na = base.model_copy(
-        update={
-            "severity": Severity.HIGH,
-            "status": Status.NOT_APPLICABLE,
-            "dimensions": ["agentic.audit"],
-        }
-    )
-    s = score([crit_pass, low_err, na])
-    assert s.dimensions["agentic.audit"] == 80.0  # 10 / (10 + 2.5)
-    assert s.overall == 80.0
-    assert "ERROR counts as not passing" in s.formula
+    results = evaluate(snap, "sha", CATALOG, _scoped(genai=1))
+    theirs = {r.check_id: r for r in results.results if r.account_id == "444455556666"}
+    assert theirs["ct-data-bedrock-model"].status == Status.NOT_APPLICABLE
+    assert "Generative AI scopes 3-5" in theirs["ct-data-bedrock-model"].message
+    assert theirs["ct-trail-logging"].status == Status.ERROR
+    assert results.scores.accounts["444455556666"].overall == 0.0
+    assert set(results.scores.accounts) == {"111122223333", "444455556666"}

@@ -255,3 +255,30 @@ def test_cached_verdicts_equal_direct_evaluation() -> None:
                 assert pattern.endswith(" ")
                 continue
             assert verdict.hits == tuple(parse(pattern).matches(m) for m in messages), pattern
+
+
+def test_a_filter_meant_for_the_detection_that_matches_nothing_is_the_one_named() -> None:
+    # `&&` in place of `||`: the filter publishes the guide's metric but can never match.
+    broken = (
+        '{ ($.eventSource = "bedrock.amazonaws.com") && '
+        '($.eventName = "InvokeAgent" && $.eventName = "InvokeInlineAgent") }'
+    )
+    snap = snap_with(
+        entry('{ $.eventName = "StopLogging" }', name="other", metric="CloudTrailLogging"),
+        entry(broken, name="agents"),
+    )
+    outcome = only(run_check(AGENTS, snap))
+    assert outcome.status == Status.FAIL
+    assert "filter agents on log group" in outcome.message
+    assert "publishes the guide's metric but its pattern matches none of the events" in (
+        outcome.message
+    )
+    assert "other" not in outcome.message
+
+
+def test_when_no_filter_matches_any_event_none_is_called_the_closest() -> None:
+    snap = snap_with(entry('{ $.eventName = "StopLogging" }', name="other", metric="Other"))
+    outcome = only(run_check(AGENTS, snap))
+    assert outcome.status == Status.FAIL
+    assert "no filter on the log group matches any of the events" in outcome.message
+    assert "closest" not in outcome.message

@@ -5,13 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import aiposture
-from aiposture.engine.guide import DIMENSIONS, SEED_REFS
+from aiposture.engine.guide import (
+    AGENTIC_SCOPES,
+    DIMENSIONS,
+    GENAI_SCOPES,
+    GUIDE_DIMENSIONS,
+    SEED_REFS,
+)
 from aiposture.engine.results import Remediation, Severity
 from aiposture.errors import CatalogError, validation_summary
 from aiposture.rules import REGISTRY
@@ -29,21 +35,73 @@ class RuleSpec(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class AppliesTo(_Model):
-    """The Scoping Matrix scopes a check applies to."""
+def _valid_scopes(value: list[int], allowed: dict[int, str], matrix: str) -> list[int]:
+    if not value:
+        raise ValueError(f"list at least one {matrix} scope")
+    bad = [v for v in value if v not in allowed]
+    if bad:
+        raise ValueError(f"{matrix} scopes are {min(allowed)}-{max(allowed)}, not {bad}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"{matrix} scopes are listed twice: {value}")
+    return sorted(value)
 
-    genai_scopes: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
-    agentic_scopes: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
+
+def scope_range(scopes: list[int]) -> str:
+    """``[2, 3, 4]`` -> ``"2-4"``; ``[1, 3]`` -> ``"1, 3"``."""
+    values = sorted(scopes)
+    if len(values) > 1 and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}-{values[-1]}"
+    return ", ".join(str(v) for v in values)
+
+
+class AppliesTo(_Model):
+    """The Scoping Matrix scopes a check applies to (every scope when not written)."""
+
+    genai_scopes: list[int] = Field(default_factory=lambda: sorted(GENAI_SCOPES))
+    """Generative AI Security Scoping Matrix scopes, 1-5."""
+    agentic_scopes: list[int] = Field(default_factory=lambda: sorted(AGENTIC_SCOPES))
+    """Agentic AI Security Scoping Matrix scopes, 1-4."""
+
+    @field_validator("genai_scopes")
+    @classmethod
+    def _genai(cls, value: list[int]) -> list[int]:
+        return _valid_scopes(value, GENAI_SCOPES, "Generative AI")
+
+    @field_validator("agentic_scopes")
+    @classmethod
+    def _agentic(cls, value: list[int]) -> list[int]:
+        return _valid_scopes(value, AGENTIC_SCOPES, "Agentic AI")
+
+    def as_result(self) -> dict[str, list[int]]:
+        """The form :attr:`Result.applies_to` takes: ``{"genai": [...], "agentic": [...]}``."""
+        return {"genai": list(self.genai_scopes), "agentic": list(self.agentic_scopes)}
+
+
+DimensionSource = Literal["guide", "guide+judgement", "judgement"]
 
 
 class Check(_Model):
-    """One check, as written in ``checks/<family>/<id>.yaml``."""
+    """One check, as written in ``checks/<family>/<id>.yaml``.
+
+    ``dimension_source`` says where the check's matrix dimensions come from:
+
+    - ``guide``: every dimension is one the guide maps to the check's ``seed_refs``
+      (its dimension table or an "Implements the ... dimension" note);
+    - ``guide+judgement``: the guide's dimensions plus others chosen by judgement;
+    - ``judgement``: the guide maps none of the check's ``seed_refs``.
+
+    Whenever judgement is involved, ``dimension_rationale`` must say why. In every case
+    a check carries at least the dimensions the guide maps to its ``seed_refs``.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     severity: Severity
     seed_refs: list[str]
     dimensions: list[str] = Field(min_length=1)
+    dimension_source: DimensionSource = "judgement"
+    dimension_rationale: str | None = None
+    """Why the dimensions not taken from the guide were chosen."""
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     rationale: str
     remediation: Remediation
@@ -63,7 +121,40 @@ class Check(_Model):
         unknown = [d for d in value if d not in DIMENSIONS]
         if unknown:
             raise ValueError(f"unknown dimensions {unknown}; choose from {sorted(DIMENSIONS)}")
+        if len(set(value)) != len(value):
+            raise ValueError(f"dimensions listed twice: {value}")
         return value
+
+    @property
+    def guide_dimensions(self) -> frozenset[str]:
+        """The dimensions the guide maps to this check's ``seed_refs``."""
+        return frozenset().union(
+            *(GUIDE_DIMENSIONS.get(ref, frozenset()) for ref in self.seed_refs)
+        )
+
+    @model_validator(mode="after")
+    def _dimension_provenance(self) -> Check:
+        guide = self.guide_dimensions
+        mine = set(self.dimensions)
+        missing = sorted(guide - mine)
+        if missing:
+            raise ValueError(
+                f"the guide maps {self.seed_refs} to {sorted(guide)}: add dimensions {missing}"
+            )
+        judged = sorted(mine - guide)
+        expected: DimensionSource = (
+            "judgement" if not guide else "guide+judgement" if judged else "guide"
+        )
+        if self.dimension_source != expected:
+            raise ValueError(
+                f"dimension_source is '{self.dimension_source}' but should be '{expected}' "
+                f"(guide: {sorted(guide) or 'none'}; by judgement: {judged or 'none'})"
+            )
+        if judged and not (self.dimension_rationale or "").strip():
+            raise ValueError(
+                f"dimensions {judged} are not the guide's: say why in dimension_rationale"
+            )
+        return self
 
 
 @dataclass(frozen=True)

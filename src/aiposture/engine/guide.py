@@ -108,3 +108,73 @@ DIMENSIONS: dict[str, str] = {
     "agentic.orchestration": "Agentic AI: Orchestration",
 }
 """Scoping Matrix dimensions: short id -> official name."""
+
+
+def _guide_dimensions() -> dict[str, frozenset[str]]:
+    """The guide's own mapping of its items to matrix dimensions (seed 001).
+
+    Sources: the dimension table at the top of the guide (Generative AI tab), the
+    "(Implements the ... dimension)" notes after selector groups, queries and metric
+    filters, and the "(Agentic Matrix: ...)" bullets of "Why AgentCore Data Events Matter".
+    """
+    out: dict[str, set[str]] = {}
+
+    def add(refs: tuple[str, ...] | list[str], *dims: str) -> None:
+        for ref in refs:
+            out.setdefault(ref, set()).update(dims)
+
+    # Dimension table: Governance & Compliance, Risk Management, Controls.
+    add(["Model invocation logging", "Query 18", "Query 25"], "genai.governance")
+    add(["Metric Filter 5", "Metric Filter 23"], "genai.governance")
+    # "Bedrock Guardrail monitoring": the guardrail-change alarm and Contributor Insights rule.
+    add(["Alarm: Bedrock Guardrail Modification", "Contributor Insights Rule 10"], "genai.risk")
+    add(["Query 8", "Query 21", "Query 27", "Metric Filter 4", "Metric Filter 25"], "genai.risk")
+    add(["Management events", "Query 1", "Query 2", "Query 4"], "genai.controls")
+    add(["Metric Filter 1", "Metric Filter 7"], "genai.controls")
+    # AgentCore selector groups 1-4 and the bullets that map each capability.
+    data = "Data events: AWS::BedrockAgentCore::"
+    add([data + t for t in ("CodeInterpreter", "CodeInterpreterCustom")], "agentic.guardrails")
+    add([data + t for t in ("Browser", "BrowserCustom")], "agentic.guardrails")
+    identity = (
+        "WorkloadIdentity",
+        "WorkloadIdentityDirectory",
+        "TokenVault",
+        "OAuth2CredentialProvider",
+        "APIKeyCredentialProvider",
+    )
+    add([data + t for t in identity], "agentic.identity")
+    runtime = ("Runtime", "RuntimeEndpoint", "Gateway")
+    add([data + t for t in runtime], "agentic.orchestration", "agentic.scope")
+    add([data + "Memory", data + "Evaluator"], "agentic.data")
+    add([data + "Evaluator"], "agentic.audit")
+    # Network activity events, and the notes after queries and metric filters.
+    add([f"Network activity: {s}" for s in NETWORK_SOURCES], "agentic.scope")
+    add(["Query 4"], "agentic.identity", "agentic.scope")
+    add(["Query 8", "Query 21", "Query 27"], "agentic.guardrails")
+    add(["Query 17", "Query 23", "Query 24"], "agentic.orchestration")
+    add(["Metric Filter 21", "Metric Filter 22"], "agentic.orchestration")
+    add(["Query 18"], "agentic.audit")
+    add(["Query 26"], "agentic.guardrails", "agentic.scope")
+    add(["Metric Filter 24"], "agentic.guardrails")
+    return {ref: frozenset(dims) for ref, dims in out.items()}
+
+
+GUIDE_DIMENSIONS: dict[str, frozenset[str]] = _guide_dimensions()
+"""seed_ref -> the matrix dimensions the guide itself says that item implements."""
+
+GENAI_SCOPES: dict[int, str] = {
+    1: "Consumer app",
+    2: "Enterprise app",
+    3: "Pre-trained models",
+    4: "Fine-tuned models",
+    5: "Self-trained models",
+}
+"""Generative AI Security Scoping Matrix scopes."""
+
+AGENTIC_SCOPES: dict[int, str] = {
+    1: "No agency",
+    2: "Prescribed agency",
+    3: "Supervised agency",
+    4: "Full agency",
+}
+"""Agentic AI Security Scoping Matrix scopes."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import aiposture
 from aiposture.config import Config
-from aiposture.engine.catalog import Catalog, LoadedCheck
+from aiposture.engine.catalog import Catalog, LoadedCheck, scope_range
 from aiposture.engine.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
 from aiposture.engine.scoring import score
 from aiposture.rules.base import Outcome, RuleContext, describe_error
@@ -33,7 +33,31 @@ def _result(
         message=outcome.message,
         evidence=dict(outcome.evidence),
         remediation=Remediation(text=check.remediation.text, url=check.remediation.url),
+        applies_to=check.applies_to.as_result(),
     )
+
+
+def out_of_scope(item: LoadedCheck, account_id: str, config: Config) -> str | None:
+    """Why ``item`` does not apply to ``account_id`` by its declared scopes, or None.
+
+    A scope that is not declared (None) never rules a check out.
+    """
+    declared = config.scopes_for(account_id)
+    check = item.check
+    reasons = []
+    if declared.genai is not None and declared.genai not in check.applies_to.genai_scopes:
+        reasons.append(
+            f"check {check.id} applies to Generative AI scopes "
+            f"{scope_range(check.applies_to.genai_scopes)}; account {account_id} declares "
+            f"scope {declared.genai}"
+        )
+    if declared.agentic is not None and declared.agentic not in check.applies_to.agentic_scopes:
+        reasons.append(
+            f"check {check.id} applies to Agentic AI scopes "
+            f"{scope_range(check.applies_to.agentic_scopes)}; account {account_id} declares "
+            f"scope {declared.agentic}"
+        )
+    return "; ".join(reasons) or None
 
 
 def _run_rule(item: LoadedCheck, ctx: RuleContext) -> list[Outcome]:
@@ -61,10 +85,30 @@ def _unscannable(account: AccountSnapshot) -> str | None:
 def evaluate_account(
     snapshot: Snapshot, account: AccountSnapshot, catalog: Catalog, config: Config
 ) -> Iterable[Result]:
-    """Every result for one account."""
+    """Every result for one account.
+
+    A check outside the account's declared Scoping Matrix scopes gives one NOT_APPLICABLE
+    result for the account, with the reason, and is not run (that depends only on the
+    configuration, so it holds even when the account could not be scanned).
+    """
+    skipped = {
+        item.check.id: why
+        for item in catalog.checks
+        if (why := out_of_scope(item, account.account_id, config)) is not None
+    }
+    for item in catalog.checks:
+        if item.check.id in skipped:
+            declared = config.scopes_for(account.account_id).model_dump()
+            outcome = Outcome(
+                Status.NOT_APPLICABLE,
+                skipped[item.check.id],
+                evidence={"declared_scopes": declared},
+            )
+            yield _result(item, outcome, account.account_id, None)
+    in_scope = [item for item in catalog.checks if item.check.id not in skipped]
     reason = _unscannable(account)
     if reason is not None:
-        for item in catalog.checks:
+        for item in in_scope:
             outcome = Outcome(
                 Status.ERROR, f"Account {account.account_id} could not be scanned: {reason}"
             )
@@ -75,7 +119,7 @@ def evaluate_account(
         ctx = RuleContext(
             snapshot=snapshot, account=account, region=region, config=config, checks=params
         )
-        for item in catalog.checks:
+        for item in in_scope:
             if item.kind.scope == "account":
                 if index == 0:
                     for outcome in _run_rule(item, ctx):

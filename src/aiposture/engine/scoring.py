@@ -1,41 +1,104 @@
-"""Dimension scores: the severity-weighted share of applicable results that pass."""
+"""Dimension scores: the severity-weighted share of applicable checks that pass.
+
+The unit of scoring is a check in an account, not a single result. A check judged in
+3 regions or on 5 trails of one account weighs its severity weight once there, and
+passes there only when every counted result of it there passes. Weighting per result
+would let a check judged in many regions, or on many resources, outweigh a check judged
+once per account, and would make the severity weights meaningless. The organization
+score counts each (check, account) pair once, so every account weighs the same for the
+same check.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from aiposture.engine.results import Result, Scores, Status
+from aiposture.engine.results import Result, Scores, ScoreSet, Severity, Status
 
 FORMULA = (
-    "score(d) = 100 x sum(weight(r) for r in R_d if r.status = PASS) / sum(weight(r) for r in R_d), "
-    "where R_d is the results of checks mapped to dimension d whose status is PASS, FAIL or ERROR "
-    "(ERROR counts as not passing: unverified), NOT_APPLICABLE and WAIVED are left out, and "
-    "weight is critical 10, high 7.5, medium 5, low 2.5, info 0."
+    "score(d) = 100 x sum(weight(u) for u in U_d if u passes) / sum(weight(u) for u in U_d). "
+    "A unit u is one check in one account; U_d is the units of the checks mapped to dimension d "
+    "that have at least one PASS, FAIL or ERROR result (WAIVED and NOT_APPLICABLE results are "
+    "left out, so a unit with only those is not counted). A unit passes when every such result "
+    "is PASS: one FAIL or ERROR, in any region or on any resource, makes it not pass (ERROR "
+    "counts as not passing and is shown as unverified). weight(u) is the check's severity: "
+    "critical 10, high 7.5, medium 5, low 2.5, info 0. Each account is scored over its own "
+    "units; the organization over every account's units; overall uses every dimension's units "
+    "once. A score is empty when its units weigh 0."
 )
 
 _COUNTED = {Status.PASS, Status.FAIL, Status.ERROR}
 
 
-def _share(results: Iterable[Result]) -> float | None:
-    total = passed = 0.0
+@dataclass(frozen=True)
+class Unit:
+    """One check in one account, as scoring sees it."""
+
+    check_id: str
+    account_id: str | None
+    severity: Severity
+    dimensions: tuple[str, ...]
+    status: Status
+    """FAIL when any counted result fails, else ERROR when any is ERROR, else PASS."""
+
+
+def units(results: Iterable[Result]) -> list[Unit]:
+    """The scored units of ``results``: one per (check, account) with a counted result."""
+    grouped: dict[tuple[str, str | None], list[Result]] = defaultdict(list)
     for r in results:
-        if r.status not in _COUNTED:
-            continue
-        total += r.severity.weight
-        if r.status == Status.PASS:
-            passed += r.severity.weight
+        if r.status in _COUNTED:
+            grouped[(r.check_id, r.account_id)].append(r)
+    out: list[Unit] = []
+    for (check_id, account_id), rs in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+    ):
+        statuses = {r.status for r in rs}
+        status = (
+            Status.FAIL
+            if Status.FAIL in statuses
+            else Status.ERROR
+            if Status.ERROR in statuses
+            else Status.PASS
+        )
+        dims = tuple(dict.fromkeys(d for r in rs for d in r.dimensions))
+        severity = min((r.severity for r in rs), key=lambda s: s.rank)
+        out.append(Unit(check_id, account_id, severity, dims, status))
+    return out
+
+
+def _share(scored: Iterable[Unit]) -> float | None:
+    total = passed = 0.0
+    for u in scored:
+        total += u.severity.weight
+        if u.status == Status.PASS:
+            passed += u.severity.weight
     return round(100.0 * passed / total, 1) if total else None
 
 
+def _score_set(results: list[Result]) -> tuple[float | None, dict[str, float | None]]:
+    scored = units(results)
+    by_dim: dict[str, list[Unit]] = {d: [] for r in results for d in r.dimensions}
+    for u in scored:
+        for d in u.dimensions:
+            by_dim[d].append(u)
+    return _share(scored), {d: _share(us) for d, us in sorted(by_dim.items())}
+
+
 def score(results: list[Result]) -> Scores:
-    """Overall and per-dimension scores for ``results``."""
-    by_dim: dict[str, list[Result]] = defaultdict(list)
+    """Overall and per-dimension scores for ``results``: for the organization and per account.
+
+    A dimension appears when any result maps to it; its score is None when nothing
+    counted there (every result WAIVED or NOT_APPLICABLE, or only info checks).
+    """
+    overall, dimensions = _score_set(results)
+    by_account: dict[str, list[Result]] = defaultdict(list)
     for r in results:
-        for d in r.dimensions:
-            by_dim[d].append(r)
-    return Scores(
-        overall=_share(results),
-        dimensions={d: _share(rs) for d, rs in sorted(by_dim.items())},
-        formula=FORMULA,
-    )
+        if r.account_id is not None:
+            by_account[r.account_id].append(r)
+    accounts = {}
+    for account_id, rs in sorted(by_account.items()):
+        acct_overall, acct_dims = _score_set(rs)
+        accounts[account_id] = ScoreSet(overall=acct_overall, dimensions=acct_dims)
+    return Scores(overall=overall, dimensions=dimensions, formula=FORMULA, accounts=accounts)

@@ -256,6 +256,8 @@ class Assessment:
     (filter, how many it matches, the must-match events it misses)."""
     rejected: tuple[tuple[int, str], ...]
     """Filters whose pattern AWS would reject, with the syntax error."""
+    misses: tuple[tuple[int, ...] | None, ...] = ()
+    """For every filter, the must-match events it misses (None for a rejected pattern)."""
 
 
 _needs: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
@@ -307,12 +309,15 @@ def assess(
     satisfying: list[tuple[int, tuple[int, ...]]] = []
     rejected: list[tuple[int, str]] = []
     closest: tuple[int, int, tuple[int, ...]] | None = None
+    misses: list[tuple[int, ...] | None] = []
     for i, verdict in enumerate(verdicts(pats, messages, templates, values)):
         if verdict.error is not None:
             rejected.append((i, verdict.error))
+            misses.append(None)
             continue
         hits = verdict.hits
         missed = tuple(j for j in range(n_must) if not hits[j])
+        misses.append(missed)
         if not missed:
             over = tuple(j - n_must for j in range(n_must, len(hits)) if hits[j])
             satisfying.append((i, over))
@@ -320,7 +325,7 @@ def assess(
         matched = n_must - len(missed)
         if closest is None or matched > closest[1]:
             closest = (i, matched, missed)
-    found = Assessment(tuple(satisfying), closest, tuple(rejected))
+    found = Assessment(tuple(satisfying), closest, tuple(rejected), tuple(misses))
     if len(_assessments) >= _MAX_ENTRIES:
         _assessments.clear()
     _assessments[key] = found

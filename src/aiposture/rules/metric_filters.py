@@ -125,6 +125,17 @@ class _Closest:
     name: str
     matched: int
     missed: list[int]
+    intended: bool = False
+    """The filter publishes the guide's metric name: the one meant for this detection."""
+
+    @property
+    def rank(self) -> tuple[int, bool]:
+        """Most must-match events matched first; on a tie, the filter meant for it."""
+        return (self.matched, self.intended)
+
+
+def _publishes(entry: dict[str, Any], metric_name: str) -> bool:
+    return any(t.get("metricName") == metric_name for t in entry.get("metricTransformations") or [])
 
 
 def _metric_of(entry: dict[str, Any]) -> str:
@@ -144,6 +155,7 @@ def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
         return tuple(event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in samples)
 
     values = {"account": ctx.account_id, "region": ctx.region, "partition": ctx.partition}
+    guide_metric = params.guide_metric.rsplit("/", 1)[-1]
     n_must = len(params.must_match)
     closest: _Closest | None = None
     rejected: list[str] = []
@@ -169,11 +181,15 @@ def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
         for i, over in found.satisfying:
             labels = [params.unrelated[j].label for j in over]
             matches.append(FilterMatch(group, dict(entries[i]), labels))
-        if found.closest is not None and not found.satisfying:
-            i, matched, missed = found.closest
-            if closest is None or matched > closest.matched:
+        if found.satisfying:
+            continue
+        for i, missed in enumerate(found.misses):
+            if missed is None:
+                continue
+            rank = (n_must - len(missed), _publishes(entries[i], guide_metric))
+            if closest is None or rank > closest.rank:
                 name = str(entries[i].get("filterName") or "")
-                closest = _Closest(group, name, matched, list(missed))
+                closest = _Closest(group, name, n_must - len(missed), list(missed), rank[1])
     failure = "" if matches else _failure(params, closest, rejected, empty, n_must)
     return FilterSearch(scope, matches, unknown, failure)
 
@@ -192,10 +208,18 @@ def _failure(
             + (f" ({params.must_match[i].why})" if params.must_match[i].why else "")
             for i in closest.missed
         )
-        parts.append(
-            f"the closest, filter {closest.name} on log group {closest.group.name}, matches "
-            f"{closest.matched} of {n_must} events and misses: {misses}"
-        )
+        if closest.matched == 0 and closest.intended:
+            parts.append(
+                f"filter {closest.name} on log group {closest.group.name} publishes the guide's "
+                f"metric but its pattern matches none of the events: {misses}"
+            )
+        elif closest.matched == 0:
+            parts.append(f"no filter on the log group matches any of the events: {misses}")
+        else:
+            parts.append(
+                f"the closest, filter {closest.name} on log group {closest.group.name}, matches "
+                f"{closest.matched} of {n_must} events and misses: {misses}"
+            )
     parts.extend(rejected)
     parts.extend(f"log group {name} has no metric filters" for name in empty)
     return "; ".join(parts) if parts else "no metric filter was found"
