@@ -14,9 +14,15 @@ from typing import Protocol
 
 from aiposture.engine.results import Results
 from aiposture.errors import RenderError
+from aiposture.report.asff import AsffRenderer
+from aiposture.report.csv_format import CsvRenderer
 from aiposture.report.html import HtmlRenderer
 from aiposture.report.json_format import JsonRenderer
+from aiposture.report.junit import JunitRenderer
+from aiposture.report.markdown import MarkdownRenderer
+from aiposture.report.ocsf import OcsfRenderer
 from aiposture.report.pdf import PdfRenderer
+from aiposture.report.sarif import SarifRenderer
 
 __all__ = ["Renderer", "available_formats", "get_renderer", "write_reports"]
 
@@ -33,7 +39,18 @@ class Renderer(Protocol):
 
 
 _RENDERERS: dict[str, Renderer] = {
-    renderer.name: renderer for renderer in (JsonRenderer(), HtmlRenderer(), PdfRenderer())
+    renderer.name: renderer
+    for renderer in (
+        JsonRenderer(),
+        HtmlRenderer(),
+        PdfRenderer(),
+        SarifRenderer(),
+        JunitRenderer(),
+        OcsfRenderer(),
+        AsffRenderer(),
+        CsvRenderer(),
+        MarkdownRenderer(),
+    )
 }
 
 

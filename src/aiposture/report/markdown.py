@@ -1,0 +1,186 @@
+"""Markdown summary (``report.md``) for a pull-request comment.
+
+Scores (overall and per dimension), counts by status and by severity, the top failures
+(at most :data:`TOP_LIMIT`, then "and N more"), waivers, and the change since the baseline
+when one was given. Every string from the results is escaped with :func:`md_escape`: no
+HTML tag, table break, code span or link can come out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from aiposture.engine.results import DiffEntry, Result, Results, Severity, Status
+from aiposture.report.view import format_score, format_utc, ranked_results
+
+__all__ = ["TOP_LIMIT", "MarkdownRenderer", "md_escape"]
+
+TOP_LIMIT = 20
+DIFF_LIMIT = 10
+MESSAGE_LIMIT = 300
+_SPECIAL = re.compile(r"([\\`*_\[\]|~>!])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def md_escape(text: str, limit: int | None = None) -> str:
+    """Return ``text`` as inert Markdown on one line, cut to ``limit`` characters.
+
+    HTML-significant characters become entities, Markdown punctuation is
+    backslash-escaped (pipes included, for table cells), and ``://`` is broken with a
+    zero-width space so that no URL becomes a link.
+    """
+    text = _WHITESPACE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return text.replace("://", ":\u200b//")
+
+
+def _where(result: Result | DiffEntry) -> str:
+    parts = [result.account_id or "-", result.region or "-"]
+    if result.resource_arn:
+        parts.append(result.resource_arn)
+    return md_escape(" / ".join(parts), 160)
+
+
+def _header(results: Results) -> list[str]:
+    scan = results.scan
+    tool = results.tool
+    catalog = f", catalog {md_escape(tool.catalog_version)}" if tool.catalog_version else ""
+    return [
+        "## aiposture readiness summary",
+        "",
+        f"Scan finished {format_utc(scan.finished_at)}: {len(scan.accounts)} account(s), "
+        f"{len(scan.regions)} region(s); aiposture {md_escape(tool.version)}{catalog}.",
+        "",
+        f"**Overall score: {format_score(results.scores.overall)} / 100**",
+        "",
+    ]
+
+
+def _scores(results: Results) -> list[str]:
+    dims = results.scores.dimensions
+    if not dims:
+        return []
+    changes = results.baseline.score_changes if results.baseline else {}
+    lines = ["### Scores by dimension", ""]
+    if changes:
+        lines += ["| Dimension | Score | Baseline |", "|---|---:|---:|"]
+    else:
+        lines += ["| Dimension | Score |", "|---|---:|"]
+    for name in sorted(dims):
+        row = f"| {md_escape(name)} | {format_score(dims[name])} |"
+        if changes:
+            old = changes.get(name, (None, None))[0]
+            row += f" {format_score(old)} |"
+        lines.append(row)
+    return [*lines, ""]
+
+
+def _counts(results: Results) -> list[str]:
+    counts = results.counts()
+    lines = ["### Results", "", "| Status | Count |", "|---|---:|"]
+    labels = {Status.ERROR: "ERROR (unverified)"}
+    for status in Status:
+        lines.append(f"| {labels.get(status, status.value)} | {counts[status.value]} |")
+    shown = (Status.FAIL, Status.ERROR, Status.WAIVED)
+    by = Counter((r.severity, r.status) for r in results.results if r.status in shown)
+    lines += ["", "| Severity | FAIL | ERROR | WAIVED |", "|---|---:|---:|---:|"]
+    for severity in Severity:
+        cells = " | ".join(str(by[(severity, s)]) for s in shown)
+        lines.append(f"| {severity.value} | {cells} |")
+    return [*lines, ""]
+
+
+def _top(results: Results) -> list[str]:
+    failing = [r for r in ranked_results(results) if r.status in (Status.FAIL, Status.ERROR)]
+    if not failing:
+        return ["### Top failures", "", "No failing or unverified results.", ""]
+    lines = [
+        f"### Top failures ({len(failing)})",
+        "",
+        "| Severity | Status | Check | Where | Message |",
+        "|---|---|---|---|---|",
+    ]
+    for r in failing[:TOP_LIMIT]:
+        status = "ERROR (unverified)" if r.status is Status.ERROR else r.status.value
+        lines.append(
+            f"| {r.severity.value} | {status} | {md_escape(r.check_id)}: "
+            f"{md_escape(r.title, 120)} | {_where(r)} | {md_escape(r.message, MESSAGE_LIMIT)} |"
+        )
+    if len(failing) > TOP_LIMIT:
+        lines += ["", f"… and {len(failing) - TOP_LIMIT} more."]
+    return [*lines, ""]
+
+
+def _waivers(results: Results) -> list[str]:
+    if not results.waivers:
+        return []
+    lines = [
+        "### Waivers",
+        "",
+        "| Waiver | Owner | Expires | Status | Waived | Errors not waived |",
+        "|---|---|---|---|---:|---:|",
+    ]
+    for w in results.waivers:
+        lines.append(
+            f"| {md_escape(w.id)} | {md_escape(w.owner)} | {w.expires.isoformat()} | "
+            f"{w.status.value} | {w.matched} | {w.errors_not_waived} |"
+        )
+    return [*lines, ""]
+
+
+def _entries(title: str, entries: list[DiffEntry]) -> list[str]:
+    lines = [f"**{title}: {len(entries)}**", ""]
+    for e in entries[:DIFF_LIMIT]:
+        old = e.old_status.value if e.old_status else "absent"
+        new = e.new_status.value if e.new_status else "absent"
+        lines.append(f"- {e.severity.value} {md_escape(e.check_id)} at {_where(e)}: {old} → {new}")
+    if len(entries) > DIFF_LIMIT:
+        lines.append(f"- … and {len(entries) - DIFF_LIMIT} more.")
+    return [*lines, ""] if entries else lines
+
+
+def _baseline(results: Results) -> list[str]:
+    diff = results.baseline
+    if diff is None:
+        return []
+    lines = [
+        "### Change since baseline",
+        "",
+        f"Baseline scan finished {format_utc(diff.baseline_finished_at)}.",
+        "",
+    ]
+    overall = diff.score_changes.get("overall")
+    if overall is not None:
+        lines += [
+            f"Overall score: {format_score(overall[0])} → {format_score(overall[1])}.",
+            "",
+        ]
+    lines += _entries("New failures", diff.new_failures)
+    lines += _entries("Regressed", diff.regressed)
+    lines += _entries("Resolved", diff.resolved)
+    return lines
+
+
+class MarkdownRenderer:
+    """Render a pull-request comment summary in GitHub-flavoured Markdown."""
+
+    name = "markdown"
+    filename = "report.md"
+
+    def render(self, results: Results) -> bytes:
+        """Return the summary as UTF-8 Markdown."""
+        lines = [
+            *_header(results),
+            *_scores(results),
+            *_counts(results),
+            *_top(results),
+            *_waivers(results),
+            *_baseline(results),
+        ]
+        if results.scores.formula:
+            lines += [f"Score formula: {md_escape(results.scores.formula)}", ""]
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
