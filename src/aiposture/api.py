@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from aiposture.config import Config
@@ -49,6 +50,47 @@ def evaluate_snapshot(
     )
 
 
+def known_checks(catalog: Catalog) -> set[str]:
+    """What a waiver's ``check`` may name: every check id and every seed_ref of the catalog."""
+    names = {item.check.id for item in catalog.checks}
+    names.update(ref for item in catalog.checks for ref in item.check.seed_refs)
+    return names
+
+
+def demo_waivers_path() -> Path:
+    """The waivers file the demo applies (package data)."""
+    import aiposture.demo
+
+    return Path(aiposture.demo.__file__).parent / "waivers.yaml"
+
+
+def finish_results(
+    results: Results,
+    config: Config,
+    *,
+    today: date | None = None,
+    catalog: Catalog | None = None,
+) -> Results:
+    """Apply the waivers file, then compare with the baseline (both from ``config.report``).
+
+    The waivers come first, so the scores (recomputed without the waived results) and the
+    diff both see the waived statuses. ``today`` decides which waivers have expired
+    (default: the current UTC date).
+    """
+    from aiposture.engine.diff import diff_results, load_baseline
+    from aiposture.engine.waivers import apply_waivers, load_waivers
+
+    if config.report.waivers is not None:
+        waivers = load_waivers(
+            config.report.waivers, known_checks=known_checks(catalog or load_catalog())
+        )
+        results = apply_waivers(results, waivers, today or datetime.now(UTC).date())
+    if config.report.baseline is not None:
+        baseline = load_baseline(config.report.baseline)
+        results = results.model_copy(update={"baseline": diff_results(baseline, results)})
+    return results
+
+
 def render(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Write ``results`` in each of ``formats`` into ``out_dir``."""
     from aiposture.report import write_reports
@@ -57,15 +99,31 @@ def render(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path
 
 
 def scan(
-    config: Config, out_dir: Path, formats: Sequence[str], factory: object | None = None
+    config: Config,
+    out_dir: Path,
+    formats: Sequence[str],
+    factory: object | None = None,
+    *,
+    today: date | None = None,
 ) -> ScanOutput:
-    """Collect, keep the evidence, evaluate and render, in one go.
+    """Collect, keep the evidence, evaluate, apply waivers and baseline, and render.
 
-    The snapshot is written first, so the evidence survives a failure further on.
+    The waivers and baseline files are read before anything else, so a bad one fails
+    fast; the snapshot is written first of the outputs, so the evidence survives a failure
+    further on.
     """
+    from aiposture.engine.diff import load_baseline
+    from aiposture.engine.waivers import load_waivers
+
+    catalog = load_catalog()
+    if config.report.waivers is not None:
+        load_waivers(config.report.waivers, known_checks=known_checks(catalog))
+    if config.report.baseline is not None:
+        load_baseline(config.report.baseline)
     snapshot = collect_snapshot(config, factory)
     snapshot_path = out_dir / "snapshot.json"
     digest = dump_snapshot(snapshot, snapshot_path)
-    results = evaluate_snapshot(snapshot, config, sha256=digest)
+    results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
+    results = finish_results(results, config, today=today, catalog=catalog)
     paths = render(results, list(dict.fromkeys(["json", *formats])), out_dir)
     return ScanOutput(results, snapshot_path, paths)

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ import click
 
 import aiposture
 from aiposture.config import Config, load_config
-from aiposture.engine.exit_codes import ExitCode, exit_code
+from aiposture.engine.exit_codes import ExitCode, gate, parse_min_scores
 from aiposture.engine.results import Results, Severity
 from aiposture.errors import AiPostureError, ConfigError
 
@@ -62,8 +63,48 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def min_score_option(func: F) -> F:
+    """The repeatable --min-score option of the readiness gate."""
+    return click.option(
+        "--min-score",
+        "min_scores",
+        multiple=True,
+        metavar="[DIMENSION=]N",
+        help="Exit 1 when the overall score (N) or a dimension's score (e.g. "
+        "agentic.identity=80) is below N, or not measured (repeatable; adds to config "
+        "report.min_score).",
+    )(func)
+
+
+def results_options(func: F) -> F:
+    """--waivers, --baseline and the hidden --today (the date waivers expire against)."""
+    func = click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        hidden=True,
+        help="Judge waiver expiry as of this date (YYYY-MM-DD; for tests).",
+    )(func)
+    func = click.option(
+        "--baseline",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="A previous results.json: the reports show what changed since "
+        "(default from config: report.baseline).",
+    )(func)
+    func = click.option(
+        "--waivers",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Waivers file (YAML) (default from config: report.waivers).",
+    )(func)
+    return func
+
+
 def report_options(func: F) -> F:
-    """Output folder, formats and the failure threshold."""
+    """Output folder, formats, the failure threshold, the score minimums, waivers, baseline."""
+    func = results_options(func)
+    func = min_score_option(func)
     func = click.option(
         "--fail-on",
         type=click.Choice(FAIL_ON_CHOICES),
@@ -107,7 +148,19 @@ def _load(
     return config.model_copy(update={"scan": scan})
 
 
-def _finish(results: Results, config: Config, fail_on: str | None) -> None:
+def _with_files(config: Config, waivers: Path | None, baseline: Path | None) -> Config:
+    """``config`` with the --waivers and --baseline flags laid over its ``[report]`` table."""
+    flags = {"waivers": waivers, "baseline": baseline}
+    report = config.report.model_copy(update={k: v for k, v in flags.items() if v is not None})
+    return config.model_copy(update={"report": report})
+
+
+def _today(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _finish(results: Results, fail_on: str, min_scores: dict[str, float]) -> None:
+    """Print the summary and the waiver problems; exit as the readiness gate decides."""
     counts = results.counts()
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     score = results.scores.overall
@@ -116,9 +169,19 @@ def _finish(results: Results, config: Config, fail_on: str | None) -> None:
         + (f"; overall score {score}" if score is not None else ""),
         err=True,
     )
-    threshold = fail_on or config.report.fail_on.value
-    if threshold != "none":
-        sys.exit(int(exit_code(results, Severity(threshold))))
+    for record in results.waivers:
+        if record.status.value != "applied" or record.errors_not_waived:
+            note = f"waiver {record.id!r}: {record.status.value}"
+            if record.status.value == "expired":
+                note += f" on {record.expires.isoformat()}, waives nothing"
+            if record.errors_not_waived:
+                note += f"; {record.errors_not_waived} unverified (ERROR) result(s) not waived"
+            click.echo(note, err=True)
+    decision = gate(results, None if fail_on == "none" else Severity(fail_on), min_scores)
+    for reason in decision.reasons:
+        click.echo(f"gate: {reason}", err=True)
+    if decision.code != ExitCode.OK:
+        sys.exit(int(decision.code))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,15 +210,22 @@ def scan(
     out_dir: Path | None,
     formats: tuple[str, ...],
     fail_on: str | None,
+    min_scores: tuple[str, ...],
+    waivers: Path | None,
+    baseline: Path | None,
+    today: datetime | None,
 ) -> None:
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
-    config = _load(config_path, profile, regions, endpoint_url, assume_roles)
+    config = _with_files(
+        _load(config_path, profile, regions, endpoint_url, assume_roles), waivers, baseline
+    )
+    minimums = parse_min_scores(min_scores, config.report.min_score)
     out = out_dir or config.report.output_dir
-    output = run_scan(config, out, _split(formats) or config.report.formats)
+    output = run_scan(config, out, _split(formats) or config.report.formats, today=_today(today))
     click.echo(str(out.resolve()))
-    _finish(output.results, config, fail_on)
+    _finish(output.results, fail_on or config.report.fail_on.value, minimums)
 
 
 @cli.command()
@@ -200,43 +270,83 @@ def collect(
 @click.option(
     "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="See `scan --help`."
 )
+@min_score_option
+@results_options
 def evaluate(
-    snapshot_path: Path, config_path: Path | None, out_path: Path, fail_on: str | None
+    snapshot_path: Path,
+    config_path: Path | None,
+    out_path: Path,
+    fail_on: str | None,
+    min_scores: tuple[str, ...],
+    waivers: Path | None,
+    baseline: Path | None,
+    today: datetime | None,
 ) -> None:
     """Judge a snapshot offline and write results."""
-    from aiposture.api import evaluate_snapshot
+    from aiposture.api import evaluate_snapshot, finish_results
+    from aiposture.engine.catalog import load_catalog
     from aiposture.engine.results import dump_results
     from aiposture.snapshot.io import load_snapshot
 
-    config = load_config(config_path)
+    config = _with_files(load_config(config_path), waivers, baseline)
+    minimums = parse_min_scores(min_scores, config.report.min_score)
     snapshot, digest = load_snapshot(snapshot_path)
-    results = evaluate_snapshot(snapshot, config, sha256=digest)
+    catalog = load_catalog()
+    results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
+    results = finish_results(results, config, today=_today(today), catalog=catalog)
     dump_results(results, out_path)
     click.echo(str(out_path))
-    _finish(results, config, fail_on)
+    _finish(results, fail_on or config.report.fail_on.value, minimums)
 
 
 @cli.command()
 @click.argument("results_path", type=click.Path(path_type=Path))
+@config_option
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
-    default=Path("aiposture-out"),
-    show_default=True,
-    help="Output folder.",
+    default=None,
+    help="Output folder (default from config: aiposture-out).",
 )
 @click.option(
-    "--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf)."
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="F1,F2",
+    help="Formats (default from config: json,html,pdf).",
 )
-def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
-    """Render a results file in the chosen formats."""
-    from aiposture.api import render
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="none",
+    show_default=True,
+    help="Exit 1 when a check of this severity or above fails or is unverified.",
+)
+@min_score_option
+@results_options
+def report(
+    results_path: Path,
+    config_path: Path | None,
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    fail_on: str,
+    min_scores: tuple[str, ...],
+    waivers: Path | None,
+    baseline: Path | None,
+    today: datetime | None,
+) -> None:
+    """Render a results file in the chosen formats (re-applying waivers, adding a baseline)."""
+    from aiposture.api import finish_results, render
     from aiposture.engine.results import load_results
 
-    results = load_results(results_path)
-    for path in render(results, _split(formats) or ["json", "html", "pdf"], out_dir):
+    config = _with_files(load_config(config_path), waivers, baseline)
+    minimums = parse_min_scores(min_scores, config.report.min_score)
+    results = finish_results(load_results(results_path), config, today=_today(today))
+    out = out_dir or config.report.output_dir
+    for path in render(results, _split(formats) or config.report.formats, out):
         click.echo(str(path))
+    _finish(results, fail_on, minimums)
 
 
 @cli.command()
@@ -249,7 +359,11 @@ def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     help="Output folder.",
 )
 @click.option(
-    "--format", "formats", multiple=True, metavar="F1,F2", help="Formats (default: json,html,pdf)."
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="F1,F2",
+    help="Formats (default: every format, see `aiposture report --help`).",
 )
 @click.option(
     "--fail-on",
@@ -258,22 +372,92 @@ def report(results_path: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     show_default=True,
     help="The demo organization fails checks on purpose; set a severity to see the gate.",
 )
-def demo(out_dir: Path, formats: tuple[str, ...], fail_on: str) -> None:
+@min_score_option
+@click.option(
+    "--waivers",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Waivers file (YAML) (default: the demo's own, with an applied, an expired and an "
+    "unmatched waiver).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A previous results.json: the reports show what changed since.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    hidden=True,
+    help="Judge waiver expiry as of this date (YYYY-MM-DD; for tests).",
+)
+def demo(
+    out_dir: Path,
+    formats: tuple[str, ...],
+    fail_on: str,
+    min_scores: tuple[str, ...],
+    waivers: Path | None,
+    baseline: Path | None,
+    today: datetime | None,
+) -> None:
     """Scan the embedded demo organization (moto; no credentials needed)."""
     if importlib.util.find_spec("moto") is None:
         raise ConfigError("the demo needs moto: pip install 'aiposture[demo]'")
+    from aiposture.api import demo_waivers_path
     from aiposture.api import scan as run_scan
     from aiposture.demo import demo_environment
+    from aiposture.report import available_formats
 
+    minimums = parse_min_scores(min_scores)
     with demo_environment() as env:
-        config = env.org.config
+        config = _with_files(env.org.config, waivers or demo_waivers_path(), baseline)
         output = run_scan(
-            config, out_dir, _split(formats) or ["json", "html", "pdf"], factory=env.factory
+            config,
+            out_dir,
+            _split(formats) or available_formats(),
+            factory=env.factory,
+            today=_today(today),
         )
     for path in output.report_paths:
         click.echo(f"  {path}", err=True)
     click.echo(str(out_dir.resolve()))
-    _finish(output.results, config, fail_on)
+    _finish(output.results, fail_on, minimums)
+
+
+@cli.command("diff")
+@click.argument("old_path", type=click.Path(path_type=Path))
+@click.argument("new_path", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="Exit 1 when NEW has a new failure or a regression against OLD.",
+)
+def diff_command(old_path: Path, new_path: Path, fmt: str, fail_on_regression: bool) -> None:
+    """Show what changed from results file OLD (the baseline) to NEW."""
+    from aiposture.engine.diff import diff_results, has_regression, load_baseline, render_diff
+    from aiposture.engine.results import load_results
+
+    old = load_baseline(old_path)
+    new = load_results(new_path)
+    changes = diff_results(old, new)
+    click.echo(render_diff(changes, fmt), nl=False)
+    if fail_on_regression and has_regression(changes):
+        click.echo(
+            f"diff: {len(changes.new_failures)} new failure(s), "
+            f"{len(changes.regressed)} regression(s)",
+            err=True,
+        )
+        sys.exit(int(ExitCode.FINDINGS))
 
 
 @cli.group()

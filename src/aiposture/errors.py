@@ -17,6 +17,18 @@ class ConfigError(AiPostureError):
     exit_code = 2
 
 
+class WaiverError(ConfigError):
+    """The waivers file is unreadable, not YAML, or a waiver in it is invalid."""
+
+    exit_code = 2
+
+
+class BaselineError(ConfigError):
+    """The baseline results file cannot be read or is not an aiposture results file."""
+
+    exit_code = 2
+
+
 class SnapshotError(AiPostureError):
     """A snapshot or results file cannot be read or does not validate."""
 
