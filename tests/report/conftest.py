@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from aiposture.engine.results import (
+    Diff,
+    DiffEntry,
     Remediation,
     Result,
     Results,
     ScanInfo,
     Scores,
+    ScoreSet,
     Severity,
     Status,
     ToolRef,
+    WaiverRecord,
+    WaiverRef,
+    WaiverStatus,
 )
 
 ACCOUNT_A = "111111111111"
@@ -39,6 +45,7 @@ def _result(
     evidence: dict[str, object] | None = None,
     remediation: str = "Apply the configuration from the guide.",
     url: str | None = None,
+    waiver: WaiverRef | None = None,
 ) -> Result:
     return Result(
         check_id=check_id,
@@ -53,6 +60,7 @@ def _result(
         message=message or f"Message for {check_id} in {account}/{region}",
         evidence=evidence or {},
         remediation=Remediation(text=remediation, url=url),
+        waiver=waiver,
     )
 
 
@@ -122,6 +130,12 @@ def build_results() -> Results:
             message="Waived by W-12 (owner: secops@example.com, expires 2026-03-31).",
             seed_refs=["Model invocation logging"],
             evidence={"waiver": {"id": "W-12", "owner": "secops@example.com"}},
+            waiver=WaiverRef(
+                id="W-12",
+                owner="secops@example.com",
+                justification="Invocation logging is replaced by the gateway's logs.",
+                expires=date(2026, 3, 31),
+            ),
         ),
         _result(
             "CT-INSIGHTS",
@@ -204,7 +218,72 @@ def build_results() -> Results:
             formula="score = 100 * sum(weight of passing checks) / sum(weight of applicable "
             "checks); weights critical 10, high 7.5, medium 5, low 2.5, info 0; ERROR counts "
             "as not passing.",
+            accounts={
+                ACCOUNT_A: ScoreSet(
+                    overall=61.5, dimensions={"genai.controls": 50.0, "agentic.identity": None}
+                ),
+                ACCOUNT_B: ScoreSet(
+                    overall=20.0, dimensions={"genai.controls": 0.0, "agentic.identity": 12.5}
+                ),
+            },
         ),
+        waivers=[
+            WaiverRecord(
+                id="W-12",
+                owner="secops@example.com",
+                justification="Invocation logging is replaced by the gateway's logs.",
+                expires=date(2026, 3, 31),
+                match={"check": "BR-INVOCATION-LOGGING", "account": ACCOUNT_A, "region": None},
+                status=WaiverStatus.APPLIED,
+                matched=1,
+            ),
+            WaiverRecord(
+                id="W-OLD",
+                owner=f"owner {IMG}",
+                justification=f"Expired long ago {SCRIPT}",
+                expires=date(2024, 1, 31),
+                match={"check": "CT-LOG-VALIDATION", "resource": f"*{SCRIPT}*"},
+                status=WaiverStatus.EXPIRED,
+            ),
+            WaiverRecord(
+                id="W-NOTHING",
+                owner="platform@example.com",
+                justification="Matches a retired account.",
+                expires=date(2027, 1, 1),
+                match={"check": "CW-MF-01", "account": "999999999999"},
+                status=WaiverStatus.UNMATCHED,
+                errors_not_waived=0,
+            ),
+        ],
+        baseline=Diff(
+            baseline_finished_at=datetime(2025, 8, 20, 9, 0, 0, tzinfo=UTC),
+            baseline_snapshot_sha256="ab" * 32,
+            new_failures=[_entry(HOSTILE_CHECK_ID, Severity.HIGH, None, Status.FAIL)],
+            resolved=[
+                _entry("CT-OLD-CHECK", Severity.MEDIUM, Status.FAIL, Status.PASS),
+                _entry("CT-GONE", Severity.LOW, Status.ERROR, None),
+            ],
+            regressed=[_entry("CW-MF-01", Severity.CRITICAL, Status.PASS, Status.FAIL)],
+            score_changes={
+                "overall": (50.0, 42.9),
+                "genai.controls": (40.0, 50.0),
+                "agentic.audit_logging": (100.0, 100.0),
+                "genai.resilience": (None, None),
+            },
+        ),
+    )
+
+
+def _entry(check_id: str, severity: Severity, old: Status | None, new: Status | None) -> DiffEntry:
+    return DiffEntry(
+        check_id=check_id,
+        title=f"Title of {check_id}",
+        severity=severity,
+        account_id=ACCOUNT_B,
+        region="us-east-1",
+        resource_arn=f"arn:aws:cloudtrail:us-east-1:{ACCOUNT_B}:trail/{SCRIPT}",
+        old_status=old,
+        new_status=new,
     )
 
 

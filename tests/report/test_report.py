@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 import re
@@ -19,17 +21,26 @@ from aiposture.errors import RenderError
 from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report import pdf as pdf_module
 from aiposture.report import templates as templates_module
+from aiposture.report.charts import score_chart
 from aiposture.report.html import render_html
 from aiposture.report.pdf import PDF_OPTIONS, URLRefusedError, html_to_pdf, refusing_url_fetcher
 from aiposture.report.view import (
     STATUS_ORDER,
     ReportOptions,
     build_view,
+    check_groups,
     evidence_excerpt,
     https_url,
     ranked_results,
 )
-from tests.report.conftest import HOSTILE_CHECK_ID, IMG, SCRIPT
+from tests.report.conftest import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    HOSTILE_CHECK_ID,
+    IMG,
+    SCRIPT,
+    build_results,
+)
 
 POPPLER = shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None
 
@@ -71,6 +82,19 @@ class _Report(HTMLParser):
             self._in_results = False
 
 
+def _script_of(html: str) -> str:
+    match = re.search(r"<script>(.*?)</script>", html, flags=re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def _csp(html: str) -> dict[str, list[str]]:
+    match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert match is not None
+    policy = match.group(1).replace("&#39;", "'")
+    return {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+
+
 def parse(html: str) -> _Report:
     report = _Report()
     report.feed(html)
@@ -82,16 +106,21 @@ def parse(html: str) -> _Report:
 
 
 def test_registry_lists_every_format():
-    assert available_formats() == ["json", "html", "pdf"]
+    assert available_formats()[:3] == ["json", "html", "pdf"]  # machine formats follow
     for name in available_formats():
         renderer = get_renderer(name)
         assert renderer.name == name
-        assert renderer.filename in {"results.json", "report.html", "report.pdf"}
+    assert [get_renderer(n).filename for n in ("json", "html", "pdf")] == [
+        "results.json",
+        "report.html",
+        "report.pdf",
+    ]
 
 
 def test_unknown_format_names_the_choices():
+    choices = ", ".join(available_formats())
     with pytest.raises(
-        RenderError, match=r"^unknown report format 'docx'; choose from: json, html, pdf$"
+        RenderError, match=rf"^unknown report format 'docx'; choose from: {choices}$"
     ):
         get_renderer("docx")
 
@@ -145,23 +174,46 @@ def test_only_plain_https_urls_become_links():
 def test_html_repeats_remediation_and_pdf_shows_it_once_per_check(results: Results):
     full = [r for r in build_view(results).rows if r.check_id == "CW-MF-01"]
     assert [r.remediation_shown for r in full] == [True, True]
-    short = [r for r in build_view(results, PDF_OPTIONS).rows if r.check_id == "CW-MF-01"]
-    assert [r.remediation_shown for r in short] == [True, False]
-    assert all(r.remediation_shown for r in build_view(results, PDF_OPTIONS).rows[2:])
+    url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html"
+    # the PDF: one block for the check (remediation once), one row per affected resource
+    (group,) = [g for g in build_view(results, PDF_OPTIONS).groups if g.check_id == "CW-MF-01"]
+    assert group.remediation_url == url and len(group.rows) == 2
+    pdf_html = render_html(results, PDF_OPTIONS)
+    assert pdf_html.count(f'href="{url}"') == 1
+    assert render_html(results).count(f'href="{url}"') == 3  # group + both appendix rows
+
+
+def test_findings_are_grouped_by_check_most_severe_first(results: Results):
+    groups = check_groups(results)
+    assert [g.check_id for g in groups] == [
+        "CW-MF-01",  # critical
+        HOSTILE_CHECK_ID,  # high, FAIL before ERROR
+        "CW-ALARM-UNAUTH",  # high, ERROR
+        "BR-INVOCATION-LOGGING",  # medium, waived
+        "CT-LOG-VALIDATION",  # low
+    ]
+    mf = groups[0]
+    assert (mf.failed, mf.errors, mf.waived, mf.accounts) == (2, 0, 0, 2)
+    assert [r.account_id for r in mf.rows] == [ACCOUNT_A, ACCOUNT_B]
+    assert groups[2].worst_status == "ERROR" and groups[2].errors == 1
+    waived = groups[3]
+    assert waived.rows[0].waiver == "W-12, secops@example.com, expires 2026-03-31"
+    # every finding has exactly one row, nothing else has any
+    findings = [r for r in results.results if r.status.value in ("FAIL", "ERROR", "WAIVED")]
+    assert sum(len(g.rows) for g in groups) == len(findings)
 
 
 def test_pdf_lists_passing_results_one_line_each_after_the_findings(results: Results):
     view = build_view(results, PDF_OPTIONS)
-    shown = {r.status for r in view.rows}
-    assert shown <= {"FAIL", "ERROR", "WAIVED"}
+    assert view.rows == [] and not view.interactive
     passing = [r for r in results.results if r.status.value in ("PASS", "NOT_APPLICABLE")]
     assert passing and len(view.pass_rows) == len(passing)
-    assert len(view.rows) + len(view.pass_rows) == len(results.results)
+    assert sum(len(g.rows) for g in view.groups) + len(view.pass_rows) == len(results.results)
     html = render_html(results, PDF_OPTIONS)
-    assert "Controls in place" in html
-    assert html.index('class="result st-fail"') < html.index('id="passes"')
+    assert html.index('id="findings"') < html.index('id="passes"')
     for r in passing:
         assert escape(r.message) in html
+    assert "<script" not in html and "script-src 'none'" in html.replace("&#39;", "'")
     assert 'id="passes"' not in render_html(results)  # the HTML keeps every row in full
 
 
@@ -199,18 +251,27 @@ def test_html_keeps_untrusted_strings_inert(results: Results):
     assert SCRIPT not in html and IMG not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert "script" not in page.tags and "img" not in page.tags and "style" in page.tags
+    assert "img" not in page.tags and "style" in page.tags
     assert page.tags.count("style") == 1  # the evidence's </pre><style> stayed text
+    assert page.tags.count("script") == 1  # ours, and only ours
+    assert _script_of(html) == templates_module.script()
     assert page.handlers == []
     assert HOSTILE_CHECK_ID in html
+    # the hostile owner and justification of a waiver, and the baseline's ARN, too
+    assert "owner &lt;img src=x onerror=alert(2)&gt;" in html
+    assert "Expired long ago &lt;script&gt;" in html
 
 
 def test_html_is_self_contained(results: Results):
     html = render_html(results)
     page = parse(html)
     assert "link" not in page.tags and "iframe" not in page.tags
-    # The only URL attributes are https remediation links, never fetched by anyone.
+    # The only URL attributes are https remediation links, never fetched by anyone, and
+    # the table of contents' links to the page's own sections.
     for tag, attr, value, cls in page.urls:
+        if value.startswith("#"):
+            assert (tag, attr) == ("a", "href") and f'id="{value[1:]}"' in html
+            continue
         assert (tag, attr, cls) == ("a", "href", "remediation-link"), value
         assert value.startswith("https://")
     assert not any("javascript:" in url for _, _, url, _ in page.urls)
@@ -304,26 +365,61 @@ def test_weasyprint_failure_is_a_one_line_render_error(monkeypatch: pytest.Monke
     assert str(info.value) == "cannot render the PDF report: ValueError: layout exploded"
 
 
-def test_pdf_renders_pages_with_the_text(results: Results, tmp_path: Path):
-    pdf = get_renderer("pdf").render(results)
-    assert pdf.startswith(b"%PDF")
+@pytest.fixture(scope="module")
+def pdf_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[Path], str, str]:
+    """The fixture's PDF, rendered once per module: bytes, PNG pages, text (laid out, raw)."""
+    pdf = get_renderer("pdf").render(build_results())
     if not POPPLER:
         pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
-    path = tmp_path / "report.pdf"
+    tmp = tmp_path_factory.mktemp("pdf")
+    path = tmp / "report.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
-    pages = sorted(tmp_path.glob("page*.png"))
-    assert len(pages) >= 2
-    assert all(p.stat().st_size > 1000 for p in pages)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp / "page")], check=True)
     text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    raw = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+    return pdf, sorted(tmp.glob("page*.png")), text, raw
+
+
+def test_pdf_renders_pages_with_the_text(pdf_pages: tuple[bytes, list[Path], str, str]):
+    pdf, pages, text, raw = pdf_pages
+    assert pdf.startswith(b"%PDF")
+    assert len(pages) >= 4  # cover and summary, dimensions, findings, appendix
+    assert all(p.stat().st_size > 1000 for p in pages)
+    assert text.count("\f") == len(pages)  # one form feed per page: every page has text
     assert "AI Workload Monitoring Compliance Report" in text
     for check_id in ("CW-MF-01", "CW-ALARM-UNAUTH", "GD-ENABLED", HOSTILE_CHECK_ID):
         assert check_id in text
-    assert SCRIPT in text  # the hostile name is printed as text, not run
-    assert "as for the first CW-MF-01 result above" in text
-    assert re.search(r"(?m)^1 ?/ ?\d+$", text)  # page numbers in the footer
+    for heading in (
+        "Executive summary",
+        "Top risks",
+        "Scores by account",
+        "Change since the baseline scan",
+        "Scores by dimension",
+        "Findings by severity",
+        "Unverified controls",
+        "Waivers",
+        "Method",
+        "Appendix: every result",
+    ):
+        assert heading.lower() in text.lower(), heading
+    flat = " ".join(raw.split())  # a long cell wraps at spaces
+    assert SCRIPT in flat and IMG in flat  # the hostile names are printed as text, not run
+    for number, page in enumerate(text.split("\f")[:-1], start=1):
+        footer = page.strip().splitlines()[-1]  # the page number ends every page
+        assert re.search(rf"\b{number} ?/ ?{len(pages)}$", footer), footer
+
+
+def test_pdf_running_header_on_every_page_but_the_cover(
+    pdf_pages: tuple[bytes, list[Path], str, str],
+):
+    _, pages, text, _ = pdf_pages
+    later = text.split("\f")[1 : len(pages)]
+    assert later and all("AI Workload Monitoring Compliance Report" in p for p in later)
+    assert all("Snapshot SHA-256 " + "9f2c4e1a" * 8 in p for p in text.split("\f")[:-1])
 
 
 # ---- writing ------------------------------------------------------------------------
@@ -355,3 +451,169 @@ def test_unwritable_directory_is_a_render_error(results: Results, tmp_path: Path
 def test_custom_options_are_reported(results: Results):
     html = render_html(results, ReportOptions(evidence_limit=50, pass_evidence_limit=40))
     assert "up to 50 characters per finding" in html and "(40 per passing result)" in html
+
+
+# ---- report sections ----------------------------------------------------------------
+
+
+def test_cover_and_summary_figures(results: Results):
+    html = render_html(results)
+    assert re.search(r'id="overall-score">42\.9<', html)
+    for status, count in results.counts().items():
+        assert re.search(rf'data-status="{status}">\s*<div class="tile-count">{count}<', html)
+    top = html[html.index("Top risks") :]
+    assert top.index("CW-MF-01") < top.index(HOSTILE_CHECK_ID) < top.index("CT-LOG-VALIDATION")
+    assert "CW-ALARM-UNAUTH" not in top[: top.index("</table>")]  # an ERROR is no top risk
+
+
+def test_chart_has_one_bar_per_score_with_its_length():
+    svg = str(score_chart([("Overall", 50.0), ("genai.controls", None), (f"x{SCRIPT}", 100.0)]))
+    widths = re.findall(r'class="chart-bar" x="\d+" y="[\d.]+" width="([\d.]+)"', svg)
+    assert [float(w) for w in widths] == [190.0, 0.0, 380.0]
+    assert "n/a" in svg and SCRIPT not in svg and "x&lt;script&gt;" in svg
+    assert str(score_chart([])) == ""
+
+
+def test_account_scores_table(results: Results):
+    view = build_view(results)
+    assert view.account_dimensions == ["agentic.identity", "genai.controls"]
+    assert [(a.account_id, a.overall.text) for a in view.account_scores] == [
+        (ACCOUNT_A, "61.5"),
+        (ACCOUNT_B, "20.0"),
+    ]
+    assert [d.text for d in view.account_scores[0].dimensions] == ["n/a", "50.0"]
+    assert "Scores by account" in render_html(results)
+
+
+def test_baseline_change_is_summarised(results: Results):
+    base = build_view(results).baseline
+    assert base is not None
+    assert (base.new_failures, base.regressed, base.resolved) == (1, 1, 2)
+    changes = {c.name: (c.old, c.new, c.delta, c.direction) for c in base.score_changes}
+    assert base.score_changes[0].name == "overall"
+    assert changes["overall"] == ("50.0", "42.9", "-7.1", "down")
+    assert changes["genai.controls"] == ("40.0", "50.0", "+10.0", "up")
+    assert changes["agentic.audit_logging"][2:] == ("0.0", "same")
+    assert changes["genai.resilience"][2:] == ("n/a", "none")
+    html = render_html(results)
+    assert re.search(r'id="diff-new">1<', html) and re.search(r'id="diff-resolved">2<', html)
+    no_baseline = render_html(results.model_copy(update={"baseline": None}))
+    assert "Change since the baseline scan" not in no_baseline
+
+
+def test_waivers_unverified_and_method_sections(results: Results):
+    view = build_view(results)
+    assert [(w.id, w.status) for w in view.waivers] == [
+        ("W-OLD", "expired"),
+        ("W-NOTHING", "unmatched"),
+        ("W-12", "applied"),
+    ]
+    assert [u.check_id for u in view.unverified] == ["CW-ALARM-UNAUTH"]
+    html = render_html(results)
+    waivers = html[html.index('id="waivers"') : html.index('id="method"')]
+    assert "2024-01-31" in waivers and "secops@example.com" in waivers and "expired" in waivers
+    unverified = html[html.index('id="unverified"') : html.index('id="waivers"')]
+    assert "cloudwatch:DescribeAlarms failed: AccessDenied" in unverified
+    method = html[html.index('id="method"') : html.index('id="appendix"')]
+    for severity, weight in (("critical", "10"), ("high", "7.5"), ("low", "2.5"), ("info", "0")):
+        assert re.search(
+            rf"sev-{severity}\">{severity}</span></td><td class=\"num\">{weight}<", method
+        )
+    assert "score = 100 * sum(weight of passing checks)" in method
+    empty = render_html(results.model_copy(update={"waivers": []}))
+    assert "No waivers file was given." in empty
+
+
+def test_one_section_per_dimension_with_its_failing_checks(results: Results):
+    sections = {d.name: d for d in build_view(results).dimension_sections}
+    assert set(sections) == {
+        "agentic.audit_logging",
+        "agentic.identity",
+        "genai.controls",
+        "genai.resilience",
+    }
+    controls = sections["genai.controls"]
+    assert controls.score.text == "50.0"
+    assert [(c.check_id, c.failed) for c in controls.failing] == [("CW-MF-01", 2)]
+    assert controls.passed == 1 and controls.applicable == 3
+    assert sections["agentic.audit_logging"].failing == []
+    html = render_html(results)
+    dims = html[html.index('id="dimensions"') : html.index('id="findings"')]
+    assert dims.count('class="dimension"') == 4
+
+
+def test_csp_allows_exactly_our_script_by_hash(results: Results):
+    html = render_html(results)
+    policy = _csp(html)
+    code = _script_of(html)
+    digest = base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+    assert policy["script-src"] == [f"'sha256-{digest}'"]
+    assert policy["default-src"] == ["'none'"]
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in html
+    # nothing from the results reaches the script: another scan, the very same code
+    other = results.model_copy(update={"results": results.results[:1]})
+    assert _script_of(render_html(other)) == code
+    assert "</script" not in code.lower()
+
+
+def test_pdf_bounds_each_reason_and_excerpt_and_says_so(results: Results):
+    long = results.results[1].model_copy(
+        update={"message": "why " * 300, "evidence": {"k": "v" * 2000}}
+    )
+    bounded = results.model_copy(update={"results": [long]})
+    (row,) = check_groups(bounded, PDF_OPTIONS)[0].rows
+    assert len(row.message) == PDF_OPTIONS.group_message_limit and row.message_cut == 1200
+    assert row.evidence.truncated and len(row.evidence.text) == PDF_OPTIONS.group_evidence_limit
+    html = render_html(bounded, PDF_OPTIONS)
+    assert "[&hellip; 1,200 chars]" in html
+    assert f"[&hellip; {row.evidence.total_chars:,} chars]" in html
+    (full,) = check_groups(bounded)[0].rows  # the HTML keeps the whole reason
+    assert full.message == long.message and full.message_cut == 0
+
+
+def test_print_css_hides_the_controls_and_shows_every_row(results: Results):
+    css = re.sub(r"\s+", " ", templates_module.stylesheet())
+    printed = css[css.rindex("@media print") :]
+    assert ".controls, button.sort, .toc { display: none; }" in printed
+    assert "tr[hidden] { display: table-row; }" in printed
+    html = render_html(results)
+    assert '<div class="controls" id="table-controls" hidden>' in html  # shown by the script
+
+
+@pytest.fixture(scope="module")
+def long_pdf_pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A demo-sized findings table (one check failing on 60 trails): each page's text."""
+    base = build_results()
+    template = next(r for r in base.results if r.check_id == "CT-LOG-VALIDATION")
+    extra = [
+        template.model_copy(
+            update={
+                "resource_arn": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT_A}:trail/t-{i:03d}",
+                "message": f"Trail t-{i:03d} has log file validation disabled. "
+                + "Why. " * 40
+                + f"End-{i:03d}.",
+            }
+        )
+        for i in range(60)
+    ]
+    results = base.model_copy(update={"results": [*base.results, *extra]})
+    if not POPPLER:
+        pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed")
+    path = tmp_path_factory.mktemp("long") / "report.pdf"
+    path.write_bytes(get_renderer("pdf").render(results))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def test_pdf_repeats_table_headers_and_never_splits_a_row(long_pdf_pages: list[str]):
+    pages_with_rows = [p for p in long_pdf_pages if "Trail t-0" in p]
+    assert len(pages_with_rows) >= 2  # the table spans pages
+    for page in pages_with_rows:  # its header is repeated on each
+        flat = " ".join(page.split())
+        assert "ACCOUNT, REGION, RESOURCE" in flat and "EVIDENCE (EXCERPT)" in flat
+    for i in range(60):  # a row's first and last words are on the same page
+        starts = {n for n, p in enumerate(long_pdf_pages) if f"Trail t-{i:03d} has" in p}
+        ends = {n for n, p in enumerate(long_pdf_pages) if f"End-{i:03d}." in p}
+        assert len(starts) == 1 and starts == ends, i

@@ -1,4 +1,8 @@
-"""The ``report.html`` format: a self-contained audit report (inline CSS, no URLs, no scripts)."""
+"""The ``report.html`` format: a self-contained audit report (inline CSS and SVG, no URLs).
+
+Its one script (filter and sort the table of every result) is inline and allowed by the
+Content-Security-Policy through the SHA-256 of its exact text, never ``'unsafe-inline'``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import jinja2
 
 from aiposture.engine.results import Results
 from aiposture.errors import RenderError
-from aiposture.report.templates import get_template, stylesheet
+from aiposture.report.templates import get_template, script, script_csp_source, stylesheet
 from aiposture.report.view import ReportOptions, build_view
 
 __all__ = ["REPORT_TEMPLATE", "HtmlRenderer", "render_html"]
@@ -21,8 +25,15 @@ def render_html(results: Results, options: ReportOptions | None = None) -> str:
     ``options`` defaults to the full detail of ``report.html``; the PDF passes its own.
     """
     template = get_template(REPORT_TEMPLATE)
+    view = build_view(results, options)
+    code = script() if view.interactive else ""
     try:
-        return template.render(v=build_view(results, options), stylesheet=stylesheet())
+        return template.render(
+            v=view,
+            stylesheet=stylesheet(),
+            script=code,
+            script_source=script_csp_source(code) if code else "'none'",
+        )
     except jinja2.TemplateError as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RenderError(f"cannot render the report template: {message}") from exc

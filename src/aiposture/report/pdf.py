@@ -33,8 +33,13 @@ PDF_OPTIONS = ReportOptions(
     compact_evidence=True,
     repeat_remediation=False,
     compact_passes=True,
+    interactive=False,
+    group_evidence_limit=250,
+    group_message_limit=500,
 )
-"""The PDF's detail: weasyprint's time grows with every line, and results.json holds all."""
+"""The PDF's detail: findings grouped by check (remediation once, reasons of at most 500
+and evidence excerpts of at most 250 characters), passing results one line each. Weasyprint's time
+grows with every line it lays out; results.json holds everything."""
 
 _REFUSAL_MARKER = "aiposture refuses to fetch"
 _URL_SHOWN = 120

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +13,14 @@ import jinja2
 import aiposture
 from aiposture.errors import RenderError
 
-__all__ = ["environment", "get_template", "stylesheet", "templates_dir"]
+__all__ = [
+    "environment",
+    "get_template",
+    "script",
+    "script_csp_source",
+    "stylesheet",
+    "templates_dir",
+]
 
 
 def templates_dir() -> Path:
@@ -83,3 +92,31 @@ def stylesheet() -> str:
         raise RenderError(
             f"cannot read the report stylesheet in {directory}: {exc.strerror}"
         ) from exc
+
+
+@lru_cache(maxsize=4)
+def _script_for(directory: Path) -> str:
+    text = (directory / "report.js").read_text(encoding="utf-8")
+    lowered = text.lower()
+    if "</script" in lowered or "<!--" in lowered:
+        raise RenderError(f"report script in {directory} must not contain '</script' or '<!--'")
+    return text
+
+
+def script() -> str:
+    """Return ``report.js``, the report's only script, to inline in the HTML.
+
+    It is the project's own file and reads the page's DOM only: no value from a scan is
+    ever templated into it. The template prints it unescaped, like the stylesheet.
+    """
+    directory = templates_dir()
+    try:
+        return _script_for(directory)
+    except OSError as exc:
+        raise RenderError(f"cannot read the report script in {directory}: {exc.strerror}") from exc
+
+
+def script_csp_source(text: str) -> str:
+    """Return the CSP source ``'sha256-...'`` that allows an inline script of exactly ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

@@ -1,7 +1,9 @@
 """The presentation model of a report: results ranked, counted and formatted for the templates.
 
 Templates stay dumb: every ordering, count and number format is decided here, in plain Python
-that tests can call. Nothing here escapes HTML; the templates autoescape every value.
+that tests can call. Nothing here escapes HTML; the templates autoescape every value. The one
+exception is the scores chart, inline SVG built by :mod:`aiposture.report.charts`, which
+escapes every name itself and is handed over as ``Markup``.
 """
 
 from __future__ import annotations
@@ -11,25 +13,42 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiposture.engine.results import Result, Results, Severity, Status
+from markupsafe import Markup
+
+from aiposture.engine.results import Diff, DiffEntry, Result, Results, Severity, Status
+from aiposture.report.charts import score_chart
 
 __all__ = [
     "EVIDENCE_LIMIT",
     "PASS_EVIDENCE_LIMIT",
     "STATUS_LABELS",
     "STATUS_ORDER",
+    "AccountScoreRow",
+    "AffectedRow",
+    "BaselineView",
+    "CheckGroup",
+    "DiffRow",
+    "DimensionCheck",
     "DimensionScore",
+    "DimensionSection",
     "EvidenceExcerpt",
+    "PassRow",
     "ReportOptions",
     "ReportView",
     "ResultRow",
+    "ScoreChange",
     "SeverityRow",
     "StatusCount",
+    "TopRisk",
+    "WaiverRow",
+    "WeightRow",
     "build_view",
+    "check_groups",
     "evidence_excerpt",
     "format_score",
     "format_utc",
     "https_url",
+    "inline_excerpt",
     "ranked_results",
     "result_sort_key",
 ]
@@ -59,6 +78,17 @@ class ReportOptions:
     compact_passes: bool = False
     """List PASS and NOT_APPLICABLE results one line each, after the findings, with no
     evidence or remediation (the PDF: an auditor reads findings; results.json has the rest)."""
+    interactive: bool = True
+    """Add the filterable, sortable table of every result (the HTML); without it the
+    appendix lists passing and not-applicable results one line each, the findings section
+    having listed every finding one row each (the PDF)."""
+    group_evidence_limit: int = 1200
+    """Characters of evidence per affected resource in the findings-by-check section."""
+    group_message_limit: int = 0
+    """Characters of each failure reason in the findings-by-check section (0: no limit)."""
+
+    top_risks: int = 10
+    """How many failing checks the executive summary lists as top risks."""
 
 
 _ACTIONABLE = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
@@ -108,6 +138,8 @@ class ResultRow:
     status: str
     status_label: str
     severity: str
+    status_rank: int
+    severity_rank: int
     account_id: str
     region: str
     resource_arn: str
@@ -165,6 +197,148 @@ class DimensionScore:
 
 
 @dataclass(frozen=True)
+class AffectedRow:
+    """One resource a check failed (or could not verify, or was waived) on."""
+
+    status: str
+    status_label: str
+    account_id: str
+    region: str
+    resource_arn: str
+    message: str
+    message_cut: int
+    """The reason's full length when it was cut to ``group_message_limit``, else 0."""
+    has_evidence: bool
+    evidence: EvidenceExcerpt
+    waiver: str
+    """``id, owner, expires`` of the waiver of a WAIVED result, else empty."""
+
+
+@dataclass(frozen=True)
+class CheckGroup:
+    """A check with findings: its title, severity and remediation once, then each resource."""
+
+    check_id: str
+    title: str
+    severity: str
+    worst_status: str
+    seed_refs: list[str]
+    dimensions: list[str]
+    remediation_text: str
+    remediation_url: str | None
+    remediation_href: str | None
+    failed: int
+    errors: int
+    waived: int
+    accounts: int
+    rows: list[AffectedRow]
+
+
+@dataclass(frozen=True)
+class TopRisk:
+    """A failing check, as the executive summary lists it."""
+
+    check_id: str
+    title: str
+    severity: str
+    failed: int
+    accounts: int
+
+
+@dataclass(frozen=True)
+class DimensionCheck:
+    """A check of a dimension that is not passing everywhere."""
+
+    check_id: str
+    title: str
+    severity: str
+    failed: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class DimensionSection:
+    """One Scoping Matrix dimension: its score and its failing checks."""
+
+    name: str
+    score: DimensionScore
+    applicable: int
+    passed: int
+    failing: list[DimensionCheck]
+
+
+@dataclass(frozen=True)
+class AccountScoreRow:
+    """One account's overall and per-dimension scores, in the dimension columns' order."""
+
+    account_id: str
+    overall: DimensionScore
+    dimensions: list[DimensionScore]
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A score in the baseline scan and in this one."""
+
+    name: str
+    old: str
+    new: str
+    delta: str
+    direction: str
+    """``up``, ``down``, ``same`` or ``none`` (a side is n/a)."""
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One result whose status changed since the baseline."""
+
+    kind: str
+    check_id: str
+    title: str
+    severity: str
+    account_id: str
+    region: str
+    resource_arn: str
+    old_status: str
+    new_status: str
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """The change since the baseline scan."""
+
+    finished_at: str
+    snapshot_sha256: str
+    new_failures: int
+    resolved: int
+    regressed: int
+    score_changes: list[ScoreChange]
+    rows: list[DiffRow]
+
+
+@dataclass(frozen=True)
+class WaiverRow:
+    """One waiver of the waivers file and what became of it."""
+
+    id: str
+    owner: str
+    justification: str
+    expires: str
+    status: str
+    match: str
+    matched: int
+    errors_not_waived: int
+
+
+@dataclass(frozen=True)
+class WeightRow:
+    """A severity and its scoring weight."""
+
+    severity: str
+    weight: str
+
+
+@dataclass(frozen=True)
 class ReportView:
     """Everything the report templates read."""
 
@@ -195,6 +369,21 @@ class ReportView:
     pass_evidence_limit: int
     compact_evidence: bool
     repeat_remediation: bool
+    interactive: bool
+    groups: list[CheckGroup]
+    top_risks: list[TopRisk]
+    dimension_sections: list[DimensionSection]
+    account_dimensions: list[str]
+    account_scores: list[AccountScoreRow]
+    baseline: BaselineView | None
+    waivers: list[WaiverRow]
+    unverified: list[PassRow]
+    weights: list[WeightRow]
+    status_notes: list[StatusCount]
+    group_evidence_limit: int
+    group_message_limit: int
+    chart_svg: Markup
+    """The inline SVG of the scores chart (the project's markup; every name escaped inside)."""
 
 
 def result_sort_key(result: Result) -> tuple[int, int, str, str, str, str]:
@@ -265,6 +454,18 @@ def evidence_excerpt(
     return EvidenceExcerpt(text=text[:limit], truncated=True, total_chars=len(text))
 
 
+def inline_excerpt(evidence: dict[str, Any], limit: int) -> EvidenceExcerpt:
+    """Evidence as one line of JSON (keys sorted), cut to at most ``limit`` characters.
+
+    The findings section uses it: a short excerpt per affected resource lays out in a few
+    lines, where indented JSON would take one line per key.
+    """
+    text = json.dumps(evidence, sort_keys=True, ensure_ascii=False, default=str)
+    if len(text) <= limit:
+        return EvidenceExcerpt(text=text, truncated=False, total_chars=len(text))
+    return EvidenceExcerpt(text=text[:limit], truncated=True, total_chars=len(text))
+
+
 def https_url(url: str | None) -> str | None:
     """Return ``url`` if it is a plain ``https://`` URL safe to use as a link, else None.
 
@@ -302,6 +503,8 @@ def _row(result: Result, options: ReportOptions, remediation_shown: bool) -> Res
         status=result.status.value,
         status_label=STATUS_LABELS[result.status],
         severity=result.severity.value,
+        status_rank=STATUS_ORDER.index(result.status),
+        severity_rank=result.severity.rank,
         account_id=result.account_id or "-",
         region=result.region or "-",
         resource_arn=result.resource_arn or "-",
@@ -343,6 +546,200 @@ def _rows(results: Results, options: ReportOptions) -> tuple[list[ResultRow], li
     return rows, passes
 
 
+_FAILING = frozenset({Status.FAIL, Status.ERROR})
+
+
+def _affected(result: Result, options: ReportOptions) -> AffectedRow:
+    waiver = result.waiver
+    message, limit = result.message, options.group_message_limit
+    cut = len(message) if limit and len(message) > limit else 0
+    return AffectedRow(
+        status=result.status.value,
+        status_label=STATUS_LABELS[result.status],
+        account_id=result.account_id or "-",
+        region=result.region or "-",
+        resource_arn=result.resource_arn or "-",
+        message=message[:limit] if cut else message,
+        message_cut=cut,
+        has_evidence=bool(result.evidence),
+        evidence=inline_excerpt(result.evidence, options.group_evidence_limit),
+        waiver=f"{waiver.id}, {waiver.owner}, expires {waiver.expires.isoformat()}"
+        if waiver
+        else "",
+    )
+
+
+def check_groups(results: Results, options: ReportOptions | None = None) -> list[CheckGroup]:
+    """Group the findings (FAIL, ERROR, WAIVED) by check, most severe first.
+
+    Checks are ordered by severity, then by their worst status (FAIL before ERROR before
+    WAIVED), then by id; each group's rows in report order.
+    """
+    options = options or ReportOptions()
+    by_check: dict[str, list[Result]] = {}
+    for result in ranked_results(results):
+        if result.status in _ACTIONABLE:
+            by_check.setdefault(result.check_id, []).append(result)
+    groups: list[CheckGroup] = []
+    for check_id, members in by_check.items():
+        first = members[0]
+        statuses = [m.status for m in members]
+        url = first.remediation.url
+        groups.append(
+            CheckGroup(
+                check_id=check_id,
+                title=first.title,
+                severity=first.severity.value,
+                worst_status=min(statuses, key=STATUS_ORDER.index).value,
+                seed_refs=list(first.seed_refs),
+                dimensions=list(first.dimensions),
+                remediation_text=first.remediation.text,
+                remediation_url=url,
+                remediation_href=https_url(url),
+                failed=statuses.count(Status.FAIL),
+                errors=statuses.count(Status.ERROR),
+                waived=statuses.count(Status.WAIVED),
+                accounts=len({m.account_id for m in members}),
+                rows=[_affected(m, options) for m in members],
+            )
+        )
+    groups.sort(
+        key=lambda g: (
+            Severity(g.severity).rank,
+            STATUS_ORDER.index(Status(g.worst_status)),
+            g.check_id,
+        )
+    )
+    return groups
+
+
+def _top_risks(groups: list[CheckGroup], limit: int) -> list[TopRisk]:
+    failing = [g for g in groups if g.failed]
+    failing.sort(key=lambda g: (Severity(g.severity).rank, -g.failed, g.check_id))
+    return [
+        TopRisk(
+            check_id=g.check_id,
+            title=g.title,
+            severity=g.severity,
+            failed=g.failed,
+            accounts=len({r.account_id for r in g.rows if r.status == Status.FAIL.value}),
+        )
+        for g in failing[:limit]
+    ]
+
+
+def _dimension_sections(results: Results) -> list[DimensionSection]:
+    names = set(results.scores.dimensions)
+    for result in results.results:
+        names.update(result.dimensions)
+    sections = []
+    for name in sorted(names):
+        members = [r for r in results.results if name in r.dimensions]
+        applicable = [r for r in members if r.status is not Status.NOT_APPLICABLE]
+        per_check: dict[str, list[Result]] = {}
+        for r in applicable:
+            if r.status in _FAILING:
+                per_check.setdefault(r.check_id, []).append(r)
+        failing = [
+            DimensionCheck(
+                check_id=check_id,
+                title=rs[0].title,
+                severity=rs[0].severity.value,
+                failed=sum(r.status is Status.FAIL for r in rs),
+                errors=sum(r.status is Status.ERROR for r in rs),
+            )
+            for check_id, rs in per_check.items()
+        ]
+        failing.sort(key=lambda c: (Severity(c.severity).rank, c.check_id))
+        sections.append(
+            DimensionSection(
+                name=name,
+                score=_score(name, results.scores.dimensions.get(name)),
+                applicable=len(applicable),
+                passed=sum(r.status is Status.PASS for r in applicable),
+                failing=failing,
+            )
+        )
+    return sections
+
+
+def _account_scores(results: Results) -> tuple[list[str], list[AccountScoreRow]]:
+    accounts = results.scores.accounts
+    columns = sorted({d for s in accounts.values() for d in s.dimensions})
+    rows = [
+        AccountScoreRow(
+            account_id=account_id,
+            overall=_score("Overall", scores.overall),
+            dimensions=[_score(d, scores.dimensions.get(d)) for d in columns],
+        )
+        for account_id, scores in sorted(accounts.items())
+    ]
+    return columns, rows
+
+
+def _score_change(name: str, old: float | None, new: float | None) -> ScoreChange:
+    if old is None or new is None:
+        delta, direction = "n/a", "none"
+    else:
+        change = round(new - old, 1)
+        delta = f"{change:+.1f}" if change else "0.0"
+        direction = "up" if change > 0 else "down" if change < 0 else "same"
+    return ScoreChange(
+        name=name, old=format_score(old), new=format_score(new), delta=delta, direction=direction
+    )
+
+
+def _diff_row(kind: str, entry: DiffEntry) -> DiffRow:
+    return DiffRow(
+        kind=kind,
+        check_id=entry.check_id,
+        title=entry.title,
+        severity=entry.severity.value,
+        account_id=entry.account_id or "-",
+        region=entry.region or "-",
+        resource_arn=entry.resource_arn or "-",
+        old_status=entry.old_status.value if entry.old_status else "absent",
+        new_status=entry.new_status.value if entry.new_status else "absent",
+    )
+
+
+def _baseline(diff: Diff | None) -> BaselineView | None:
+    if diff is None:
+        return None
+    changes = sorted(diff.score_changes.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
+    rows = [
+        *(_diff_row("new failure", e) for e in diff.new_failures),
+        *(_diff_row("regressed", e) for e in diff.regressed),
+        *(_diff_row("resolved", e) for e in diff.resolved),
+    ]
+    return BaselineView(
+        finished_at=format_utc(diff.baseline_finished_at),
+        snapshot_sha256=diff.baseline_snapshot_sha256,
+        new_failures=len(diff.new_failures),
+        resolved=len(diff.resolved),
+        regressed=len(diff.regressed),
+        score_changes=[_score_change(name, old, new) for name, (old, new) in changes],
+        rows=rows,
+    )
+
+
+def _waivers(results: Results) -> list[WaiverRow]:
+    order = {"expired": 0, "unmatched": 1, "applied": 2}
+    return [
+        WaiverRow(
+            id=w.id,
+            owner=w.owner,
+            justification=w.justification,
+            expires=w.expires.isoformat(),
+            status=w.status.value,
+            match=", ".join(f"{k}={v}" for k, v in w.match.items() if v is not None) or "-",
+            matched=w.matched,
+            errors_not_waived=w.errors_not_waived,
+        )
+        for w in sorted(results.waivers, key=lambda w: (order.get(w.status.value, 3), w.id))
+    ]
+
+
 def build_view(results: Results, options: ReportOptions | None = None) -> ReportView:
     """Build the presentation model of ``results`` for the report templates.
 
@@ -367,7 +764,25 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
     scores = results.scores
     has_scores = scores.overall is not None or bool(scores.dimensions)
     scan = results.scan
-    rows, pass_rows = _rows(results, options)
+    if options.interactive:
+        rows, pass_rows = _rows(results, options)
+    else:
+        # The findings section lists every finding one row each; the appendix the rest.
+        rows = []
+        pass_rows = [_pass_row(r) for r in ranked_results(results) if r.status not in _ACTIONABLE]
+    groups = check_groups(results, options)
+    overall = _score("Overall", scores.overall) if has_scores else None
+    dimensions = [_score(name, value) for name, value in sorted(scores.dimensions.items())]
+    account_dimensions, account_scores = _account_scores(results)
+    status_counts = [
+        StatusCount(
+            status=st.value,
+            label=STATUS_LABELS[st],
+            note=_STATUS_NOTES[st],
+            count=counts[st.value],
+        )
+        for st in STATUS_ORDER
+    ]
     return ReportView(
         title="AI Workload Monitoring Compliance Report",
         tool_name=results.tool.name,
@@ -383,22 +798,14 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         regions=list(scan.regions),
         snapshot_sha256=scan.snapshot_sha256,
         total=len(results.results),
-        status_counts=[
-            StatusCount(
-                status=st.value,
-                label=STATUS_LABELS[st],
-                note=_STATUS_NOTES[st],
-                count=counts[st.value],
-            )
-            for st in STATUS_ORDER
-        ],
+        status_counts=status_counts,
         severity_rows=severity_rows,
         severity_totals=[
             sum(row.counts[i] for row in severity_rows) for i in range(len(STATUS_ORDER))
         ],
         has_scores=has_scores,
-        overall=_score("Overall", scores.overall) if has_scores else None,
-        dimensions=[_score(name, value) for name, value in sorted(scores.dimensions.items())],
+        overall=overall,
+        dimensions=dimensions,
         formula=scores.formula,
         rows=rows,
         pass_rows=pass_rows,
@@ -406,4 +813,21 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         pass_evidence_limit=options.pass_evidence_limit,
         compact_evidence=options.compact_evidence,
         repeat_remediation=options.repeat_remediation,
+        interactive=options.interactive,
+        groups=groups,
+        top_risks=_top_risks(groups, options.top_risks),
+        dimension_sections=_dimension_sections(results),
+        account_dimensions=account_dimensions,
+        account_scores=account_scores,
+        baseline=_baseline(results.baseline),
+        waivers=_waivers(results),
+        unverified=[_pass_row(r) for r in ranked_results(results) if r.status is Status.ERROR],
+        weights=[WeightRow(severity=sev.value, weight=f"{sev.weight:g}") for sev in Severity],
+        status_notes=status_counts,
+        group_evidence_limit=options.group_evidence_limit,
+        group_message_limit=options.group_message_limit,
+        chart_svg=score_chart(
+            ([("Overall", scores.overall)] if has_scores else [])
+            + [(name, value) for name, value in sorted(scores.dimensions.items())]
+        ),
     )
