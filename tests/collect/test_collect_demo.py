@@ -521,6 +521,7 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     assert trail.aggregation["AggregationConfigurations"] == [
         {"Templates": ["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"], "EventCategory": "Data"}
     ]
+    assert trail.tags == {"owner": "security-platform", "data-classification": "audit"}
 
 
 def test_detection_layer_of_the_other_accounts_is_read(snapshot: Snapshot) -> None:

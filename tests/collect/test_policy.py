@@ -21,6 +21,7 @@ EXPECTED_ACTIONS = [
     "cloudtrail:GetEventSelectors",
     "cloudtrail:GetInsightSelectors",
     "cloudtrail:GetTrailStatus",
+    "cloudtrail:ListTags",
     "cloudwatch:DescribeAlarms",
     "cloudwatch:DescribeInsightRules",
     "cloudwatch:GetDashboard",

@@ -501,7 +501,9 @@ def test_markdown_summary_has_scores_counts_and_waivers(hand: Results):
     assert "| critical | 2 | 0 | 0 |" in text
     assert "### Top failures (5)" in text
     assert "| W-12 | secops@example.com | 2026-03-31 | applied | 1 | 0 |" in text
-    assert "Change since baseline" not in text
+    assert "Change since baseline" in text
+    hand.baseline = None
+    assert "Change since baseline" not in _md(hand)
 
 
 def test_markdown_keeps_untrusted_strings_inert(hand: Results):

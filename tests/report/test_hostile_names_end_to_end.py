@@ -7,6 +7,7 @@ formats. Nothing runs and nothing is fetched: HTML escapes them, the PDF prints 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +32,7 @@ POPPLER = shutil.which("pdftotext") is not None
 def results() -> Results:
     clear_search_cache()
     hostile_trail = trail(f"trail-{SCRIPT}", log_group=GROUP)
+    hostile_trail.tags = {"team": f"tag-{IMG}"}
     snap = snapshot(hostile_trail, log_groups=[log_group(GROUP)])
     with_detection(
         snap,
@@ -64,6 +66,7 @@ def results() -> Results:
 
 def test_the_hostile_names_reach_the_results(results: Results) -> None:
     text = " ".join(r.message for r in results.results)
+    assert any(f"tag-{IMG}" in json.dumps(r.evidence) for r in results.results)
     assert f"trail-{SCRIPT}" in text
     assert f"filter-{SCRIPT}" in text
     assert GROUP in text

@@ -135,6 +135,17 @@ def get_event_configuration(client: Any, trail_arn: str) -> dict[str, Any]:
     return {k: v for k, v in dict(resp).items() if k != "ResponseMetadata"}
 
 
+def list_tags(client: Any, trail_arn: str) -> dict[str, str]:
+    """Read the trail's tags with ListTags (raises on failure)."""
+    resp = client.list_tags(ResourceIdList=[trail_arn])
+    tags: dict[str, str] = {}
+    for entry in resp.get("ResourceTagList") or []:
+        if entry.get("ResourceId") in (None, trail_arn):
+            for tag in entry.get("TagsList") or []:
+                tags[str(tag.get("Key"))] = str(tag.get("Value") or "")
+    return tags
+
+
 def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
     """Fill ``trail``'s status and selectors; each failed call lands in ``trail.errors``.
 
@@ -169,5 +180,11 @@ def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
         trail.errors,
         partial(get_event_configuration, client, trail.arn),
         operation="GetEventConfiguration",
+        **where,
+    )
+    trail.tags = record_call(
+        trail.errors,
+        partial(list_tags, client, trail.arn),
+        operation="ListTags",
         **where,
     )

@@ -32,6 +32,7 @@ COLLECTOR_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
         ("cloudtrail", "GetEventSelectors"),
         ("cloudtrail", "GetInsightSelectors"),
         ("cloudtrail", "GetEventConfiguration"),
+        ("cloudtrail", "ListTags"),
         ("logs", "DescribeLogGroups"),
         ("logs", "DescribeMetricFilters"),
         ("logs", "DescribeSubscriptionFilters"),

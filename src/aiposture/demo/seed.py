@@ -108,6 +108,9 @@ PARTIAL_RULES = {2: "ENABLED", 1: "ENABLED", 3: "DISABLED"}
 PARTIAL_QUERIES = (2, 3, 5)
 """The guide queries the partial account saved; the others are missing."""
 WRONG_NAMESPACE = "CloudTrailMetrics"
+
+HOSTILE_TAG = "<script>alert('tag')</script><img src=x onerror=alert(3)>"
+"""A tag value on the partial account's trail: reports must print it as text."""
 """The namespace of the partial account's mis-wired alarm (its filter publishes elsewhere)."""
 
 
@@ -441,6 +444,10 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
         KmsKeyId=key_id,
         CloudWatchLogsLogGroupArn=log_arn,
         CloudWatchLogsRoleArn=cw_role,
+        TagsList=[
+            {"Key": "owner", "Value": "security-platform"},
+            {"Key": "data-classification", "Value": "audit"},
+        ],
     )
     ct.put_event_selectors(
         TrailName="ai-audit-trail",
@@ -656,6 +663,8 @@ def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:
         IsMultiRegionTrail=False,
         CloudWatchLogsLogGroupArn=log_arn,
         CloudWatchLogsRoleArn=cw_role,
+        # Tags are free text read from AWS: the reports must show this as text, never run it.
+        TagsList=[{"Key": "note", "Value": HOSTILE_TAG}],
     )
     ct.put_event_selectors(
         TrailName="ops-trail",

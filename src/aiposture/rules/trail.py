@@ -28,6 +28,7 @@ def trail_summary(trail: Trail) -> dict[str, Any]:
         "multi_region": trail.is_multi_region,
         "organization_trail": trail.is_organization_trail,
         "status": trail.status.model_dump(mode="json") if trail.status else None,
+        "tags": trail.tags,
     }
 
 

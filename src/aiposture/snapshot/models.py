@@ -119,6 +119,8 @@ class Trail(_Model):
     aggregation: dict[str, Any] | None = None
     """CloudTrail GetEventConfiguration for the trail, verbatim (``AggregationConfigurations``
     holds the event aggregation settings); ``None`` when not read."""
+    tags: dict[str, str] | None = None
+    """CloudTrail ListTags for the trail; ``None`` when not read."""
     errors: list[CallError] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict)
 

@@ -1,0 +1,105 @@
+"""`aiposture demo` as a user runs it: every format written, each readable, the PDF as pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from aiposture.demo.seed import HOSTILE_TAG
+from aiposture.engine.results import Results, Status, load_results
+from aiposture.report import available_formats, get_renderer
+
+pytestmark = pytest.mark.integration
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+POPPLER = shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aiposture", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[0] == str(out.resolve()) or str(out) in proc.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(demo_out: Path) -> Results:
+    return load_results(demo_out / "results.json")
+
+
+def test_the_demo_writes_every_format(demo_out: Path) -> None:
+    for name in available_formats():
+        path = demo_out / get_renderer(name).filename
+        assert path.is_file() and path.stat().st_size > 1000, name
+
+
+def test_the_demo_applies_its_waivers(results: Results) -> None:
+    statuses = {w.status.value for w in results.waivers}
+    assert statuses == {"applied", "expired", "unmatched"}
+    waived = [r for r in results.results if r.status is Status.WAIVED]
+    assert waived and all(r.waiver is not None for r in waived)
+
+
+def test_machine_formats_agree_with_the_results(demo_out: Path, results: Results) -> None:
+    failing = [r for r in results.results if r.status in (Status.FAIL, Status.ERROR)]
+    sarif = json.loads((demo_out / get_renderer("sarif").filename).read_text())
+    reported = [r for r in sarif["runs"][0]["results"] if not r.get("suppressions")]
+    assert len(reported) == len(failing)
+    junit = ET.fromstring((demo_out / get_renderer("junit").filename).read_bytes())
+    assert sum(int(s.get("failures", 0)) for s in junit.iter("testsuite")) >= len(
+        [r for r in failing if r.status is Status.FAIL]
+    )
+    rows = list(csv.DictReader(io.StringIO((demo_out / "report.csv").read_text())))
+    assert len(rows) == len(results.results)
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftoppm, pdftotext) is not installed")
+def test_the_demo_pdf_becomes_png_pages_with_extractable_text(
+    demo_out: Path, results: Results, tmp_path: Path
+) -> None:
+    pdf = demo_out / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+    pages_line = [line for line in info.stdout.splitlines() if line.startswith("Pages:")]
+    expected = int(pages_line[0].split()[1]) if pages_line else None
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "6", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    pngs = sorted(tmp_path.glob("p*.png"))
+    assert len(pngs) == min(6, expected or 6)
+    assert all(p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 1000 for p in pngs)
+    if expected is not None:
+        assert expected >= 20  # 900+ results: a real document, not a stub
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "AI Workload Monitoring Compliance Report" in text
+    assert results.scan.snapshot_sha256[:12] in text
+    for check_id in ("mf-01-bedrock-unauthorized-access", "alarm-cloudtrail-logging-disruption"):
+        assert check_id in "".join(text.split())
+
+
+def test_a_hostile_tag_read_from_aws_stays_text_in_the_html(demo_out: Path) -> None:
+    html = (demo_out / "report.html").read_text()
+    assert HOSTILE_TAG not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;tag&#39;)&lt;/script&gt;" in html or (
+        "&lt;script&gt;alert('tag')&lt;/script&gt;" in html
+    )
