@@ -9,7 +9,11 @@ import boto3
 import pytest
 
 from aiposture.collect import CollectOptions, collect
-from aiposture.collect.guard import COLLECTOR_OPERATIONS, CREDENTIAL_OPERATIONS
+from aiposture.collect.guard import (
+    COLLECTOR_OPERATIONS,
+    CREDENTIAL_OPERATIONS,
+    ORG_DISCOVERY_OPERATIONS,
+)
 from aiposture.collect.policy import IAM_PREFIX_BY_SERVICE, iam_action, iam_policy
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
@@ -34,6 +38,8 @@ EXPECTED_ACTIONS = [
     "logs:DescribeQueryDefinitions",
     "logs:DescribeSubscriptionFilters",
     "organizations:DescribeOrganization",
+    "organizations:ListAccounts",
+    "organizations:ListDelegatedAdministrators",
     "sns:GetTopicAttributes",
     "sns:ListSubscriptionsByTopic",
     "sts:GetCallerIdentity",
@@ -100,6 +106,9 @@ def test_policy_names_exactly_what_a_demo_collection_sends(demo_env: DemoEnviron
 
     read_calls = recorder.sent - CREDENTIAL_OPERATIONS
     assert recorder.sent & CREDENTIAL_OPERATIONS == CREDENTIAL_OPERATIONS
-    assert read_calls == COLLECTOR_OPERATIONS
+    # An organization scan adds its discovery reads (tests/collect/test_org.py sends them).
+    assert read_calls == COLLECTOR_OPERATIONS - ORG_DISCOVERY_OPERATIONS
     policy_actions = iam_policy()["Statement"][0]["Action"]
-    assert policy_actions == sorted(iam_action(s, o) for s, o in read_calls)
+    assert policy_actions == sorted(
+        iam_action(s, o) for s, o in read_calls | ORG_DISCOVERY_OPERATIONS
+    )

@@ -47,9 +47,19 @@ COLLECTOR_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
         ("guardduty", "GetDetector"),
         ("bedrock", "GetModelInvocationLoggingConfiguration"),
         ("organizations", "DescribeOrganization"),
+        ("organizations", "ListAccounts"),
+        ("organizations", "ListDelegatedAdministrators"),
     }
 )
 """The exact (botocore service name, operation name) pairs the collectors send."""
+
+ORG_DISCOVERY_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("organizations", "ListAccounts"),
+        ("organizations", "ListDelegatedAdministrators"),
+    }
+)
+"""The reads only an organization scan sends (account discovery, by the scanning identity)."""
 
 CREDENTIAL_OPERATIONS: frozenset[tuple[str, str]] = frozenset({("sts", "AssumeRole")})
 """The only non-read operation the guard can let through, and only when explicitly allowed."""

@@ -1,0 +1,641 @@
+"""Snapshot folders (checkpointed collection), shards of an organization, and merging.
+
+A snapshot folder is what an organization scan writes as it goes, so that an interrupted
+scan keeps every account it finished::
+
+    DIR/manifest.json             the scan header and the planned account ids, in order
+    DIR/accounts/<account>.json   one AccountSnapshot per finished account, with its sha256
+
+Every file is written atomically (a temporary file in the same folder, fsync, rename), so a
+crash or Ctrl-C leaves either the previous file or the new one, never half a file. Temporary
+files start with ``.`` and end with ``.tmp``; :meth:`SnapshotStore.open` ignores them.
+
+A corrupt account file (truncated, edited, not an account) cannot come from an interrupted
+write. By default :meth:`SnapshotStore.open` therefore refuses the folder with one readable
+:class:`SnapshotError` naming the file. ``open(..., recollect_corrupt=True)`` instead treats
+such accounts as missing, so a resume collects them again and overwrites the bad file; each
+one is logged as a warning and listed in :attr:`SnapshotStore.warnings`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aiposture.errors import ConfigError, SnapshotError, validation_summary
+from aiposture.snapshot.io import canonical_json, load_snapshot
+from aiposture.snapshot.models import (
+    SCHEMA_VERSION,
+    AccountSnapshot,
+    CallerIdentity,
+    CallError,
+    Snapshot,
+    ToolInfo,
+)
+
+_LOG = logging.getLogger(__name__)
+
+FOLDER_FORMAT = "aiposture-snapshot-folder"
+"""The ``format`` marker of a snapshot folder's manifest."""
+
+FOLDER_FORMAT_VERSION = "1"
+"""The layout version of snapshot folders this aiposture reads and writes."""
+
+MANIFEST_NAME = "manifest.json"
+"""The manifest's file name inside a snapshot folder."""
+
+ACCOUNTS_DIR = "accounts"
+"""The sub-folder holding one ``<account_id>.json`` per finished account."""
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+_MAX_LISTED = 10
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SnapshotHeader(BaseModel):
+    """What a scan knows before its first account: the fields of :class:`Snapshot` minus accounts.
+
+    ``errors`` holds scan-wide failed calls (for example Organizations ListAccounts).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    started_at: datetime
+    identity: CallerIdentity | None = None
+    partition: str = "aws"
+    regions_requested: list[str] | None = None
+    errors: list[CallError] = Field(default_factory=list)
+
+
+class _Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    format_version: str
+    header: SnapshotHeader
+    planned_accounts: list[str]
+    shard: str | None = None
+
+
+class _AccountDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    written_at: datetime
+    account: AccountSnapshot
+
+
+# --------------------------------------------------------------------------- file helpers
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (best effort: not every platform allows it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file, fsync and rename."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+def _envelope(kind: str, body: dict[str, Any]) -> bytes:
+    """The on-disk form: ``{"schema_version", "sha256", kind: body}``, pretty-printed."""
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "sha256": hashlib.sha256(canonical_json(body)).hexdigest(),
+        kind: body,
+    }
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _read_envelope(path: Path, kind: str, what: str) -> tuple[dict[str, Any], str]:
+    """Read and integrity-check one envelope; return its body and sha256."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{what} {path} is not UTF-8 text") from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}); is the file truncated?"
+        ) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):
+        raise SnapshotError(f"{path} is not an aiposture {what} (no '{kind}' object)")
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SnapshotError(
+            f"{what} {path} has schema_version {version!r}; this aiposture reads {SCHEMA_VERSION!r}"
+        )
+    body: dict[str, Any] = doc[kind]
+    digest = hashlib.sha256(canonical_json(body)).hexdigest()
+    if doc.get("sha256") != digest:
+        raise SnapshotError(
+            f"{what} {path} fails its integrity check: recorded sha256 {doc.get('sha256')!r}, "
+            f"content hashes to {digest}"
+        )
+    return body, digest
+
+
+def _listed(ids: Sequence[str]) -> str:
+    """``ids`` joined for a message, the first ten and a count of the rest."""
+    shown = ", ".join(ids[:_MAX_LISTED])
+    rest = len(ids) - _MAX_LISTED
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _check_account_id(account_id: str) -> None:
+    if not _ACCOUNT_ID.fullmatch(account_id):
+        raise SnapshotError(
+            f"account id {account_id!r} cannot name a file in a snapshot folder "
+            "(letters, digits, '_' and '-' only)"
+        )
+
+
+# --------------------------------------------------------------------------- sharding
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Parse ``"K/N"`` (1-based: ``1 <= K <= N``) into ``(K, N)``.
+
+    Raises :class:`ConfigError` with one readable line for anything else.
+    """
+    match = _SHARD.fullmatch(text)
+    if not match:
+        raise ConfigError(f"shard {text!r} is not of the form K/N, for example 2/8")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1:
+        raise ConfigError(f"shard {text!r}: the number of shards N must be at least 1")
+    if not 1 <= k <= n:
+        raise ConfigError(f"shard {text!r}: K must be between 1 and N ({n}); shards count from 1")
+    return k, n
+
+
+def format_shard(k: int, n: int) -> str:
+    """The ``"K/N"`` text of a shard (the inverse of :func:`parse_shard`)."""
+    parse_shard(f"{k}/{n}")
+    return f"{k}/{n}"
+
+
+def shard_of(account_id: str, n: int) -> int:
+    """The 1-based shard (of ``n``) that ``account_id`` belongs to.
+
+    It depends only on the account id (its SHA-256), never on its position in a list, so
+    accounts joining or leaving the organization never move the others between shards.
+    """
+    if n < 1:
+        raise ConfigError(f"the number of shards must be at least 1, not {n}")
+    digest = hashlib.sha256(account_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % n + 1
+
+
+def shard_accounts(account_ids: Iterable[str], k: int, n: int) -> list[str]:
+    """The accounts of ``account_ids`` that belong to shard ``k`` of ``n``, in input order.
+
+    Over ``k = 1..n`` the shards partition the input: each account is in exactly one shard
+    (see :func:`shard_of`).
+    """
+    format_shard(k, n)
+    return [a for a in account_ids if shard_of(a, n) == k]
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class SnapshotStore:
+    """A snapshot folder: the checkpoint that collection writes one account at a time.
+
+    Build one with :meth:`create` (a new scan) or :meth:`open` (resume, or evaluate).
+    :meth:`write_account` is safe to call from several worker threads.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        manifest: _Manifest,
+        written: dict[str, datetime],
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        warnings: list[str] | None = None,
+    ) -> None:
+        """Use :meth:`create` or :meth:`open`; this wires up an already validated folder."""
+        self.directory = directory
+        """The snapshot folder."""
+        self._manifest = manifest
+        self._written = written
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.warnings: list[str] = list(warnings or [])
+        """Problems :meth:`open` tolerated (corrupt accounts to collect again)."""
+
+    # ----------------------------------------------------------------- construction
+
+    @classmethod
+    def create(
+        cls,
+        directory: Path,
+        header: SnapshotHeader,
+        planned_accounts: Sequence[str],
+        shard: tuple[int, int] | None = None,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> SnapshotStore:
+        """Start a new snapshot folder in ``directory`` (absent or empty) and write its manifest.
+
+        ``planned_accounts`` are the accounts to collect, in the order :meth:`load` returns
+        them. With ``shard=(K, N)`` every planned account must belong to that shard.
+        """
+        directory = Path(directory)
+        if directory.exists():
+            if not directory.is_dir():
+                raise SnapshotError(f"cannot create snapshot folder {directory}: it is a file")
+            if (directory / MANIFEST_NAME).exists():
+                raise SnapshotError(
+                    f"{directory} already holds a snapshot folder; resume it, or choose a new folder"
+                )
+            if any(directory.iterdir()):
+                raise SnapshotError(f"cannot create snapshot folder {directory}: it is not empty")
+        shard_text = format_shard(*shard) if shard is not None else None
+        manifest = cls._build_manifest(header, planned_accounts, shard_text)
+        try:
+            (directory / ACCOUNTS_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SnapshotError(
+                f"cannot create snapshot folder {directory}: {exc.strerror or exc}"
+            ) from exc
+        store = cls(directory, manifest, {}, clock=clock)
+        store._write_manifest()
+        return store
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path,
+        *,
+        recollect_corrupt: bool = False,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> SnapshotStore:
+        """Open an existing snapshot folder, validating the manifest and every account file.
+
+        A bad account file raises one :class:`SnapshotError` naming it; with
+        ``recollect_corrupt=True`` it is instead counted as missing (and logged as a warning),
+        so a resume collects that account again. An account file for an account outside the
+        plan, or whose content names another account, is always an error.
+        """
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise SnapshotError(f"snapshot folder {directory} does not exist or is not a folder")
+        manifest_path = directory / MANIFEST_NAME
+        if not manifest_path.is_file():
+            raise SnapshotError(f"{directory} has no {MANIFEST_NAME}; is it a snapshot folder?")
+        body, _ = _read_envelope(manifest_path, "manifest", "snapshot manifest")
+        if body.get("format") != FOLDER_FORMAT:
+            raise SnapshotError(f"{manifest_path} is not an aiposture snapshot folder manifest")
+        if body.get("format_version") != FOLDER_FORMAT_VERSION:
+            raise SnapshotError(
+                f"{manifest_path} has format_version {body.get('format_version')!r}; "
+                f"this aiposture reads {FOLDER_FORMAT_VERSION!r}"
+            )
+        try:
+            manifest = _Manifest.model_validate(body)
+        except ValidationError as exc:
+            where, _, message = validation_summary(exc)
+            raise SnapshotError(f"{manifest_path} is invalid at {where}: {message}") from exc
+        try:
+            cls._check_plan(manifest.planned_accounts, manifest.shard)
+        except (SnapshotError, ConfigError) as exc:
+            raise SnapshotError(f"{manifest_path}: {exc}") from exc
+
+        planned = set(manifest.planned_accounts)
+        written: dict[str, datetime] = {}
+        warnings: list[str] = []
+        accounts_dir = directory / ACCOUNTS_DIR
+        files = sorted(accounts_dir.glob("*.json")) if accounts_dir.is_dir() else []
+        for path in files:
+            if path.name.startswith("."):
+                continue
+            account_id = path.stem
+            if account_id not in planned:
+                raise SnapshotError(
+                    f"account file {path} is for account {account_id}, which is not in the "
+                    f"plan of {manifest_path}"
+                )
+            try:
+                doc = _read_account(path)
+            except SnapshotError as exc:
+                if not recollect_corrupt:
+                    raise SnapshotError(
+                        f"{exc} (delete the file to collect account {account_id} again)"
+                    ) from exc
+                message = (
+                    f"{exc} (account {account_id} counts as missing: it will be collected again)"
+                )
+                _LOG.warning("%s", message)
+                warnings.append(message)
+                continue
+            if doc.account.account_id != account_id:
+                raise SnapshotError(
+                    f"account file {path} holds account {doc.account.account_id}, not {account_id}"
+                )
+            written[account_id] = doc.written_at
+        return cls(directory, manifest, written, clock=clock, warnings=warnings)
+
+    # ----------------------------------------------------------------- properties
+
+    @property
+    def header(self) -> SnapshotHeader:
+        """The scan header recorded in the manifest (a copy)."""
+        return self._manifest.header.model_copy(deep=True)
+
+    @property
+    def planned(self) -> list[str]:
+        """The planned account ids, in plan order."""
+        return list(self._manifest.planned_accounts)
+
+    @property
+    def shard(self) -> tuple[int, int] | None:
+        """The shard ``(K, N)`` this folder collects, or ``None`` for a whole scan."""
+        return parse_shard(self._manifest.shard) if self._manifest.shard else None
+
+    def done(self) -> list[str]:
+        """The planned accounts already written, in plan order."""
+        with self._lock:
+            return [a for a in self._manifest.planned_accounts if a in self._written]
+
+    def missing(self) -> list[str]:
+        """The planned accounts not written yet, in plan order (what a resume collects)."""
+        with self._lock:
+            return [a for a in self._manifest.planned_accounts if a not in self._written]
+
+    # ----------------------------------------------------------------- writing
+
+    def write_account(self, acct: AccountSnapshot) -> None:
+        """Write one finished account atomically; writing it again replaces the earlier copy."""
+        account_id = acct.account_id
+        _check_account_id(account_id)
+        if account_id not in set(self._manifest.planned_accounts):
+            raise SnapshotError(
+                f"account {account_id} is not in the plan of snapshot folder {self.directory}"
+            )
+        written_at = self._clock()
+        doc = _AccountDoc(written_at=written_at, account=acct)
+        data = _envelope("account", doc.model_dump(mode="json"))
+        path = self._account_path(account_id)
+        try:
+            _atomic_write(path, data)
+        except OSError as exc:
+            raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        with self._lock:
+            self._written[account_id] = written_at
+
+    def set_plan(self, planned_accounts: Sequence[str]) -> None:
+        """Replace the plan (for example: the organization gained accounts before a resume).
+
+        The manifest is rewritten only if the plan changed. Every account already written
+        must stay in the plan.
+        """
+        with self._lock:
+            if list(planned_accounts) == self._manifest.planned_accounts:
+                return
+            manifest = self._build_manifest(
+                self._manifest.header, planned_accounts, self._manifest.shard
+            )
+            dropped = [a for a in self._written if a not in set(manifest.planned_accounts)]
+            if dropped:
+                raise SnapshotError(
+                    f"the new plan leaves out accounts already collected in {self.directory}: "
+                    f"{_listed(dropped)}"
+                )
+            self._manifest = manifest
+            self._write_manifest()
+
+    # ----------------------------------------------------------------- reading
+
+    def load(self, *, allow_partial: bool = False) -> Snapshot:
+        """Assemble the :class:`Snapshot`: the written accounts in plan order, re-verified.
+
+        ``finished_at`` is the time the last account was written (``started_at`` if none).
+        An incomplete folder raises a :class:`SnapshotError` listing the missing accounts,
+        unless ``allow_partial`` asks to evaluate the partial scan (then the missing
+        accounts are left out; :meth:`missing` lists them).
+        """
+        missing = self.missing()
+        if missing and not allow_partial:
+            planned = len(self._manifest.planned_accounts)
+            raise SnapshotError(
+                f"snapshot folder {self.directory} is incomplete: {len(missing)} of {planned} "
+                f"planned accounts missing ({_listed(missing)}); resume the scan, or allow a "
+                "partial evaluation"
+            )
+        header = self._manifest.header
+        accounts: list[AccountSnapshot] = []
+        finished = header.started_at
+        for account_id in self.done():
+            path = self._account_path(account_id)
+            doc = _read_account(path)
+            if doc.account.account_id != account_id:
+                raise SnapshotError(
+                    f"account file {path} holds account {doc.account.account_id}, not {account_id}"
+                )
+            accounts.append(doc.account)
+            finished = max(finished, doc.written_at)
+        return Snapshot(
+            schema_version=header.schema_version,
+            tool=header.tool.model_copy(deep=True),
+            started_at=header.started_at,
+            finished_at=finished,
+            identity=header.identity.model_copy(deep=True) if header.identity else None,
+            partition=header.partition,
+            regions_requested=(
+                list(header.regions_requested) if header.regions_requested is not None else None
+            ),
+            accounts=accounts,
+            errors=[e.model_copy(deep=True) for e in header.errors],
+        )
+
+    # ----------------------------------------------------------------- internals
+
+    def _account_path(self, account_id: str) -> Path:
+        return self.directory / ACCOUNTS_DIR / f"{account_id}.json"
+
+    def _write_manifest(self) -> None:
+        path = self.directory / MANIFEST_NAME
+        try:
+            _atomic_write(path, _envelope("manifest", self._manifest.model_dump(mode="json")))
+        except OSError as exc:
+            raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+    @staticmethod
+    def _check_plan(planned: Sequence[str], shard: str | None) -> None:
+        seen: set[str] = set()
+        for account_id in planned:
+            _check_account_id(account_id)
+            if account_id in seen:
+                raise SnapshotError(f"account {account_id} is planned twice")
+            seen.add(account_id)
+        if shard is not None:
+            k, n = parse_shard(shard)
+            outside = [a for a in planned if shard_of(a, n) != k]
+            if outside:
+                raise SnapshotError(f"planned accounts outside shard {shard}: {_listed(outside)}")
+
+    @classmethod
+    def _build_manifest(
+        cls, header: SnapshotHeader, planned: Sequence[str], shard: str | None
+    ) -> _Manifest:
+        cls._check_plan(planned, shard)
+        if header.schema_version != SCHEMA_VERSION:
+            raise SnapshotError(
+                f"header has schema_version {header.schema_version!r}; "
+                f"this aiposture writes {SCHEMA_VERSION!r}"
+            )
+        return _Manifest(
+            format=FOLDER_FORMAT,
+            format_version=FOLDER_FORMAT_VERSION,
+            header=header.model_copy(deep=True),
+            planned_accounts=list(planned),
+            shard=shard,
+        )
+
+
+def _read_account(path: Path) -> _AccountDoc:
+    """Read, integrity-check and validate one account file."""
+    body, _ = _read_envelope(path, "account", "account file")
+    try:
+        return _AccountDoc.model_validate(body)
+    except ValidationError as exc:
+        where, _, message = validation_summary(exc)
+        raise SnapshotError(f"account file {path} is invalid at {where}: {message}") from exc
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def merge_snapshots(snapshots: Sequence[Snapshot], labels: Sequence[str] | None = None) -> Snapshot:
+    """Join snapshots of one scan (shards, or partial runs) into one.
+
+    All inputs must share the partition and the scanning identity's account. Accounts are
+    joined and sorted by account id, so the result does not depend on the input order; an
+    account present in two inputs must be identical in both. ``started_at`` is the earliest,
+    ``finished_at`` the latest, ``regions_requested`` the union (``None`` if any input
+    scanned all enabled regions), scan-wide errors are joined without duplicates; ``tool``
+    and ``identity`` come from the first input. ``labels`` name the inputs in errors.
+    """
+    if not snapshots:
+        raise SnapshotError("nothing to merge: no snapshots given")
+    names = (
+        list(labels) if labels is not None else [f"input {i + 1}" for i in range(len(snapshots))]
+    )
+    if len(names) != len(snapshots):
+        raise ValueError("labels must name every snapshot")
+    first, first_name = snapshots[0], names[0]
+
+    def scanner(snap: Snapshot) -> str | None:
+        return snap.identity.account if snap.identity else None
+
+    for snap, name in zip(snapshots[1:], names[1:], strict=True):
+        if snap.schema_version != first.schema_version:
+            raise SnapshotError(
+                f"cannot merge: {first_name} has schema_version {first.schema_version!r}, "
+                f"{name} has {snap.schema_version!r}"
+            )
+        if snap.partition != first.partition:
+            raise SnapshotError(
+                f"cannot merge: {first_name} is in partition {first.partition!r}, "
+                f"{name} in {snap.partition!r}"
+            )
+        if scanner(snap) != scanner(first):
+            raise SnapshotError(
+                f"cannot merge: {first_name} was scanned from account {scanner(first)}, "
+                f"{name} from account {scanner(snap)}"
+            )
+
+    accounts: dict[str, tuple[AccountSnapshot, str]] = {}
+    errors: list[CallError] = []
+    regions: list[str] | None = []
+    for snap, name in zip(snapshots, names, strict=True):
+        for acct in snap.accounts:
+            seen = accounts.get(acct.account_id)
+            if seen is None:
+                accounts[acct.account_id] = (acct, name)
+            elif seen[0].model_dump(mode="json") != acct.model_dump(mode="json"):
+                raise SnapshotError(
+                    f"cannot merge: account {acct.account_id} is in both {seen[1]} and {name}, "
+                    "with different evidence"
+                )
+        for err in snap.errors:
+            if err not in errors:
+                errors.append(err)
+        if snap.regions_requested is None or regions is None:
+            regions = None
+        else:
+            regions.extend(r for r in snap.regions_requested if r not in regions)
+
+    return Snapshot(
+        schema_version=first.schema_version,
+        tool=first.tool.model_copy(deep=True),
+        started_at=min(s.started_at for s in snapshots),
+        finished_at=max(s.finished_at for s in snapshots),
+        identity=first.identity.model_copy(deep=True) if first.identity else None,
+        partition=first.partition,
+        regions_requested=regions,
+        accounts=[accounts[a][0].model_copy(deep=True) for a in sorted(accounts)],
+        errors=[e.model_copy(deep=True) for e in errors],
+    )
+
+
+def load_any(path: Path, *, allow_partial: bool = False) -> Snapshot:
+    """Load a snapshot file (:func:`load_snapshot`) or a snapshot folder (:class:`SnapshotStore`).
+
+    An incomplete folder raises unless ``allow_partial``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return SnapshotStore.open(path).load(allow_partial=allow_partial)
+    return load_snapshot(path)[0]
+
+
+def merge_paths(paths: Sequence[Path], *, allow_partial: bool = False) -> Snapshot:
+    """Load every snapshot file or folder in ``paths`` and merge them (errors name the path)."""
+    snapshots = [load_any(Path(p), allow_partial=allow_partial) for p in paths]
+    return merge_snapshots(snapshots, labels=[str(p) for p in paths])
