@@ -30,16 +30,12 @@ import boto3
 
 from aiposture import __version__
 from aiposture.collect.account import Progress
-from aiposture.collect.guard import CREDENTIAL_OPERATIONS
 from aiposture.collect.organizations import describe_organization
 from aiposture.collect.recorder import (
-    CREDENTIAL_FAILURES,
-    call_error_from,
-    credentials_error,
     record_call,
 )
-from aiposture.collect.session import AssumeRoleError, SessionFactory, arn_account, arn_partition
-from aiposture.errors import AiPostureError, CollectionError, ConfigError
+from aiposture.collect.session import SessionFactory, arn_account
+from aiposture.errors import CollectionError, ConfigError
 from aiposture.snapshot.models import CallError, OrganizationInfo
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
@@ -188,50 +184,15 @@ def assume_member(
 ) -> boto3.Session:
     """Assume ``role_arn`` with ``external_id`` and ``session_name``; return its session.
 
-    The call goes through the factory's dedicated STS client, guarded with exactly
-    :data:`~aiposture.collect.guard.CREDENTIAL_OPERATIONS`; the session it returns gets
-    read-only clients from ``factory.client`` like any other. Raises
+    :meth:`SessionFactory.assume` sends it on its dedicated STS client, guarded with
+    exactly :data:`~aiposture.collect.guard.CREDENTIAL_OPERATIONS`; the session it returns
+    gets read-only clients from ``factory.client`` like any other. Raises
     :class:`AssumeRoleError` (carrying the :class:`CallError`) when the role cannot be
     assumed and :class:`CredentialsError` when the base credentials are unusable.
     """
     if external_id is not None:
         validate_external_id(external_id)
-    partition = arn_partition(role_arn)
-    region = factory.default_region(partition)
-    # SessionFactory.assume takes neither ExternalId nor RoleSessionName: use its client.
-    sts = factory._client(factory.base_session(), "sts", region, CREDENTIAL_OPERATIONS)
-    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name}
-    if external_id is not None:
-        params["ExternalId"] = external_id
-    try:
-        resp = sts.assume_role(**params)
-    except AiPostureError:
-        raise
-    except CREDENTIAL_FAILURES as exc:
-        raise credentials_error(exc) from exc
-    except Exception as exc:  # the caller records exc.call_error
-        error = call_error_from(
-            exc,
-            service="sts",
-            operation="AssumeRole",
-            region=region,
-            account_id=arn_account(role_arn),
-            resource=role_arn,
-        )
-        raise AssumeRoleError(
-            f"cannot assume {role_arn}: {error.error_code}: {error.message}", error
-        ) from exc
-    creds = resp["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=factory.base_session().region_name,
-        botocore_session=factory._child_botocore_session(),
-    )
-
-
-# --- discovery -------------------------------------------------------------------------
+    return factory.assume(role_arn, external_id=external_id, session_name=session_name)
 
 
 def _list_accounts(client: Any) -> list[OrgAccount]:

@@ -149,18 +149,29 @@ class SessionFactory:
             self._sessions[id(session)] = session  # keeps id(session) unique while cached
             return client
 
-    def assume(self, role_arn: str) -> boto3.Session:
+    def assume(
+        self,
+        role_arn: str,
+        *,
+        external_id: str | None = None,
+        session_name: str = ROLE_SESSION_NAME,
+    ) -> boto3.Session:
         """Return a session with the temporary credentials of ``role_arn`` (sts:AssumeRole).
 
-        Raises :class:`AssumeRoleError` (carrying the :class:`CallError`) when the role
-        cannot be assumed, and :class:`CredentialsError` when the base credentials are
-        missing or unusable.
+        ``external_id`` is sent when the role's trust policy requires one; ``session_name``
+        names the session in the member account's CloudTrail. Raises
+        :class:`AssumeRoleError` (carrying the :class:`CallError`) when the role cannot be
+        assumed, and :class:`CredentialsError` when the base credentials are missing or
+        unusable.
         """
         partition = arn_partition(role_arn)
         region = self.default_region(partition)
         sts = self._client(self.base_session(), "sts", region, CREDENTIAL_OPERATIONS)
+        params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name}
+        if external_id is not None:
+            params["ExternalId"] = external_id
         try:
-            resp = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)
+            resp = sts.assume_role(**params)
         except AiPostureError:
             raise
         except CREDENTIAL_FAILURES as exc:
