@@ -177,7 +177,7 @@ def test_interrupted_write_leaves_no_half_file(tmp_path, monkeypatch):
     store.write_account(account(IDS[0]))
     good = (tmp_path / "scan" / ACCOUNTS_DIR / f"{IDS[0]}.json").read_bytes()
 
-    import aiposture.snapshot.store as mod
+    import aiposture.atomic as mod
 
     real_fsync = mod.os.fsync
 

@@ -6,12 +6,11 @@ bytes``. The registry below lists them explicitly; importing a module registers 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from aiposture.atomic import write_atomically
 from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.asff import AsffRenderer
@@ -68,21 +67,6 @@ def get_renderer(name: str) -> Renderer:
         raise RenderError(f"unknown report format {name!r}; choose from: {choices}") from None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_reports(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Render ``results`` in each format and write the files into ``out_dir``.
 
@@ -96,7 +80,7 @@ def write_reports(results: Results, formats: Sequence[str], out_dir: Path) -> li
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for path, data in rendered:
-            _write_atomically(path, data)
+            write_atomically(path, data)
     except OSError as exc:
         where = exc.filename or out_dir
         raise RenderError(f"cannot write reports to {where}: {exc.strerror or exc}") from exc

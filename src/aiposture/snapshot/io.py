@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from aiposture.atomic import write_atomically
 from aiposture.errors import SnapshotError, validation_summary
 from aiposture.snapshot.models import SCHEMA_VERSION, Snapshot
 
@@ -33,9 +34,8 @@ def dump_snapshot(snapshot: Snapshot, path: Path) -> str:
     digest = hashlib.sha256(canonical_json(body)).hexdigest()
     doc = {"schema_version": SCHEMA_VERSION, "sha256": digest, "snapshot": body}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomically(path, text.encode("utf-8"))
     return digest
 
 

@@ -19,13 +19,10 @@ one is logged as a warning and listed in :attr:`SnapshotStore.warnings`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -34,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aiposture.atomic import write_atomically
 from aiposture.errors import ConfigError, SnapshotError, validation_summary
 from aiposture.snapshot.io import canonical_json, load_snapshot
 from aiposture.snapshot.models import (
@@ -103,36 +101,6 @@ class _AccountDoc(BaseModel):
 
 
 # --------------------------------------------------------------------------- file helpers
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (best effort: not every platform allows it)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file, fsync and rename."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 def _envelope(kind: str, body: dict[str, Any]) -> bytes:
@@ -422,7 +390,7 @@ class SnapshotStore:
         data = _envelope("account", doc.model_dump(mode="json"))
         path = self._account_path(account_id)
         try:
-            _atomic_write(path, data)
+            write_atomically(path, data)
         except OSError as exc:
             raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from exc
         with self._lock:
@@ -501,7 +469,7 @@ class SnapshotStore:
     def _write_manifest(self) -> None:
         path = self.directory / MANIFEST_NAME
         try:
-            _atomic_write(path, _envelope("manifest", self._manifest.model_dump(mode="json")))
+            write_atomically(path, _envelope("manifest", self._manifest.model_dump(mode="json")))
         except OSError as exc:
             raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
