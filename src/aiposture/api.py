@@ -35,8 +35,15 @@ def collect_snapshot(config: Config, factory: object | None = None) -> Snapshot:
     if factory is None:
         factory = SessionFactory(profile=config.scan.profile, endpoint_url=config.scan.endpoint_url)
     assert isinstance(factory, SessionFactory)
+    scan = config.scan
     options = CollectOptions(
-        regions=config.scan.regions, assume_roles=tuple(config.scan.assume_roles)
+        regions=scan.regions,
+        assume_roles=tuple(scan.assume_roles),
+        org=scan.org,
+        role_name=scan.role_name,
+        external_id=scan.external_id,
+        accounts=scan.accounts,
+        exclude_accounts=tuple(scan.exclude_accounts),
     )
     return collect(factory, options)
 

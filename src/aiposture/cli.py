@@ -53,6 +53,49 @@ def aws_options(func: F) -> F:
     return func
 
 
+def org_options(func: F) -> F:
+    """The organization-scan options (``--org`` and what it uses)."""
+    func = click.option(
+        "--exclude-accounts",
+        multiple=True,
+        metavar="ID1,ID2",
+        help="Organization scan: leave these account ids out.",
+    )(func)
+    func = click.option(
+        "--accounts",
+        multiple=True,
+        metavar="ID1,ID2",
+        help="Organization scan: only these account ids.",
+    )(func)
+    func = click.option(
+        "--external-id", help="External id the member roles' trust policy requires."
+    )(func)
+    func = click.option(
+        "--role-name",
+        help="Role assumed in each member account (default OrganizationAccountAccessRole).",
+    )(func)
+    func = click.option(
+        "--org",
+        is_flag=True,
+        default=None,
+        help="Scan every active account of the organization (Organizations ListAccounts).",
+    )(func)
+    return func
+
+
+def _with_org(config: Config, org: dict[str, Any]) -> Config:
+    """``config`` with the organization flags laid over its ``[scan]`` table."""
+    flags: dict[str, Any] = {
+        "org": org.get("org"),
+        "role_name": org.get("role_name"),
+        "external_id": org.get("external_id"),
+        "accounts": _split(tuple(org.get("accounts") or ())) or None,
+        "exclude_accounts": _split(tuple(org.get("exclude_accounts") or ())) or None,
+    }
+    scan = config.scan.model_copy(update={k: v for k, v in flags.items() if v is not None})
+    return config.model_copy(update={"scan": scan})
+
+
 def config_option(func: F) -> F:
     """The --config option."""
     return click.option(
@@ -200,6 +243,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @config_option
 @aws_options
+@org_options
 @report_options
 def scan(
     config_path: Path | None,
@@ -214,12 +258,15 @@ def scan(
     waivers: Path | None,
     baseline: Path | None,
     today: datetime | None,
+    **org: Any,
 ) -> None:
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
     config = _with_files(
-        _load(config_path, profile, regions, endpoint_url, assume_roles), waivers, baseline
+        _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org),
+        waivers,
+        baseline,
     )
     minimums = parse_min_scores(min_scores, config.report.min_score)
     out = out_dir or config.report.output_dir
@@ -231,6 +278,7 @@ def scan(
 @cli.command()
 @config_option
 @aws_options
+@org_options
 @click.option(
     "--out",
     "out_path",
@@ -246,12 +294,13 @@ def collect(
     endpoint_url: str | None,
     assume_roles: tuple[str, ...],
     out_path: Path,
+    **org: Any,
 ) -> None:
     """Read the accounts and write a snapshot (the evidence)."""
     from aiposture.api import collect_snapshot
     from aiposture.snapshot.io import dump_snapshot
 
-    config = _load(config_path, profile, regions, endpoint_url, assume_roles)
+    config = _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org)
     digest = dump_snapshot(collect_snapshot(config), out_path)
     click.echo(f"{out_path} sha256={digest}")
 

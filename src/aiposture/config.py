@@ -92,6 +92,16 @@ class ScanConfig(_Model):
     profile: str | None = None
     endpoint_url: str | None = None
     assume_roles: list[str] = Field(default_factory=list)
+    org: bool = False
+    """Scan every active account of the organization (Organizations ListAccounts)."""
+    role_name: str = "OrganizationAccountAccessRole"
+    """The role assumed in each member account of an organization scan."""
+    external_id: str | None = None
+    """The external id the member roles' trust policy requires, if any."""
+    accounts: list[str] | None = None
+    """Organization scan: only these account ids."""
+    exclude_accounts: list[str] = Field(default_factory=list)
+    """Organization scan: leave these account ids out."""
 
 
 class ReportConfig(_Model):

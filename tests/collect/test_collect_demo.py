@@ -15,6 +15,7 @@ from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 from aiposture import __version__
 from aiposture.collect import CollectOptions, collect
 from aiposture.collect import cloudtrail as cloudtrail_collector
+from aiposture.collect.org import role_session_name
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
 from aiposture.demo import detection_content as dc
@@ -94,7 +95,8 @@ def test_snapshot_header(snapshot: Snapshot, demo_env: DemoEnvironment) -> None:
         assert {E1, W2} <= set(acct.enabled_regions)
         assert not [r for r in acct.enabled_regions if r.startswith(("cn-", "us-gov-"))]
         assert acct.identity_arn == (
-            f"arn:aws:sts::{acct.account_id}:assumed-role/OrganizationAccountAccessRole/aiposture"
+            f"arn:aws:sts::{acct.account_id}:assumed-role/OrganizationAccountAccessRole/"
+            f"{role_session_name()}"
         )
         assert acct.organization is not None
         assert acct.organization.master_account_id == GUIDE

@@ -21,6 +21,14 @@ from aiposture import __version__
 from aiposture.collect import sts
 from aiposture.collect.account import Progress, collect_account
 from aiposture.collect.guard import COLLECTOR_OPERATIONS, install_read_only_guard
+from aiposture.collect.org import (
+    DEFAULT_ROLE_NAME,
+    OrgPlan,
+    discover_organization,
+    member_role_arn,
+    role_session_name,
+    validate_external_id,
+)
 from aiposture.collect.recorder import (
     CREDENTIAL_FAILURES,
     client_error_code,
@@ -79,6 +87,12 @@ class CollectOptions:
     regions: Sequence[str] | None = None
     assume_roles: Sequence[str] = ()
     progress: Progress | None = None
+    org: bool = False
+    """Scan every active account of the organization instead of ``assume_roles``."""
+    role_name: str = DEFAULT_ROLE_NAME
+    external_id: str | None = None
+    accounts: Sequence[str] | None = None
+    exclude_accounts: Sequence[str] = ()
 
 
 @dataclass
@@ -128,10 +142,16 @@ def scanning_identity(factory: SessionFactory) -> CallerIdentity:
 
 
 def _assumed_target(
-    factory: SessionFactory, role_arn: str, account_id: str, partition: str
+    factory: SessionFactory,
+    role_arn: str,
+    account_id: str,
+    partition: str,
+    external_id: str | None = None,
 ) -> _Target:
     try:
-        session = factory.assume(role_arn)
+        session = factory.assume(
+            role_arn, external_id=external_id, session_name=role_session_name()
+        )
     except AssumeRoleError as exc:
         return _Target(account_id=account_id, errors=[exc.call_error])
     errors: list[CallError] = []
@@ -183,6 +203,39 @@ def _plan_targets(
     return list(targets.values())
 
 
+def _org_targets(
+    factory: SessionFactory,
+    identity: CallerIdentity,
+    plan: OrgPlan,
+    options: CollectOptions,
+    partition: str,
+    say: Progress | None,
+) -> list[_Target]:
+    """One target per account of the plan, in its order.
+
+    The scanning identity's own account is read with the base credentials, every other
+    account through ``options.role_name``.
+    """
+    targets: list[_Target] = []
+    for account_id in plan.account_ids:
+        if account_id == identity.account:
+            targets.append(
+                _Target(
+                    account_id=account_id,
+                    session=factory.base_session(),
+                    identity_arn=identity.arn,
+                )
+            )
+            continue
+        role_arn = member_role_arn(partition, account_id, options.role_name)
+        if say:
+            say(f"{account_id}: assuming {role_arn}")
+        targets.append(
+            _assumed_target(factory, role_arn, account_id, partition, options.external_id)
+        )
+    return targets
+
+
 def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
     """Read every account and region in scope into a :class:`Snapshot`.
 
@@ -197,7 +250,22 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
     identity = scanning_identity(factory)
     partition = arn_partition(identity.arn)
 
-    targets = _plan_targets(factory, identity, options.assume_roles, partition, say)
+    scan_errors: list[CallError] = []
+    if options.org:
+        if options.external_id is not None:
+            validate_external_id(options.external_id)
+        plan = discover_organization(
+            factory,
+            factory.base_session(),
+            partition,
+            accounts=options.accounts,
+            exclude_accounts=options.exclude_accounts,
+            say=say,
+        )
+        scan_errors = list(plan.errors)
+        targets = _org_targets(factory, identity, plan, options, partition, say)
+    else:
+        targets = _plan_targets(factory, identity, options.assume_roles, partition, say)
 
     accounts: list[AccountSnapshot] = []
     for target in targets:
@@ -224,4 +292,5 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         partition=partition,
         regions_requested=list(options.regions) if options.regions is not None else None,
         accounts=accounts,
+        errors=scan_errors,
     )

@@ -315,10 +315,23 @@ def _patch_organizations() -> None:
     from moto.organizations.exceptions import OrganizationsClientError
     from moto.organizations.models import (
         FakeAccount,
+        FakeDelegatedAdministrator,
+        FakeServiceAccess,
         OrganizationsBackend,
         organizations_backends,
     )
     from moto.organizations.responses import OrganizationsResponse
+
+    # CloudTrail takes a delegated administrator in AWS; moto's service lists lack it, so
+    # ListDelegatedAdministrators(ServicePrincipal=cloudtrail...) is refused without this.
+    cloudtrail = "cloudtrail.amazonaws.com"
+    if cloudtrail not in FakeDelegatedAdministrator.SUPPORTED_SERVICES:
+        FakeDelegatedAdministrator.SUPPORTED_SERVICES = [
+            *FakeDelegatedAdministrator.SUPPORTED_SERVICES,
+            cloudtrail,
+        ]
+    if cloudtrail not in FakeServiceAccess.TRUSTED_SERVICES:
+        FakeServiceAccess.TRUSTED_SERVICES = [*FakeServiceAccess.TRUSTED_SERVICES, cloudtrail]
 
     original_reset: Callable[[Any], None] = OrganizationsBackend.reset
 
