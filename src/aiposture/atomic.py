@@ -30,6 +30,7 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
     """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
+    renamed = False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,8 +38,9 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
             os.fsync(handle.fileno())
         tmp.chmod(mode)
         tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        renamed = True
+    finally:
+        if not renamed:  # the error (or Ctrl-C) propagates; only the temporary file goes
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     fsync_dir(path.parent)
