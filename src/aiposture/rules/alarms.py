@@ -25,6 +25,7 @@ from aiposture.engine.results import Status
 from aiposture.lang.alarm_expressions import (
     returned_metric_stats,
 )
+from aiposture.memo import IdentityMemo
 from aiposture.rules.alarm_routes import alarm_routes
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.detection_scope import broken_chain_message
@@ -187,7 +188,7 @@ def _alarm_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-_index_memo: dict[int, tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {}
+_indexes: IdentityMemo[dict[str, list[dict[str, Any]]]] = IdentityMemo()
 
 
 def _by_metric_name(alarms: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -196,18 +197,15 @@ def _by_metric_name(alarms: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     Only an alarm reading a metric of the same name can watch a filter's metric or be a near
     miss, so each check looks at those alone. Built once per alarm list (by identity).
     """
-    hit = _index_memo.get(id(alarms))
-    if hit is not None and hit[0] is alarms:
-        return hit[1]
-    index: dict[str, list[dict[str, Any]]] = {}
-    for alarm in alarms:
-        names = {str(m.get("MetricName") or "") for m in _alarm_metrics(alarm)}
-        for name in names:
-            index.setdefault(name, []).append(alarm)
-    if len(_index_memo) > 4096:
-        _index_memo.clear()
-    _index_memo[id(alarms)] = (alarms, index)
-    return index
+
+    def build() -> dict[str, list[dict[str, Any]]]:
+        index: dict[str, list[dict[str, Any]]] = {}
+        for alarm in alarms:
+            for name in {str(m.get("MetricName") or "") for m in _alarm_metrics(alarm)}:
+                index.setdefault(name, []).append(alarm)
+        return index
+
+    return _indexes.get((alarms,), build)
 
 
 def _near_miss(alarm: dict[str, Any], metric: _Metric) -> str | None:

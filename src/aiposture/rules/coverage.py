@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aiposture.memo import IdentityMemo
 from aiposture.rules.base import RuleContext, describe_error, errors_for
 from aiposture.snapshot.models import AccountSnapshot, Snapshot, Trail
 
@@ -61,7 +62,7 @@ class Coverage:
         ]
 
 
-_org_trails_cache: dict[int, tuple[Snapshot, list[Trail]]] = {}
+_org_trails: IdentityMemo[list[Trail]] = IdentityMemo(size=1)
 
 
 def organization_trails(snapshot: Snapshot) -> list[Trail]:
@@ -70,13 +71,9 @@ def organization_trails(snapshot: Snapshot) -> list[Trail]:
     Only an organization trail can cover an account other than its owner, so coverage
     needs these and the account's own trails, never every trail of every account.
     """
-    hit = _org_trails_cache.get(id(snapshot))
-    if hit is not None and hit[0] is snapshot:
-        return hit[1]
-    found = [t for t in snapshot.all_trails() if t.is_organization_trail]
-    _org_trails_cache.clear()
-    _org_trails_cache[id(snapshot)] = (snapshot, found)
-    return found
+    return _org_trails.get(
+        (snapshot,), lambda: [t for t in snapshot.all_trails() if t.is_organization_trail]
+    )
 
 
 def _candidate_trails(ctx: RuleContext) -> list[Trail]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiposture.memo import IdentityMemo
 from aiposture.rules.base import RuleContext, describe_error, errors_for
 from aiposture.rules.coverage import coverage
 from aiposture.snapshot.models import LogGroup, RegionSnapshot, Trail
@@ -147,7 +148,7 @@ def _group_of(ctx: RuleContext, trail: Trail) -> DeliveryGroup | None:
     )
 
 
-_scope_memo: dict[tuple[int, str, str], tuple[object, DetectionScope]] = {}
+_scopes: IdentityMemo[DetectionScope] = IdentityMemo()
 
 
 def cloudtrail_log_groups(ctx: RuleContext) -> DetectionScope:
@@ -155,20 +156,12 @@ def cloudtrail_log_groups(ctx: RuleContext) -> DetectionScope:
 
     Computed once per (snapshot, account, region): every detection check asks for it.
     """
-    key = (id(ctx.snapshot), ctx.account_id, ctx.region)
-    hit = _scope_memo.get(key)
-    if hit is not None and hit[0] is ctx.snapshot:
-        return hit[1]
-    scope = _scope(ctx)
-    if len(_scope_memo) >= 4096:
-        _scope_memo.clear()
-    _scope_memo[key] = (ctx.snapshot, scope)
-    return scope
+    return _scopes.get((ctx.snapshot,), lambda: _scope(ctx), ctx.account_id, ctx.region)
 
 
 def clear_scope_cache() -> None:
     """Forget memoised scopes (for tests that change a snapshot in place)."""
-    _scope_memo.clear()
+    _scopes.clear()
 
 
 def _scope(ctx: RuleContext) -> DetectionScope:

@@ -9,12 +9,12 @@ never looked at. Verdicts are cached by :mod:`aiposture.lang.filter_pattern_verd
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiposture.engine.results import Status
 from aiposture.lang.filter_pattern_verdicts import assess
+from aiposture.memo import IdentityMemo
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
 from aiposture.rules.detection_scope import (
     DeliveryGroup,
@@ -73,10 +73,8 @@ class FilterSearch:
     """When nothing matches: why, naming the closest filter and the events it misses."""
 
 
-_SEARCH_CACHE_SIZE = 4096
-_searches: OrderedDict[tuple[int, int, str, str], tuple[object, object, FilterSearch]] = (
-    OrderedDict()
-)
+_searches: IdentityMemo[FilterSearch] = IdentityMemo()
+_templates_of: IdentityMemo[tuple[str, ...]] = IdentityMemo()
 
 
 def clear_search_cache() -> None:
@@ -91,32 +89,18 @@ def find_filters(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
     Memoised per (params, snapshot, account, region): the alarm checks call it again for
     the same requirement. The snapshot is treated as immutable while it is judged.
     """
-    key = (id(params), id(ctx.snapshot), ctx.account_id, ctx.region)
-    hit = _searches.get(key)
-    if hit is not None and hit[0] is params and hit[1] is ctx.snapshot:
-        _searches.move_to_end(key)
-        return hit[2]
-    result = _search(params, ctx)
-    _searches[key] = (params, ctx.snapshot, result)
-    if len(_searches) > _SEARCH_CACHE_SIZE:
-        _searches.popitem(last=False)
-    return result
-
-
-_template_cache: dict[int, tuple[MetricFilterParams, tuple[str, ...]]] = {}
+    return _searches.get(
+        (params, ctx.snapshot), lambda: _search(params, ctx), ctx.account_id, ctx.region
+    )
 
 
 def _templates(params: MetricFilterParams) -> tuple[str, ...]:
     """The sample events with ``{account}``, ``{region}``, ``{partition}`` left unfilled."""
-    hit = _template_cache.get(id(params))
-    if hit is not None and hit[0] is params:
-        return hit[1]
     samples = [*params.must_match, *params.unrelated]
-    found = tuple(event_message(s, "{account}", "{region}", "{partition}") for s in samples)
-    if len(_template_cache) >= _SEARCH_CACHE_SIZE:
-        _template_cache.clear()
-    _template_cache[id(params)] = (params, found)
-    return found
+    return _templates_of.get(
+        (params,),
+        lambda: tuple(event_message(s, "{account}", "{region}", "{partition}") for s in samples),
+    )
 
 
 @dataclass

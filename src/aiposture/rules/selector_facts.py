@@ -7,6 +7,7 @@ from typing import Any
 
 from aiposture.lang.selector_validation import SelectorIssue, ValidationContext, validate_selectors
 from aiposture.lang.selectors import trail_logs
+from aiposture.memo import IdentityMemo
 from aiposture.snapshot.models import AccountSnapshot, Trail
 
 _OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
@@ -79,23 +80,19 @@ def validation_context(trail: Trail, account: AccountSnapshot) -> ValidationCont
     )
 
 
-_issues_cache: dict[tuple[int, str], tuple[Trail, list[SelectorIssue]]] = {}
-_ISSUES_CACHE_SIZE = 4096
+_issues: IdentityMemo[list[SelectorIssue]] = IdentityMemo()
 
 
 def trail_issues(trail: Trail, account: AccountSnapshot) -> list[SelectorIssue]:
     """Static-validation issues of ``trail``'s selectors for ``account`` (memoized per trail)."""
     if trail.event_selectors is None:
         return []
-    key = (id(trail), account.account_id)
-    hit = _issues_cache.get(key)
-    if hit is not None and hit[0] is trail:
-        return hit[1]
-    issues = validate_selectors(trail.event_selectors.as_api(), validation_context(trail, account))
-    if len(_issues_cache) >= _ISSUES_CACHE_SIZE:
-        _issues_cache.clear()
-    _issues_cache[key] = (trail, issues)
-    return issues
+    selectors = trail.event_selectors
+    return _issues.get(
+        (trail,),
+        lambda: validate_selectors(selectors.as_api(), validation_context(trail, account)),
+        account.account_id,
+    )
 
 
 def issues_for_selectors(
