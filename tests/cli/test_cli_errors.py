@@ -5,31 +5,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aiposture.snapshot.io import dump_snapshot
 from tests.builders import snapshot, trail
-
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+from tests.cli.helpers import run_aiposture
 
 
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    base["PYTHONPATH"] = SRC + os.pathsep + base.get("PYTHONPATH", "")
-    return subprocess.run(
-        [sys.executable, "-m", "aiposture", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    return run_aiposture(args, {**base, **(env or {})}, cwd=cwd, timeout=120)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aiposture.demo import DemoServer
-from tests.cli.test_cli_scan import run
+from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration
 GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
@@ -18,7 +18,7 @@ E1 = "us-east-1"
 
 def test_cli_collect_org_through_the_http_endpoint(server_env: DemoServer, tmp_path: Path) -> None:
     out = tmp_path / "snap.json"
-    proc = run(
+    proc = run_aiposture(
         ["collect", "--org", "--regions", E1, "--exclude-accounts", PLACEHOLDER, "--out", str(out)],
         dict(os.environ),
     )

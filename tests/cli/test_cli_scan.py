@@ -5,28 +5,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aiposture.collect.policy import iam_policy
 from aiposture.demo import DemoServer
+from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {**env, "PYTHONPATH": SRC + os.pathsep + env.get("PYTHONPATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "aiposture", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=300,
-        check=False,
-    )
+    return run_aiposture(args, env)
 
 
 def test_policy_command_prints_the_generated_policy():

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
@@ -16,62 +14,30 @@ from aiposture import __version__
 from aiposture.collect import CollectOptions, collect
 from aiposture.collect import cloudtrail as cloudtrail_collector
 from aiposture.collect.org import role_session_name
-from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
 from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import guide_selectors
 from aiposture.errors import CredentialsError, ReadOnlyViolation
 from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
-from aiposture.snapshot.models import AccountSnapshot, CallError, Snapshot
+from aiposture.snapshot.models import CallError, Snapshot
+from tests.collect.helpers import (
+    E1,
+    GUIDE,
+    PARTIAL,
+    PLACEHOLDER,
+    W2,
+    account,
+    all_observers,
+    factory_for,
+    on_calls,
+)
 
 pytestmark = pytest.mark.integration
-
-GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
-E1, W2 = "us-east-1", "us-west-2"
-Observer = Callable[[Any], None]
 
 
 @pytest.fixture(scope="module")
 def snapshot(demo_env: DemoEnvironment) -> Snapshot:
     return demo_env.collect()
-
-
-def account(snapshot: Snapshot, account_id: str) -> AccountSnapshot:
-    acct = snapshot.account(account_id)
-    assert acct is not None, account_id
-    return acct
-
-
-def factory_for(demo_env: DemoEnvironment, on_client: Observer | None = None) -> SessionFactory:
-    org = demo_env.org
-    session = boto3.Session(
-        aws_access_key_id=org.auditor_access_key_id,
-        aws_secret_access_key=org.auditor_secret_access_key,
-        region_name=org.regions[0],
-    )
-    return SessionFactory(session=session, on_client=on_client)
-
-
-def on_calls(service: str, operation: str, handler: Any, region: str | None = None) -> Observer:
-    """An ``on_client`` observer that registers ``handler`` for one operation."""
-
-    def observe(client: Any) -> None:
-        if client.meta.service_model.service_name != service:
-            return
-        if region is not None and client.meta.region_name != region:
-            return
-        service_id = client.meta.service_model.service_id.hyphenize()
-        client.meta.events.register(f"before-call.{service_id}.{operation}", handler)
-
-    return observe
-
-
-def all_observers(*observers: Observer) -> Observer:
-    def observe(client: Any) -> None:
-        for observer in observers:
-            observer(client)
-
-    return observe
 
 
 # --- the healthy demo ------------------------------------------------------------------

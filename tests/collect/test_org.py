@@ -23,6 +23,7 @@ from aiposture.collect.org import (
 )
 from aiposture.collect.session import AssumeRoleError, SessionFactory
 from aiposture.errors import ConfigError, ReadOnlyViolation
+from tests.collect.helpers import OperationRecorder, on_calls
 
 pytestmark = pytest.mark.integration
 
@@ -86,16 +87,6 @@ def moto_org() -> Iterator[MotoOrg]:
 
 def factory(on_client: Observer | None = None) -> SessionFactory:
     return SessionFactory(session=boto3.Session(region_name=REGION), on_client=on_client)
-
-
-def on_calls(service: str, operation: str, handler: Any) -> Observer:
-    def observe(client: Any) -> None:
-        if client.meta.service_model.service_name != service:
-            return
-        service_id = client.meta.service_model.service_id.hyphenize()
-        client.meta.events.register(f"before-call.{service_id}.{operation}", handler)
-
-    return observe
 
 
 def discover(f: SessionFactory | None = None, **kwargs: Any) -> org_mod.OrgPlan:
@@ -330,7 +321,6 @@ def test_external_id_is_validated(moto_org: MotoOrg) -> None:
 
 def test_discovery_sends_exactly_the_organization_reads(moto_org: MotoOrg) -> None:
     from aiposture.collect.guard import ORG_DISCOVERY_OPERATIONS
-    from tests.collect.test_policy import OperationRecorder
 
     recorder = OperationRecorder()
     discover(factory(on_client=recorder))

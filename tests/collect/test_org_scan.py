@@ -10,7 +10,7 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect import CollectOptions, collect
 from aiposture.demo import DemoEnvironment
 from aiposture.errors import ConfigError
-from tests.collect.test_collect_demo import E1, GUIDE, PARTIAL, PLACEHOLDER, factory_for, on_calls
+from tests.collect.helpers import E1, GUIDE, PARTIAL, PLACEHOLDER, factory_for, on_calls
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import boto3
 import pytest
@@ -17,6 +16,7 @@ from aiposture.collect.guard import (
 from aiposture.collect.policy import IAM_PREFIX_BY_SERVICE, iam_action, iam_policy
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
+from tests.collect.helpers import OperationRecorder
 
 EXPECTED_ACTIONS = [
     "bedrock:GetModelInvocationLoggingConfiguration",
@@ -74,21 +74,6 @@ def test_every_service_has_an_iam_prefix() -> None:
     assert iam_action("logs", "DescribeLogGroups") == "logs:DescribeLogGroups"
     with pytest.raises(ValueError, match="no IAM prefix"):
         iam_action("made-up", "GetThing")
-
-
-class OperationRecorder:
-    """Records (botocore service, operation) of every request actually sent."""
-
-    def __init__(self) -> None:
-        self.sent: set[tuple[str, str]] = set()
-
-    def __call__(self, client: Any) -> None:
-        service = client.meta.service_model.service_name
-
-        def on_send(event_name: str, **_: Any) -> None:
-            self.sent.add((service, event_name.rsplit(".", 1)[1]))
-
-        client.meta.events.register("before-send", on_send)
 
 
 @pytest.mark.integration

@@ -6,15 +6,17 @@ trail shows in every region it covers) and read once each, in their home region.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
 from aiposture.collect.recorder import client_error_code, record_call
 from aiposture.snapshot.models import EventSelectors, Trail, TrailStatus
+
+T = TypeVar("T")
 
 INSIGHTS_NOT_ENABLED = "InsightNotEnabledException"
 """The error code of GetInsightSelectors for a trail without Insights: not a failure."""
@@ -152,39 +154,20 @@ def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
     ``client`` must be a CloudTrail client in the trail's home region; ``account_id`` is
     the account whose credentials make the calls.
     """
-    where = {
-        "service": "cloudtrail",
-        "region": trail.home_region,
-        "account_id": account_id,
-        "resource": trail.arn,
-    }
-    trail.status = record_call(
-        trail.errors,
-        partial(get_trail_status, client, trail.arn),
-        operation="GetTrailStatus",
-        **where,
-    )
-    trail.event_selectors = record_call(
-        trail.errors,
-        partial(get_event_selectors, client, trail.arn),
-        operation="GetEventSelectors",
-        **where,
-    )
-    trail.insight_selectors = record_call(
-        trail.errors,
-        partial(get_insight_selectors, client, trail.arn),
-        operation="GetInsightSelectors",
-        **where,
-    )
-    trail.aggregation = record_call(
-        trail.errors,
-        partial(get_event_configuration, client, trail.arn),
-        operation="GetEventConfiguration",
-        **where,
-    )
-    trail.tags = record_call(
-        trail.errors,
-        partial(list_tags, client, trail.arn),
-        operation="ListTags",
-        **where,
-    )
+
+    def read(fn: Callable[[Any, str], T], operation: str) -> T | None:
+        return record_call(
+            trail.errors,
+            partial(fn, client, trail.arn),
+            service="cloudtrail",
+            operation=operation,
+            region=trail.home_region,
+            account_id=account_id,
+            resource=trail.arn,
+        )
+
+    trail.status = read(get_trail_status, "GetTrailStatus")
+    trail.event_selectors = read(get_event_selectors, "GetEventSelectors")
+    trail.insight_selectors = read(get_insight_selectors, "GetInsightSelectors")
+    trail.aggregation = read(get_event_configuration, "GetEventConfiguration")
+    trail.tags = read(list_tags, "ListTags")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,9 +179,9 @@ class Catalog:
         """The check with this id, if any."""
         return next((c for c in self.checks if c.check.id == check_id), None)
 
-    @property
+    @cached_property
     def params_by_id(self) -> dict[str, Params]:
-        """Every check's validated parameters, by check id."""
+        """Every check's validated parameters, by check id (built once per catalog)."""
         return {c.check.id: c.params for c in self.checks}
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field
 
 from aiposture.engine.results import Status
-from aiposture.lang.contributor_rules import parse_rule
+from aiposture.lang.contributor_rules import RuleDefinitionError, parse_rule
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.detection_scope import cloudtrail_log_groups
 
@@ -169,7 +169,7 @@ class _Judge:
                 return
             try:
                 parsed = parse_rule(str(rule.get("Definition") or ""))
-            except Exception as exc:  # noqa: BLE001 - an unreadable rule never counts
+            except RuleDefinitionError as exc:  # an unreadable rule never counts
                 judged.rules_bad.append(f"{name} (definition cannot be evaluated: {exc})")
                 return
             reads_ct = any(

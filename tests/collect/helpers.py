@@ -1,0 +1,73 @@
+"""Helpers shared by the collector tests: the demo's ids, sessions and call observers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from aiposture.collect.session import SessionFactory
+from aiposture.demo import DemoEnvironment
+from aiposture.snapshot.models import AccountSnapshot, Snapshot
+
+GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
+E1, W2 = "us-east-1", "us-west-2"
+Observer = Callable[[Any], None]
+
+
+def account(snapshot: Snapshot, account_id: str) -> AccountSnapshot:
+    """The account ``account_id`` of ``snapshot`` (it must be there)."""
+    acct = snapshot.account(account_id)
+    assert acct is not None, account_id
+    return acct
+
+
+def factory_for(demo_env: DemoEnvironment, on_client: Observer | None = None) -> SessionFactory:
+    """A session factory with the demo auditor's keys (the management account)."""
+    org = demo_env.org
+    session = boto3.Session(
+        aws_access_key_id=org.auditor_access_key_id,
+        aws_secret_access_key=org.auditor_secret_access_key,
+        region_name=org.regions[0],
+    )
+    return SessionFactory(session=session, on_client=on_client)
+
+
+def on_calls(service: str, operation: str, handler: Any, region: str | None = None) -> Observer:
+    """An ``on_client`` observer that registers ``handler`` for one operation."""
+
+    def observe(client: Any) -> None:
+        if client.meta.service_model.service_name != service:
+            return
+        if region is not None and client.meta.region_name != region:
+            return
+        service_id = client.meta.service_model.service_id.hyphenize()
+        client.meta.events.register(f"before-call.{service_id}.{operation}", handler)
+
+    return observe
+
+
+def all_observers(*observers: Observer) -> Observer:
+    """One observer that runs each of ``observers``."""
+
+    def observe(client: Any) -> None:
+        for observer in observers:
+            observer(client)
+
+    return observe
+
+
+class OperationRecorder:
+    """Records (botocore service, operation) of every request actually sent."""
+
+    def __init__(self) -> None:
+        self.sent: set[tuple[str, str]] = set()
+
+    def __call__(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+
+        def on_send(event_name: str, **_: Any) -> None:
+            self.sent.add((service, event_name.rsplit(".", 1)[1]))
+
+        client.meta.events.register("before-send", on_send)
