@@ -14,6 +14,7 @@ from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.results import Results
 from aiposture.engine.runner import evaluate
+from aiposture.engine.waivers import Waiver
 from aiposture.snapshot.io import dump_snapshot, snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 
@@ -71,30 +72,50 @@ def demo_waivers_path() -> Path:
     return Path(aiposture.demo.__file__).parent / "waivers.yaml"
 
 
+@dataclass(frozen=True)
+class ResultInputs:
+    """The files that finish a results set: waivers and a baseline (each optional)."""
+
+    waivers: list[Waiver] | None
+    baseline: Results | None
+
+
+def load_result_inputs(config: Config, catalog: Catalog | None = None) -> ResultInputs:
+    """Read and check ``config.report``'s waivers and baseline files (one-line errors)."""
+    from aiposture.engine.diff import load_baseline
+    from aiposture.engine.waivers import load_waivers
+
+    waivers = None
+    if config.report.waivers is not None:
+        waivers = load_waivers(
+            config.report.waivers, known_checks=known_checks(catalog or load_catalog())
+        )
+    baseline = load_baseline(config.report.baseline) if config.report.baseline else None
+    return ResultInputs(waivers, baseline)
+
+
 def finish_results(
     results: Results,
     config: Config,
     *,
     today: date | None = None,
     catalog: Catalog | None = None,
+    inputs: ResultInputs | None = None,
 ) -> Results:
     """Apply the waivers file, then compare with the baseline (both from ``config.report``).
 
     The waivers come first, so the scores (recomputed without the waived results) and the
     diff both see the waived statuses. ``today`` decides which waivers have expired
-    (default: the current UTC date).
+    (default: the current UTC date). ``inputs``, when given, are the files already read.
     """
-    from aiposture.engine.diff import diff_results, load_baseline
-    from aiposture.engine.waivers import apply_waivers, load_waivers
+    from aiposture.engine.diff import diff_results
+    from aiposture.engine.waivers import apply_waivers
 
-    if config.report.waivers is not None:
-        waivers = load_waivers(
-            config.report.waivers, known_checks=known_checks(catalog or load_catalog())
-        )
-        results = apply_waivers(results, waivers, today or datetime.now(UTC).date())
-    if config.report.baseline is not None:
-        baseline = load_baseline(config.report.baseline)
-        results = results.model_copy(update={"baseline": diff_results(baseline, results)})
+    inputs = inputs or load_result_inputs(config, catalog)
+    if inputs.waivers is not None:
+        results = apply_waivers(results, inputs.waivers, today or datetime.now(UTC).date())
+    if inputs.baseline is not None:
+        results = results.model_copy(update={"baseline": diff_results(inputs.baseline, results)})
     return results
 
 
@@ -119,18 +140,12 @@ def scan(
     fast; the snapshot is written first of the outputs, so the evidence survives a failure
     further on.
     """
-    from aiposture.engine.diff import load_baseline
-    from aiposture.engine.waivers import load_waivers
-
     catalog = load_catalog()
-    if config.report.waivers is not None:
-        load_waivers(config.report.waivers, known_checks=known_checks(catalog))
-    if config.report.baseline is not None:
-        load_baseline(config.report.baseline)
+    inputs = load_result_inputs(config, catalog)  # before collecting: a bad file fails fast
     snapshot = collect_snapshot(config, factory)
     snapshot_path = out_dir / "snapshot.json"
     digest = dump_snapshot(snapshot, snapshot_path)
     results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
-    results = finish_results(results, config, today=today, catalog=catalog)
+    results = finish_results(results, config, today=today, catalog=catalog, inputs=inputs)
     paths = render(results, list(dict.fromkeys(["json", *formats])), out_dir)
     return ScanOutput(results, snapshot_path, paths)
