@@ -5,10 +5,12 @@ The CLI is a thin layer over these functions; so can any other caller be.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, load_catalog
@@ -17,6 +19,9 @@ from aiposture.engine.runner import evaluate
 from aiposture.engine.waivers import Waiver
 from aiposture.snapshot.io import dump_snapshot, snapshot_sha256
 from aiposture.snapshot.models import Snapshot
+
+if TYPE_CHECKING:
+    from aiposture.collect.progress import ScanObserver
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,29 @@ class ScanOutput:
     report_paths: list[Path]
 
 
-def collect_snapshot(config: Config, factory: object | None = None) -> Snapshot:
+@dataclass(frozen=True)
+class RunOptions:
+    """How one collection runs (not what it reads: that is ``config.scan``).
+
+    ``checkpoint`` is the snapshot folder each finished account is written to (None: keep
+    everything in memory); ``resume`` continues that folder; ``shard`` ``(K, N)`` collects
+    shard K of N; ``observer`` receives progress events.
+    """
+
+    checkpoint: Path | None = None
+    resume: bool = False
+    shard: tuple[int, int] | None = None
+    observer: ScanObserver | None = None
+
+
+def checkpoint_for(snapshot_path: Path) -> Path:
+    """The default snapshot folder of a scan that writes ``snapshot_path``: ``<path>.partial``."""
+    return snapshot_path.with_name(snapshot_path.name + ".partial")
+
+
+def collect_snapshot(
+    config: Config, factory: object | None = None, run: RunOptions | None = None
+) -> Snapshot:
     """Read the accounts and regions ``config`` names. The only function that talks to AWS."""
     from aiposture.collect import CollectOptions, collect
     from aiposture.collect.session import SessionFactory
@@ -37,6 +64,7 @@ def collect_snapshot(config: Config, factory: object | None = None) -> Snapshot:
         factory = SessionFactory(profile=config.scan.profile, endpoint_url=config.scan.endpoint_url)
     assert isinstance(factory, SessionFactory)
     scan = config.scan
+    run = run or RunOptions()
     options = CollectOptions(
         regions=scan.regions,
         assume_roles=tuple(scan.assume_roles),
@@ -45,8 +73,31 @@ def collect_snapshot(config: Config, factory: object | None = None) -> Snapshot:
         external_id=scan.external_id,
         accounts=scan.accounts,
         exclude_accounts=tuple(scan.exclude_accounts),
+        workers=scan.workers,
+        shard=run.shard,
+        observer=run.observer,
+        checkpoint=run.checkpoint,
+        resume=run.resume,
     )
     return collect(factory, options)
+
+
+def collect_to_file(
+    config: Config, path: Path, factory: object | None = None, run: RunOptions | None = None
+) -> tuple[Snapshot, str]:
+    """Collect through a checkpoint folder, write the snapshot file, then drop the folder.
+
+    The folder is ``run.checkpoint`` or :func:`checkpoint_for` ``(path)``. It is removed
+    only once the snapshot file is safely written, so an interrupted scan (or a failure to
+    write) leaves every finished account in it for ``--resume``. Returns the snapshot and
+    the file's sha256.
+    """
+    run = run or RunOptions()
+    folder = run.checkpoint or checkpoint_for(path)
+    snapshot = collect_snapshot(config, factory, replace(run, checkpoint=folder))
+    digest = dump_snapshot(snapshot, path)
+    shutil.rmtree(folder, ignore_errors=True)
+    return snapshot, digest
 
 
 def evaluate_snapshot(
@@ -133,18 +184,19 @@ def scan(
     factory: object | None = None,
     *,
     today: date | None = None,
+    run: RunOptions | None = None,
 ) -> ScanOutput:
     """Collect, keep the evidence, evaluate, apply waivers and baseline, and render.
 
     The waivers and baseline files are read before anything else, so a bad one fails
-    fast; the snapshot is written first of the outputs, so the evidence survives a failure
-    further on.
+    fast. Collection checkpoints into ``out_dir/snapshot.json.partial`` (see
+    :func:`collect_to_file`); the snapshot is written first of the outputs, so the
+    evidence survives a failure further on.
     """
     catalog = load_catalog()
     inputs = load_result_inputs(config, catalog)  # before collecting: a bad file fails fast
-    snapshot = collect_snapshot(config, factory)
     snapshot_path = out_dir / "snapshot.json"
-    digest = dump_snapshot(snapshot, snapshot_path)
+    snapshot, digest = collect_to_file(config, snapshot_path, factory, run)
     results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
     results = finish_results(results, config, today=today, catalog=catalog, inputs=inputs)
     paths = render(results, list(dict.fromkeys(["json", *formats])), out_dir)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,7 +19,10 @@ import aiposture
 from aiposture.config import Config, load_config
 from aiposture.engine.exit_codes import ExitCode, gate, parse_min_scores
 from aiposture.engine.results import Results, Severity
-from aiposture.errors import AiPostureError, ConfigError
+from aiposture.errors import AiPostureError, CollectionCancelled, ConfigError
+
+if TYPE_CHECKING:
+    from aiposture.api import RunOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON_CHOICES = [s.value for s in Severity] + ["none"]
@@ -94,6 +99,70 @@ def _with_org(config: Config, org: dict[str, Any]) -> Config:
     }
     scan = config.scan.model_copy(update={k: v for k, v in flags.items() if v is not None})
     return config.model_copy(update={"scan": scan})
+
+
+def run_options(func: F) -> F:
+    """How a collection runs: workers, logs, checkpoint folder, resume, shard."""
+    func = click.option(
+        "--shard",
+        metavar="K/N",
+        help="Collect only shard K of N of the accounts (deterministic by account id); "
+        "join the shards' snapshots with `aiposture merge`.",
+    )(func)
+    func = click.option(
+        "--resume",
+        "resume_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Continue the interrupted scan whose snapshot folder is DIR: collect only "
+        "the accounts it misses (the plan, regions and roles come from DIR).",
+        metavar="DIR",
+    )(func)
+    func = click.option(
+        "--checkpoint-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        metavar="DIR",
+        help="Snapshot folder that receives each account as soon as it is collected "
+        "(default: the snapshot file's path + '.partial'; removed once the file is written).",
+    )(func)
+    func = click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text: a progress bar on a terminal, quiet under CI; json: one JSON event "
+        "per line on stderr.",
+    )(func)
+    func = click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="Account-region units read at once (default from config: 8).",
+    )(func)
+    return func
+
+
+def _run(config: Config, run: dict[str, Any]) -> tuple[Config, RunOptions]:
+    """``config`` with --workers laid over it, and the run options of the other flags."""
+    from aiposture.api import RunOptions
+    from aiposture.collect.progress import choose_observer, configure_logging
+    from aiposture.snapshot.store import parse_shard
+
+    configure_logging(run["log_format"])
+    if run.get("workers") is not None:
+        scan = config.scan.model_copy(update={"workers": run["workers"]})
+        config = config.model_copy(update={"scan": scan})
+    resume: Path | None = run.get("resume_dir")
+    checkpoint: Path | None = run.get("checkpoint_dir")
+    if resume is not None and checkpoint is not None and resume != checkpoint:
+        raise ConfigError("--resume names the folder to continue; leave out --checkpoint-dir")
+    shard = parse_shard(run["shard"]) if run.get("shard") else None
+    options = RunOptions(
+        checkpoint=resume or checkpoint,
+        resume=resume is not None,
+        shard=shard,
+        observer=choose_observer(run["log_format"]),
+    )
+    return config, options
 
 
 def config_option(func: F) -> F:
@@ -240,10 +309,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
     )
 
 
+RUN_KEYS = ("workers", "log_format", "checkpoint_dir", "resume_dir", "shard")
+
+
+def _pop_run(org: dict[str, Any]) -> dict[str, Any]:
+    """Split the run flags out of the keyword arguments click passed."""
+    return {k: org.pop(k) for k in RUN_KEYS if k in org}
+
+
 @cli.command()
 @config_option
 @aws_options
 @org_options
+@run_options
 @report_options
 def scan(
     config_path: Path | None,
@@ -263,14 +341,18 @@ def scan(
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
+    run_flags = _pop_run(org)
     config = _with_files(
         _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org),
         waivers,
         baseline,
     )
+    config, run = _run(config, run_flags)
     minimums = parse_min_scores(min_scores, config.report.min_score)
     out = out_dir or config.report.output_dir
-    output = run_scan(config, out, _split(formats) or config.report.formats, today=_today(today))
+    output = run_scan(
+        config, out, _split(formats) or config.report.formats, today=_today(today), run=run
+    )
     click.echo(str(out.resolve()))
     _finish(output.results, fail_on or config.report.fail_on.value, minimums)
 
@@ -279,6 +361,7 @@ def scan(
 @config_option
 @aws_options
 @org_options
+@run_options
 @click.option(
     "--out",
     "out_path",
@@ -297,12 +380,33 @@ def collect(
     **org: Any,
 ) -> None:
     """Read the accounts and write a snapshot (the evidence)."""
-    from aiposture.api import collect_snapshot
-    from aiposture.snapshot.io import dump_snapshot
+    from aiposture.api import collect_to_file
 
+    run_flags = _pop_run(org)
     config = _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org)
-    digest = dump_snapshot(collect_snapshot(config), out_path)
+    config, run = _run(config, run_flags)
+    _, digest = collect_to_file(config, out_path, run=run)
     click.echo(f"{out_path} sha256={digest}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=Path("snapshot.json"),
+    show_default=True,
+    help="Merged snapshot file to write.",
+)
+def merge(inputs: tuple[Path, ...], out_path: Path) -> None:
+    """Join snapshots of one scan (shard files or complete folders) into one snapshot."""
+    from aiposture.snapshot.io import dump_snapshot
+    from aiposture.snapshot.store import merge_paths
+
+    merged = merge_paths(list(inputs))
+    digest = dump_snapshot(merged, out_path)
+    click.echo(f"{out_path} sha256={digest} accounts={len(merged.accounts)}")
 
 
 @cli.command()
@@ -331,15 +435,20 @@ def evaluate(
     baseline: Path | None,
     today: datetime | None,
 ) -> None:
-    """Judge a snapshot offline and write results."""
+    """Judge a snapshot (a file, or a complete snapshot folder) offline and write results."""
     from aiposture.api import evaluate_snapshot, finish_results
     from aiposture.engine.catalog import load_catalog
     from aiposture.engine.results import dump_results
-    from aiposture.snapshot.io import load_snapshot
+    from aiposture.snapshot.io import load_snapshot, snapshot_sha256
+    from aiposture.snapshot.store import load_any
 
     config = _with_files(load_config(config_path), waivers, baseline)
     minimums = parse_min_scores(min_scores, config.report.min_score)
-    snapshot, digest = load_snapshot(snapshot_path)
+    if snapshot_path.is_dir():
+        snapshot = load_any(snapshot_path)
+        digest = snapshot_sha256(snapshot)
+    else:
+        snapshot, digest = load_snapshot(snapshot_path)
     catalog = load_catalog()
     results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
     results = finish_results(results, config, today=_today(today), catalog=catalog)
@@ -563,9 +672,20 @@ def policy() -> None:
     click.echo(json.dumps(iam_policy(), indent=2))
 
 
+def _sigterm_interrupts() -> None:
+    """Make SIGTERM (a job runner stopping us) interrupt like Ctrl-C: the scan keeps its data."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every aiposture error becomes one line on stderr and its exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    _sigterm_interrupts()
     try:
         cli.main(args=argv, prog_name="aiposture", standalone_mode=False)
     except click.exceptions.Abort:
@@ -574,6 +694,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(int(ExitCode.USAGE))
+    except CollectionCancelled as exc:
+        click.echo(f"aiposture: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except AiPostureError as exc:
         if debug:
             raise

@@ -64,6 +64,19 @@ class CredentialsError(CollectionError):
     exit_code = 3
 
 
+class CollectionCancelled(CollectionError):
+    """The scan was interrupted (Ctrl-C, SIGTERM); what was collected is kept.
+
+    ``saved`` names where the finished accounts are, when they were checkpointed.
+    """
+
+    exit_code = 130
+
+    def __init__(self, message: str, saved: str | None = None) -> None:
+        super().__init__(message)
+        self.saved = saved
+
+
 class ReadOnlyViolation(AiPostureError):
     """A collector tried to send an operation outside the read-only allow-list."""
 

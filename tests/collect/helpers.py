@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -71,3 +72,42 @@ class OperationRecorder:
             self.sent.add((service, event_name.rsplit(".", 1)[1]))
 
         client.meta.events.register("before-send", on_send)
+
+
+VOLATILE_KEYS = {
+    "started_at",
+    "finished_at",
+    "latest_delivery_time",
+    "latest_cloudwatch_logs_delivery_time",
+    "time_logging_started",
+    "time_logging_stopped",
+    "creationTime",
+    "user_id",
+    "AlarmConfigurationUpdatedTimestamp",
+    "StateUpdatedTimestamp",
+    "lastModified",
+    "CreatedAt",
+    "UpdatedAt",
+    "DetectorId",
+}
+VOLATILE_PATTERNS = [
+    (re.compile(r"o-[a-z0-9]{10,32}"), "o-ORGID"),
+    (re.compile(r"key/[0-9a-f-]{36}"), "key/KEYID"),
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
+]
+
+
+def normalized(snapshot: Snapshot) -> Any:
+    """The snapshot without timestamps and the ids moto generates at random."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in VOLATILE_KEYS}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        if isinstance(node, str):
+            for pattern, replacement in VOLATILE_PATTERNS:
+                node = pattern.sub(replacement, node)
+        return node
+
+    return strip(snapshot.model_dump(mode="json"))

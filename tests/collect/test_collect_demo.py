@@ -14,6 +14,7 @@ from aiposture import __version__
 from aiposture.collect import CollectOptions, collect
 from aiposture.collect import cloudtrail as cloudtrail_collector
 from aiposture.collect.org import role_session_name
+from aiposture.collect.progress import Silent
 from aiposture.demo import DemoEnvironment
 from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import guide_selectors
@@ -213,11 +214,38 @@ def test_snapshot_round_trip_keeps_the_sha256(snapshot: Snapshot, tmp_path: Path
     assert loaded.model_dump(mode="json") == snapshot.model_dump(mode="json")
 
 
-def test_progress_lines(demo_env: DemoEnvironment) -> None:
-    lines: list[str] = []
-    collect(factory_for(demo_env), CollectOptions(regions=[E1], progress=lines.append))
-    assert lines[0] == f"{GUIDE}: enabled regions"
-    assert f"{GUIDE}: {E1}" in lines
+class _Events(Silent):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, ...]] = []
+
+    def planned(self, accounts: int) -> None:
+        self.events.append(("planned", str(accounts)))
+
+    def account_started(self, account_id: str, regions: int) -> None:
+        self.events.append(("started", account_id, str(regions)))
+
+    def region_done(self, account_id: str, region: str, errors: int) -> None:
+        self.events.append(("region", account_id, region))
+
+    def account_done(self, account_id: str, errors: int) -> None:
+        self.events.append(("done", account_id))
+
+
+def test_the_observer_sees_every_account_and_region_once_in_order(
+    demo_env: DemoEnvironment,
+) -> None:
+    seen = _Events()
+    roles = demo_env.org.assume_roles
+    collect(
+        factory_for(demo_env),
+        CollectOptions(regions=[E1, W2], assume_roles=roles, observer=seen, workers=3),
+    )
+    assert seen.events[0] == ("planned", "3")
+    for account_id in (GUIDE, PARTIAL, PLACEHOLDER):
+        mine = [e for e in seen.events if e[1:2] == (account_id,)]
+        assert mine[0] == ("started", account_id, "2")
+        assert sorted(mine[1:3]) == [("region", account_id, E1), ("region", account_id, W2)]
+        assert mine[3:] == [("done", account_id)]
 
 
 # --- failures become evidence ----------------------------------------------------------

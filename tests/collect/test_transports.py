@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
 
 import pytest
 
@@ -13,46 +11,9 @@ from aiposture.collect import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoServer, demo_environment
 from aiposture.snapshot.models import Snapshot
+from tests.collect.helpers import normalized
 
 pytestmark = pytest.mark.integration
-
-VOLATILE_KEYS = {
-    "started_at",
-    "finished_at",
-    "latest_delivery_time",
-    "latest_cloudwatch_logs_delivery_time",
-    "time_logging_started",
-    "time_logging_stopped",
-    "creationTime",
-    "user_id",
-    "AlarmConfigurationUpdatedTimestamp",
-    "StateUpdatedTimestamp",
-    "lastModified",
-    "CreatedAt",
-    "UpdatedAt",
-    "DetectorId",
-}
-VOLATILE_PATTERNS = [
-    (re.compile(r"o-[a-z0-9]{10,32}"), "o-ORGID"),
-    (re.compile(r"key/[0-9a-f-]{36}"), "key/KEYID"),
-    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
-]
-
-
-def normalized(snapshot: Snapshot) -> Any:
-    """The snapshot without timestamps and the ids moto generates at random."""
-
-    def strip(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k not in VOLATILE_KEYS}
-        if isinstance(node, list):
-            return [strip(v) for v in node]
-        if isinstance(node, str):
-            for pattern, replacement in VOLATILE_PATTERNS:
-                node = pattern.sub(replacement, node)
-        return node
-
-    return strip(snapshot.model_dump(mode="json"))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,55 +1,57 @@
 """The collectors: the only code that talks to AWS, and only with read calls.
 
 :func:`collect` reads the scanning identity's own account and every account reached
-through ``assume_roles`` into one :class:`~aiposture.snapshot.models.Snapshot`. A call
-that fails is recorded as a :class:`~aiposture.snapshot.models.CallError` next to the
-evidence it would have produced; one account that denies access never stops the scan.
-Only a scan that cannot start at all (no credentials, STS unreachable) raises.
+through ``assume_roles`` (or, with ``org``, every active account of the organization) into
+one :class:`~aiposture.snapshot.models.Snapshot`. The accounts are read by a bounded
+worker pool (:mod:`aiposture.collect.scheduler`); with a ``checkpoint`` folder each
+account is written as soon as it is done, and ``resume`` collects only the accounts the
+folder still misses.
+
+A call that fails is recorded as a :class:`~aiposture.snapshot.models.CallError` next to
+the evidence it would have produced; one account that denies access never stops the scan.
+Only a scan that cannot start at all (no credentials, STS unreachable) raises, and an
+interrupted one (:class:`~aiposture.errors.CollectionCancelled`, naming the folder).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from aiposture import __version__
 from aiposture.collect import sts
-from aiposture.collect.account import Progress, collect_account
 from aiposture.collect.guard import COLLECTOR_OPERATIONS, install_read_only_guard
 from aiposture.collect.org import (
     DEFAULT_ROLE_NAME,
-    OrgPlan,
     discover_organization,
     member_role_arn,
     role_session_name,
     validate_external_id,
 )
+from aiposture.collect.progress import ScanObserver, Silent
 from aiposture.collect.recorder import (
     CREDENTIAL_FAILURES,
     client_error_code,
     client_error_message,
     credentials_error,
-    record_call,
 )
-from aiposture.collect.session import (
-    AssumeRoleError,
-    SessionFactory,
-    arn_account,
-    arn_partition,
+from aiposture.collect.scheduler import DEFAULT_WORKERS, AccountTarget, Scheduler
+from aiposture.collect.session import SessionFactory, arn_account, arn_partition
+from aiposture.errors import (
+    AiPostureError,
+    CollectionCancelled,
+    CollectionError,
+    ConfigError,
+    CredentialsError,
+    SnapshotError,
 )
-from aiposture.errors import AiPostureError, CollectionError, ConfigError, CredentialsError
-from aiposture.snapshot.models import (
-    AccountSnapshot,
-    CallerIdentity,
-    CallError,
-    Snapshot,
-    ToolInfo,
-)
+from aiposture.snapshot.models import CallerIdentity, CallError, Snapshot, ToolInfo
+from aiposture.snapshot.store import ScanRecord, SnapshotHeader, SnapshotStore, shard_accounts
 
 __all__ = [
     "COLLECTOR_OPERATIONS",
@@ -77,32 +79,30 @@ REJECTED_CREDENTIALS_CODES = frozenset(
 
 @dataclass(frozen=True)
 class CollectOptions:
-    """What to scan.
+    """What to scan, and how.
 
     ``regions`` None scans every enabled region of each account (order kept when given).
     ``assume_roles`` are role ARNs of further accounts; the caller's own account is always
-    scanned. ``progress`` receives one line per step.
+    scanned. With ``org`` every active account of the organization is scanned through
+    ``role_name`` instead. ``workers`` units run at once. ``shard`` ``(K, N)`` keeps the
+    accounts of shard K of N. ``checkpoint`` is a snapshot folder that receives each
+    account as soon as it is done; with ``resume`` it is an existing folder whose missing
+    accounts are collected (the plan, regions and roles then come from the folder).
     """
 
     regions: Sequence[str] | None = None
     assume_roles: Sequence[str] = ()
-    progress: Progress | None = None
     org: bool = False
     """Scan every active account of the organization instead of ``assume_roles``."""
     role_name: str = DEFAULT_ROLE_NAME
     external_id: str | None = None
     accounts: Sequence[str] | None = None
     exclude_accounts: Sequence[str] = ()
-
-
-@dataclass
-class _Target:
-    """One account to scan: its session (None when unreachable) and the errors so far."""
-
-    account_id: str
-    session: Any = None
-    identity_arn: str | None = None
-    errors: list[CallError] = field(default_factory=list)
+    workers: int = DEFAULT_WORKERS
+    shard: tuple[int, int] | None = None
+    observer: ScanObserver | None = None
+    checkpoint: Path | None = None
+    resume: bool = False
 
 
 def _now() -> datetime:
@@ -141,116 +141,77 @@ def scanning_identity(factory: SessionFactory) -> CallerIdentity:
         raise CollectionError(f"cannot reach AWS STS in {region}: {exc}") from exc
 
 
-def _assumed_target(
-    factory: SessionFactory,
-    role_arn: str,
-    account_id: str,
-    partition: str,
-    external_id: str | None = None,
-) -> _Target:
-    try:
-        session = factory.assume(
-            role_arn, external_id=external_id, session_name=role_session_name()
-        )
-    except AssumeRoleError as exc:
-        return _Target(account_id=account_id, errors=[exc.call_error])
-    errors: list[CallError] = []
-    region = factory.default_region(partition)
-    ident = record_call(
-        errors,
-        lambda: sts.caller_identity(factory.client(session, "sts", region)),
-        service="sts",
-        operation="GetCallerIdentity",
-        region=region,
-        account_id=account_id,
-        resource=role_arn,
-    )
-    return _Target(
-        account_id=ident.account if ident else account_id,
-        session=session,
-        identity_arn=ident.arn if ident else None,
-        errors=errors,
-    )
+def _own(identity: CallerIdentity) -> AccountTarget:
+    return AccountTarget(account_id=identity.account, identity_arn=identity.arn)
 
 
-def _plan_targets(
-    factory: SessionFactory,
-    identity: CallerIdentity,
-    role_arns: Sequence[str],
-    partition: str,
-    say: Progress | None,
-) -> list[_Target]:
-    """List the caller's account first, then one target per further account, in order."""
-    own = _Target(
-        account_id=identity.account, session=factory.base_session(), identity_arn=identity.arn
-    )
-    targets: dict[str, _Target] = {identity.account: own}
-    own_role_tried = False
+def role_targets(identity: CallerIdentity, role_arns: Sequence[str]) -> list[AccountTarget]:
+    """The caller's account first, then one target per further account, in order.
+
+    A role in the caller's own account replaces the base credentials for that account
+    (falling back to them, with the error recorded, when it cannot be assumed). A second
+    role for an account already planned is ignored.
+    """
+    targets: dict[str, AccountTarget] = {identity.account: _own(identity)}
+    own_role_seen = False
     for role_arn in role_arns:
         account_id = arn_account(role_arn) or role_arn
-        is_own = account_id == identity.account
-        if own_role_tried if is_own else account_id in targets:
+        if account_id == identity.account:
+            if not own_role_seen:
+                own_role_seen = True
+                targets[account_id] = AccountTarget(
+                    account_id=account_id,
+                    role_arn=role_arn,
+                    identity_arn=identity.arn,
+                    session_name=role_session_name(),
+                    fallback_to_base=True,
+                )
             continue
-        if say:
-            say(f"{account_id}: assuming {role_arn}")
-        target = _assumed_target(factory, role_arn, account_id, partition)
-        if is_own:
-            own_role_tried = True
-            if target.session is None:  # keep scanning the own account with the base credentials
-                own.errors.extend(target.errors)
-                continue
-        targets[account_id] = target
+        targets.setdefault(
+            account_id,
+            AccountTarget(
+                account_id=account_id, role_arn=role_arn, session_name=role_session_name()
+            ),
+        )
     return list(targets.values())
 
 
-def _org_targets(
+def org_targets(
+    identity: CallerIdentity,
+    account_ids: Sequence[str],
+    partition: str,
+    role_name: str,
+    external_id: str | None,
+) -> list[AccountTarget]:
+    """One target per organization account: the caller's own with its own credentials."""
+    return [
+        _own(identity)
+        if account_id == identity.account
+        else AccountTarget(
+            account_id=account_id,
+            role_arn=member_role_arn(partition, account_id, role_name),
+            external_id=external_id,
+            session_name=role_session_name(),
+        )
+        for account_id in account_ids
+    ]
+
+
+@dataclass
+class _Plan:
+    header: SnapshotHeader
+    targets: list[AccountTarget]
+    planned: list[str]
+
+
+def _new_plan(
     factory: SessionFactory,
     identity: CallerIdentity,
-    plan: OrgPlan,
-    options: CollectOptions,
     partition: str,
-    say: Progress | None,
-) -> list[_Target]:
-    """One target per account of the plan, in its order.
-
-    The scanning identity's own account is read with the base credentials, every other
-    account through ``options.role_name``.
-    """
-    targets: list[_Target] = []
-    for account_id in plan.account_ids:
-        if account_id == identity.account:
-            targets.append(
-                _Target(
-                    account_id=account_id,
-                    session=factory.base_session(),
-                    identity_arn=identity.arn,
-                )
-            )
-            continue
-        role_arn = member_role_arn(partition, account_id, options.role_name)
-        if say:
-            say(f"{account_id}: assuming {role_arn}")
-        targets.append(
-            _assumed_target(factory, role_arn, account_id, partition, options.external_id)
-        )
-    return targets
-
-
-def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
-    """Read every account and region in scope into a :class:`Snapshot`.
-
-    The caller's account is scanned first, then each account of ``options.assume_roles``
-    in order, each once. A role in the caller's own account replaces the base credentials
-    for that account. A role that cannot be assumed gives an account with only that
-    ``sts:AssumeRole`` :class:`CallError`.
-    """
-    validate_role_arns(options.assume_roles)
-    say = options.progress
-    started = _now()
-    identity = scanning_identity(factory)
-    partition = arn_partition(identity.arn)
-
-    scan_errors: list[CallError] = []
+    options: CollectOptions,
+    observer: ScanObserver,
+) -> _Plan:
+    errors: list[CallError] = []
     if options.org:
         if options.external_id is not None:
             validate_external_id(options.external_id)
@@ -260,37 +221,144 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
             partition,
             accounts=options.accounts,
             exclude_accounts=options.exclude_accounts,
-            say=say,
+            say=observer.message,
         )
-        scan_errors = list(plan.errors)
-        targets = _org_targets(factory, identity, plan, options, partition, say)
+        errors = list(plan.errors)
+        targets = org_targets(
+            identity, plan.account_ids, partition, options.role_name, options.external_id
+        )
     else:
-        targets = _plan_targets(factory, identity, options.assume_roles, partition, say)
-
-    accounts: list[AccountSnapshot] = []
-    for target in targets:
-        if target.session is None:
-            accounts.append(AccountSnapshot(account_id=target.account_id, errors=target.errors))
-            continue
-        acct = collect_account(
-            factory,
-            target.session,
-            account_id=target.account_id,
-            identity_arn=target.identity_arn,
-            partition=partition,
-            regions=list(options.regions) if options.regions is not None else None,
-            progress=say,
+        targets = role_targets(identity, options.assume_roles)
+    planned = [t.account_id for t in targets]
+    if options.shard is not None:
+        keep = set(shard_accounts(planned, *options.shard))
+        targets = [t for t in targets if t.account_id in keep]
+        observer.message(
+            f"shard {options.shard[0]}/{options.shard[1]}: {len(targets)} of "
+            f"{len(planned)} accounts"
         )
-        acct.errors[:0] = target.errors
-        accounts.append(acct)
-
-    return Snapshot(
+    header = SnapshotHeader(
         tool=ToolInfo(version=__version__),
-        started_at=started,
-        finished_at=_now(),
+        started_at=_now(),
         identity=identity,
         partition=partition,
         regions_requested=list(options.regions) if options.regions is not None else None,
-        accounts=accounts,
-        errors=scan_errors,
+        errors=errors,
+        scan=ScanRecord(
+            org=options.org,
+            role_name=options.role_name if options.org else None,
+            assume_roles=[] if options.org else list(options.assume_roles),
+            external_id_required=options.org and options.external_id is not None,
+        ),
+    )
+    return _Plan(header, targets, [t.account_id for t in targets])
+
+
+def _resumed_plan(store: SnapshotStore, identity: CallerIdentity, options: CollectOptions) -> _Plan:
+    header = store.header
+    if header.identity is not None and header.identity.account != identity.account:
+        raise SnapshotError(
+            f"{store.directory} was started by account {header.identity.account}; "
+            f"these credentials are of account {identity.account}"
+        )
+    record = header.scan or ScanRecord()
+    if record.external_id_required and options.external_id is None:
+        raise ConfigError(
+            f"the scan in {store.directory} assumed its roles with an external id; "
+            "give --external-id again to resume it"
+        )
+    if record.org:
+        targets = org_targets(
+            identity,
+            store.planned,
+            header.partition,
+            record.role_name or DEFAULT_ROLE_NAME,
+            options.external_id,
+        )
+    else:
+        targets = role_targets(identity, record.assume_roles)
+    by_id = {t.account_id: t for t in targets}
+    unknown = [a for a in store.planned if a not in by_id]
+    if unknown:
+        raise SnapshotError(
+            f"{store.directory} plans accounts it records no way to reach: {', '.join(unknown)}"
+        )
+    missing = store.missing()
+    return _Plan(header, [by_id[a] for a in missing], store.planned)
+
+
+def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
+    """Read every account and region in scope into a :class:`Snapshot`.
+
+    The caller's account comes first, then each further account in plan order, each once.
+    A role that cannot be assumed gives an account with only that ``sts:AssumeRole``
+    :class:`CallError`. With ``options.checkpoint`` every finished account is written to
+    that snapshot folder at once; an interrupted scan (Ctrl-C) raises
+    :class:`CollectionCancelled` naming the folder to ``resume``.
+    """
+    validate_role_arns(options.assume_roles)
+    if options.resume and options.checkpoint is None:
+        raise ConfigError("resume needs the snapshot folder to resume")
+    observer = options.observer or Silent()
+    identity = scanning_identity(factory)
+    partition = arn_partition(identity.arn)
+
+    store: SnapshotStore | None = None
+    if options.resume:
+        assert options.checkpoint is not None
+        store = SnapshotStore.open(options.checkpoint, recollect_corrupt=True)
+        for warning in store.warnings:
+            observer.message(warning)
+        plan = _resumed_plan(store, identity, options)
+        observer.message(
+            f"resuming {options.checkpoint}: {len(store.done())} of {len(plan.planned)} "
+            f"accounts already collected, {len(plan.targets)} to go"
+        )
+    else:
+        plan = _new_plan(factory, identity, partition, options, observer)
+        if options.checkpoint is not None:
+            store = SnapshotStore.create(
+                options.checkpoint, plan.header, plan.planned, options.shard
+            )
+
+    observer.planned(len(plan.targets))
+    scheduler = Scheduler(
+        factory,
+        plan.targets,
+        partition=plan.header.partition,
+        regions=plan.header.regions_requested,
+        workers=options.workers,
+        on_account=store.write_account if store is not None else None,
+        observer=observer,
+    )
+    try:
+        found = scheduler.run()
+    except (KeyboardInterrupt, CollectionCancelled) as exc:
+        raise _interrupted(store, len(plan.planned)) from exc
+    finally:
+        observer.close()
+
+    if store is not None:
+        return store.load()
+    header = plan.header
+    return Snapshot(
+        tool=header.tool,
+        started_at=header.started_at,
+        finished_at=_now(),
+        identity=header.identity,
+        partition=header.partition,
+        regions_requested=header.regions_requested,
+        accounts=[found[a] for a in plan.planned if a in found],
+        errors=header.errors,
+    )
+
+
+def _interrupted(store: SnapshotStore | None, planned: int) -> CollectionCancelled:
+    if store is None:
+        return CollectionCancelled("interrupted before the scan finished; nothing was saved")
+    where = str(store.directory)
+    return CollectionCancelled(
+        f"interrupted: {len(store.done())} of {planned} accounts are saved in {where}; "
+        f"collect the rest with --resume {where}",
+        saved=where,
     )

@@ -1,19 +1,32 @@
-"""Everything read in one account: regions, organization, trails, log groups, invocation logging.
+"""One account's collection, cut into units that run in parallel.
 
-Then, per region, the detection layer (filters, alarms, topics, rules, dashboards, GuardDuty).
+An account is read in three steps, each a unit of work for the scheduler
+(:mod:`aiposture.collect.scheduler`):
+
+1. :func:`open_account`: the account's enabled regions and its organization;
+2. :func:`read_region`, once per scanned region, in any order and in parallel: the trails
+   visible there (and the details of those whose home region it is), model invocation
+   logging, the delivery log groups in that region, and the detection layer;
+3. :func:`finish_account`: the trails in the order a sequential scan finds them, and the
+   few reads that belong to no scanned region (a trail homed, or delivering, elsewhere).
+
+Every call goes through :func:`~aiposture.collect.recorder.record_call`: a failure is kept
+as evidence next to what it would have read, never turned into an empty result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from aiposture.collect import bedrock, cloudtrail, detection, ec2, logs, organizations
 from aiposture.collect.recorder import record_call
-from aiposture.collect.session import SessionFactory, arn_account, partition_default_region
+from aiposture.collect.session import UnitClients, arn_account, partition_default_region
 from aiposture.snapshot.models import (
     AccountSnapshot,
+    CallError,
     InvocationLogging,
     LogGroup,
     RegionSnapshot,
@@ -24,149 +37,177 @@ Progress = Callable[[str], None]
 """Receives one human-readable line per step of the scan."""
 
 
-def _quiet(_: str) -> None:
-    """Discard progress lines."""
+@dataclass
+class RegionPart:
+    """What :func:`read_region` read in one region of one account.
 
-
-def collect_account(
-    factory: SessionFactory,
-    session: Any,
-    *,
-    account_id: str,
-    identity_arn: str | None,
-    partition: str,
-    regions: Sequence[str] | None,
-    progress: Progress | None = None,
-) -> AccountSnapshot:
-    """Read one account with ``session``; every failed call is kept in the snapshot.
-
-    ``regions`` None scans every enabled region (from EC2 DescribeRegions).
+    ``descriptions`` are the DescribeTrails entries in the order AWS returned them (empty
+    when the call failed); ``trails`` the trails whose home region this is, with details.
     """
-    say = progress or _quiet
-    acct = AccountSnapshot(account_id=account_id, identity_arn=identity_arn)
-    global_region = partition_default_region(partition)
 
-    ec2_region = regions[0] if regions else factory.default_region(partition)
-    say(f"{account_id}: enabled regions")
-    acct.enabled_regions = record_call(
-        acct.errors,
-        lambda: ec2.enabled_regions(factory.client(session, "ec2", ec2_region)),
-        service="ec2",
-        operation="DescribeRegions",
-        region=ec2_region,
+    region: RegionSnapshot
+    descriptions: list[dict[str, Any]] = field(default_factory=list)
+    trails: dict[str, Trail] = field(default_factory=dict)
+
+
+def _read(
+    errors: list[CallError],
+    fn: Callable[[], Any],
+    service: str,
+    operation: str,
+    region: str,
+    account_id: str,
+    resource: str | None = None,
+) -> Any:
+    return record_call(
+        errors,
+        fn,
+        service=service,
+        operation=operation,
+        region=region,
         account_id=account_id,
+        resource=resource,
+    )
+
+
+def open_account(
+    clients: UnitClients, *, partition: str, regions: Sequence[str] | None
+) -> AccountSnapshot:
+    """Read the account's enabled regions and organization; decide the regions to scan.
+
+    ``regions`` None scans every enabled region (EC2 DescribeRegions); when that call
+    fails, no region is scanned and the failure is in the account's errors.
+    """
+    access = clients.access
+    account_id = access.account_id
+    acct = AccountSnapshot(account_id=account_id, identity_arn=access.identity_arn)
+    global_region = partition_default_region(partition)
+    ec2_region = regions[0] if regions else global_region
+    acct.enabled_regions = _read(
+        acct.errors,
+        lambda: ec2.enabled_regions(clients("ec2", ec2_region)),
+        "ec2",
+        "DescribeRegions",
+        ec2_region,
+        account_id,
     )
     acct.scanned_regions = (
         list(regions) if regions is not None else list(acct.enabled_regions or [])
     )
-
-    say(f"{account_id}: organization")
-    acct.organization = record_call(
+    acct.organization = _read(
         acct.errors,
-        lambda: organizations.describe_organization(
-            factory.client(session, "organizations", global_region)
-        ),
-        service="organizations",
-        operation="DescribeOrganization",
-        region=global_region,
-        account_id=account_id,
+        lambda: organizations.describe_organization(clients("organizations", global_region)),
+        "organizations",
+        "DescribeOrganization",
+        global_region,
+        account_id,
     )
-
-    descriptions: dict[str, dict[str, Any]] = {}
-    for region in acct.scanned_regions:
-        say(f"{account_id}: {region}")
-        reg = acct.regions.setdefault(region, RegionSnapshot(region=region))
-        _read_region(factory, session, reg, account_id, descriptions)
-
-    for arn, desc in descriptions.items():
-        say(f"{account_id}: trail {arn}")
-        acct.trails.append(_read_trail(factory, session, desc, account_id))
-
-    _read_log_groups(factory, session, acct)
-
-    def client_for(service: str, region: str) -> Any:
-        return factory.client(session, service, region)
-
-    for region, reg in acct.regions.items():
-        say(f"{account_id}: {region} detection layer")
-        detection.read_region_detection(client_for, reg, account_id)
     return acct
 
 
-def _read_region(
-    factory: SessionFactory,
-    session: Any,
-    reg: RegionSnapshot,
-    account_id: str,
-    descriptions: dict[str, dict[str, Any]],
+def read_region(clients: UnitClients, region: str) -> RegionPart:
+    """Read everything of one scanned region of the account ``clients`` reaches."""
+    account_id = clients.access.account_id
+    reg = RegionSnapshot(region=region)
+    part = RegionPart(region=reg)
+    found = _read(
+        reg.errors,
+        lambda: cloudtrail.describe_trails(clients("cloudtrail", region)),
+        "cloudtrail",
+        "DescribeTrails",
+        region,
+        account_id,
+    )
+    if found is not None:
+        part.descriptions = found
+        reg.trail_arns = [str(t["TrailARN"]) for t in found]
+    inv: InvocationLogging | None = _read(
+        reg.errors,
+        lambda: bedrock.invocation_logging(clients("bedrock", region)),
+        "bedrock",
+        "GetModelInvocationLoggingConfiguration",
+        region,
+        account_id,
+    )
+    reg.invocation_logging = inv
+
+    visible = [cloudtrail.trail_from_description(d) for d in part.descriptions]
+    for trail in visible:
+        if trail.home_region == region and trail.arn not in part.trails:
+            cloudtrail.read_trail_details(clients("cloudtrail", region), trail, account_id)
+            part.trails[trail.arn] = trail
+
+    wanted = delivery_log_groups(visible, account_id).get(region, [])
+    if inv is not None and inv.cloudwatch_log_group:
+        wanted.append(inv.cloudwatch_log_group)
+    _read_log_groups(clients, reg, account_id, wanted)
+    detection.read_region_detection(clients, reg, account_id)
+    return part
+
+
+def finish_account(
+    clients: UnitClients, acct: AccountSnapshot, parts: Mapping[str, RegionPart]
 ) -> None:
-    region = reg.region
-    trails = record_call(
-        reg.errors,
-        partial(_describe_trails, factory, session, region),
-        service="cloudtrail",
-        operation="DescribeTrails",
-        region=region,
-        account_id=account_id,
-    )
-    if trails is not None:
-        reg.trail_arns = [str(t["TrailARN"]) for t in trails]
-        for desc in trails:
+    """Put the regions and trails together; read what no region unit could.
+
+    Trails are listed once each, in the order a sequential scan of ``scanned_regions``
+    finds them. A trail homed in a region that was not scanned is read here, and so are
+    log groups (with their detection layer) in a region that was not scanned.
+    """
+    account_id = acct.account_id
+    descriptions: dict[str, dict[str, Any]] = {}
+    for region in acct.scanned_regions:
+        part = parts.get(region)
+        if part is None:
+            continue
+        acct.regions[region] = part.region
+        for desc in part.descriptions:
             descriptions.setdefault(str(desc["TrailARN"]), desc)
-    reg.invocation_logging = record_call(
-        reg.errors,
-        partial(_invocation_logging, factory, session, region),
-        service="bedrock",
-        operation="GetModelInvocationLoggingConfiguration",
-        region=region,
-        account_id=account_id,
-    )
+
+    for arn, desc in descriptions.items():
+        home = parts.get(cloudtrail.trail_from_description(desc).home_region)
+        trail = home.trails.get(arn) if home is not None else None
+        if trail is None:
+            trail = cloudtrail.trail_from_description(desc)
+            client = clients("cloudtrail", trail.home_region)
+            cloudtrail.read_trail_details(client, trail, account_id)
+        acct.trails.append(trail)
+
+    for region, names in delivery_log_groups(acct.trails, account_id).items():
+        if region in parts:
+            continue
+        reg = acct.regions.setdefault(region, RegionSnapshot(region=region))
+        _read_log_groups(clients, reg, account_id, names)
+        detection.read_region_detection(clients, reg, account_id)
 
 
-def _describe_trails(factory: SessionFactory, session: Any, region: str) -> list[dict[str, Any]]:
-    return cloudtrail.describe_trails(factory.client(session, "cloudtrail", region))
-
-
-def _invocation_logging(factory: SessionFactory, session: Any, region: str) -> InvocationLogging:
-    return bedrock.invocation_logging(factory.client(session, "bedrock", region))
-
-
-def _read_trail(
-    factory: SessionFactory, session: Any, desc: dict[str, Any], account_id: str
-) -> Trail:
-    trail = cloudtrail.trail_from_description(desc)
-    client = factory.client(session, "cloudtrail", trail.home_region)
-    cloudtrail.read_trail_details(client, trail, account_id)
-    return trail
-
-
-def _read_log_groups(factory: SessionFactory, session: Any, acct: AccountSnapshot) -> None:
-    """Read the delivery log groups of the account's own trails and of invocation logging.
+def delivery_log_groups(trails: Iterable[Trail], account_id: str) -> dict[str, list[str]]:
+    """The CloudWatch Logs groups the account's own trails deliver to, by region.
 
     A trail owned by another account (an organization trail) delivers to that account's
     log group; it is read when that account is scanned.
     """
-    wanted: dict[tuple[str, str], None] = {}
-    for trail in acct.trails:
+    wanted: dict[str, dict[str, None]] = {}
+    for trail in trails:
         name, region = trail.cloudwatch_logs_log_group_name, trail.cloudwatch_logs_region
         arn = trail.cloudwatch_logs_log_group_arn or ""
-        if name and region and arn_account(arn) in (None, acct.account_id):
-            wanted[(region, name)] = None
-    for region in acct.scanned_regions:
-        reg = acct.regions.get(region)
-        inv = reg.invocation_logging if reg else None
-        if inv is not None and inv.cloudwatch_log_group:
-            wanted[(region, inv.cloudwatch_log_group)] = None
+        if name and region and arn_account(arn) in (None, account_id):
+            wanted.setdefault(region, {})[name] = None
+    return {region: list(names) for region, names in wanted.items()}
 
-    for region, name in wanted:
-        reg = acct.regions.setdefault(region, RegionSnapshot(region=region))
-        found = record_call(
+
+def _read_log_groups(
+    clients: UnitClients, reg: RegionSnapshot, account_id: str, names: Iterable[str]
+) -> None:
+    region = reg.region
+    for name in dict.fromkeys(names):
+        found: LogGroup | None = _read(
             reg.errors,
-            partial(_find_log_group, factory, session, region, name, acct.account_id),
-            service="logs",
-            operation="DescribeLogGroups",
-            region=region,
-            account_id=acct.account_id,
+            partial(_find_log_group, clients, region, name, account_id),
+            "logs",
+            "DescribeLogGroups",
+            region,
+            account_id,
             resource=name,
         )
         if found is not None and all(g.arn != found.arn for g in reg.log_groups):
@@ -174,6 +215,6 @@ def _read_log_groups(factory: SessionFactory, session: Any, acct: AccountSnapsho
 
 
 def _find_log_group(
-    factory: SessionFactory, session: Any, region: str, name: str, account_id: str
+    clients: UnitClients, region: str, name: str, account_id: str
 ) -> LogGroup | None:
-    return logs.find_log_group(factory.client(session, "logs", region), name, region, account_id)
+    return logs.find_log_group(clients("logs", region), name, region, account_id)

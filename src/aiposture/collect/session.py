@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import boto3
 import botocore.session
 from botocore.config import Config as BotoConfig
+from botocore.credentials import CredentialProvider, CredentialResolver, Credentials
 from botocore.exceptions import ProfileNotFound
 
 from aiposture import __version__
@@ -29,7 +31,7 @@ from aiposture.collect.guard import (
     install_read_only_guard,
 )
 from aiposture.collect.recorder import CREDENTIAL_FAILURES, call_error_from, credentials_error
-from aiposture.errors import AiPostureError, CollectionError, ConfigError
+from aiposture.errors import AiPostureError, CollectionCancelled, CollectionError, ConfigError
 from aiposture.snapshot.models import CallError
 
 ROLE_SESSION_NAME = "aiposture"
@@ -46,6 +48,71 @@ PARTITION_DEFAULT_REGION = {
 
 ClientObserver = Callable[[Any], None]
 """Called with every client the factory creates (tests use it to record or inject calls)."""
+
+DEFAULT_MAX_ATTEMPTS = 10
+"""botocore's adaptive retry mode gets this many attempts per call (throttling is absorbed)."""
+
+_CANCEL_ID = "aiposture-cancel"
+
+
+@dataclass(frozen=True)
+class TemporaryCredentials:
+    """The temporary credentials ``sts:AssumeRole`` returned for one role."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+
+
+@dataclass(frozen=True)
+class AccountAccess:
+    """How the scan reaches one account.
+
+    ``credentials`` None means the scanning identity's own (base) credentials; otherwise
+    the temporary credentials of the role assumed in that account. ``identity_arn`` is the
+    principal the calls are made as, when known.
+    """
+
+    account_id: str
+    identity_arn: str | None = None
+    credentials: TemporaryCredentials | None = None
+
+
+class _SharedCredentials(CredentialProvider):
+    """Hands a worker's botocore session the base session's (possibly refreshing) credentials."""
+
+    METHOD = "aiposture-shared"
+    CANONICAL_NAME = "aiposture-shared"
+
+    def __init__(self, source: Callable[[], Credentials | None]) -> None:
+        super().__init__()
+        self._source = source
+
+    def load(self) -> Credentials | None:
+        return self._source()
+
+
+class UnitClients:
+    """The clients of one unit of work (one account, one region), created on first use.
+
+    Calling it with ``(service, region)`` returns a read-only-guarded client for the
+    unit's account; the clients live as long as this object, so a finished unit frees them.
+    """
+
+    def __init__(self, factory: SessionFactory, access: AccountAccess) -> None:
+        self._factory = factory
+        self.access = access
+        """The account these clients reach."""
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, service: str, region: str) -> Any:
+        """Return the guarded client for ``service`` in ``region`` (cached in this unit)."""
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is None:
+            client = self._factory.worker_client(self.access, service, region)
+            self._clients[key] = client
+        return client
 
 
 def arn_partition(arn: str) -> str:
@@ -96,10 +163,30 @@ class SessionFactory:
         self._lock = threading.RLock()
         self._clients: dict[tuple[int, str, str], Any] = {}
         self._sessions: dict[int, boto3.Session] = {}
+        self._local = threading.local()
+        self._cancelled = threading.Event()
         self._config = BotoConfig(
-            retries={"mode": "adaptive", "max_attempts": 10},
+            retries={"mode": "adaptive", "max_attempts": DEFAULT_MAX_ATTEMPTS},
             user_agent_extra=f"aiposture/{__version__}",
+            max_pool_connections=4,
         )
+
+    def cancel(self) -> None:
+        """Stop the scan: every later call on any of this factory's clients raises.
+
+        The call raises :class:`~aiposture.errors.CollectionCancelled` before it is sent,
+        so worker threads wind down at their next call instead of finishing their unit.
+        """
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._cancelled.is_set()
+
+    def _check_cancelled(self, **_: Any) -> None:
+        if self._cancelled.is_set():
+            raise CollectionCancelled("the scan was interrupted")
 
     def base_session(self) -> boto3.Session:
         """Return the scanning identity's session (ConfigError for an unknown profile)."""
@@ -136,18 +223,67 @@ class SessionFactory:
             cached = self._clients.get(key)
             if cached is not None:
                 return cached
-            client = cast(Any, session).client(
-                service,
-                region_name=region,
-                endpoint_url=self.endpoint_url,
-                config=self._config,
-            )
-            install_read_only_guard(client, allowed)
-            if self._on_client is not None:
-                self._on_client(client)
+            client = self._new_client(session, service, region, allowed)
             self._clients[key] = client
             self._sessions[id(session)] = session  # keeps id(session) unique while cached
             return client
+
+    def _new_client(
+        self,
+        session: boto3.Session,
+        service: str,
+        region: str,
+        allowed: frozenset[tuple[str, str]],
+        credentials: TemporaryCredentials | None = None,
+    ) -> Any:
+        """Create one client with the guard, the cancel check and the observer installed."""
+        keys: dict[str, str] = {}
+        if credentials is not None:
+            keys = {
+                "aws_access_key_id": credentials.access_key_id,
+                "aws_secret_access_key": credentials.secret_access_key,
+                "aws_session_token": credentials.session_token,
+            }
+        client = cast(Any, session).client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint_url,
+            config=self._config,
+            **keys,
+        )
+        install_read_only_guard(client, allowed)
+        client.meta.events.register_first(
+            "provide-client-params", self._check_cancelled, unique_id=_CANCEL_ID
+        )
+        if self._on_client is not None:
+            self._on_client(client)
+        return client
+
+    def worker_session(self) -> boto3.Session:
+        """Return this thread's own boto3 session (boto3 sessions are not thread-safe).
+
+        It shares the base session's model loader (and its cache) and its credentials,
+        refreshing ones included; clients for assumed roles get their keys per client.
+        """
+        session = getattr(self._local, "session", None)
+        if session is None:
+            base = self.base_session()
+            child = self._child_botocore_session()
+            resolver = CredentialResolver([_SharedCredentials(base._session.get_credentials)])
+            child.register_component("credential_provider", resolver)
+            session = boto3.Session(botocore_session=child, region_name=base.region_name)
+            self._local.session = session
+        return session
+
+    def worker_client(self, access: AccountAccess, service: str, region: str) -> Any:
+        """Return a new guarded client reaching ``access``'s account from this thread."""
+        return self._new_client(
+            self.worker_session(), service, region, COLLECTOR_OPERATIONS, access.credentials
+        )
+
+    def unit_clients(self, access: AccountAccess) -> UnitClients:
+        """Return a fresh per-unit client cache for ``access`` (see :class:`UnitClients`)."""
+        return UnitClients(self, access)
 
     def assume(
         self,
@@ -158,8 +294,32 @@ class SessionFactory:
     ) -> boto3.Session:
         """Return a session with the temporary credentials of ``role_arn`` (sts:AssumeRole).
 
+        See :meth:`assume_access` for the arguments and errors.
+        """
+        creds = self.assume_access(
+            role_arn, external_id=external_id, session_name=session_name
+        ).credentials
+        assert creds is not None
+        return boto3.Session(
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+            aws_session_token=creds.session_token,
+            region_name=self.base_session().region_name,
+            botocore_session=self._child_botocore_session(),
+        )
+
+    def assume_access(
+        self,
+        role_arn: str,
+        *,
+        external_id: str | None = None,
+        session_name: str = ROLE_SESSION_NAME,
+    ) -> AccountAccess:
+        """Assume ``role_arn`` (sts:AssumeRole) and return how to reach its account.
+
         ``external_id`` is sent when the role's trust policy requires one; ``session_name``
-        names the session in the member account's CloudTrail. Raises
+        names the session in the member account's CloudTrail. The assumed identity comes
+        from the response's ``AssumedRoleUser``, so no further call is needed. Raises
         :class:`AssumeRoleError` (carrying the :class:`CallError`) when the role cannot be
         assumed, and :class:`CredentialsError` when the base credentials are missing or
         unusable.
@@ -189,17 +349,20 @@ class SessionFactory:
                 f"cannot assume {role_arn}: {error.error_code}: {error.message}", error
             ) from exc
         creds = resp["Credentials"]
-        return boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=self.base_session().region_name,
-            botocore_session=self._child_botocore_session(),
+        assumed = str((resp.get("AssumedRoleUser") or {}).get("Arn") or "") or None
+        return AccountAccess(
+            account_id=arn_account(assumed or "") or arn_account(role_arn) or role_arn,
+            identity_arn=assumed,
+            credentials=TemporaryCredentials(
+                access_key_id=str(creds["AccessKeyId"]),
+                secret_access_key=str(creds["SecretAccessKey"]),
+                session_token=str(creds["SessionToken"]),
+            ),
         )
 
     def _child_botocore_session(self) -> Any:
         """Create a botocore session that shares the base session's model loader (and cache)."""
-        child = botocore.session.Session()
+        child = botocore.session.Session(profile=self.profile)
         parent = getattr(self.base_session(), "_session", None)
         if parent is not None:
             child.register_component("data_loader", parent.get_component("data_loader"))

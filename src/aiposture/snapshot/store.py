@@ -66,10 +66,26 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class ScanRecord(BaseModel):
+    """How the accounts of a snapshot folder are reached, so that a resume can reach the rest.
+
+    The external id itself is never written; ``external_id_required`` says that the
+    resume must be given it again.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    org: bool = False
+    role_name: str | None = None
+    assume_roles: list[str] = Field(default_factory=list)
+    external_id_required: bool = False
+
+
 class SnapshotHeader(BaseModel):
     """What a scan knows before its first account: the fields of :class:`Snapshot` minus accounts.
 
-    ``errors`` holds scan-wide failed calls (for example Organizations ListAccounts).
+    ``errors`` holds scan-wide failed calls (for example Organizations ListAccounts);
+    ``scan`` how the accounts are reached (for a resume).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -81,6 +97,7 @@ class SnapshotHeader(BaseModel):
     partition: str = "aws"
     regions_requested: list[str] | None = None
     errors: list[CallError] = Field(default_factory=list)
+    scan: ScanRecord | None = None
 
 
 class _Manifest(BaseModel):
@@ -259,7 +276,8 @@ class SnapshotStore:
                 raise SnapshotError(f"cannot create snapshot folder {directory}: it is a file")
             if (directory / MANIFEST_NAME).exists():
                 raise SnapshotError(
-                    f"{directory} already holds a snapshot folder; resume it, or choose a new folder"
+                    f"{directory} already holds a snapshot folder of an unfinished scan; resume "
+                    f"it with --resume {directory}, or delete it to start over"
                 )
             if any(directory.iterdir()):
                 raise SnapshotError(f"cannot create snapshot folder {directory}: it is not empty")
