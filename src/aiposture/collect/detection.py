@@ -44,7 +44,7 @@ def _items(pages: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 def _token_pages(
     call: Callable[..., dict[str, Any]], token_key: str, **kwargs: Any
 ) -> Iterable[dict[str, Any]]:
-    """Pages of an operation that botocore has no paginator for."""
+    """Pages of an operation that botocore has no paginator for (largest page size asked)."""
     token: str | None = None
     while True:
         page = call(**kwargs, **({token_key: token} if token else {}))
@@ -59,30 +59,37 @@ def _token_pages(
 
 def metric_filters(client: Any, log_group: str) -> list[dict[str, Any]]:
     """Logs DescribeMetricFilters for one log group."""
-    pages = client.get_paginator("describe_metric_filters").paginate(logGroupName=log_group)
+    pages = client.get_paginator("describe_metric_filters").paginate(
+        logGroupName=log_group, PaginationConfig={"PageSize": 50}
+    )
     return _items(pages, "metricFilters")
 
 
 def subscription_filters(client: Any, log_group: str) -> list[dict[str, Any]]:
     """Logs DescribeSubscriptionFilters for one log group."""
-    pages = client.get_paginator("describe_subscription_filters").paginate(logGroupName=log_group)
+    pages = client.get_paginator("describe_subscription_filters").paginate(
+        logGroupName=log_group, PaginationConfig={"PageSize": 50}
+    )
     return _items(pages, "subscriptionFilters")
 
 
 def query_definitions(client: Any) -> list[dict[str, Any]]:
     """Logs DescribeQueryDefinitions (paginated by ``nextToken``)."""
-    return _items(_token_pages(client.describe_query_definitions, "nextToken"), "queryDefinitions")
+    pages = _token_pages(client.describe_query_definitions, "nextToken", maxResults=1000)
+    return _items(pages, "queryDefinitions")
 
 
 def alarms(client: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """CloudWatch DescribeAlarms for both alarm types: (metric alarms, composite alarms)."""
-    pages = list(client.get_paginator("describe_alarms").paginate(AlarmTypes=ALARM_TYPES))
+    paginator = client.get_paginator("describe_alarms")
+    pages = list(paginator.paginate(AlarmTypes=ALARM_TYPES, PaginationConfig={"PageSize": 100}))
     return _items(pages, "MetricAlarms"), _items(pages, "CompositeAlarms")
 
 
 def insight_rules(client: Any) -> list[dict[str, Any]]:
     """CloudWatch DescribeInsightRules (paginated by ``NextToken``)."""
-    return _items(_token_pages(client.describe_insight_rules, "NextToken"), "InsightRules")
+    pages = _token_pages(client.describe_insight_rules, "NextToken", MaxResults=500)
+    return _items(pages, "InsightRules")
 
 
 def dashboard_names(client: Any) -> list[str]:
@@ -98,7 +105,7 @@ def dashboard_body(client: Any, name: str) -> str:
 
 def detector_ids(client: Any) -> list[str]:
     """GuardDuty ListDetectors."""
-    pages = client.get_paginator("list_detectors").paginate()
+    pages = client.get_paginator("list_detectors").paginate(PaginationConfig={"PageSize": 50})
     return [str(d) for page in pages for d in page.get("DetectorIds") or []]
 
 

@@ -33,7 +33,7 @@ def find_log_group(client: Any, name: str, region: str, account_id: str) -> LogG
     Raises on a failed call.
     """
     paginator = client.get_paginator("describe_log_groups")
-    for page in paginator.paginate(logGroupNamePrefix=name):
+    for page in paginator.paginate(logGroupNamePrefix=name, PaginationConfig={"PageSize": 50}):
         for desc in page.get("logGroups", []):
             if desc.get("logGroupName") == name:
                 return log_group_from_description(desc, region, account_id)

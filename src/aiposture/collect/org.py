@@ -198,7 +198,8 @@ def assume_member(
 def _list_accounts(client: Any) -> list[OrgAccount]:
     """Read every page of ListAccounts (raises on any failure: a partial list is no list)."""
     found: list[OrgAccount] = []
-    for page in client.get_paginator("list_accounts").paginate():
+    pages = client.get_paginator("list_accounts").paginate(PaginationConfig={"PageSize": 20})
+    for page in pages:
         for item in page.get("Accounts", []):
             found.append(
                 OrgAccount(

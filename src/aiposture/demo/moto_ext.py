@@ -40,6 +40,12 @@ documented difference from AWS:
   stores no state, so ``DescribeInsightRules`` omits ``State``); an unknown state is refused.
 - CloudWatch Logs query definitions keep ``queryLanguage`` (``CWLI`` by default, ``SQL``,
   ``PPL``), and ``DescribeQueryDefinitions`` filters on it.
+- CloudTrail organization trails are visible to member accounts: a member's
+  ``DescribeTrails`` (with shadow trails) lists the management account's organization
+  trails that reach the region (multi-region: every region; single-region: its home
+  region), and the member reads them by ARN with ``GetTrail``, ``GetTrailStatus``,
+  ``GetEventSelectors``, ``GetInsightSelectors`` and ``GetEventConfiguration`` (moto only
+  shows the caller's own trails). Writes by the member still see only its own trails.
 """
 
 from __future__ import annotations
@@ -87,6 +93,7 @@ def install() -> None:
         _patch_query_definitions()
         _patch_sns()
         _patch_insight_rules()
+        _patch_organization_trails()
         _INSTALLED = True
 
 
@@ -246,7 +253,7 @@ def _patch_cloudtrail() -> None:
 
     def r_get_event_selectors(self: Any) -> str:
         params = json.loads(self.body)
-        trail = self.cloudtrail_backend.get_trail(params.get("TrailName"))
+        trail = _readable_trail(self.cloudtrail_backend, params.get("TrailName"))
         if trail.advanced_event_selectors:
             return json.dumps(
                 {"TrailARN": trail.arn, "AdvancedEventSelectors": trail.advanced_event_selectors}
@@ -255,7 +262,7 @@ def _patch_cloudtrail() -> None:
         return json.dumps({"TrailARN": trail.arn, "EventSelectors": classic})
 
     def r_get_insight_selectors(self: Any) -> str:
-        trail = self.cloudtrail_backend.get_trail(self._get_param("TrailName"))
+        trail = _readable_trail(self.cloudtrail_backend, self._get_param("TrailName"))
         if not trail.insight_selectors:
             raise JsonRESTError(
                 "InsightNotEnabledException",
@@ -454,16 +461,18 @@ def _patch_event_configuration() -> None:
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.exceptions import JsonRESTError
 
-    def trail_of(response: Any, params: dict[str, Any]) -> Any:
+    def trail_of(response: Any, params: dict[str, Any], *, read: bool) -> Any:
         if params.get("EventDataStore"):
             raise InvalidParameterCombinationException(
                 "aiposture's moto extension supports trails only, not event data stores."
             )
-        return response.cloudtrail_backend.get_trail(params.get("TrailName"))
+        backend = response.cloudtrail_backend
+        name = str(params.get("TrailName") or "")
+        return _readable_trail(backend, name) if read else backend.get_trail(name)
 
     def r_put_event_configuration(self: Any) -> str:
         params = json.loads(self.body)
-        trail = trail_of(self, params)
+        trail = trail_of(self, params, read=False)
         configs = params.get("AggregationConfigurations") or []
         for config in configs:
             templates = config.get("Templates") or []
@@ -481,7 +490,7 @@ def _patch_event_configuration() -> None:
         return json.dumps({"TrailARN": trail.arn, "AggregationConfigurations": configs})
 
     def r_get_event_configuration(self: Any) -> str:
-        trail = trail_of(self, json.loads(self.body))
+        trail = trail_of(self, json.loads(self.body), read=True)
         configs = getattr(trail, _EVENT_CONFIG_ATTR, [])
         return json.dumps({"TrailARN": trail.arn, "AggregationConfigurations": configs})
 
@@ -702,3 +711,68 @@ def _patch_insight_rules() -> None:
         return original(self, name=name, state=state, **kwargs)
 
     _patch(CloudWatchBackend, "put_insight_rule", put_insight_rule)
+
+
+# --- CloudTrail organization trails ----------------------------------------------------
+
+
+def _management_account_of(account_id: str) -> str | None:
+    """The management account of the organization ``account_id`` is a member of, if any."""
+    from moto.organizations.models import organizations_backends
+
+    entry = organizations_backends.master_accounts.get(account_id)
+    if entry is None or entry[0] == account_id:
+        return None
+    master = organizations_backends[entry[0]][entry[1]]
+    if master.org is None or not any(a.id == account_id for a in master.accounts):
+        return None
+    return str(entry[0])
+
+
+def _readable_trail(backend: Any, name_or_arn: str) -> Any:
+    """Resolve a trail for a read call: the backend's own, else one it sees by ARN.
+
+    By ARN a caller reads a trail that its ``DescribeTrails`` (with shadow trails) lists:
+    its own multi-region trails from another region, and its organization's trails.
+    """
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+
+    try:
+        return backend.get_trail(name_or_arn)
+    except TrailNotFoundException:
+        if not str(name_or_arn).startswith("arn:"):
+            raise
+        for trail in backend.describe_trails(include_shadow_trails=True):
+            if trail.arn == name_or_arn:
+                return trail
+        raise
+
+
+def _patch_organization_trails() -> None:
+    from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    original: Callable[..., Any] = CloudTrailBackend.describe_trails
+
+    def describe_trails(self: Any, include_shadow_trails: bool) -> list[Any]:
+        trails = list(original(self, include_shadow_trails))
+        management = _management_account_of(self.account_id) if include_shadow_trails else None
+        if management is None or management not in cloudtrail_backends:
+            return trails
+        seen = {t.arn for t in trails}
+        for backend in list(cloudtrail_backends[management].values()):
+            for trail in list(backend.trails.values()):
+                if (
+                    trail.is_org_trail
+                    and (trail.is_multi_region or trail.region_name == self.region_name)
+                    and trail.arn not in seen
+                ):
+                    trails.append(trail)
+        return trails
+
+    def r_get_trail(self: Any) -> str:
+        trail = _readable_trail(self.cloudtrail_backend, self._get_param("Name"))
+        return json.dumps({"Trail": trail.description(include_region=True)})
+
+    _patch(CloudTrailBackend, "describe_trails", describe_trails)
+    _patch(CloudTrailResponse, "get_trail", r_get_trail)
