@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import bench_detection, bench_evaluate, bench_selectors
+from benchmarks import bench_detection, bench_evaluate, bench_org, bench_selectors
+
+BENCHMARKS = ("selectors", "detection", "evaluate", "org")
 
 
 def main() -> None:
@@ -23,10 +25,39 @@ def main() -> None:
     parser.add_argument(
         "--filters", type=int, default=10_000, help="filter patterns in the throughput benchmark"
     )
+    parser.add_argument(
+        "--org-accounts",
+        type=int,
+        default=50,
+        help="accounts of the organization benchmark (moto HTTP server; up to 500)",
+    )
+    parser.add_argument(
+        "--org-regions", type=int, default=4, choices=range(1, 5), help="regions per account"
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=50.0, help="latency added to every request (ms)"
+    )
+    parser.add_argument(
+        "--throttle", type=float, default=0.05, help="share of requests throttled (0-1)"
+    )
+    parser.add_argument("--workers", type=int, default=16, help="scan workers")
+    parser.add_argument(
+        "--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)"
+    )
     args = parser.parse_args()
-    bench_selectors.run()
-    bench_detection.run(args.detection_accounts, args.filters)
-    bench_evaluate.run(args.accounts, args.regions, pdf=not args.no_pdf)
+    if not 1 <= args.org_accounts <= 500:
+        parser.error("--org-accounts must be between 1 and 500")
+    chosen = set(args.only or BENCHMARKS)
+    if "selectors" in chosen:
+        bench_selectors.run()
+    if "detection" in chosen:
+        bench_detection.run(args.detection_accounts, args.filters)
+    if "evaluate" in chosen:
+        bench_evaluate.run(args.accounts, args.regions, pdf=not args.no_pdf)
+    if "org" in chosen:
+        bench_org.run(
+            args.org_accounts, args.org_regions, args.latency_ms, args.throttle, args.workers
+        )
 
 
 if __name__ == "__main__":

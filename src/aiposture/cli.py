@@ -136,7 +136,7 @@ def run_options(func: F) -> F:
         "--workers",
         type=click.IntRange(1, 64),
         default=None,
-        help="Account-region units read at once (default from config: 8).",
+        help="Account-region units read at once (default from config: 16).",
     )(func)
     return func
 

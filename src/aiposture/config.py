@@ -102,7 +102,7 @@ class ScanConfig(_Model):
     """Organization scan: only these account ids."""
     exclude_accounts: list[str] = Field(default_factory=list)
     """Organization scan: leave these account ids out."""
-    workers: int = Field(default=8, ge=1, le=64)
+    workers: int = Field(default=16, ge=1, le=64)
     """How many account-region units are read at once."""
 
 

@@ -31,7 +31,7 @@ from aiposture.collect.progress import ScanObserver, Silent
 from aiposture.collect.session import AccountAccess, AssumeRoleError, SessionFactory
 from aiposture.snapshot.models import AccountSnapshot, CallError
 
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 16
 """Units run at once unless ``--workers`` says otherwise."""
 
 MAX_WORKERS = 64

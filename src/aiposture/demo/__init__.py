@@ -101,7 +101,8 @@ class DemoServer:
 
 
 @contextmanager
-def _scoped_env(values: dict[str, str], cleared: Sequence[str]) -> Iterator[None]:
+def scoped_env(values: dict[str, str], cleared: Sequence[str]) -> Iterator[None]:
+    """Set ``values`` and remove ``cleared`` from the environment inside the context only."""
     keys = [*values, *cleared]
     saved = {k: os.environ.get(k) for k in keys}
     try:
@@ -117,7 +118,11 @@ def _scoped_env(values: dict[str, str], cleared: Sequence[str]) -> Iterator[None
                 os.environ[k] = v
 
 
-def _assumer(bootstrap: Any, endpoint_url: str | None) -> Callable[[str], Any]:
+def assumer(bootstrap: Any, endpoint_url: str | None) -> Callable[[str], Any]:
+    """Return ``account id -> boto3.Session`` of that account's OrganizationAccountAccessRole.
+
+    Seeding writes each account through such a session (moto maps assumed keys to accounts).
+    """
     sts = bootstrap.client("sts", endpoint_url=endpoint_url)
 
     def session_for(account_id: str) -> Any:
@@ -145,12 +150,12 @@ def demo_environment(regions: Sequence[str] = DEMO_REGIONS) -> Iterator[DemoEnvi
 
     env = {**DUMMY_CREDENTIALS, **_MOTO_SETTINGS, "AWS_DEFAULT_REGION": regions[0]}
     with (
-        _scoped_env(env, _CLEARED_ENV),
+        scoped_env(env, _CLEARED_ENV),
         mock_aws(config={"core": {"mock_credentials": False}}),
     ):
         moto_ext.install()
         bootstrap = boto3.Session(region_name=regions[0])
-        org = seed_demo(_assumer(bootstrap, None), regions)
+        org = seed_demo(assumer(bootstrap, None), regions)
         auditor = boto3.Session(
             aws_access_key_id=org.auditor_access_key_id,
             aws_secret_access_key=org.auditor_secret_access_key,
@@ -175,7 +180,7 @@ def demo_server(
     request_log.setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     with ExitStack() as stack:
-        stack.enter_context(_scoped_env(_MOTO_SETTINGS, ()))
+        stack.enter_context(scoped_env(_MOTO_SETTINGS, ()))
         stack.callback(request_log.setLevel, saved_level)
         server.start()
         stack.callback(server.stop)
@@ -187,7 +192,7 @@ def demo_server(
             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             region_name=regions[0],
         )
-        org = seed_demo(_assumer(bootstrap, endpoint), regions, endpoint_url=endpoint)
+        org = seed_demo(assumer(bootstrap, endpoint), regions, endpoint_url=endpoint)
         yield DemoServer(endpoint_url=endpoint, org=org)
 
 

@@ -43,10 +43,10 @@ from aiposture.demo import (
     _CLEARED_ENV,
     _MOTO_SETTINGS,
     DUMMY_CREDENTIALS,
-    _assumer,
     _reset_moto,
-    _scoped_env,
+    assumer,
     moto_ext,
+    scoped_env,
 )
 from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import (
@@ -576,12 +576,12 @@ def fleet_environment(
 
     env = {**DUMMY_CREDENTIALS, **_MOTO_SETTINGS, "AWS_DEFAULT_REGION": regions[0]}
     with (
-        _scoped_env(env, _CLEARED_ENV),
+        scoped_env(env, _CLEARED_ENV),
         mock_aws(config={"core": {"mock_credentials": False}}),
     ):
         moto_ext.install()
         bootstrap = boto3.Session(region_name=regions[0])
-        fleet = seed_fleet(_assumer(bootstrap, None), accounts=accounts, regions=regions)
+        fleet = seed_fleet(assumer(bootstrap, None), accounts=accounts, regions=regions)
         auditor = boto3.Session(
             aws_access_key_id=fleet.auditor_access_key_id,
             aws_secret_access_key=fleet.auditor_secret_access_key,
@@ -609,7 +609,7 @@ def fleet_server(
     request_log.setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     with ExitStack() as stack:
-        stack.enter_context(_scoped_env(_MOTO_SETTINGS, ()))
+        stack.enter_context(scoped_env(_MOTO_SETTINGS, ()))
         stack.callback(request_log.setLevel, saved_level)
         server.start()
         stack.callback(server.stop)
@@ -622,7 +622,7 @@ def fleet_server(
             region_name=regions[0],
         )
         fleet = seed_fleet(
-            _assumer(bootstrap, endpoint), accounts=accounts, regions=regions, endpoint_url=endpoint
+            assumer(bootstrap, endpoint), accounts=accounts, regions=regions, endpoint_url=endpoint
         )
         yield FleetServer(endpoint_url=endpoint, fleet=fleet)
 

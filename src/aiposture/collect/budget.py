@@ -1,0 +1,209 @@
+"""The minimum-call budget: the fewest AWS requests that could have produced a snapshot.
+
+:func:`minimum_calls` walks a :class:`~aiposture.snapshot.models.Snapshot` and counts, per
+``"service:Operation"``, the requests the collector has to send to read that evidence:
+one per read, plus one per further page when a list is longer than the operation's page
+size. A read recorded as a :class:`~aiposture.snapshot.models.CallError` still counts once:
+it had to be sent to learn that it failed. Retries (throttling) are not part of the budget,
+so ``actual / minimum`` measures the collector's overhead.
+
+The count follows what the collector sends:
+
+- per scan: ``sts:GetCallerIdentity``; for an organization scan, Organizations
+  ``DescribeOrganization``, ``ListAccounts`` (20 accounts a page) and
+  ``ListDelegatedAdministrators``;
+- per account other than the scanning identity's own: ``sts:AssumeRole`` (an account whose
+  AssumeRole failed costs only that request); the own account costs one too when a role in
+  it was tried (its ``identity_arn`` is not the scanning identity's, or AssumeRole failed);
+- per account: EC2 ``DescribeRegions`` and Organizations ``DescribeOrganization``;
+- per scanned region: CloudTrail ``DescribeTrails``, Bedrock
+  ``GetModelInvocationLoggingConfiguration`` and the detection layer (alarms, Contributor
+  Insights rules, saved queries, dashboards, GuardDuty, the alarms' SNS topics, the filters
+  of each log group read). A region that was not scanned but holds a delivery log group
+  costs the log-group reads, and the detection layer only when its evidence shows it ran;
+- per trail: ``GetTrailStatus``, ``GetEventSelectors``, ``GetInsightSelectors``,
+  ``GetEventConfiguration`` and ``ListTags``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
+
+__all__ = [
+    "PAGE_SIZES",
+    "TRAIL_DETAIL_OPERATIONS",
+    "excess_calls",
+    "minimum_calls",
+    "pages",
+]
+
+PAGE_SIZES: dict[str, int] = {
+    "organizations:ListAccounts": 20,
+    "cloudwatch:DescribeAlarms": 100,
+    "cloudwatch:DescribeInsightRules": 500,
+    "logs:DescribeQueryDefinitions": 1000,
+    "logs:DescribeMetricFilters": 50,
+    "logs:DescribeSubscriptionFilters": 50,
+    "guardduty:ListDetectors": 50,
+    "sns:ListSubscriptionsByTopic": 100,
+}
+"""The most items one page of each paginated operation returns."""
+
+TRAIL_DETAIL_OPERATIONS = (
+    "GetTrailStatus",
+    "GetEventSelectors",
+    "GetInsightSelectors",
+    "GetEventConfiguration",
+    "ListTags",
+)
+"""The CloudTrail reads sent once per trail, in its home region."""
+
+_DETECTION_OPERATIONS = frozenset(
+    {
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:DescribeInsightRules",
+        "cloudwatch:ListDashboards",
+        "cloudwatch:GetDashboard",
+        "logs:DescribeQueryDefinitions",
+        "logs:DescribeMetricFilters",
+        "logs:DescribeSubscriptionFilters",
+        "guardduty:ListDetectors",
+        "guardduty:GetDetector",
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+    }
+)
+
+
+def pages(key: str, items: int) -> int:
+    """The requests needed to list ``items`` items with ``key`` (at least one)."""
+    size = PAGE_SIZES[key]
+    return max(1, -(-items // size))
+
+
+def _key(error: CallError) -> str:
+    return f"{error.service}:{error.operation}"
+
+
+def _failed_resources(errors: Iterable[CallError], key: str) -> set[str]:
+    """The distinct resources of the failed ``key`` calls (``""`` for a call without one)."""
+    return {e.resource or "" for e in errors if _key(e) == key}
+
+
+def _detection_ran(reg: RegionSnapshot) -> bool:
+    """True when the region's evidence shows the detection layer was read."""
+    fields = (
+        reg.metric_filters,
+        reg.subscription_filters,
+        reg.alarms,
+        reg.composite_alarms,
+        reg.sns_topics,
+        reg.insight_rules,
+        reg.query_definitions,
+        reg.dashboards,
+        reg.guardduty_detectors,
+    )
+    return any(f is not None for f in fields) or any(
+        _key(e) in _DETECTION_OPERATIONS for e in reg.errors
+    )
+
+
+def _log_group_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """DescribeLogGroups for each log group read, or tried and failed, in the region."""
+    read = {g.name for g in reg.log_groups}
+    failed = _failed_resources(reg.errors, "logs:DescribeLogGroups") - read
+    calls["logs:DescribeLogGroups"] += len(read) + len(failed)
+
+
+def _detection_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """The detection layer of one region: filters, alarms, topics, rules, queries, GuardDuty."""
+    for name in dict.fromkeys(g.name for g in reg.log_groups):
+        for key, found in (
+            ("logs:DescribeMetricFilters", reg.metric_filters),
+            ("logs:DescribeSubscriptionFilters", reg.subscription_filters),
+        ):
+            listed = (found or {}).get(name)
+            calls[key] += pages(key, len(listed) if listed is not None else 0)
+
+    alarms = len(reg.alarms or []) + len(reg.composite_alarms or [])
+    calls["cloudwatch:DescribeAlarms"] += pages("cloudwatch:DescribeAlarms", alarms)
+    for topic in (reg.sns_topics or {}).values():
+        calls["sns:GetTopicAttributes"] += 1
+        subs = len(topic.subscriptions or [])
+        calls["sns:ListSubscriptionsByTopic"] += pages("sns:ListSubscriptionsByTopic", subs)
+
+    calls["cloudwatch:DescribeInsightRules"] += pages(
+        "cloudwatch:DescribeInsightRules", len(reg.insight_rules or [])
+    )
+    calls["logs:DescribeQueryDefinitions"] += pages(
+        "logs:DescribeQueryDefinitions", len(reg.query_definitions or [])
+    )
+
+    calls["cloudwatch:ListDashboards"] += 1
+    if reg.dashboards is not None:
+        failed = _failed_resources(reg.errors, "cloudwatch:GetDashboard") - set(reg.dashboards)
+        calls["cloudwatch:GetDashboard"] += len(reg.dashboards) + len(failed)
+
+    ids = {str(d.get("DetectorId", "")) for d in reg.guardduty_detectors or []}
+    if reg.guardduty_detectors is not None:
+        failed = _failed_resources(reg.errors, "guardduty:GetDetector") - ids
+        detectors = len(reg.guardduty_detectors) + len(failed)
+        calls["guardduty:GetDetector"] += detectors
+    else:
+        detectors = 0
+    calls["guardduty:ListDetectors"] += pages("guardduty:ListDetectors", detectors)
+
+
+def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[str]) -> None:
+    """``own_arn`` is the scanning identity's ARN when ``acct`` is its own account."""
+    assume_failed = any(_key(e) == "sts:AssumeRole" for e in acct.errors)
+    if own_arn is None:
+        calls["sts:AssumeRole"] += 1
+        if assume_failed:
+            return
+    elif assume_failed or (acct.identity_arn or own_arn) != own_arn:
+        # a role in the own account was tried: read with it, or with the base credentials
+        calls["sts:AssumeRole"] += 1
+
+    calls["ec2:DescribeRegions"] += 1
+    calls["organizations:DescribeOrganization"] += 1
+
+    scanned = list(dict.fromkeys(acct.scanned_regions))
+    for operation in TRAIL_DETAIL_OPERATIONS:
+        calls[f"cloudtrail:{operation}"] += len(acct.trails)
+    calls["cloudtrail:DescribeTrails"] += len(scanned)
+    calls["bedrock:GetModelInvocationLoggingConfiguration"] += len(scanned)
+    for region, reg in acct.regions.items():
+        _log_group_calls(reg, calls)
+        if region in scanned or _detection_ran(reg):
+            _detection_calls(reg, calls)
+    for region in scanned:
+        if region not in acct.regions:  # scanned, yet no evidence kept: still read
+            _detection_calls(RegionSnapshot(region=region), calls)
+
+
+def minimum_calls(snapshot: Snapshot, *, org: bool = False, org_accounts: int = 0) -> Counter[str]:
+    """The fewest requests, per ``"service:Operation"``, that could have produced ``snapshot``.
+
+    ``org`` says the scan discovered an organization of ``org_accounts`` accounts (every
+    account ListAccounts returns, scanned or not).
+    """
+    calls: Counter[str] = Counter()
+    calls["sts:GetCallerIdentity"] += 1
+    if org:
+        calls["organizations:DescribeOrganization"] += 1
+        calls["organizations:ListAccounts"] += pages("organizations:ListAccounts", org_accounts)
+        calls["organizations:ListDelegatedAdministrators"] += 1
+    identity = snapshot.identity
+    for acct in snapshot.accounts:
+        own = identity is not None and acct.account_id == identity.account
+        _account_calls(acct, identity.arn if own and identity else None, calls)
+    return calls
+
+
+def excess_calls(actual: Counter[str], minimum: Counter[str]) -> Counter[str]:
+    """The requests in ``actual`` beyond ``minimum``, per operation (only positive counts)."""
+    return Counter({k: n - minimum[k] for k, n in actual.items() if n > minimum[k]})
