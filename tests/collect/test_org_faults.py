@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pytest
 
 from aiposture.api import evaluate_snapshot
 from aiposture.collect import CollectOptions, collect
+from aiposture.collect.budget import minimum_calls
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.faults import FaultInjector, FaultPlan, fault_fleet_server
 from aiposture.demo.fleet import Fleet
@@ -64,11 +66,26 @@ def _scan(faulty: tuple[str, Fleet, FaultInjector], workers: int = 8) -> Snapsho
 
 
 @pytest.fixture(scope="module")
-def clean(faulty: tuple[str, Fleet, FaultInjector]) -> Snapshot:
-    """The scan with no faults: the reference."""
+def clean_run(faulty: tuple[str, Fleet, FaultInjector]) -> tuple[Snapshot, Counter[str]]:
+    """The scan with no faults (the reference), and the requests the server saw for it."""
+    faulty[2].reset()
     snap = _scan(faulty)
     assert not any(a.all_errors() for a in snap.accounts)
-    return snap
+    return snap, faulty[2].counts().requests
+
+
+@pytest.fixture
+def clean(clean_run: tuple[Snapshot, Counter[str]]) -> Snapshot:
+    """The reference snapshot."""
+    return clean_run[0]
+
+
+def test_an_organization_scan_sends_exactly_the_calls_its_snapshot_needs(
+    clean_run: tuple[Snapshot, Counter[str]],
+) -> None:
+    snapshot, sent = clean_run
+    minimum = minimum_calls(snapshot, org=True, org_accounts=6)
+    assert +sent == +minimum  # every operation, call for call: no repeated or wasted read
 
 
 def _by_check(snapshot: Snapshot, fleet: Fleet) -> dict[tuple[Any, ...], list[Status]]:

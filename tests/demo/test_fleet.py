@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from aiposture.api import evaluate_snapshot
 from aiposture.collect import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import _assumer
+from aiposture.demo import assumer
 from aiposture.demo.fleet import (
     MEMBER_TRAIL_NAME,
     ORG_TRAIL_NAME,
@@ -48,7 +48,7 @@ def coverage_result(results: Results, account_id: str, region: str) -> Result:
 
 def session_of(env: FleetEnvironment, account_id: str) -> Any:
     """A session in ``account_id`` (the assumed organization role), inside ``env``."""
-    return _assumer(boto3.Session(region_name=env.fleet.regions[0]), None)(account_id)
+    return assumer(boto3.Session(region_name=env.fleet.regions[0]), None)(account_id)
 
 
 def code_of(info: pytest.ExceptionInfo[ClientError]) -> str:

@@ -19,11 +19,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 
-class ScanObserver(Protocol):
-    """Receives the scan's events; every method is called from the scan's main thread."""
+class ScanObserver:
+    """Receives the scan's events, from the scan's main thread; every method does nothing here.
+
+    Subclasses override what they show.
+    """
 
     def planned(self, accounts: int) -> None:
         """The scan will collect ``accounts`` accounts."""
@@ -44,26 +47,8 @@ class ScanObserver(Protocol):
         """The scan ended (finished or not): release the terminal."""
 
 
-class Silent:
+class Silent(ScanObserver):
     """Says nothing."""
-
-    def planned(self, accounts: int) -> None:
-        """Ignore."""
-
-    def account_started(self, account_id: str, regions: int) -> None:
-        """Ignore."""
-
-    def region_done(self, account_id: str, region: str, errors: int) -> None:
-        """Ignore."""
-
-    def account_done(self, account_id: str, errors: int) -> None:
-        """Ignore."""
-
-    def message(self, text: str) -> None:
-        """Ignore."""
-
-    def close(self) -> None:
-        """Ignore."""
 
 
 class _Tally:
@@ -82,7 +67,7 @@ class _Tally:
         return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class ProgressBar(Silent):
+class ProgressBar(ScanObserver):
     """A one-line progress bar on a terminal (redrawn at most ten times a second)."""
 
     WIDTH = 24
@@ -159,7 +144,7 @@ class ProgressBar(Silent):
             self._shown = True
 
 
-class JsonLines(Silent):
+class JsonLines(ScanObserver):
     """One JSON object per event and per message, for log pipelines (``--log-format json``)."""
 
     def __init__(self, stream: TextIO | None = None) -> None:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 
@@ -46,6 +46,8 @@ __all__ = [
     "demo_server",
     "seed_demo",
 ]
+
+T = TypeVar("T")
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -164,13 +166,27 @@ def demo_environment(regions: Sequence[str] = DEMO_REGIONS) -> Iterator[DemoEnvi
         yield DemoEnvironment(org=org, factory=SessionFactory(session=auditor))
 
 
-@contextmanager
-def demo_server(
-    regions: Sequence[str] = DEMO_REGIONS, host: str = "127.0.0.1", port: int = 0
-) -> Iterator[DemoServer]:
-    """Start moto's HTTP server in this process (``port`` 0: a free port) and seed the demo.
+Seeder = Callable[[Callable[[str], Any], str], T]
+"""Writes a world through ``(account id -> session, endpoint URL)`` and returns what it wrote."""
 
-    The server's state is reset when the context exits.
+
+def seed_through(endpoint: str, region: str, seed: Seeder[T]) -> T:
+    """Run ``seed`` against a moto server at ``endpoint``, each account through its role."""
+    bootstrap = boto3.Session(
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=region,
+    )
+    return seed(assumer(bootstrap, endpoint), endpoint)
+
+
+@contextmanager
+def seeded_server(
+    seed: Seeder[T], region: str, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[tuple[str, T]]:
+    """Start moto's HTTP server in this process (``port`` 0: a free port) and run ``seed``.
+
+    Yields ``(endpoint URL, what seed returned)``; moto's state is reset on exit.
     """
     from moto.server import ThreadedMotoServer
 
@@ -187,12 +203,22 @@ def demo_server(
         stack.callback(_reset_moto)
         bound_host, bound_port = server.get_host_and_port()
         endpoint = f"http://{bound_host}:{bound_port}"
-        bootstrap = boto3.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=regions[0],
-        )
-        org = seed_demo(assumer(bootstrap, endpoint), regions, endpoint_url=endpoint)
+        yield endpoint, seed_through(endpoint, region, seed)
+
+
+@contextmanager
+def demo_server(
+    regions: Sequence[str] = DEMO_REGIONS, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[DemoServer]:
+    """Start moto's HTTP server in this process (``port`` 0: a free port) and seed the demo.
+
+    The server's state is reset when the context exits.
+    """
+
+    def seed(session_for: Callable[[str], Any], endpoint: str) -> DemoOrg:
+        return seed_demo(session_for, regions, endpoint_url=endpoint)
+
+    with seeded_server(seed, regions[0], host, port) as (endpoint, org):
         yield DemoServer(endpoint_url=endpoint, org=org)
 
 

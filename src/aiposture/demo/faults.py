@@ -604,42 +604,51 @@ def fault_server(
 
 
 @contextmanager
+def fault_seeded_server(
+    seed: Any,
+    plan: FaultPlan | None = None,
+    region: str = "us-east-1",
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Iterator[tuple[str, Any, FaultInjector]]:
+    """:func:`fault_server` seeded by ``seed`` (an :data:`aiposture.demo.Seeder`), then ``plan``.
+
+    Seeding runs without faults; the counters are zeroed before the plan applies. Yields
+    ``(endpoint URL, what seed returned, injector)``.
+    """
+    from aiposture.demo import scoped_env, seed_through
+
+    with (
+        scoped_env({"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}, ()),
+        fault_server(FaultPlan(), host, port) as (endpoint, injector),
+    ):
+        seeded = seed_through(endpoint, region, seed)
+        injector.reset()
+        injector.set_plan(plan or FaultPlan())
+        yield endpoint, seeded, injector
+
+
+@contextmanager
 def fault_demo_server(
     plan: FaultPlan | None = None,
     regions: Sequence[str] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
 ) -> Iterator[tuple[Any, FaultInjector]]:
-    """:func:`fault_server` seeded with the demo organization, then ``plan`` switched on.
+    """The demo organization behind the injector (see :func:`fault_seeded_server`).
 
-    Seeding runs without faults; the counters are zeroed before the plan applies. Yields
-    ``(DemoServer, injector)``.
+    Yields ``(DemoServer, injector)``.
     """
-    import boto3
-
-    from aiposture.demo import DUMMY_CREDENTIALS, DemoServer, assumer, scoped_env
+    from aiposture.demo import DemoServer
     from aiposture.demo.seed import DEMO_REGIONS, seed_demo
 
-    regions = list(regions or DEMO_REGIONS)
-    with (
-        scoped_env({"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}, ()),
-        fault_server(FaultPlan(), host, port) as (endpoint, injector),
-    ):
-        bootstrap = boto3.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=regions[0],
-        )
-        org = seed_demo(assumer(bootstrap, endpoint), regions, endpoint_url=endpoint)
-        injector.reset()
-        injector.set_plan(plan or FaultPlan())
+    chosen = list(regions or DEMO_REGIONS)
+
+    def seed(session_for: Any, endpoint: str) -> Any:
+        return seed_demo(session_for, chosen, endpoint_url=endpoint)
+
+    with fault_seeded_server(seed, plan, chosen[0], host, port) as (endpoint, org, injector):
         yield DemoServer(endpoint_url=endpoint, org=org), injector
-
-
-def _reset_moto() -> None:
-    from moto.core.base_backend import BackendDict
-
-    BackendDict.reset()
 
 
 @contextmanager
@@ -650,28 +659,18 @@ def fault_fleet_server(
     host: str = "127.0.0.1",
     port: int = 0,
 ) -> Iterator[tuple[str, Any, FaultInjector]]:
-    """:func:`fault_server` seeded with an ``accounts``-account fleet, then ``plan`` switched on.
+    """An ``accounts``-account fleet behind the injector (see :func:`fault_seeded_server`).
 
-    Seeding runs without faults; the counters are zeroed before the plan applies. Yields
-    ``(endpoint URL, Fleet, injector)``.
+    Yields ``(endpoint URL, Fleet, injector)``.
     """
-    import boto3
+    from aiposture.demo.fleet import fleet_seeder
 
-    from aiposture.demo import DUMMY_CREDENTIALS, assumer, scoped_env
-    from aiposture.demo.fleet import seed_fleet
+    seed = fleet_seeder(accounts, regions)
+    with fault_seeded_server(seed, plan, regions[0], host, port) as served:
+        yield served
 
-    with (
-        scoped_env({"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}, ()),
-        fault_server(FaultPlan(), host, port) as (endpoint, injector),
-    ):
-        bootstrap = boto3.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=regions[0],
-        )
-        fleet = seed_fleet(
-            assumer(bootstrap, endpoint), accounts=accounts, regions=regions, endpoint_url=endpoint
-        )
-        injector.reset()
-        injector.set_plan(plan or FaultPlan())
-        yield endpoint, fleet, injector
+
+def _reset_moto() -> None:
+    from moto.core.base_backend import BackendDict
+
+    BackendDict.reset()

@@ -20,9 +20,8 @@ Seeding needs the moto backend in this process (a subscription's confirmation to
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,15 +42,14 @@ from aiposture.demo import (
     _CLEARED_ENV,
     _MOTO_SETTINGS,
     DUMMY_CREDENTIALS,
-    _reset_moto,
+    Seeder,
     assumer,
     moto_ext,
     scoped_env,
+    seeded_server,
 )
 from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import (
-    AI_METRIC_NAMESPACE,
-    AUDITOR_USER,
     BEDROCK_EXECUTION_ROLE,
     BOTH_INSIGHTS,
     DEMO_RESOURCE_IDS,
@@ -62,10 +60,14 @@ from aiposture.demo.seed import (
     MANAGEMENT_SELECTOR,
     ORG_ROLE_NAME,
     SECURITY_DASHBOARD,
+    confirmed_email_topic,
     fill_placeholders,
     guide_account_selectors,
     guide_selectors,
     partial_account_selectors,
+    put_alarm,
+    put_filter,
+    seed_auditor,
 )
 from aiposture.snapshot.models import Snapshot
 
@@ -255,48 +257,6 @@ class _Writer:
             loggingConfig=config
         )
 
-    def confirmed_topic(self, region: str, name: str, email: str) -> str:
-        sns = self.client("sns", region)
-        topic = str(sns.create_topic(Name=name)["TopicArn"])
-        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=email)
-        token = moto_ext.confirmation_token(self.account_id, region, topic, email)
-        sns.confirm_subscription(TopicArn=topic, Token=token)
-        return topic
-
-
-def _put_filter(logs: Any, group: str, mf: dc.MetricFilter, pattern: str) -> None:
-    logs.put_metric_filter(
-        logGroupName=group,
-        filterName=mf.filter_name,
-        filterPattern=pattern,
-        metricTransformations=[
-            {
-                "metricName": mf.metric,
-                "metricNamespace": AI_METRIC_NAMESPACE,
-                "metricValue": "1",
-                "defaultValue": 0.0,
-            }
-        ],
-    )
-
-
-def _put_alarm(cw: Any, alarm: dc.Alarm, actions: list[str]) -> None:
-    cw.put_metric_alarm(
-        AlarmName=alarm.alarm_name,
-        AlarmDescription=f"{alarm.name} (guide alarm table)",
-        Namespace=AI_METRIC_NAMESPACE,
-        MetricName=alarm.metric,
-        Statistic="Sum",
-        Period=alarm.period_seconds,
-        EvaluationPeriods=1,
-        DatapointsToAlarm=1,
-        Threshold=float(alarm.threshold),
-        ComparisonOperator="GreaterThanThreshold",
-        TreatMissingData="notBreaching",
-        ActionsEnabled=True,
-        AlarmActions=actions,
-    )
-
 
 def _seed_management_detection(acct: _Writer, region: str, group: str) -> None:
     """The guide's detection layer on the organization trail's log group.
@@ -311,13 +271,15 @@ def _seed_management_detection(acct: _Writer, region: str, group: str) -> None:
             if mf.number in GUIDE_EQUIVALENT_FILTERS
             else mf.complete_pattern
         )
-        _put_filter(logs, group, mf, pattern)
+        put_filter(logs, group, mf.filter_name, pattern, mf.metric)
     topics = {
-        "security": acct.confirmed_topic(region, "ai-security-alerts", "security@example.com"),
-        "ai-ops": acct.confirmed_topic(region, "ai-ops-alerts", "ai-ops@example.com"),
+        "security": confirmed_email_topic(
+            acct, region, "ai-security-alerts", "security@example.com"
+        ),
+        "ai-ops": confirmed_email_topic(acct, region, "ai-ops-alerts", "ai-ops@example.com"),
     }
     for alarm in dc.ALARMS:
-        _put_alarm(cw, alarm, [topics[alarm.team]])
+        put_alarm(cw, alarm, [topics[alarm.team]])
     for rule in dc.INSIGHT_RULES:
         cw.put_insight_rule(
             RuleName=rule.name, RuleState="ENABLED", RuleDefinition=rule.definition_text(group)
@@ -434,35 +396,12 @@ def _seed_member(acct: _Writer, index: int, regions: Sequence[str]) -> None:
             )
 
     logs, cw = acct.client("logs", home), acct.client("cloudwatch", home)
-    topic = acct.confirmed_topic(home, MEMBER_TOPIC, f"secops-{acct.account_id}@example.com")
+    topic = confirmed_email_topic(acct, home, MEMBER_TOPIC, f"secops-{acct.account_id}@example.com")
     count = len(dc.METRIC_FILTERS)
     for k in range(MEMBER_FILTERS_PER_ACCOUNT):
         mf = dc.METRIC_FILTERS[(index + k) % count]
-        _put_filter(logs, MEMBER_LOG_GROUP, mf, mf.pattern)
-        _put_alarm(cw, dc.alarm_for_metric(mf.metric), [topic])
-
-
-def _seed_auditor(acct: _Writer) -> tuple[str, str]:
-    """The auditor user (as the demo's; seed.py keeps its version private)."""
-    from aiposture.collect.policy import iam_policy
-
-    iam = acct.client("iam")
-    policy = iam_policy()
-    policy["Statement"].append(
-        {
-            "Sid": "AiPostureAssumeScanRoles",
-            "Effect": "Allow",
-            "Action": "sts:AssumeRole",
-            "Resource": f"arn:aws:iam::*:role/{ORG_ROLE_NAME}",
-        }
-    )
-    arn = iam.create_policy(PolicyName="AiPostureReadOnly", PolicyDocument=json.dumps(policy))[
-        "Policy"
-    ]["Arn"]
-    iam.create_user(UserName=AUDITOR_USER)
-    iam.attach_user_policy(UserName=AUDITOR_USER, PolicyArn=arn)
-    key = iam.create_access_key(UserName=AUDITOR_USER)["AccessKey"]
-    return str(key["AccessKeyId"]), str(key["SecretAccessKey"])
+        put_filter(logs, MEMBER_LOG_GROUP, mf.filter_name, mf.pattern, mf.metric)
+        put_alarm(cw, dc.alarm_for_metric(mf.metric), [topic])
 
 
 def seed_fleet(
@@ -505,7 +444,7 @@ def seed_fleet(
         if index % 2 == 1:
             _seed_member(member, index, regions)
             with_trail.append(member.account_id)
-    key_id, secret = _seed_auditor(management)
+    key_id, secret = seed_auditor(management)
     return Fleet(
         management_account_id=management.account_id,
         account_ids=ids,
@@ -601,30 +540,20 @@ def fleet_server(
 
     The server's state is reset when the context exits.
     """
-    from moto.server import ThreadedMotoServer
-
-    moto_ext.install()
-    request_log = logging.getLogger("werkzeug")
-    saved_level = request_log.level
-    request_log.setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    with ExitStack() as stack:
-        stack.enter_context(scoped_env(_MOTO_SETTINGS, ()))
-        stack.callback(request_log.setLevel, saved_level)
-        server.start()
-        stack.callback(server.stop)
-        stack.callback(_reset_moto)
-        bound_host, bound_port = server.get_host_and_port()
-        endpoint = f"http://{bound_host}:{bound_port}"
-        bootstrap = boto3.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=regions[0],
-        )
-        fleet = seed_fleet(
-            assumer(bootstrap, endpoint), accounts=accounts, regions=regions, endpoint_url=endpoint
-        )
+    with seeded_server(fleet_seeder(accounts, regions), regions[0], host, port) as (
+        endpoint,
+        fleet,
+    ):
         yield FleetServer(endpoint_url=endpoint, fleet=fleet)
+
+
+def fleet_seeder(accounts: int, regions: Sequence[str]) -> Seeder[Fleet]:
+    """A seeder (see :func:`aiposture.demo.seeded_server`) that writes the fleet."""
+
+    def seed(session_for: Callable[[str], Any], endpoint: str) -> Fleet:
+        return seed_fleet(session_for, accounts=accounts, regions=regions, endpoint_url=endpoint)
+
+    return seed
 
 
 def main(argv: Sequence[str] | None = None) -> int:

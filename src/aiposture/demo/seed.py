@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from aiposture.collect.policy import iam_policy
 from aiposture.config import (
@@ -367,6 +367,15 @@ def demo_config(regions: Sequence[str]) -> Config:
 # --- writing ---------------------------------------------------------------------------
 
 
+class AccountWriter(Protocol):
+    """What the seeding helpers need of an account: its id and a client per service."""
+
+    account_id: str
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A client of ``service`` in ``region`` (the account's home region when None)."""
+
+
 class _Account:
     """Clients of one account, created on demand."""
 
@@ -479,7 +488,8 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
         )
 
 
-def _put_filter(logs: Any, log_group: str, name: str, pattern: str, metric: str) -> None:
+def put_filter(logs: Any, log_group: str, name: str, pattern: str, metric: str) -> None:
+    """Write one metric filter counting 1 per match into the demo's AI metric namespace."""
     logs.put_metric_filter(
         logGroupName=log_group,
         filterName=name,
@@ -495,9 +505,10 @@ def _put_filter(logs: Any, log_group: str, name: str, pattern: str, metric: str)
     )
 
 
-def _put_alarm(
+def put_alarm(
     cw: Any, alarm: dc.Alarm, actions: list[str], *, namespace: str = AI_METRIC_NAMESPACE
 ) -> None:
+    """Write the guide's alarm ``alarm`` (Sum over its period, above its threshold)."""
     cw.put_metric_alarm(
         AlarmName=alarm.alarm_name,
         AlarmDescription=f"{alarm.name} (guide alarm table)",
@@ -515,7 +526,7 @@ def _put_alarm(
     )
 
 
-def _confirmed_email_topic(acct: _Account, region: str, name: str, email: str) -> str:
+def confirmed_email_topic(acct: AccountWriter, region: str, name: str, email: str) -> str:
     """A topic whose e-mail subscriber clicked the confirmation link."""
     sns = acct.client("sns", region)
     topic = str(sns.create_topic(Name=name)["TopicArn"])
@@ -539,14 +550,14 @@ def _seed_guide_detection(acct: _Account, region: str) -> None:
             if mf.number in GUIDE_EQUIVALENT_FILTERS
             else mf.complete_pattern
         )
-        _put_filter(logs, group, mf.filter_name, pattern, mf.metric)
+        put_filter(logs, group, mf.filter_name, pattern, mf.metric)
 
     topics = {
-        "security": _confirmed_email_topic(acct, region, ALERT_TOPIC, "security-team@example.com"),
-        "ai-ops": _confirmed_email_topic(acct, region, OPS_TOPIC, "ai-ops-team@example.com"),
+        "security": confirmed_email_topic(acct, region, ALERT_TOPIC, "security-team@example.com"),
+        "ai-ops": confirmed_email_topic(acct, region, OPS_TOPIC, "ai-ops-team@example.com"),
     }
     for alarm in dc.ALARMS:
-        _put_alarm(cw, alarm, [topics[alarm.team]])
+        put_alarm(cw, alarm, [topics[alarm.team]])
     unauthorized = dc.alarm_for_metric("BedrockUnauthorizedAccess").alarm_name
     disruption = dc.alarm_for_metric("CloudTrailLoggingDisruption").alarm_name
     cw.put_composite_alarm(
@@ -601,13 +612,13 @@ def _seed_partial_detection(acct: _Account, region: str, log_group: str) -> None
     logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
     for number in PARTIAL_VERBATIM_FILTERS:
         mf = dc.metric_filter(number)
-        _put_filter(logs, log_group, mf.filter_name, mf.pattern, mf.metric)
+        put_filter(logs, log_group, mf.filter_name, mf.pattern, mf.metric)
     for number in PARTIAL_EQUIVALENT_FILTERS:
         mf = dc.metric_filter(number)
-        _put_filter(logs, log_group, mf.filter_name, dc.EQUIVALENT_PATTERNS[number], mf.metric)
+        put_filter(logs, log_group, mf.filter_name, dc.EQUIVALENT_PATTERNS[number], mf.metric)
     for broken in dc.BROKEN_PATTERNS:
         mf = dc.metric_filter(broken.number)
-        _put_filter(logs, log_group, mf.filter_name, broken.pattern, mf.metric)
+        put_filter(logs, log_group, mf.filter_name, broken.pattern, mf.metric)
 
     sns = acct.client("sns", region)
     pending = str(sns.create_topic(Name=PARTIAL_TOPIC)["TopicArn"])
@@ -619,15 +630,15 @@ def _seed_partial_detection(acct: _Account, region: str, log_group: str) -> None
     )["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=pager, Protocol="sqs", Endpoint=queue_arn)
 
-    _put_alarm(cw, dc.alarm_for_metric("CloudTrailLoggingDisruption"), [pending])
-    _put_alarm(
+    put_alarm(cw, dc.alarm_for_metric("CloudTrailLoggingDisruption"), [pending])
+    put_alarm(
         cw,
         dc.alarm_for_metric("BedrockKnowledgeBaseRetrievals"),
         [pager],
         namespace=WRONG_NAMESPACE,
     )
     insights = dc.alarm_for_metric("CloudTrailInsightsAnomalies")
-    _put_alarm(cw, insights, [])
+    put_alarm(cw, insights, [])
     cw.put_composite_alarm(
         AlarmName="ops-anomalies",
         AlarmRule=f'ALARM("{insights.alarm_name}")',
@@ -745,7 +756,8 @@ def _seed_organization(guide: _Account, members: Sequence[_Account]) -> None:
         member.client("organizations", "us-east-1").accept_handshake(HandshakeId=handshake["Id"])
 
 
-def _seed_auditor(guide: _Account) -> tuple[str, str]:
+def seed_auditor(guide: AccountWriter) -> tuple[str, str]:
+    """Create the auditor user (read-only policy, may assume the org role); return its keys."""
     iam = guide.client("iam")
     policy = iam_policy()
     policy["Statement"].append(
@@ -789,7 +801,7 @@ def seed_demo(
     _seed_guide(guide, regions)
     _seed_partial(partial, regions)
     _seed_placeholder(placeholder, regions)
-    key_id, secret = _seed_auditor(guide)
+    key_id, secret = seed_auditor(guide)
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),
         regions=tuple(regions),
