@@ -5,6 +5,8 @@ All against the demo organization under mock_aws(), with the real collectors.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,13 @@ import pytest
 from aiposture.api import evaluate_snapshot
 from aiposture.collect import CollectOptions, collect
 from aiposture.collect.progress import Silent
+from aiposture.config import Config
 from aiposture.demo import DemoEnvironment
 from aiposture.engine.results import Status
 from aiposture.errors import CollectionCancelled, ConfigError, SnapshotError
 from aiposture.snapshot.models import Snapshot
 from aiposture.snapshot.store import SnapshotStore, merge_snapshots
+from tests.cli.helpers import run_aiposture
 from tests.collect.helpers import (
     E1,
     GUIDE,
@@ -179,6 +183,17 @@ def test_the_checkpoint_folder_holds_every_account_as_a_file(
         f"{a}.json" for a in sorted([GUIDE, PARTIAL, PLACEHOLDER])
     ]
     assert normalized(store.load()) == normalized(snap) == normalized(sequential)
+    # `aiposture evaluate` judges the folder like the snapshot file.
+    proc = run_aiposture(
+        ["evaluate", str(folder), "--out", str(tmp_path / "r.json"), "--fail-on", "none"],
+        {"PATH": os.environ.get("PATH", "")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    judged = json.loads((tmp_path / "r.json").read_text())["results"]
+    expected = evaluate_snapshot(snap, Config()).results
+    assert sorted((r["check_id"], r["account_id"], r["status"]) for r in judged) == sorted(
+        (r.check_id, r.account_id, r.status.value) for r in expected
+    )
 
 
 class _InterruptAfter(Silent):

@@ -269,7 +269,7 @@ class SessionFactory:
         if session is None:
             base = self.base_session()
             child = self._child_botocore_session()
-            resolver = CredentialResolver([_SharedCredentials(base._session.get_credentials)])
+            resolver = CredentialResolver([_SharedCredentials(base.get_credentials)])
             child.register_component("credential_provider", resolver)
             session = boto3.Session(botocore_session=child, region_name=base.region_name)
             self._local.session = session
