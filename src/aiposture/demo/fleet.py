@@ -67,6 +67,7 @@ from aiposture.demo.seed import (
     partial_account_selectors,
     put_alarm,
     put_filter,
+    put_rules_and_queries,
     seed_auditor,
 )
 from aiposture.snapshot.models import Snapshot
@@ -280,17 +281,7 @@ def _seed_management_detection(acct: _Writer, region: str, group: str) -> None:
     }
     for alarm in dc.ALARMS:
         put_alarm(cw, alarm, [topics[alarm.team]])
-    for rule in dc.INSIGHT_RULES:
-        cw.put_insight_rule(
-            RuleName=rule.name, RuleState="ENABLED", RuleDefinition=rule.definition_text(group)
-        )
-    for saved in dc.QUERIES:
-        logs.put_query_definition(
-            name=saved.query_name,
-            queryString=saved.sql_for(group),
-            logGroupNames=saved.log_groups(group),
-            queryLanguage="SQL",
-        )
+    put_rules_and_queries(cw, logs, group)
     alarm_names = [a.alarm_name for a in dc.ALARMS]
     cw.put_dashboard(
         DashboardName=SECURITY_DASHBOARD,

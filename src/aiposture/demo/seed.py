@@ -526,6 +526,21 @@ def put_alarm(
     )
 
 
+def put_rules_and_queries(cw: Any, logs: Any, group: str) -> None:
+    """Write the guide's Contributor Insights rules and saved queries over log group ``group``."""
+    for rule in dc.INSIGHT_RULES:
+        cw.put_insight_rule(
+            RuleName=rule.name, RuleState="ENABLED", RuleDefinition=rule.definition_text(group)
+        )
+    for saved in dc.QUERIES:
+        logs.put_query_definition(
+            name=saved.query_name,
+            queryString=saved.sql_for(group),
+            logGroupNames=saved.log_groups(group),
+            queryLanguage="SQL",
+        )
+
+
 def confirmed_email_topic(acct: AccountWriter, region: str, name: str, email: str) -> str:
     """A topic whose e-mail subscriber clicked the confirmation link."""
     sns = acct.client("sns", region)
@@ -577,17 +592,7 @@ def _seed_guide_detection(acct: _Account, region: str) -> None:
         roleArn=acct.role("CWLtoKinesisRole", "logs.amazonaws.com"),
     )
 
-    for rule in dc.INSIGHT_RULES:
-        cw.put_insight_rule(
-            RuleName=rule.name, RuleState="ENABLED", RuleDefinition=rule.definition_text(group)
-        )
-    for saved in dc.QUERIES:
-        logs.put_query_definition(
-            name=saved.query_name,
-            queryString=saved.sql_for(group),
-            logGroupNames=saved.log_groups(group),
-            queryLanguage="SQL",
-        )
+    put_rules_and_queries(cw, logs, group)
     alarm_names = [a.alarm_name for a in dc.ALARMS] + ["AI-Security-Composite"]
     cw.put_dashboard(
         DashboardName=SECURITY_DASHBOARD,
