@@ -104,6 +104,7 @@ class Scheduler:
         finishes: deque[_Unit] = deque()
         inflight: dict[Future[Any], _Unit] = {}
         pool = ThreadPoolExecutor(self._workers, thread_name_prefix="aiposture-scan")
+        finished = False
         try:
             while opens or regions or finishes or inflight:
                 while len(inflight) < self._workers and (finishes or regions or opens):
@@ -112,13 +113,16 @@ class Scheduler:
                 ready, _ = wait(list(inflight), timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in ready:
                     unit = inflight.pop(future)
-                    future.result()  # a bug in a unit stops the scan here
+                    future.result()  # a bug in a unit stops the scan here, and propagates
                     self._after(unit, regions, finishes, done)
-        except BaseException:
-            self._factory.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+            finished = True
+        finally:
+            # Nothing is caught: an interrupted or failed scan raises to the caller, which
+            # reports it (no result is produced for the accounts not handed over). Here the
+            # workers are only told to stop at their next call instead of finishing.
+            if not finished:
+                self._factory.cancel()
+            pool.shutdown(wait=True, cancel_futures=not finished)
         return done
 
     # ----------------------------------------------------------------- units (workers)
