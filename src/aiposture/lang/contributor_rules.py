@@ -346,36 +346,29 @@ class ContributorRule:
         """The contributor key of a log event, or None when the event is not counted.
 
         None when the message cannot be parsed, a filter fails, a key is missing, or (for
-        ``Sum``) ``ValueOf`` is missing or not numeric. Never raises.
+        ``Sum``) ``ValueOf`` is missing or not numeric. An unparsable message is "not
+        counted"; any other exception is a bug and propagates (it must never read as a
+        verdict).
         """
-        try:
-            event = self._event(message)
-            key = self._key(event)
-            if key is None or self._amount(event) is None:
-                return None
-            return key
-        except Exception:  # noqa: BLE001 - documented to never raise on any input
+        event = self._event(message)
+        key = self._key(event)
+        if key is None or self._amount(event) is None:
             return None
+        return key
 
     def accepts(self, message: str) -> bool:
         """True when the message parses, every filter passes and every key is present."""
-        try:
-            return self._key(self._event(message)) is not None
-        except Exception:  # noqa: BLE001 - evaluation must not raise
-            return False
+        return self._key(self._event(message)) is not None
 
     def value(self, message: str) -> float | None:
         """What the event adds to its contributor: 1.0 for Count, ``ValueOf`` for Sum.
 
         None when the event is not counted (see :meth:`contribution`).
         """
-        try:
-            event = self._event(message)
-            if self._key(event) is None:
-                return None
-            return self._amount(event)
-        except Exception:  # noqa: BLE001 - evaluation must not raise
+        event = self._event(message)
+        if self._key(event) is None:
             return None
+        return self._amount(event)
 
     def applies_to_log_group(
         self, name: str, account_id: str | None = None, region: str | None = None
