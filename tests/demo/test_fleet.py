@@ -190,7 +190,7 @@ class TestInProcess:
         west: Any = management.client("cloudtrail", region_name="us-west-2")
         west.create_trail(
             Name="org-west-only",
-            S3BucketName=f"aiposture-fleet-trail-{env.fleet.management_account_id}",
+            S3BucketName=f"aiposture-demo-trail-{env.fleet.management_account_id}",
             IsOrganizationTrail=True,
         )
         try:

@@ -19,7 +19,6 @@ Seeding needs the moto backend in this process (a subscription's confirmation to
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,12 +53,11 @@ from aiposture.demo.seed import (
     BOTH_INSIGHTS,
     DEMO_RESOURCE_IDS,
     GUIDE_AGGREGATION,
-    GUIDE_EQUIVALENT_FILTERS,
     GUIDE_TRAIL_LOG_GROUP,
     INVOCATION_LOG_GROUP,
     MANAGEMENT_SELECTOR,
     ORG_ROLE_NAME,
-    SECURITY_DASHBOARD,
+    SeedAccount,
     confirmed_email_topic,
     fill_placeholders,
     guide_account_selectors,
@@ -67,8 +65,8 @@ from aiposture.demo.seed import (
     partial_account_selectors,
     put_alarm,
     put_filter,
-    put_rules_and_queries,
     seed_auditor,
+    seed_guide_detection,
 )
 from aiposture.snapshot.models import Snapshot
 
@@ -196,12 +194,13 @@ class _AccountClient:
         return call
 
 
-class _Writer:
+class _Writer(SeedAccount):
     """The calls of one account, through the fleet's shared clients."""
 
     def __init__(
         self, clients: _Clients, account: boto3.Session, account_id: str, home: str
     ) -> None:
+        super().__init__(account, account_id, home, None)
         creds = account.get_credentials()
         if creds is None:
             raise ValueError(f"no credentials for account {account_id}")
@@ -212,8 +211,6 @@ class _Writer:
         self._secret_key: str = frozen.secret_key
         self._token: str | None = frozen.token
         self._shared = clients
-        self.account_id = account_id
-        self.home = home
 
     def activate(self) -> None:
         """Make the shared clients sign with this account's keys."""
@@ -223,70 +220,8 @@ class _Writer:
         shared.token = self._token
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """The shared client of ``service`` in ``region``, signing as this account."""
         return _AccountClient(self, self._shared.client(service, region or self.home))
-
-    def bucket(self, region: str) -> str:
-        name = f"aiposture-fleet-trail-{self.account_id}"
-        s3 = self.client("s3", region)
-        if region == "us-east-1":
-            s3.create_bucket(Bucket=name)
-        else:
-            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
-        return name
-
-    def role(self, name: str, service: str) -> str:
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-            ],
-        }
-        resp = self.client("iam").create_role(
-            RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
-        )
-        return str(resp["Role"]["Arn"])
-
-    def log_group(self, name: str, region: str, retention: int | None = None) -> str:
-        logs = self.client("logs", region)
-        logs.create_log_group(logGroupName=name)
-        if retention:
-            logs.put_retention_policy(logGroupName=name, retentionInDays=retention)
-        return f"arn:aws:logs:{region}:{self.account_id}:log-group:{name}:*"
-
-    def invocation_logging(self, region: str, config: dict[str, Any]) -> None:
-        self.client("bedrock", region).put_model_invocation_logging_configuration(
-            loggingConfig=config
-        )
-
-
-def _seed_management_detection(acct: _Writer, region: str, group: str) -> None:
-    """The guide's detection layer on the organization trail's log group.
-
-    A minimal form of the demo guide account's (seed.py keeps its version private): every
-    filter, alarm, Contributor Insights rule and saved query, and the dashboard.
-    """
-    logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
-    for mf in dc.METRIC_FILTERS:
-        pattern = (
-            dc.EQUIVALENT_PATTERNS[mf.number]
-            if mf.number in GUIDE_EQUIVALENT_FILTERS
-            else mf.complete_pattern
-        )
-        put_filter(logs, group, mf.filter_name, pattern, mf.metric)
-    topics = {
-        "security": confirmed_email_topic(
-            acct, region, "ai-security-alerts", "security@example.com"
-        ),
-        "ai-ops": confirmed_email_topic(acct, region, "ai-ops-alerts", "ai-ops@example.com"),
-    }
-    for alarm in dc.ALARMS:
-        put_alarm(cw, alarm, [topics[alarm.team]])
-    put_rules_and_queries(cw, logs, group)
-    alarm_names = [a.alarm_name for a in dc.ALARMS]
-    cw.put_dashboard(
-        DashboardName=SECURITY_DASHBOARD,
-        DashboardBody=json.dumps(dc.dashboard_body(acct.account_id, region, group, alarm_names)),
-    )
 
 
 def _seed_management(acct: _Writer, regions: Sequence[str]) -> str:
@@ -294,7 +229,7 @@ def _seed_management(acct: _Writer, regions: Sequence[str]) -> str:
     acct.client("organizations", "us-east-1").enable_aws_service_access(
         ServicePrincipal="cloudtrail.amazonaws.com"
     )
-    bucket = acct.bucket(home)
+    bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
     kms = acct.client("kms").create_key(Description="aiposture fleet trail key")["KeyMetadata"]
     log_arn = acct.log_group(GUIDE_TRAIL_LOG_GROUP, home, retention=365)
@@ -320,7 +255,7 @@ def _seed_management(acct: _Writer, regions: Sequence[str]) -> str:
         TrailName=ORG_TRAIL_NAME, AggregationConfigurations=GUIDE_AGGREGATION
     )
     ct.start_logging(Name=ORG_TRAIL_NAME)
-    _seed_management_detection(acct, home, GUIDE_TRAIL_LOG_GROUP)
+    seed_guide_detection(acct, home, GUIDE_TRAIL_LOG_GROUP)
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     acct.role(BEDROCK_EXECUTION_ROLE, "bedrock.amazonaws.com")
@@ -357,7 +292,7 @@ def _seed_member(acct: _Writer, index: int, regions: Sequence[str]) -> None:
     """
     multi = index % 4 == 1
     home = regions[0] if multi else regions[(index // 2) % len(regions)]
-    bucket = acct.bucket(home)
+    bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
     log_arn = acct.log_group(MEMBER_LOG_GROUP, home, retention=90)
     ct = acct.client("cloudtrail", home)

@@ -375,9 +375,12 @@ class AccountWriter(Protocol):
     def client(self, service: str, region: str | None = None) -> Any:
         """A client of ``service`` in ``region`` (the account's home region when None)."""
 
+    def role(self, name: str, service: str) -> str:
+        """Create an IAM role that ``service`` may assume; return its ARN."""
 
-class _Account:
-    """Clients of one account, created on demand."""
+
+class SeedAccount:
+    """Writes one account: clients created on demand, and the resources seeding needs."""
 
     def __init__(self, session: Any, account_id: str, home: str, endpoint_url: str | None) -> None:
         self.session = session
@@ -387,6 +390,7 @@ class _Account:
         self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """A client of ``service`` in ``region`` (the home region when None), cached."""
         key = (service, region or self.home)
         if key not in self._clients:
             self._clients[key] = self.session.client(
@@ -395,6 +399,7 @@ class _Account:
         return self._clients[key]
 
     def bucket(self) -> str:
+        """Create the account's trail bucket in its home region; return its name."""
         name = f"aiposture-demo-trail-{self.account_id}"
         if self.home == "us-east-1":
             self.client("s3").create_bucket(Bucket=name)
@@ -405,6 +410,7 @@ class _Account:
         return name
 
     def role(self, name: str, service: str) -> str:
+        """Create an IAM role that ``service`` may assume; return its ARN."""
         trust = {
             "Version": "2012-10-17",
             "Statement": [
@@ -423,6 +429,7 @@ class _Account:
     def log_group(
         self, name: str, region: str, log_class: str = "STANDARD", retention: int | None = None
     ) -> str:
+        """Create a log group (class, optional retention); return its ARN."""
         logs = self.client("logs", region)
         logs.create_log_group(logGroupName=name, logGroupClass=log_class)
         if retention:
@@ -430,12 +437,13 @@ class _Account:
         return f"arn:aws:logs:{region}:{self.account_id}:log-group:{name}:*"
 
     def invocation_logging(self, region: str, config: dict[str, Any]) -> None:
+        """Turn on Bedrock model invocation logging in ``region`` with ``config``."""
         self.client("bedrock", region).put_model_invocation_logging_configuration(
             loggingConfig=config
         )
 
 
-def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
+def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
@@ -467,7 +475,7 @@ def _seed_guide(acct: _Account, regions: Sequence[str]) -> None:
         TrailName="ai-audit-trail", AggregationConfigurations=GUIDE_AGGREGATION
     )
     ct.start_logging(Name="ai-audit-trail")
-    _seed_guide_detection(acct, home)
+    seed_guide_detection(acct, home)
     for region in regions:  # GuardDuty is regional
         acct.client("guardduty", region).create_detector(
             Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES"
@@ -551,14 +559,15 @@ def confirmed_email_topic(acct: AccountWriter, region: str, name: str, email: st
     return topic
 
 
-def _seed_guide_detection(acct: _Account, region: str) -> None:
-    """The guide account's detection layer on its CloudTrail log group, in ``region``.
+def seed_guide_detection(
+    acct: AccountWriter, region: str, group: str = GUIDE_TRAIL_LOG_GROUP
+) -> None:
+    """The guide's whole detection layer on the CloudTrail log group ``group``, in ``region``.
 
     Everything of the guide, mantle-aware where guide 002 requires; a few filters are
     written in a different but equivalent form.
     """
     logs, cw = acct.client("logs", region), acct.client("cloudwatch", region)
-    group = GUIDE_TRAIL_LOG_GROUP
     for mf in dc.METRIC_FILTERS:
         pattern = (
             dc.EQUIVALENT_PATTERNS[mf.number]
@@ -600,7 +609,7 @@ def _seed_guide_detection(acct: _Account, region: str) -> None:
     )
 
 
-def _seed_partial_detection(acct: _Account, region: str, log_group: str) -> None:
+def _seed_partial_detection(acct: SeedAccount, region: str, log_group: str) -> None:
     """The partial account's detection layer: a bit of everything that can go wrong.
 
     - Filters 1, 6 and 14 copied verbatim (1 and 6 miss bedrock-mantle inference); 3 and 13
@@ -667,7 +676,7 @@ def _seed_partial_detection(acct: _Account, region: str, log_group: str) -> None
         )
 
 
-def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:
+def _seed_partial(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
@@ -717,7 +726,7 @@ def _seed_partial(acct: _Account, regions: Sequence[str]) -> None:
         legacy.stop_logging(Name="legacy-trail")
 
 
-def _seed_placeholder(acct: _Account, regions: Sequence[str]) -> None:
+def _seed_placeholder(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
@@ -750,7 +759,7 @@ def _seed_placeholder(acct: _Account, regions: Sequence[str]) -> None:
         )
 
 
-def _seed_organization(guide: _Account, members: Sequence[_Account]) -> None:
+def _seed_organization(guide: SeedAccount, members: Sequence[SeedAccount]) -> None:
     org = guide.client("organizations", "us-east-1")
     org.create_organization(FeatureSet="ALL")
     for member in members:
@@ -799,7 +808,7 @@ def seed_demo(
     moto_ext.install()
     home = regions[0]
     guide, partial, placeholder = (
-        _Account(session_for_account(account_id), account_id, home, endpoint_url)
+        SeedAccount(session_for_account(account_id), account_id, home, endpoint_url)
         for account_id in (GUIDE_ACCOUNT, PARTIAL_ACCOUNT, PLACEHOLDER_ACCOUNT)
     )
     _seed_organization(guide, [partial, placeholder])
