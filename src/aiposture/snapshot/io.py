@@ -24,19 +24,65 @@ def snapshot_sha256(snapshot: Snapshot) -> str:
     return hashlib.sha256(canonical_json(snapshot.model_dump(mode="json"))).hexdigest()
 
 
-def dump_snapshot(snapshot: Snapshot, path: Path) -> str:
-    """Write ``snapshot`` to ``path`` and return its SHA-256.
+def envelope(kind: str, body: dict[str, Any]) -> bytes:
+    """The on-disk form of ``body``: ``{"schema_version", "sha256", kind: body}``, pretty-printed.
 
-    The file holds ``{"sha256": ..., "snapshot": {...}}`` so a reader can check integrity.
+    The SHA-256 is over the canonical JSON of ``body``, so a reader can check integrity.
+    """
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "sha256": hashlib.sha256(canonical_json(body)).hexdigest(),
+        kind: body,
+    }
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def read_envelope(path: Path, kind: str, what: str) -> tuple[dict[str, Any], str]:
+    """Read and integrity-check one file written by :func:`envelope`; return body and sha256.
+
+    ``what`` names the file in the one-line :class:`SnapshotError` raised for every kind of
+    bad input (unreadable, not UTF-8, not JSON, not this kind, another schema version, a
+    digest that does not match).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{what} {path} is not UTF-8 text") from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}); is the file truncated?"
+        ) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):
+        raise SnapshotError(f"{path} is not an aiposture {what} (no '{kind}' object)")
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SnapshotError(
+            f"{what} {path} has schema_version {version!r}; this aiposture reads {SCHEMA_VERSION!r}"
+        )
+    body: dict[str, Any] = doc[kind]
+    digest = hashlib.sha256(canonical_json(body)).hexdigest()
+    if doc.get("sha256") != digest:
+        raise SnapshotError(
+            f"{what} {path} fails its integrity check: recorded sha256 {doc.get('sha256')!r}, "
+            f"content hashes to {digest}"
+        )
+    return body, digest
+
+
+def dump_snapshot(snapshot: Snapshot, path: Path) -> str:
+    """Write ``snapshot`` to ``path`` (see :func:`envelope`) and return its SHA-256.
+
     The write goes through a temporary file, so an interrupted write never leaves half a file.
     """
     body = snapshot.model_dump(mode="json")
-    digest = hashlib.sha256(canonical_json(body)).hexdigest()
-    doc = {"schema_version": SCHEMA_VERSION, "sha256": digest, "snapshot": body}
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    write_atomically(path, text.encode("utf-8"))
-    return digest
+    write_atomically(path, envelope("snapshot", body))
+    return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
 def load_snapshot(path: Path) -> tuple[Snapshot, str]:
@@ -44,31 +90,7 @@ def load_snapshot(path: Path) -> tuple[Snapshot, str]:
 
     Raises :class:`SnapshotError` with one readable line for every kind of bad input.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}") from exc
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"snapshot {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}); is the file truncated?"
-        ) from exc
-    if not isinstance(doc, dict) or "snapshot" not in doc:
-        raise SnapshotError(f"{path} is not an aiposture snapshot (no 'snapshot' key)")
-    version = doc.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise SnapshotError(
-            f"snapshot {path} has schema_version {version!r}; this aiposture reads {SCHEMA_VERSION!r}"
-        )
-    body = doc["snapshot"]
-    digest = hashlib.sha256(canonical_json(body)).hexdigest()
-    if doc.get("sha256") != digest:
-        raise SnapshotError(
-            f"snapshot {path} fails its integrity check: recorded sha256 {doc.get('sha256')!r}, "
-            f"content hashes to {digest}"
-        )
+    body, digest = read_envelope(path, "snapshot", "snapshot")
     try:
         snap = Snapshot.model_validate(body)
     except ValidationError as exc:

@@ -20,20 +20,18 @@ one is logged as a warning and listed in :attr:`SnapshotStore.warnings`.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aiposture.atomic import write_atomically
 from aiposture.errors import ConfigError, SnapshotError, validation_summary
-from aiposture.snapshot.io import canonical_json, load_snapshot
+from aiposture.snapshot.io import envelope, load_snapshot, read_envelope
 from aiposture.snapshot.models import (
     SCHEMA_VERSION,
     AccountSnapshot,
@@ -118,48 +116,6 @@ class _AccountDoc(BaseModel):
 
 
 # --------------------------------------------------------------------------- file helpers
-
-
-def _envelope(kind: str, body: dict[str, Any]) -> bytes:
-    """The on-disk form: ``{"schema_version", "sha256", kind: body}``, pretty-printed."""
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "sha256": hashlib.sha256(canonical_json(body)).hexdigest(),
-        kind: body,
-    }
-    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
-
-
-def _read_envelope(path: Path, kind: str, what: str) -> tuple[dict[str, Any], str]:
-    """Read and integrity-check one envelope; return its body and sha256."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(f"{what} {path} is not UTF-8 text") from exc
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}); is the file truncated?"
-        ) from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):
-        raise SnapshotError(f"{path} is not an aiposture {what} (no '{kind}' object)")
-    version = doc.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise SnapshotError(
-            f"{what} {path} has schema_version {version!r}; this aiposture reads {SCHEMA_VERSION!r}"
-        )
-    body: dict[str, Any] = doc[kind]
-    digest = hashlib.sha256(canonical_json(body)).hexdigest()
-    if doc.get("sha256") != digest:
-        raise SnapshotError(
-            f"{what} {path} fails its integrity check: recorded sha256 {doc.get('sha256')!r}, "
-            f"content hashes to {digest}"
-        )
-    return body, digest
 
 
 def _listed(ids: Sequence[str]) -> str:
@@ -314,7 +270,7 @@ class SnapshotStore:
         manifest_path = directory / MANIFEST_NAME
         if not manifest_path.is_file():
             raise SnapshotError(f"{directory} has no {MANIFEST_NAME}; is it a snapshot folder?")
-        body, _ = _read_envelope(manifest_path, "manifest", "snapshot manifest")
+        body, _ = read_envelope(manifest_path, "manifest", "snapshot manifest")
         if body.get("format") != FOLDER_FORMAT:
             raise SnapshotError(f"{manifest_path} is not an aiposture snapshot folder manifest")
         if body.get("format_version") != FOLDER_FORMAT_VERSION:
@@ -405,7 +361,7 @@ class SnapshotStore:
             )
         written_at = self._clock()
         doc = _AccountDoc(written_at=written_at, account=acct)
-        data = _envelope("account", doc.model_dump(mode="json"))
+        data = envelope("account", doc.model_dump(mode="json"))
         path = self._account_path(account_id)
         try:
             write_atomically(path, data)
@@ -487,7 +443,7 @@ class SnapshotStore:
     def _write_manifest(self) -> None:
         path = self.directory / MANIFEST_NAME
         try:
-            write_atomically(path, _envelope("manifest", self._manifest.model_dump(mode="json")))
+            write_atomically(path, envelope("manifest", self._manifest.model_dump(mode="json")))
         except OSError as exc:
             raise SnapshotError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
@@ -526,7 +482,7 @@ class SnapshotStore:
 
 def _read_account(path: Path) -> _AccountDoc:
     """Read, integrity-check and validate one account file."""
-    body, _ = _read_envelope(path, "account", "account file")
+    body, _ = read_envelope(path, "account", "account file")
     try:
         return _AccountDoc.model_validate(body)
     except ValidationError as exc:
