@@ -165,10 +165,11 @@ def finish_account(
             descriptions.setdefault(str(desc["TrailARN"]), desc)
 
     for arn, desc in descriptions.items():
-        home = parts.get(cloudtrail.trail_from_description(desc).home_region)
-        trail = home.trails.get(arn) if home is not None else None
-        if trail is None:
-            trail = cloudtrail.trail_from_description(desc)
+        trail = cloudtrail.trail_from_description(desc)
+        home = parts.get(trail.home_region)
+        if home is not None and arn in home.trails:
+            trail = home.trails[arn]  # read by its home region's unit
+        else:
             client = clients("cloudtrail", trail.home_region)
             cloudtrail.read_trail_details(client, trail, account_id)
         acct.trails.append(trail)

@@ -63,6 +63,7 @@ class _Job:
     pre_errors: list[CallError] = field(default_factory=list)
     parts: dict[str, RegionPart] = field(default_factory=dict)
     waiting: int = 0
+    """Region units not yet seen done by the main thread (``parts`` fills from workers)."""
 
 
 @dataclass(frozen=True)
