@@ -9,7 +9,7 @@ from pathlib import Path
 from aiposture.lang.selectors import trail_logs
 from aiposture.rules.events import cloudtrail_event
 
-GUIDE = Path(__file__).resolve().parents[1] / "src" / "aiposture" / "demo" / "guide_selectors.json"
+GUIDE = Path(__file__).resolve().parents[1] / "src" / "aiposture" / "guide" / "selectors.json"
 
 
 def _events(n: int) -> list[dict[str, object]]:

@@ -47,7 +47,6 @@ from aiposture.demo import (
     scoped_env,
     seeded_server,
 )
-from aiposture.demo import detection_content as dc
 from aiposture.demo.seed import (
     BEDROCK_EXECUTION_ROLE,
     BOTH_INSIGHTS,
@@ -68,6 +67,7 @@ from aiposture.demo.seed import (
     seed_auditor,
     seed_guide_detection,
 )
+from aiposture.guide import detection as dc
 from aiposture.snapshot.models import Snapshot
 
 __all__ = [

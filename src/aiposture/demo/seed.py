@@ -11,7 +11,7 @@ only calls that are not AWS APIs are :func:`~aiposture.demo.moto_ext.set_trail_d
 overrides and :func:`~aiposture.demo.moto_ext.confirmation_token` (reading the token AWS
 e-mails to a subscriber), which need the moto backend in this process.
 
-The detection layer comes from :mod:`aiposture.demo.detection_content`: the guide account
+The detection layer comes from :mod:`aiposture.guide.detection`: the guide account
 has all of it (mantle-aware, a few filters in equivalent forms), the partial account a
 mix of verbatim, equivalent, broken and missing items.
 """
@@ -23,8 +23,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 from aiposture.collect.policy import iam_policy
@@ -36,8 +34,9 @@ from aiposture.config import (
     ResourcesConfig,
     ScanConfig,
 )
-from aiposture.demo import detection_content as dc
 from aiposture.demo import moto_ext
+from aiposture.guide import detection as dc
+from aiposture.guide import guide_selectors
 
 GUIDE_ACCOUNT = "111122223333"
 """The management account; it follows the guide fully."""
@@ -205,23 +204,6 @@ class DemoOrg:
 def role_arn(account_id: str, partition: str = "aws") -> str:
     """Return the ARN of the demo's assumable role in ``account_id``."""
     return f"arn:{partition}:iam::{account_id}:role/{ORG_ROLE_NAME}"
-
-
-@cache
-def _guide_selectors() -> dict[str, Any]:
-    text = resources.files("aiposture.demo").joinpath("guide_selectors.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def guide_selectors(group: str) -> list[dict[str, Any]]:
-    """Return a fresh copy of one selector group from the guides, placeholders as written.
-
-    Groups: ``bedrock`` (18), ``agentcore`` (14), ``s3``, ``lambda``, ``network`` (3),
-    ``org_trail`` (34, the organization trail JSON) and ``mantle`` (guide 002).
-    """
-    selectors: list[dict[str, Any]] = json.loads(json.dumps(_guide_selectors()[group]))
-    return selectors
 
 
 _PLACEHOLDER_RE = re.compile(
