@@ -556,7 +556,7 @@ def test_mantle_samples_explain_the_blind_spot() -> None:
 @pytest.mark.parametrize("check_id", CI_CHECKS)
 def test_demo_rules_pass_and_verbatim_guide_rules_1_and_5_fail(check_id: str) -> None:
     """The embedded demo deploys the mantle-aware rules; verbatim Rules 1 and 5 miss mantle."""
-    content = pytest.importorskip("aiposture.demo.detection_content")
+    content = pytest.importorskip("aiposture.guide.detection")
     rule = content.insight_rule(int(check_id.split("-")[1]))
     aware = entry(rule.definition(GROUP), rule.name)
     assert only(run_check(check_id, scan(aware))).status is Status.PASS
