@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -120,6 +120,28 @@ class ReportConfig(_Model):
     """A previous ``results.json``: the report shows the change since it."""
 
 
+class RemediationConfig(_Model):
+    """Values ``aiposture remediate`` needs and cannot read from AWS.
+
+    Each is used only where the scan found nothing better: an existing topic with a
+    confirmed subscriber, the invocation-logging role of another region, the namespace
+    the account's filters already use.
+    """
+
+    alarm_topic_arns: list[str] = Field(default_factory=list)
+    """SNS topics with a confirmed subscriber for the guide's alarms; the plan picks the
+    one in the alarm's account and region."""
+    metric_namespace: str | None = None
+    """The CloudWatch namespace for new metric filters (default: the guide's)."""
+    invocation_logging_role_arns: list[str] = Field(default_factory=list)
+    """Roles Bedrock can assume to write invocation logs (the one in the account is used)."""
+    invocation_log_group: str = "bedrock-model-invocation-logging"
+    """The log group for Bedrock model invocation logs (the guide's name by default)."""
+    unknown_resource_ids: Literal["ask", "account-wide"] = "ask"
+    """When a selector needs resource ids the configuration does not list: stop and name
+    the key to set (``ask``), or log every resource of the type in the account."""
+
+
 class Config(_Model):
     """The whole configuration file."""
 
@@ -130,6 +152,8 @@ class Config(_Model):
     accounts: dict[str, AccountConfig] = Field(default_factory=dict)
     scopes: ScopesConfig = Field(default_factory=ScopesConfig)
     """The default Scoping Matrix scopes; ``accounts.<id>.scopes`` overrides them."""
+    remediation: RemediationConfig = Field(default_factory=RemediationConfig)
+    """What ``aiposture remediate`` needs and the scan cannot read."""
 
     def resources_for(self, account_id: str) -> ResourcesConfig:
         """The resources configuration that applies to ``account_id``."""

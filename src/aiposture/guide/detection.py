@@ -14,6 +14,7 @@ is what an account that follows both guides deploys. The demo seeds from this mo
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -1584,9 +1585,19 @@ _QUERY_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
 
 
 def dashboard_body(
-    account_id: str, region: str, log_group: str, alarm_names: list[str]
+    account_id: str,
+    region: str,
+    log_group: str,
+    alarm_names: list[str],
+    *,
+    rule_names: Mapping[int, str] | None = None,
+    namespace: str = METRIC_NAMESPACE,
+    queries: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     """The guide's dashboard on ``log_group``: status row, Contributor Insights, queries.
+
+    ``rule_names`` and ``queries`` give the deployed rule names and query texts by guide
+    number where they differ from the guide's; ``namespace`` the metrics' namespace.
 
     Rows 5-7 (model performance, agent workflow, cost) come from a companion guide whose
     queries this guide does not print; they are left out.
@@ -1617,7 +1628,7 @@ def dashboard_body(
                 "region": region,
                 "stat": "Sum",
                 "period": 300,
-                "metrics": [[METRIC_NAMESPACE, metric]],
+                "metrics": [[namespace, metric]],
             },
         }
         for title, metric in _METRIC_COUNTERS
@@ -1636,7 +1647,7 @@ def dashboard_body(
                         "insightRule": {
                             "maxContributorCount": 10,
                             "orderBy": "Sum",
-                            "ruleName": insight_rule(number).name,
+                            "ruleName": (rule_names or {}).get(number, insight_rule(number).name),
                         },
                         "legend": {"position": "bottom"},
                     },
@@ -1655,7 +1666,7 @@ def dashboard_body(
                         "view": "table",
                         "region": region,
                         "queryLanguage": "SQL",
-                        "query": query(number).sql_for(log_group),
+                        "query": (queries or {}).get(number, query(number).sql_for(log_group)),
                     },
                 }
                 for title, number in query_row

@@ -18,6 +18,9 @@ from aiposture.engine.results import Status
 
 PLAN_SCHEMA_VERSION = "1"
 
+ResultKey = tuple[str, str | None, str | None, str | None]
+"""(check id, account, region, resource ARN): one result, before and after a change."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -29,13 +32,15 @@ class Target(_Model):
     check_id: str
     account_id: str | None
     region: str | None
+    resource_arn: str | None = None
+    """The resource of a per-resource check (a trail); ``None`` for the others."""
     title: str = ""
     seed_refs: list[str] = Field(default_factory=list)
 
     @property
-    def key(self) -> tuple[str, str | None, str | None]:
-        """(check, account, region): how results are matched before and after."""
-        return (self.check_id, self.account_id, self.region)
+    def key(self) -> ResultKey:
+        """How results are matched before and after."""
+        return (self.check_id, self.account_id, self.region, self.resource_arn)
 
 
 class _Step(_Model):
@@ -272,6 +277,7 @@ class StatusChange(_Model):
     check_id: str
     account_id: str | None
     region: str | None
+    resource_arn: str | None = None
     title: str
     before: Status
     after: Status | None

@@ -1,0 +1,450 @@
+"""Planning the detection layer: filters, alarms, rules, queries and the dashboard.
+
+Everything goes on the CloudTrail delivery log group of the (account, region) being fixed,
+in that log group's own account and region (an organization trail's log group lives in
+the management account). Content comes from :mod:`aiposture.guide.detection` (the guide's
+text, mantle-aware where guide 002 requires); names already in use get a suffix, so no
+existing filter, alarm, rule or query is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiposture.engine.results import Result
+from aiposture.guide import detection as guide
+from aiposture.remediate.plan import (
+    PutDashboard,
+    PutInsightRule,
+    PutMetricAlarm,
+    PutMetricFilter,
+    PutQueryDefinition,
+)
+from aiposture.remediate.selectors import unique_name
+from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups
+from aiposture.snapshot.models import RegionSnapshot, Snapshot
+
+if TYPE_CHECKING:
+    from aiposture.remediate.build import PlanBuilder
+
+DETECTION_KINDS = frozenset(
+    {"metric_filter", "alarm_chain", "contributor_insights_rule", "saved_query", "dashboard"}
+)
+TOPIC_KEY = "remediation.alarm_topic_arns"
+_NUMBER = re.compile(r"(\d+)$")
+
+
+def _number(result: Result) -> int | None:
+    for ref in result.seed_refs:
+        match = _NUMBER.search(ref)
+        if match and not ref.startswith("Alarm"):
+            return int(match.group(1))
+    return None
+
+
+@dataclass
+class _Group:
+    """What is planned on one delivery log group so far."""
+
+    group: DeliveryGroup
+    filters: set[str] = field(default_factory=set)
+    alarms: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)
+    queries: set[str] = field(default_factory=set)
+    metric_for: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """MF check id -> (namespace, metric) planned here."""
+    rule_names: dict[int, str] = field(default_factory=dict)
+    planned_filters: dict[str, PutMetricFilter] = field(default_factory=dict)
+    planned_alarms: dict[str, PutMetricAlarm] = field(default_factory=dict)
+    planned_rules: dict[int, PutInsightRule] = field(default_factory=dict)
+    planned_queries: dict[int, PutQueryDefinition] = field(default_factory=dict)
+
+
+class DetectionPlanner:
+    """Plans the detection layer for every failing detection result."""
+
+    def __init__(self, builder: PlanBuilder) -> None:
+        self.b = builder
+        self.groups: dict[tuple[str, str, str], _Group] = {}
+        self.work: Snapshot = builder.work()
+
+    def _group_for(self, result: Result) -> _Group | str:
+        ctx = self.b.ctx(self.work, result.account_id or "", result.region or "")
+        if ctx is None:
+            return f"account {result.account_id} was not scanned"
+        scope = cloudtrail_log_groups(ctx)
+        readable = sorted(
+            scope.readable,
+            key=lambda g: (
+                (g.log_group.log_group_class or "STANDARD") != "STANDARD" if g.log_group else True,
+                g.account_id,
+                g.name,
+            ),
+        )
+        if not readable:
+            why = "; ".join([*scope.broken, *scope.missing(), *scope.unknowns()]) or (
+                "no logging trail delivers its events to CloudWatch Logs"
+            )
+            return (
+                f"the detection layer of account {result.account_id} in {result.region} needs a "
+                f"CloudTrail log group: {why}"
+            )
+        g = readable[0]
+        key = (g.account_id, g.region, g.name)
+        if key not in self.groups:
+            reg = g.region_snapshot
+            state = _Group(g)
+            if reg is not None:
+                state.filters = {
+                    str(f.get("filterName")) for f in (reg.metric_filters or {}).get(g.name, [])
+                }
+                state.alarms = {str(a.get("AlarmName")) for a in reg.alarms or []}
+                state.alarms |= {str(a.get("AlarmName")) for a in reg.composite_alarms or []}
+                state.rules = {str(r.get("Name")) for r in reg.insight_rules or []}
+                state.queries = {str(q.get("name")) for q in reg.query_definitions or []}
+            self.groups[key] = state
+        return self.groups[key]
+
+    def run(self) -> None:
+        """Plan filters, then alarms, rules, queries, and last the dashboards."""
+        by_kind: dict[str, list[Result]] = defaultdict(list)
+        for r in self.b.failing:
+            kind = self.b.kind_of(r.check_id)
+            if kind in DETECTION_KINDS:
+                by_kind[kind].append(r)
+        for r in by_kind["metric_filter"]:
+            self._filter(r)
+        for r in by_kind["alarm_chain"]:
+            self._alarm(r)
+        for r in by_kind["contributor_insights_rule"]:
+            self._rule(r)
+        for r in by_kind["saved_query"]:
+            self._query(r)
+        for r in by_kind["dashboard"]:
+            self._dashboard(r)
+
+    # --- metric filters and alarms ------------------------------------------------------
+
+    def _namespace(self, reg: RegionSnapshot | None) -> str:
+        return self.b.config.remediation.metric_namespace or guide.METRIC_NAMESPACE
+
+    def _filter(self, r: Result) -> None:
+        number = _number(r)
+        state = self._group_for(r)
+        if isinstance(state, str) or number is None:
+            self.b.leave(r, state if isinstance(state, str) else "not a guide metric filter")
+            return
+        g = state.group
+        if r.check_id in state.metric_for:
+            step = state.planned_filters[r.check_id]
+            _claim(self.b, step, r)
+            return
+        mf = guide.metric_filter(number)
+        name = unique_name(mf.filter_name, state.filters)
+        state.filters.add(name)
+        namespace = self._namespace(g.region_snapshot)
+        notes = []
+        others = [
+            str(f.get("filterName"))
+            for f in (g.metric_filters() or [])
+            if any(t.get("metricName") == mf.metric for t in f.get("metricTransformations", []))  # type: ignore[attr-defined]
+        ]
+        if others:
+            notes.append(
+                f"Filter(s) {', '.join(others)} on this log group already publish {mf.metric} but "
+                "miss events the guide requires; aiposture never deletes them: review and delete "
+                "them by hand once this filter is in place."
+            )
+        if mf.number in guide.MANTLE_AWARE_PATTERNS:
+            notes.append(
+                "The guide's own pattern misses bedrock-mantle (guide 002); this one also counts "
+                "bedrock-mantle.amazonaws.com."
+            )
+        step = PutMetricFilter(
+            account_id=g.account_id,
+            region=g.region,
+            reason=f"No metric filter on log group {g.name} counts what the guide's Metric "
+            f"Filter {number} ({mf.title}) counts.",
+            notes=notes,
+            log_group_name=g.name,
+            filter_name=name,
+            pattern=mf.complete_pattern,
+            metric_name=mf.metric,
+            namespace=namespace,
+        )
+        state.metric_for[r.check_id] = (namespace, mf.metric)
+        state.planned_filters[r.check_id] = step
+        self.b.add(step, [r])
+
+    def _metric(
+        self, state: _Group, mf_check: str, account: str, region: str
+    ) -> tuple[str, str] | None:
+        if mf_check in state.metric_for:
+            return state.metric_for[mf_check]
+        for res in self.b.passing:
+            if res.check_id == mf_check and res.account_id == account and res.region == region:
+                metric = str(res.evidence.get("metric") or "")
+                if "/" in metric:
+                    ns, name = metric.rsplit("/", 1)
+                    return ns, name
+        return None
+
+    def _topic(self, g: DeliveryGroup, team: str) -> str | None:
+        for arn in self.b.config.remediation.alarm_topic_arns:
+            parts = arn.split(":")
+            if len(parts) >= 6 and parts[3] == g.region and parts[4] == g.account_id:
+                return arn
+        reg = g.region_snapshot
+        confirmed = sorted(
+            arn
+            for arn, topic in ((reg.sns_topics or {}) if reg else {}).items()
+            if any(
+                str(s.get("SubscriptionArn") or "").startswith("arn:")
+                for s in topic.subscriptions or []
+            )
+        )
+        if not confirmed:
+            return None
+        word = "security" if team == "security" else "ops"
+        return next((a for a in confirmed if word in a.rsplit(":", 1)[-1]), confirmed[0])
+
+    def _alarm(self, r: Result) -> None:
+        state = self._group_for(r)
+        if isinstance(state, str):
+            self.b.leave(r, state)
+            return
+        g = state.group
+        name = next((ref.split(": ", 1)[1] for ref in r.seed_refs if ref.startswith("Alarm: ")), "")
+        alarm = next((a for a in guide.ALARMS if a.name == name), None)
+        p = self.b.params(r.check_id)
+        if alarm is None:
+            self.b.leave(r, "not a guide alarm")
+            return
+        metric = self._metric(state, p.metric_filter, r.account_id or "", r.region or "")
+        if metric is None:
+            self.b.leave(
+                r,
+                f"alarm {name} needs the metric of check {p.metric_filter}, which the plan cannot "
+                "create here",
+            )
+            return
+        if alarm.name in state.planned_alarms:
+            _claim(self.b, state.planned_alarms[alarm.name], r)
+            return
+        topic = self._topic(g, alarm.team)
+        if topic is None:
+            self.b.leave(
+                r,
+                f"no SNS topic with a confirmed subscriber is known in account {g.account_id}, "
+                f"{g.region}: create one and confirm its subscription, then list its ARN under "
+                f"{TOPIC_KEY}",
+                TOPIC_KEY,
+                (g.account_id, g.region),
+            )
+            return
+        notes = []
+        if topic in self.b.config.remediation.alarm_topic_arns:
+            reg = g.region_snapshot
+            if reg is None or reg.sns_topics is None or topic not in reg.sns_topics:
+                notes.append(
+                    f"Topic {topic} comes from the configuration; the scan did not read it, so "
+                    "the verification assumes it has a confirmed subscriber."
+                )
+        else:
+            notes.append(f"Reuses topic {topic}, which has a confirmed subscriber.")
+        alarm_name = unique_name(alarm.name, state.alarms)
+        state.alarms.add(alarm_name)
+        step = PutMetricAlarm(
+            account_id=g.account_id,
+            region=g.region,
+            reason=f'Nothing alarms on {metric[1]} as the guide\'s alarm "{alarm.name}" does '
+            f"(more than {alarm.threshold:g} in {alarm.period_seconds // 60} min).",
+            notes=notes,
+            alarm_name=alarm_name,
+            description=f"{alarm.name} (guide alarm table; written by aiposture remediate)",
+            namespace=metric[0],
+            metric_name=metric[1],
+            period=alarm.period_seconds,
+            threshold=float(alarm.threshold),
+            alarm_actions=[topic],
+        )
+        state.planned_alarms[alarm.name] = step
+        self.b.add(step, [r])
+
+    # --- rules and queries ---------------------------------------------------------------
+
+    def _rule(self, r: Result) -> None:
+        number = _number(r)
+        state = self._group_for(r)
+        if isinstance(state, str) or number is None:
+            self.b.leave(r, state if isinstance(state, str) else "not a guide rule")
+            return
+        g = state.group
+        cls = g.log_group.log_group_class if g.log_group else None
+        if cls and cls != "STANDARD":
+            self.b.leave(
+                r,
+                f"Contributor Insights analyses only Standard-class log groups and {g.name} is "
+                f"{cls}; the class cannot be changed: deliver the trail to a new Standard log "
+                "group first (check ct-delivery-log-group-class)",
+            )
+            return
+        if number in state.planned_rules:
+            _claim(self.b, state.planned_rules[number], r)
+            return
+        rule = guide.insight_rule(number)
+        name = unique_name(rule.name, state.rules)
+        state.rules.add(name)
+        state.rule_names[number] = name
+        step = PutInsightRule(
+            account_id=g.account_id,
+            region=g.region,
+            reason=f"No enabled Contributor Insights rule on {g.name} ranks {rule.title.lower()}.",
+            notes=["Cost: Contributor Insights is charged per rule and per matched log event."],
+            rule_name=name,
+            definition=rule.definition(g.name),
+        )
+        state.planned_rules[number] = step
+        self.b.add(step, [r])
+
+    def _query(self, r: Result) -> None:
+        number = _number(r)
+        state = self._group_for(r)
+        if isinstance(state, str) or number is None:
+            self.b.leave(r, state if isinstance(state, str) else "not a guide query")
+            return
+        g = state.group
+        if number in state.planned_queries:
+            _claim(self.b, state.planned_queries[number], r)
+            return
+        q = guide.query(number)
+        text = q.sql_for(g.name)
+        groups = q.log_groups(g.name)
+        reg = g.region_snapshot
+        real = (
+            reg.invocation_logging.cloudwatch_log_group if reg and reg.invocation_logging else None
+        )
+        joins = getattr(self.b.params(r.check_id), "joins", [])
+        if real is None and any(j.log_group == "invocation_logging" for j in joins):
+            self.b.leave(
+                r,
+                f"Query {number} joins the Bedrock model invocation log group, and invocation "
+                f"logging in account {g.account_id}, {g.region} has no CloudWatch Logs destination "
+                "(check bedrock-invocation-logging)",
+            )
+            return
+        if (
+            real
+            and real != guide.INVOCATION_LOG_GROUP_NAME
+            and guide.INVOCATION_LOG_GROUP_NAME in groups
+        ):
+            text = text.replace(f"`{guide.INVOCATION_LOG_GROUP_NAME}`", f"`{real}`")
+            groups = [real if x == guide.INVOCATION_LOG_GROUP_NAME else x for x in groups]
+        name = unique_name(q.query_name, state.queries)
+        state.queries.add(name)
+        step = PutQueryDefinition(
+            account_id=g.account_id,
+            region=g.region,
+            reason=f"No saved query on {g.name} answers the guide's Query {number} ({q.title}).",
+            name=name,
+            query_string=text,
+            log_group_names=groups,
+        )
+        state.planned_queries[number] = step
+        self.b.add(step, [r])
+
+    # --- the dashboard ------------------------------------------------------------------
+
+    def _dashboard(self, r: Result) -> None:
+        account = r.account_id or ""
+        candidates = [
+            s
+            for s in self.groups.values()
+            if s.group.account_id == account
+            or any(t.account_id == account for st in s.planned_alarms.values() for t in st.targets)
+        ]
+        if not candidates:
+            acct = self.work.account(account)
+            for region in acct.scanned_regions if acct else []:
+                fake = Result.model_construct(
+                    check_id=r.check_id, account_id=account, region=region, seed_refs=[]
+                )
+                state = self._group_for(fake)
+                if not isinstance(state, str):
+                    candidates.append(state)
+                    break
+        if not candidates:
+            self.b.leave(r, "the dashboard needs a CloudTrail log group, and none is known")
+            return
+        state = sorted(candidates, key=lambda s: (s.group.account_id != account, s.group.region))[0]
+        g = state.group
+        reg = g.region_snapshot
+        guide_alarms = {a.name for a in guide.ALARMS} | {a.alarm_name for a in guide.ALARMS}
+        existing = [
+            str(a.get("AlarmName"))
+            for a in (reg.alarms or [] if reg else [])
+            if str(a.get("AlarmName")) in guide_alarms
+        ]
+        alarms = sorted({*existing, *(s.alarm_name for s in state.planned_alarms.values())})
+        if not alarms:
+            self.b.leave(
+                r,
+                "the dashboard's alarm grid needs the guide's alarms, and the plan cannot create "
+                f"them in account {g.account_id}, {g.region} without a topic",
+                TOPIC_KEY,
+                (g.account_id, g.region),
+            )
+            return
+        queries = {n: s.query_string for n, s in state.planned_queries.items()}
+        body = guide.dashboard_body(
+            g.account_id,
+            g.region,
+            g.name,
+            alarms,
+            rule_names=state.rule_names,
+            namespace=self._namespace(reg),
+            queries=queries,
+        )
+        dashboards = (reg.dashboards or {}) if reg else {}
+        before: dict[str, Any] | None = None
+        if guide.DASHBOARD_NAME in dashboards:
+            try:
+                before = json.loads(dashboards[guide.DASHBOARD_NAME])
+            except ValueError:
+                before = None
+            if isinstance(before, dict):
+                kept = list(before.get("widgets") or [])
+                bottom = max(
+                    (int(w.get("y", 0)) + int(w.get("height", 6)) for w in kept), default=0
+                )
+                body = {
+                    **before,
+                    "widgets": kept + [dict(w, y=int(w["y"]) + bottom) for w in body["widgets"]],
+                }
+        step = PutDashboard(
+            account_id=g.account_id,
+            region=g.region,
+            reason=f"Account {account} has no dashboard that shows the guide's alarms, "
+            "Contributor Insights rules and CloudTrail queries together.",
+            notes=["The existing widgets are kept; the guide's widgets are added below them."]
+            if before
+            else [],
+            dashboard_name=guide.DASHBOARD_NAME,
+            before=before if isinstance(before, dict) else None,
+            body=body,
+        )
+        self.b.add(step, [r])
+
+
+def _claim(builder: PlanBuilder, step: Any, result: Result) -> None:
+    """Add ``result`` to the targets of an already planned ``step``."""
+    from aiposture.remediate.build import result_key, target_of
+
+    key = result_key(result)
+    if key not in builder.claimed:
+        step.targets.append(target_of(result))
+        builder.claimed.add(key)

@@ -1,0 +1,56 @@
+"""Verifying a plan: play it on the snapshot, judge again, compare result by result."""
+
+from __future__ import annotations
+
+from aiposture.config import Config
+from aiposture.engine.catalog import Catalog
+from aiposture.engine.results import Result, Results, Status
+from aiposture.engine.runner import evaluate
+from aiposture.remediate.apply import applied
+from aiposture.remediate.build import result_key as _key
+from aiposture.remediate.plan import Plan, StatusChange, Verification
+from aiposture.snapshot.models import Snapshot
+
+
+
+
+def judged_after(plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Config) -> Results:
+    """The results a scan would report once every change of ``plan`` is made."""
+    steps = [s for a in plan.accounts for s in a.changes]
+    return evaluate(applied(snapshot, steps), plan.snapshot_sha256, catalog, config)
+
+
+def verify(
+    plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Config, before: Results | None = None
+) -> Verification:
+    """Compare the results before and after the plan, result by result.
+
+    ``before`` defaults to judging ``snapshot`` now (no waivers), so both sides come from
+    the same catalog and configuration.
+    """
+    before = before or evaluate(snapshot, plan.snapshot_sha256, catalog, config)
+    after = {_key(r): r for r in judged_after(plan, snapshot, catalog, config).results}
+    targeted = {t.key for t in plan.targets}
+    out = Verification(targeted=len(targeted))
+    for result in before.results:
+        key = _key(result)
+        now = after.get(key)
+        change = StatusChange(
+            check_id=result.check_id,
+            account_id=result.account_id,
+            region=result.region,
+            resource_arn=key[3],
+            title=result.title,
+            before=result.status,
+            after=now.status if now else None,
+            targeted=key in targeted,
+        )
+        if key in targeted:
+            (out.fixed if change.after == Status.PASS else out.not_fixed).append(change)
+        elif change.after == change.before:
+            out.unchanged += 1
+        elif result.status == Status.PASS:
+            out.regressed.append(change)
+        else:
+            out.other_changes.append(change)
+    return out
