@@ -459,6 +459,86 @@ def evaluate(
 
 @cli.command()
 @click.argument("results_path", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the plan: plan.json, README.md and one folder per account.",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The snapshot the results were judged on (default: snapshot.json beside RESULTS).",
+)
+@config_option
+@click.option(
+    "--verify",
+    "show_verification",
+    is_flag=True,
+    help="Print the verification (each targeted result before and after); exit 1 if the plan "
+    "would not fix every targeted result or would break one that passes.",
+)
+def remediate(
+    results_path: Path,
+    out_dir: Path,
+    snapshot_path: Path | None,
+    config_path: Path | None,
+    show_verification: bool,
+) -> None:
+    """Write a fix plan for every failing result: script, CloudFormation, Terraform, Markdown.
+
+    aiposture applies nothing: review the plan, then run it with credentials for each account.
+    """
+    from aiposture.engine.catalog import load_catalog
+    from aiposture.engine.results import load_results
+    from aiposture.errors import SnapshotError
+    from aiposture.remediate.build import plan_and_verify
+    from aiposture.remediate.outputs import write_plan
+    from aiposture.snapshot.io import load_snapshot
+
+    config = load_config(config_path)
+    results = load_results(results_path)
+    snapshot_file = snapshot_path or results_path.parent / "snapshot.json"
+    snapshot, digest = load_snapshot(snapshot_file)
+    if results.scan.snapshot_sha256 != digest:
+        raise SnapshotError(
+            f"{results_path} was not judged on {snapshot_file} (snapshot sha256 "
+            f"{results.scan.snapshot_sha256[:12]}, file {digest[:12]}); give the right --snapshot"
+        )
+    plan, verification = plan_and_verify(snapshot, results, load_catalog(), config, digest)
+    write_plan(plan, out_dir, verification)
+    changes = sum(len(a.changes) for a in plan.accounts)
+    unresolved = sum(len(a.unresolved) for a in plan.accounts)
+    click.echo(str(out_dir))
+    click.echo(
+        f"{changes} change(s) in {len(plan.accounts)} account(s) fix {len(verification.fixed)} "
+        f"failing result(s); {unresolved} failure(s) need a value or a manual change "
+        "(see README.md)",
+        err=True,
+    )
+    if show_verification:
+        for c in [*verification.fixed, *verification.not_fixed]:
+            where = "/".join(x for x in (c.account_id, c.region) if x)
+            after = c.after.value if c.after else "gone"
+            click.echo(f"{c.before.value:>5} -> {after:<5} {c.check_id} {where}")
+        for c in verification.regressed:
+            where = "/".join(x for x in (c.account_id, c.region) if x)
+            click.echo(f"REGRESSED {c.before.value} -> {c.after} {c.check_id} {where}")
+        click.echo(
+            f"verification: {len(verification.fixed)} of {verification.targeted} targeted "
+            f"result(s) pass after the plan; {len(verification.regressed)} regression(s); "
+            f"{verification.unchanged} result(s) unchanged"
+        )
+    if not verification.ok:
+        click.echo("aiposture: the plan does not verify: do not apply it (see README.md)", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+@cli.command()
+@click.argument("results_path", type=click.Path(path_type=Path))
 @config_option
 @click.option(
     "--out",

@@ -149,11 +149,15 @@ def sample_plan() -> Plan:
             + _target("ct-data-mantle-project")
             + _target("ct-data-s3-ai-buckets"),
             reason="Three required data-event types are not logged; one selector holds guide placeholders.",
-            notes=["AWS::S3::Object can log many events: it is limited to write events on the AI buckets."],
+            notes=[
+                "AWS::S3::Object can log many events: it is limited to write events on the AI buckets."
+            ],
             before_advanced=[MANAGEMENT, CUSTOM, PLACEHOLDER_KB],
             after=[MANAGEMENT, CUSTOM, FIXED_KB, MANTLE_PROJECT, S3_WRITES],
             changes=[
-                SelectorChange(name=MANAGEMENT["Name"], change="kept", before=MANAGEMENT, after=MANAGEMENT),
+                SelectorChange(
+                    name=MANAGEMENT["Name"], change="kept", before=MANAGEMENT, after=MANAGEMENT
+                ),
                 SelectorChange(name=CUSTOM["Name"], change="kept", before=CUSTOM, after=CUSTOM),
                 SelectorChange(
                     name=PLACEHOLDER_KB["Name"],

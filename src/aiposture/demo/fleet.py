@@ -60,7 +60,6 @@ from aiposture.demo.seed import (
     confirmed_email_topic,
     fill_placeholders,
     guide_account_selectors,
-    guide_selectors,
     partial_account_selectors,
     put_alarm,
     put_filter,
@@ -68,6 +67,7 @@ from aiposture.demo.seed import (
     seed_guide_detection,
 )
 from aiposture.guide import detection as dc
+from aiposture.guide import guide_selectors
 from aiposture.snapshot.models import Snapshot
 
 __all__ = [

@@ -18,6 +18,8 @@ documented difference from AWS:
   raises ``InsightNotEnabledException`` when Insights are off.
 - CloudWatch Logs ``CreateLogGroup``/``DescribeLogGroups``: ``logGroupClass`` (default
   ``STANDARD``).
+- CloudWatch Logs ``PutMetricFilter`` creates or updates the filter of that name on that
+  log group, in its place (moto appends a second filter of the same name).
 - Organizations: ``InviteAccountToOrganization`` and ``AcceptHandshake``, so an account
   with a fixed id can join an organization (moto only has ``CreateAccount``, which picks
   a random id); ``DescribeOrganization`` then works from the member account.
@@ -285,6 +287,7 @@ def _patch_cloudtrail() -> None:
 
 def _patch_logs() -> None:
     from moto.logs.exceptions import InvalidParameterException
+    from moto.logs.metric_filters import MetricFilters
     from moto.logs.models import LogGroup
     from moto.logs.responses import LogsResponse
 
@@ -309,8 +312,28 @@ def _patch_logs() -> None:
         desc["logGroupClass"] = getattr(self, "log_group_class", "STANDARD")
         return desc
 
+    def add_filter(
+        self: Any,
+        filter_name: str,
+        filter_pattern: str,
+        log_group_name: str,
+        metric_transformations: Any,
+    ) -> None:
+        new = {
+            "filterName": filter_name,
+            "filterPattern": filter_pattern,
+            "logGroupName": log_group_name,
+            "metricTransformations": metric_transformations,
+        }
+        for i, existing in enumerate(self.metric_filters):
+            if (existing["logGroupName"], existing["filterName"]) == (log_group_name, filter_name):
+                self.metric_filters[i] = new
+                return
+        self.metric_filters.append(new)
+
     _patch(LogsResponse, "create_log_group", create_log_group)
     _patch(LogGroup, "to_describe_dict", to_describe_dict)
+    _patch(MetricFilters, "add_filter", add_filter)
 
 
 # --- Organizations ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog
 from aiposture.engine.results import Result, Results, Status
+from aiposture.engine.runner import evaluate
 from aiposture.lang.classic_selectors import to_advanced
 from aiposture.lang.data_event_types import HIGH_VOLUME_TYPES
 from aiposture.lang.selector_validation import IssueSeverity, validate_selectors
@@ -394,17 +395,17 @@ class PlanBuilder:
                     },
                     key=lambda s: (s.account_id, s.region),
                 )
-            selector, needs = new_selector(template, self._values(rtype), places)
-            if selector is None:
+            made, needs = new_selector(template, self._values(rtype), places)
+            if made is None:
                 if needs is not None:
                     result.needs.append(needs)
                 continue
-            add(selector, f"logs {rtype} data events (the guide's selector, with real values)")
+            add(made, f"logs {rtype} data events (the guide's selector, with real values)")
             result.fixed_types.add(rtype)
         for source in sorted(tw.network):
-            template = network_template(source)
-            if template is not None:
-                add(template, f"logs VPC endpoint denials (VpceAccessDenied) of {source}")
+            network = network_template(source)
+            if network is not None:
+                add(network, f"logs VPC endpoint denials (VpceAccessDenied) of {source}")
         if tw.management:
             for selector in management_additions(result.after):
                 add(selector, "with the existing selectors, logs every management event")
@@ -647,6 +648,15 @@ def _trail_fields(trail: Trail) -> dict[str, Any]:
         raw["Tags"] = [{"Key": k, "Value": v} for k, v in trail.tags.items()]
     if trail.status is not None:
         raw["IsLogging"] = trail.status.is_logging
+    selectors = trail.event_selectors
+    if selectors is not None and selectors.advanced:
+        raw["AdvancedEventSelectors"] = selectors.advanced
+    elif selectors is not None and selectors.classic is not None:
+        raw["EventSelectors"] = selectors.classic
+    if trail.insight_selectors is not None:
+        raw["InsightSelectors"] = trail.insight_selectors
+    if trail.aggregation is not None and trail.aggregation.get("AggregationConfigurations"):
+        raw["AggregationConfigurations"] = trail.aggregation["AggregationConfigurations"]
     return {
         "account_id": trail.owner_account_id,
         "region": trail.home_region,
@@ -721,3 +731,15 @@ def attribute_side_effects(plan: Plan, verification: Verification) -> Plan:
             home.notes.append(f"Also fixes {target.check_id} in {target.region or 'the account'}.")
         account.steps = kept
     return plan
+
+
+def plan_and_verify(
+    snapshot: Snapshot, results: Results, catalog: Catalog, config: Config, snapshot_sha256: str
+) -> tuple[Plan, Verification]:
+    """Build the plan, attribute what it fixes on the side, and verify it."""
+    from aiposture.remediate.verify import verify
+
+    before = evaluate(snapshot, snapshot_sha256, catalog, config)
+    plan = build_plan(snapshot, results, catalog, config, snapshot_sha256)
+    plan = attribute_side_effects(plan, verify(plan, snapshot, catalog, config, before))
+    return plan, verify(plan, snapshot, catalog, config, before)

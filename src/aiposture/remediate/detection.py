@@ -72,10 +72,10 @@ class DetectionPlanner:
         self.groups: dict[tuple[str, str, str], _Group] = {}
         self.work: Snapshot = builder.work()
 
-    def _group_for(self, result: Result) -> _Group | str:
-        ctx = self.b.ctx(self.work, result.account_id or "", result.region or "")
+    def _group_for(self, account_id: str | None, region: str | None) -> _Group | str:
+        ctx = self.b.ctx(self.work, account_id or "", region or "")
         if ctx is None:
-            return f"account {result.account_id} was not scanned"
+            return f"account {account_id} was not scanned"
         scope = cloudtrail_log_groups(ctx)
         readable = sorted(
             scope.readable,
@@ -90,7 +90,7 @@ class DetectionPlanner:
                 "no logging trail delivers its events to CloudWatch Logs"
             )
             return (
-                f"the detection layer of account {result.account_id} in {result.region} needs a "
+                f"the detection layer of account {account_id} in {region} needs a "
                 f"CloudTrail log group: {why}"
             )
         g = readable[0]
@@ -134,7 +134,7 @@ class DetectionPlanner:
 
     def _filter(self, r: Result) -> None:
         number = _number(r)
-        state = self._group_for(r)
+        state = self._group_for(r.account_id, r.region)
         if isinstance(state, str) or number is None:
             self.b.leave(r, state if isinstance(state, str) else "not a guide metric filter")
             return
@@ -213,7 +213,7 @@ class DetectionPlanner:
         return next((a for a in confirmed if word in a.rsplit(":", 1)[-1]), confirmed[0])
 
     def _alarm(self, r: Result) -> None:
-        state = self._group_for(r)
+        state = self._group_for(r.account_id, r.region)
         if isinstance(state, str):
             self.b.leave(r, state)
             return
@@ -279,7 +279,7 @@ class DetectionPlanner:
 
     def _rule(self, r: Result) -> None:
         number = _number(r)
-        state = self._group_for(r)
+        state = self._group_for(r.account_id, r.region)
         if isinstance(state, str) or number is None:
             self.b.leave(r, state if isinstance(state, str) else "not a guide rule")
             return
@@ -313,7 +313,7 @@ class DetectionPlanner:
 
     def _query(self, r: Result) -> None:
         number = _number(r)
-        state = self._group_for(r)
+        state = self._group_for(r.account_id, r.region)
         if isinstance(state, str) or number is None:
             self.b.leave(r, state if isinstance(state, str) else "not a guide query")
             return
@@ -370,10 +370,7 @@ class DetectionPlanner:
         if not candidates:
             acct = self.work.account(account)
             for region in acct.scanned_regions if acct else []:
-                fake = Result.model_construct(
-                    check_id=r.check_id, account_id=account, region=region, seed_refs=[]
-                )
-                state = self._group_for(fake)
+                state = self._group_for(account, region)
                 if not isinstance(state, str):
                     candidates.append(state)
                     break

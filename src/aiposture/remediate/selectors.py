@@ -136,7 +136,7 @@ class Values:
                 got = self._ids(field_name, place, res)
                 if got is None:
                     return [], Needs(
-                        f"accounts.\"{place.account_id}\".resources.{p.id_source}",
+                        f'accounts."{place.account_id}".resources.{p.id_source}',
                         p.resource_type,
                         f"no {p.id_source.replace('_', ' ')} are configured for account "
                         f"{place.account_id}",

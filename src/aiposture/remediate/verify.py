@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog
-from aiposture.engine.results import Result, Results, Status
+from aiposture.engine.results import Results, Status
 from aiposture.engine.runner import evaluate
 from aiposture.remediate.apply import applied
 from aiposture.remediate.build import result_key as _key
 from aiposture.remediate.plan import Plan, StatusChange, Verification
 from aiposture.snapshot.models import Snapshot
-
-
 
 
 def judged_after(plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Config) -> Results:
