@@ -614,7 +614,7 @@ class PlanBuilder:
         accounts = [
             AccountPlan(
                 account_id=account,
-                steps=sorted(steps, key=lambda s: (order[s.kind], s.region, _step_name(s))),
+                steps=sorted(steps, key=lambda s: (order[s.kind], s.region, s.subject)),
             )
             for account, steps in sorted(by_account.items())
         ]
@@ -624,22 +624,6 @@ class PlanBuilder:
             snapshot_sha256="",
             accounts=accounts,
         )
-
-
-def _step_name(step: Step) -> str:
-    for attr in (
-        "trail_name",
-        "log_group_name",
-        "filter_name",
-        "alarm_name",
-        "rule_name",
-        "name",
-        "dashboard_name",
-    ):
-        value = getattr(step, attr, None)
-        if isinstance(value, str):
-            return value
-    return ""
 
 
 def _trail_fields(trail: Trail) -> dict[str, Any]:

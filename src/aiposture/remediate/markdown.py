@@ -130,23 +130,20 @@ def cloudformation_name(region: str, import_: bool = False) -> str:
     return f"cloudformation-{region}-import.yaml" if import_ else f"cloudformation-{region}.yaml"
 
 
-# kind -> (label in the summary, the AWS CLI call)
-_KINDS: dict[str, tuple[str, str]] = {
-    "update_trail": ("Update trail", "aws cloudtrail update-trail"),
-    "start_logging": ("Start logging", "aws cloudtrail start-logging"),
-    "put_event_selectors": ("Event selectors", "aws cloudtrail put-event-selectors"),
-    "put_insight_selectors": ("Insights selectors", "aws cloudtrail put-insight-selectors"),
-    "create_log_group": ("Log group", "aws logs create-log-group"),
-    "put_metric_filter": ("Metric filter", "aws logs put-metric-filter"),
-    "put_metric_alarm": ("Alarm", "aws cloudwatch put-metric-alarm"),
-    "put_insight_rule": ("Contributor Insights rule", "aws cloudwatch put-insight-rule"),
-    "put_query_definition": ("Saved query", "aws logs put-query-definition"),
-    "put_dashboard": ("Dashboard", "aws cloudwatch put-dashboard"),
-    "put_invocation_logging": (
-        "Invocation logging",
-        "aws bedrock put-model-invocation-logging-configuration",
-    ),
-    "unresolved": ("Unresolved", ""),
+# kind -> label in the summary table
+_LABELS: dict[str, str] = {
+    "update_trail": "Update trail",
+    "start_logging": "Start logging",
+    "put_event_selectors": "Event selectors",
+    "put_insight_selectors": "Insights selectors",
+    "create_log_group": "Log group",
+    "put_metric_filter": "Metric filter",
+    "put_metric_alarm": "Alarm",
+    "put_insight_rule": "Contributor Insights rule",
+    "put_query_definition": "Saved query",
+    "put_dashboard": "Dashboard",
+    "put_invocation_logging": "Invocation logging",
+    "unresolved": "Unresolved",
 }
 
 
@@ -252,7 +249,7 @@ def _summary(account: AccountPlan) -> list[str]:
         regions.setdefault(step.region, {}).setdefault(step.kind, []).append(step)
     for region, kinds in regions.items():
         for kind, steps in kinds.items():
-            label = _KINDS[kind][0]
+            label = _LABELS[kind]
             lines.append(
                 f"| {md_text(region)} | {label} | {len(steps)} | {len(_step_keys(steps))} |"
             )
@@ -269,27 +266,24 @@ def _summary(account: AccountPlan) -> list[str]:
 # --- each change ----------------------------------------------------------------------
 
 
+_TITLES: dict[str, str] = {
+    "update_trail": "Update trail",
+    "start_logging": "Start logging on trail",
+    "put_event_selectors": "Event selectors of trail",
+    "put_insight_selectors": "Insights selectors of trail",
+    "create_log_group": "Create log group",
+    "put_metric_filter": "Metric filter",
+    "put_metric_alarm": "Alarm",
+    "put_insight_rule": "Contributor Insights rule",
+    "put_query_definition": "Saved query",
+    "put_dashboard": "Dashboard",
+}
+"""Heading of a change: this, then the name of what it changes."""
+
+
 def _title(step: Step) -> str:
-    if isinstance(step, UpdateTrail):
-        return f"Update trail {md_code(step.trail_name)}"
-    if isinstance(step, StartLogging):
-        return f"Start logging on trail {md_code(step.trail_name)}"
-    if isinstance(step, PutEventSelectors):
-        return f"Event selectors of trail {md_code(step.trail_name)}"
-    if isinstance(step, PutInsightSelectors):
-        return f"Insights selectors of trail {md_code(step.trail_name)}"
-    if isinstance(step, CreateLogGroup):
-        return f"Create log group {md_code(step.log_group_name)}"
-    if isinstance(step, PutMetricFilter):
-        return f"Metric filter {md_code(step.filter_name)}"
-    if isinstance(step, PutMetricAlarm):
-        return f"Alarm {md_code(step.alarm_name)}"
-    if isinstance(step, PutInsightRule):
-        return f"Contributor Insights rule {md_code(step.rule_name)}"
-    if isinstance(step, PutQueryDefinition):
-        return f"Saved query {md_code(step.name)}"
-    if isinstance(step, PutDashboard):
-        return f"Dashboard {md_code(step.dashboard_name)}"
+    if step.kind in _TITLES:
+        return f"{_TITLES[step.kind]} {md_code(step.subject)}"
     if isinstance(step, PutInvocationLogging):
         return "Bedrock model invocation logging"
     return "Unresolved"
@@ -530,7 +524,7 @@ def _details(step: Step) -> list[str]:
 
 
 def _change(number: int, step: Step) -> list[str]:
-    call = _KINDS[step.kind][1]
+    call = f"aws {step.operation}" if step.operation else ""
     lines = [
         f"### {number}. {_title(step)}",
         "",

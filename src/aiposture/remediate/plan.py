@@ -10,7 +10,7 @@ holds an :class:`Unresolved` step naming the config key to set, never a placehol
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,6 +55,13 @@ class _Step(_Model):
     """One or two sentences: what is wrong now and what the change does."""
     notes: list[str] = Field(default_factory=list)
     """Further facts for the reader: cost, what is kept, what was chosen and why."""
+    operation: ClassVar[str] = ""
+    """The AWS CLI ``service operation`` the step makes (empty for :class:`Unresolved`)."""
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes (a trail, a filter, an alarm...)."""
+        return ""
 
 
 class TrailStep(_Step):
@@ -66,17 +73,24 @@ class TrailStep(_Step):
     """The trail as read (DescribeTrails, plus ``Tags`` and ``IsLogging``), for renderers
     that must state the whole resource (CloudFormation and Terraform import)."""
 
+    @property
+    def subject(self) -> str:
+        """The trail's name."""
+        return self.trail_name
+
 
 class StartLogging(TrailStep):
     """``cloudtrail start-logging``: the trail exists but records nothing."""
 
     kind: Literal["start_logging"] = "start_logging"
+    operation: ClassVar[str] = "cloudtrail start-logging"
 
 
 class UpdateTrail(TrailStep):
     """``cloudtrail update-trail`` with only the settings named here (never turns anything off)."""
 
     kind: Literal["update_trail"] = "update_trail"
+    operation: ClassVar[str] = "cloudtrail update-trail"
     enable_log_file_validation: bool | None = None
 
 
@@ -99,6 +113,7 @@ class PutEventSelectors(TrailStep):
     """
 
     kind: Literal["put_event_selectors"] = "put_event_selectors"
+    operation: ClassVar[str] = "cloudtrail put-event-selectors"
     before_advanced: list[dict[str, Any]] | None = None
     """The advanced selectors as read; ``None`` when the trail had classic ones or none."""
     before_classic: list[dict[str, Any]] | None = None
@@ -113,6 +128,7 @@ class PutInsightSelectors(TrailStep):
     """``cloudtrail put-insight-selectors``: the union of what is on and what is required."""
 
     kind: Literal["put_insight_selectors"] = "put_insight_selectors"
+    operation: ClassVar[str] = "cloudtrail put-insight-selectors"
     before: list[dict[str, Any]] = Field(default_factory=list)
     after: list[dict[str, Any]]
 
@@ -121,6 +137,13 @@ class CreateLogGroup(_Step):
     """``logs create-log-group`` (Standard class), only when it does not exist."""
 
     kind: Literal["create_log_group"] = "create_log_group"
+    operation: ClassVar[str] = "logs create-log-group"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.log_group_name
+
     log_group_name: str
     retention_in_days: int | None = None
 
@@ -129,6 +152,13 @@ class PutMetricFilter(_Step):
     """``logs put-metric-filter`` on the CloudTrail delivery log group."""
 
     kind: Literal["put_metric_filter"] = "put_metric_filter"
+    operation: ClassVar[str] = "logs put-metric-filter"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.filter_name
+
     log_group_name: str
     filter_name: str
     pattern: str
@@ -142,6 +172,13 @@ class PutMetricAlarm(_Step):
     """``cloudwatch put-metric-alarm`` on a metric filter's metric, notifying a topic."""
 
     kind: Literal["put_metric_alarm"] = "put_metric_alarm"
+    operation: ClassVar[str] = "cloudwatch put-metric-alarm"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.alarm_name
+
     alarm_name: str
     description: str
     namespace: str
@@ -160,6 +197,13 @@ class PutInsightRule(_Step):
     """``cloudwatch put-insight-rule``: a Contributor Insights rule, ENABLED."""
 
     kind: Literal["put_insight_rule"] = "put_insight_rule"
+    operation: ClassVar[str] = "cloudwatch put-insight-rule"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.rule_name
+
     rule_name: str
     definition: dict[str, Any]
     state: Literal["ENABLED"] = "ENABLED"
@@ -169,6 +213,13 @@ class PutQueryDefinition(_Step):
     """``logs put-query-definition``: a saved Logs Insights query (updated by name, never doubled)."""
 
     kind: Literal["put_query_definition"] = "put_query_definition"
+    operation: ClassVar[str] = "logs put-query-definition"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.name
+
     name: str
     query_string: str
     log_group_names: list[str]
@@ -179,6 +230,13 @@ class PutDashboard(_Step):
     """``cloudwatch put-dashboard``; an existing dashboard's widgets are kept (``before``)."""
 
     kind: Literal["put_dashboard"] = "put_dashboard"
+    operation: ClassVar[str] = "cloudwatch put-dashboard"
+
+    @property
+    def subject(self) -> str:
+        """The name of what the step changes."""
+        return self.dashboard_name
+
     dashboard_name: str
     before: dict[str, Any] | None = None
     body: dict[str, Any]
@@ -188,6 +246,13 @@ class PutInvocationLogging(_Step):
     """``bedrock put-model-invocation-logging-configuration``, keeping the S3 destination."""
 
     kind: Literal["put_invocation_logging"] = "put_invocation_logging"
+    operation: ClassVar[str] = "bedrock put-model-invocation-logging-configuration"
+
+    @property
+    def subject(self) -> str:
+        """What the step changes: the region's invocation logging settings."""
+        return f"bedrock model invocation logging ({self.region})"
+
     before: dict[str, Any] = Field(default_factory=dict)
     config: dict[str, Any]
 
@@ -196,6 +261,7 @@ class Unresolved(_Step):
     """A failure the plan cannot fix on its own: it names the value it needs, or says why not."""
 
     kind: Literal["unresolved"] = "unresolved"
+    operation: ClassVar[str] = ""
     config_key: str | None = None
     """The configuration key that would let the plan fix it (``None``: a manual change)."""
 

@@ -238,44 +238,6 @@ aip_guard() {
 # --- steps -----------------------------------------------------------------------------
 
 
-def _verb(step: Step) -> str:
-    """The CLI operation a step is known by in progress lines."""
-    return {
-        "update_trail": "update-trail",
-        "start_logging": "start-logging",
-        "put_event_selectors": "put-event-selectors",
-        "put_insight_selectors": "put-insight-selectors",
-        "create_log_group": "create-log-group",
-        "put_metric_filter": "put-metric-filter",
-        "put_metric_alarm": "put-metric-alarm",
-        "put_insight_rule": "put-insight-rule",
-        "put_query_definition": "put-query-definition",
-        "put_dashboard": "put-dashboard",
-        "put_invocation_logging": "put-model-invocation-logging-configuration",
-    }[step.kind]
-
-
-def _name(step: Step) -> str:
-    """The name of the resource a step changes."""
-    if isinstance(step, UpdateTrail | StartLogging | PutEventSelectors | PutInsightSelectors):
-        return step.trail_name
-    if isinstance(step, CreateLogGroup):
-        return step.log_group_name
-    if isinstance(step, PutMetricFilter):
-        return step.filter_name
-    if isinstance(step, PutMetricAlarm):
-        return step.alarm_name
-    if isinstance(step, PutInsightRule):
-        return step.rule_name
-    if isinstance(step, PutQueryDefinition):
-        return step.name
-    if isinstance(step, PutDashboard):
-        return step.dashboard_name
-    if isinstance(step, PutInvocationLogging):
-        return f"bedrock model invocation logging ({step.region})"
-    return ""
-
-
 def _what(step: Step) -> str:
     """What a guarded step overwrites, for the drift message."""
     if isinstance(step, PutEventSelectors):
@@ -613,7 +575,10 @@ def render_script(plan: Plan, account: AccountPlan) -> str:
         out += _step_comment(step)
         out.append(
             "aip_step "
-            + " ".join(quote(v) for v in (number, total, step.region, _verb(step), _name(step)))
+            + " ".join(
+                quote(v)
+                for v in (number, total, step.region, step.operation.split(" ", 1)[1], step.subject)
+            )
         )
         body = _apply_lines(step)
         if _guarded(step):
