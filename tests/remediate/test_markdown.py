@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 
 from aiposture.engine.results import Status
+from aiposture.remediate.cloudformation import (
+    cloudformation_name,
+    render_cloudformation,
+    stack_name,
+)
 from aiposture.remediate.markdown import (
     SCRIPT_NAME,
     TERRAFORM_NAME,
-    cloudformation_name,
     md_code,
     md_fence,
     md_text,
@@ -267,6 +271,13 @@ def test_how_to_apply_names_the_files_the_writer_writes() -> None:
     assert f"credentials for account {ACCOUNT}" in how
     assert "bash apply.sh\n" in _fences(how)
     assert "`cloudformation-us-east-1-import.yaml`" in how
+    # the page names exactly the templates and the stack the CloudFormation renderer writes
+    plan = sample_plan()
+    written = render_cloudformation(plan, plan.accounts[0])
+    named = set(re.findall(r"cloudformation-[\w-]+\.yaml", how))
+    assert named == set(written)
+    assert f"`{stack_name('us-east-1')}`" in how
+    assert f"--stack-name {stack_name('us-east-1')} " in how
     assert "`terraform plan` shows those imports" in how
     assert "<" not in how
 

@@ -56,6 +56,7 @@ from aiposture.remediate.plan import (
 __all__ = [
     "CLOUDFORMATION_HOWTO",
     "TrailState",
+    "cloudformation_name",
     "render_cloudformation",
     "stack_name",
     "trail_states",
@@ -105,6 +106,11 @@ _TRAIL_PROPERTIES: tuple[tuple[str, str], ...] = (
     ("CloudWatchLogsLogGroupArn", "CloudWatchLogsLogGroupArn"),
     ("CloudWatchLogsRoleArn", "CloudWatchLogsRoleArn"),
 )
+
+
+def cloudformation_name(region: str, import_: bool = False) -> str:
+    """The file name of ``region``'s template (``import_``: the resource-import template)."""
+    return f"cloudformation-{region}-import.yaml" if import_ else f"cloudformation-{region}.yaml"
 
 
 def stack_name(region: str) -> str:
@@ -674,8 +680,8 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
         return {}
 
     name = region.region
-    main_file = f"cloudformation-{name}.yaml"
-    import_file = f"cloudformation-{name}-import.yaml"
+    main_file = cloudformation_name(name)
+    import_file = cloudformation_name(name, import_=True)
     origin = {
         "Account": account.account_id,
         "Region": name,

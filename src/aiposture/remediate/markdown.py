@@ -19,6 +19,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from aiposture.remediate.cloudformation import (
+    cloudformation_name,
+    render_cloudformation,
+    stack_name,
+)
 from aiposture.remediate.plan import (
     AccountPlan,
     CreateLogGroup,
@@ -47,9 +52,7 @@ __all__ = [
     "INDEX_NAME",
     "PAGE_NAME",
     "SCRIPT_NAME",
-    "STACK_NAME",
     "TERRAFORM_NAME",
-    "cloudformation_name",
     "md_code",
     "md_fence",
     "md_text",
@@ -66,8 +69,6 @@ PAGE_NAME = "README.md"
 """The account page, in each account's folder."""
 INDEX_NAME = "README.md"
 """The plan's index, at the top of the output folder."""
-STACK_NAME = "aiposture-remediate"
-"""The CloudFormation stack name the account page suggests (one stack per region)."""
 
 SHORT_SHA = 12
 
@@ -123,11 +124,6 @@ def md_fence(content: str, info: str = "") -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def cloudformation_name(region: str, import_: bool = False) -> str:
-    """The CloudFormation template of one region, or the template that imports its trails."""
-    return f"cloudformation-{region}-import.yaml" if import_ else f"cloudformation-{region}.yaml"
 
 
 # kind -> label in the summary table
@@ -655,13 +651,11 @@ def _account_verification(account: AccountPlan, verification: Verification) -> l
 # --- how to apply ---------------------------------------------------------------------
 
 
-def _apply(account: AccountPlan) -> list[str]:
+def _apply(account: AccountPlan, cloudformation_files: Sequence[str]) -> list[str]:
     changes = account.changes
     if not changes:
         return []
     acct = md_text(account.account_id)
-    regions = list(dict.fromkeys(s.region for s in changes))
-    trail_regions = list(dict.fromkeys(s.region for s in changes if isinstance(s, TrailStep)))
     lines = [
         "## How to apply",
         "",
@@ -678,30 +672,33 @@ def _apply(account: AccountPlan) -> list[str]:
         "",
         "### CloudFormation",
         "",
-        f"One template per region, for a stack named {md_code(STACK_NAME)}.",
-        "",
     ]
+    files = set(cloudformation_files)
+    regions = [
+        r for r in dict.fromkeys(s.region for s in changes) if cloudformation_name(r) in files
+    ]
+    if not regions:
+        lines.append("CloudFormation cannot express these changes: use the script.")
     for region in regions:
         template = md_code(cloudformation_name(region))
-        if region in trail_regions:
+        stack = md_code(stack_name(region))
+        if cloudformation_name(region, import_=True) in files:
             lines.append(
-                f"- {md_text(region)}: the trails already exist, so import them first: create "
-                f"a change set of type `IMPORT` from "
+                f"- {md_text(region)}: some resources already exist, so import them into stack "
+                f"{stack} first: create a change set of type `IMPORT` from "
                 f"{md_code(cloudformation_name(region, import_=True))} and execute it, then "
                 f"update the stack with {template}."
             )
         else:
-            lines.append(f"- {md_text(region)}: create or update the stack with {template}.")
+            lines.append(f"- {md_text(region)}: create or update stack {stack} with {template}.")
     deploy = "\n".join(
-        f"aws cloudformation deploy --region {region} --stack-name {STACK_NAME} "
+        f"aws cloudformation deploy --region {region} --stack-name {stack_name(region)} "
         f"--template-file {cloudformation_name(region)}"
         for region in regions
     )
+    if regions:
+        lines += ["", "After any import, the update:", "", md_fence(deploy, "sh")]
     lines += [
-        "",
-        "After any import, the update:",
-        "",
-        md_fence(deploy, "sh"),
         "",
         "### Terraform",
         "",
@@ -725,9 +722,18 @@ def _page(lines: list[str]) -> str:
 
 
 def render_account_markdown(
-    plan: Plan, account: AccountPlan, verification: Verification | None
+    plan: Plan,
+    account: AccountPlan,
+    verification: Verification | None,
+    cloudformation_files: Sequence[str] | None = None,
 ) -> str:
-    """One account's page: what the plan needs, a summary, each change, verification, how."""
+    """One account's page: what the plan needs, a summary, each change, verification, how.
+
+    ``cloudformation_files`` are the template names written for the account (rendered
+    here when not given), so the page names exactly the files and stacks that exist.
+    """
+    if cloudformation_files is None:
+        cloudformation_files = list(render_cloudformation(plan, account))
     lines = [
         f"# Fix plan for account {md_text(account.account_id)}",
         "",
@@ -739,7 +745,7 @@ def render_account_markdown(
     ]
     if verification is not None:
         lines += _account_verification(account, verification)
-    lines += _apply(account)
+    lines += _apply(account, cloudformation_files)
     return _page(lines)
 
 

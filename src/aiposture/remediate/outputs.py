@@ -52,15 +52,16 @@ def write_plan(
         put(out_dir / INDEX_NAME, render_index(plan, verification))
     for account in plan.accounts:
         folder = out_dir / account.account_id
+        templates = render_cloudformation(plan, account) if "cloudformation" in forms else {}
         if "markdown" in forms:
-            put(folder / PAGE_NAME, render_account_markdown(plan, account, verification))
+            page = render_account_markdown(plan, account, verification, list(templates))
+            put(folder / PAGE_NAME, page)
         if not account.changes:
             continue
         if "script" in forms:
             put(folder / SCRIPT_NAME, render_script(plan, account), executable=True)
         if "terraform" in forms:
             put(folder / TERRAFORM_NAME, render_terraform(plan, account))
-        if "cloudformation" in forms:
-            for name, text in render_cloudformation(plan, account).items():
-                put(folder / name, text)
+        for name, text in templates.items():
+            put(folder / name, text)
     return written
