@@ -24,7 +24,11 @@ from aiposture.engine.results import Result, Results, Status
 from aiposture.engine.runner import evaluate
 from aiposture.lang.classic_selectors import to_advanced
 from aiposture.lang.data_event_types import HIGH_VOLUME_TYPES
-from aiposture.lang.selector_validation import IssueSeverity, validate_selectors
+from aiposture.lang.selector_validation import (
+    IssueSeverity,
+    count_advanced_values,
+    validate_selectors,
+)
 from aiposture.remediate.apply import applied
 from aiposture.remediate.detection import DetectionPlanner
 from aiposture.remediate.plan import (
@@ -56,7 +60,6 @@ from aiposture.remediate.selectors import (
     new_selector,
     repair,
     unique_name,
-    value_count,
 )
 from aiposture.rules.base import RuleContext
 from aiposture.rules.coverage import coverage, trail_covers
@@ -125,6 +128,18 @@ class PlanBuilder:
         self.steps: list[Step] = []
         self.claimed: set[ResultKey] = set()
         self.unresolved: dict[ResultKey, Unresolved] = {}
+        resources = {a.account_id: config.resources_for(a.account_id) for a in snapshot.accounts}
+        self.values: dict[str, Values] = {}
+        """Where each data-event type's real values come from, by ``resources.type``."""
+        for item in catalog.checks:
+            p = item.params
+            if isinstance(p, DataEventsParams) and p.resource_type not in self.values:
+                self.values[p.resource_type] = Values(
+                    params=p,
+                    resources=resources,
+                    partition=snapshot.partition,
+                    account_wide=config.remediation.unknown_resource_ids == "account-wide",
+                )
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -146,11 +161,15 @@ class PlanBuilder:
 
     def add(self, step: Step, results: Iterable[Result] = ()) -> None:
         """Add a change step that fixes ``results``."""
+        self.claim(step, results)
+        self.steps.append(step)
+
+    def claim(self, step: Step, results: Iterable[Result]) -> None:
+        """Name ``results`` among the targets of ``step`` (each result fixed by one step)."""
         for r in results:
             if result_key(r) not in self.claimed:
                 step.targets.append(target_of(r))
                 self.claimed.add(result_key(r))
-        self.steps.append(step)
 
     def leave(
         self,
@@ -302,17 +321,7 @@ class PlanBuilder:
                 self._insight_step(tw)
 
     def _values(self, resource_type: str) -> Values | None:
-        for item in self.catalog.checks:
-            p = item.params
-            if isinstance(p, DataEventsParams) and p.resource_type == resource_type:
-                accounts = {a.account_id for a in self.snapshot.accounts}
-                return Values(
-                    params=p,
-                    resources={a: self.config.resources_for(a) for a in accounts},
-                    partition=self.snapshot.partition,
-                    account_wide=self.config.remediation.unknown_resource_ids == "account-wide",
-                )
-        return None
+        return self.values.get(resource_type)
 
     def _merge(self, tw: _TrailWork, owner: AccountSnapshot | None) -> MergeResult:
         trail = tw.trail
@@ -409,7 +418,7 @@ class PlanBuilder:
         if tw.management:
             for selector in management_additions(result.after):
                 add(selector, "with the existing selectors, logs every management event")
-        count = value_count(result.after)
+        count = count_advanced_values(result.after)
         if count > MAX_VALUES:
             result.over_limit = count
         assert has_one_type_each(
@@ -720,10 +729,15 @@ def attribute_side_effects(plan: Plan, verification: Verification) -> Plan:
 def plan_and_verify(
     snapshot: Snapshot, results: Results, catalog: Catalog, config: Config, snapshot_sha256: str
 ) -> tuple[Plan, Verification]:
-    """Build the plan, attribute what it fixes on the side, and verify it."""
-    from aiposture.remediate.verify import verify
+    """Build the plan, attribute what it fixes on the side, and verify it.
+
+    The changed snapshot is judged once: attributing side effects moves targets between
+    steps and changes no step, so the same judgement verifies the final plan.
+    """
+    from aiposture.remediate.verify import compare, judged_after
 
     before = evaluate(snapshot, snapshot_sha256, catalog, config)
     plan = build_plan(snapshot, results, catalog, config, snapshot_sha256)
-    plan = attribute_side_effects(plan, verify(plan, snapshot, catalog, config, before))
-    return plan, verify(plan, snapshot, catalog, config, before)
+    after = judged_after(plan, snapshot, catalog, config)
+    plan = attribute_side_effects(plan, compare(plan, before, after))
+    return plan, compare(plan, before, after)

@@ -26,7 +26,7 @@ from aiposture.remediate.plan import (
 )
 from aiposture.remediate.selectors import unique_name
 from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups
-from aiposture.snapshot.models import RegionSnapshot, Snapshot
+from aiposture.snapshot.models import Snapshot
 
 if TYPE_CHECKING:
     from aiposture.remediate.build import PlanBuilder
@@ -55,9 +55,6 @@ class _Group:
     alarms: set[str] = field(default_factory=set)
     rules: set[str] = field(default_factory=set)
     queries: set[str] = field(default_factory=set)
-    metric_for: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """MF check id -> (namespace, metric) planned here."""
-    rule_names: dict[int, str] = field(default_factory=dict)
     planned_filters: dict[str, PutMetricFilter] = field(default_factory=dict)
     planned_alarms: dict[str, PutMetricAlarm] = field(default_factory=dict)
     planned_rules: dict[int, PutInsightRule] = field(default_factory=dict)
@@ -109,6 +106,18 @@ class DetectionPlanner:
             self.groups[key] = state
         return self.groups[key]
 
+    def _placed(self, r: Result, what: str) -> tuple[int, _Group] | None:
+        """The guide item's number and the log group for ``r``; None (and left) without."""
+        number = _number(r)
+        state = self._group_for(r.account_id, r.region)
+        if isinstance(state, str):
+            self.b.leave(r, state)
+            return None
+        if number is None:
+            self.b.leave(r, f"not a guide {what}")
+            return None
+        return number, state
+
     def run(self) -> None:
         """Plan filters, then alarms, rules, queries, and last the dashboards."""
         by_kind: dict[str, list[Result]] = defaultdict(list)
@@ -129,24 +138,24 @@ class DetectionPlanner:
 
     # --- metric filters and alarms ------------------------------------------------------
 
-    def _namespace(self, reg: RegionSnapshot | None) -> str:
+    @property
+    def namespace(self) -> str:
+        """The namespace of new metric filters: the configured one, else the guide's."""
         return self.b.config.remediation.metric_namespace or guide.METRIC_NAMESPACE
 
     def _filter(self, r: Result) -> None:
-        number = _number(r)
-        state = self._group_for(r.account_id, r.region)
-        if isinstance(state, str) or number is None:
-            self.b.leave(r, state if isinstance(state, str) else "not a guide metric filter")
+        placed = self._placed(r, "metric filter")
+        if placed is None:
             return
+        number, state = placed
         g = state.group
-        if r.check_id in state.metric_for:
-            step = state.planned_filters[r.check_id]
-            _claim(self.b, step, r)
+        if r.check_id in state.planned_filters:
+            self.b.claim(state.planned_filters[r.check_id], [r])
             return
         mf = guide.metric_filter(number)
         name = unique_name(mf.filter_name, state.filters)
         state.filters.add(name)
-        namespace = self._namespace(g.region_snapshot)
+        namespace = self.namespace
         notes = []
         others = [
             str(f.get("filterName"))
@@ -176,15 +185,15 @@ class DetectionPlanner:
             metric_name=mf.metric,
             namespace=namespace,
         )
-        state.metric_for[r.check_id] = (namespace, mf.metric)
         state.planned_filters[r.check_id] = step
         self.b.add(step, [r])
 
     def _metric(
         self, state: _Group, mf_check: str, account: str, region: str
     ) -> tuple[str, str] | None:
-        if mf_check in state.metric_for:
-            return state.metric_for[mf_check]
+        planned = state.planned_filters.get(mf_check)
+        if planned is not None:
+            return planned.namespace, planned.metric_name
         for res in self.b.passing:
             if res.check_id == mf_check and res.account_id == account and res.region == region:
                 metric = str(res.evidence.get("metric") or "")
@@ -233,7 +242,7 @@ class DetectionPlanner:
             )
             return
         if alarm.name in state.planned_alarms:
-            _claim(self.b, state.planned_alarms[alarm.name], r)
+            self.b.claim(state.planned_alarms[alarm.name], [r])
             return
         topic = self._topic(g, alarm.team)
         if topic is None:
@@ -278,11 +287,10 @@ class DetectionPlanner:
     # --- rules and queries ---------------------------------------------------------------
 
     def _rule(self, r: Result) -> None:
-        number = _number(r)
-        state = self._group_for(r.account_id, r.region)
-        if isinstance(state, str) or number is None:
-            self.b.leave(r, state if isinstance(state, str) else "not a guide rule")
+        placed = self._placed(r, "rule")
+        if placed is None:
             return
+        number, state = placed
         g = state.group
         cls = g.log_group.log_group_class if g.log_group else None
         if cls and cls != "STANDARD":
@@ -294,12 +302,11 @@ class DetectionPlanner:
             )
             return
         if number in state.planned_rules:
-            _claim(self.b, state.planned_rules[number], r)
+            self.b.claim(state.planned_rules[number], [r])
             return
         rule = guide.insight_rule(number)
         name = unique_name(rule.name, state.rules)
         state.rules.add(name)
-        state.rule_names[number] = name
         step = PutInsightRule(
             account_id=g.account_id,
             region=g.region,
@@ -312,14 +319,13 @@ class DetectionPlanner:
         self.b.add(step, [r])
 
     def _query(self, r: Result) -> None:
-        number = _number(r)
-        state = self._group_for(r.account_id, r.region)
-        if isinstance(state, str) or number is None:
-            self.b.leave(r, state if isinstance(state, str) else "not a guide query")
+        placed = self._placed(r, "query")
+        if placed is None:
             return
+        number, state = placed
         g = state.group
         if number in state.planned_queries:
-            _claim(self.b, state.planned_queries[number], r)
+            self.b.claim(state.planned_queries[number], [r])
             return
         q = guide.query(number)
         text = q.sql_for(g.name)
@@ -402,8 +408,8 @@ class DetectionPlanner:
             g.region,
             g.name,
             alarms,
-            rule_names=state.rule_names,
-            namespace=self._namespace(reg),
+            rule_names={n: s.rule_name for n, s in state.planned_rules.items()},
+            namespace=self.namespace,
             queries=queries,
         )
         dashboards = (reg.dashboards or {}) if reg else {}
@@ -435,13 +441,3 @@ class DetectionPlanner:
             body=body,
         )
         self.b.add(step, [r])
-
-
-def _claim(builder: PlanBuilder, step: Any, result: Result) -> None:
-    """Add ``result`` to the targets of an already planned ``step``."""
-    from aiposture.remediate.build import result_key, target_of
-
-    key = result_key(result)
-    if key not in builder.claimed:
-        step.targets.append(target_of(result))
-        builder.claimed.add(key)

@@ -21,7 +21,6 @@ from aiposture.lang.selector_validation import (
     IssueKind,
     IssueSeverity,
     SelectorIssue,
-    count_advanced_values,
 )
 from aiposture.remediate.plan import SelectorChange
 from aiposture.rules.data_events import DataEventsParams
@@ -194,13 +193,6 @@ class Values:
         return None
 
 
-def _field_values(selector: dict[str, Any], name: str) -> list[tuple[str, list[str]]]:
-    for f in selector.get("FieldSelectors", []):
-        if f.get("Field") == name:
-            return [(op, list(vals)) for op, vals in f.items() if op != "Field"]
-    return []
-
-
 def repair(
     selector: dict[str, Any],
     issues: Iterable[SelectorIssue],
@@ -295,11 +287,6 @@ def management_additions(selectors: Sequence[dict[str, Any]]) -> list[dict[str, 
         }
         for value in sorted(missing)
     ]
-
-
-def value_count(selectors: Sequence[dict[str, Any]]) -> int:
-    """How many values the selectors hold, as CloudTrail counts them against its limit."""
-    return count_advanced_values(selectors)
 
 
 def has_one_type_each(selectors: Sequence[dict[str, Any]]) -> bool:

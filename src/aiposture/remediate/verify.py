@@ -18,21 +18,14 @@ def judged_after(plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Confi
     return evaluate(applied(snapshot, steps), plan.snapshot_sha256, catalog, config)
 
 
-def verify(
-    plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Config, before: Results | None = None
-) -> Verification:
-    """Compare the results before and after the plan, result by result.
-
-    ``before`` defaults to judging ``snapshot`` now (no waivers), so both sides come from
-    the same catalog and configuration.
-    """
-    before = before or evaluate(snapshot, plan.snapshot_sha256, catalog, config)
-    after = {_key(r): r for r in judged_after(plan, snapshot, catalog, config).results}
+def compare(plan: Plan, before: Results, after: Results) -> Verification:
+    """Classify each result of ``before`` by its status in ``after`` and ``plan``'s targets."""
+    now_by_key = {_key(r): r for r in after.results}
     targeted = {t.key for t in plan.targets}
     out = Verification(targeted=len(targeted))
     for result in before.results:
         key = _key(result)
-        now = after.get(key)
+        now = now_by_key.get(key)
         change = StatusChange(
             check_id=result.check_id,
             account_id=result.account_id,
