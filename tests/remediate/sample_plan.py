@@ -305,3 +305,10 @@ def sample_plan() -> Plan:
         snapshot_sha256="0" * 64,
         accounts=[AccountPlan(account_id=ACCOUNT, steps=steps)],
     )
+
+
+def plan_with(steps: list[Any], account: str = ACCOUNT) -> Plan:
+    """The sample plan's header with one account holding just ``steps``."""
+    return sample_plan().model_copy(
+        update={"accounts": [AccountPlan(account_id=account, steps=steps)]}
+    )

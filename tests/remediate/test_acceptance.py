@@ -154,6 +154,17 @@ def test_a_second_run_changes_nothing(world: World) -> None:
     assert _statuses(world.after_rerun) == _statuses(world.after)
 
 
+def _placeholders(selector: dict[str, Any]) -> list[str]:
+    return [
+        p
+        for field in selector.get("FieldSelectors", [])
+        for op, values in field.items()
+        if op != "Field"
+        for value in values
+        for p in find_placeholders(value)
+    ]
+
+
 def _selectors(snapshot: Snapshot, account: str, trail_name: str) -> list[dict[str, Any]]:
     acct = snapshot.account(account)
     assert acct is not None
@@ -178,6 +189,11 @@ def test_every_existing_selector_survives_one_by_one(
     replaced = {c.name: c.after for c in step.changes if c.change == "replaced"}
     before = _selectors(world.before_snapshot, account, trail)
     after = _selectors(world.after_snapshot, account, trail)
+    # Only selectors with wrong values are touched, and after the repair they hold none.
+    for selector in before:
+        if selector["Name"] in replaced:
+            assert _placeholders(selector), selector["Name"]
+            assert not _placeholders(replaced[selector["Name"]] or {}), selector["Name"]
     assert len(after) == len(step.after) > len(before)
     for selector in before:
         expected = replaced.get(selector["Name"], selector)

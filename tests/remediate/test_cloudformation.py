@@ -15,7 +15,6 @@ from aiposture.remediate.cloudformation import (
     render_cloudformation,
 )
 from aiposture.remediate.plan import (
-    AccountPlan,
     Plan,
     PutDashboard,
     PutInsightRule,
@@ -42,6 +41,7 @@ from tests.remediate.sample_plan import (
     TRAIL,
     TRAIL_ARN,
     TRAIL_RAW,
+    plan_with,
     sample_plan,
 )
 
@@ -69,11 +69,6 @@ def _one(template: dict[str, Any], kind: str) -> dict[str, Any]:
     found = _of_type(template, kind)
     assert len(found) == 1, (kind, found)
     return found[0]
-
-
-def _plan_with(steps: list[Any], account: str = ACCOUNT) -> Plan:
-    base = sample_plan()
-    return base.model_copy(update={"accounts": [AccountPlan(account_id=account, steps=steps)]})
 
 
 def _steps(kind: type) -> list[Any]:
@@ -136,7 +131,7 @@ def test_hostile_values_pass_cfn_lint_and_load_back_exactly() -> None:
             body={"widgets": [{"type": "text", "properties": {"markdown": HOSTILE}}]},
         ),
     ]
-    files = _render(_plan_with(steps))
+    files = _render(plan_with(steps))
     assert list(files) == [MAIN]
     assert lint(files[MAIN], config=ManualArgs(regions=[REGION])) == []
     template = _load(files[MAIN])
@@ -264,7 +259,7 @@ def test_a_trail_with_sns_kms_and_prefix_keeps_them() -> None:
         trail_arn=TRAIL_ARN,
         trail=raw,
     )
-    files = _render(_plan_with([step]))
+    files = _render(plan_with([step]))
     for text in files.values():
         assert lint(text, config=ManualArgs(regions=[REGION])) == []
     main = _one(_load(files[MAIN]), "AWS::CloudTrail::Trail")["Properties"]
@@ -323,7 +318,7 @@ def test_a_trail_whose_selectors_are_not_known_is_not_given_any_and_says_so() ->
         trail_arn=TRAIL_ARN,
         trail=raw,
     )
-    template = _load(_render(_plan_with([step]))[MAIN])
+    template = _load(_render(plan_with([step]))[MAIN])
     props = _one(template, "AWS::CloudTrail::Trail")["Properties"]
     assert "AdvancedEventSelectors" not in props
     assert "EventSelectors" not in props
@@ -343,7 +338,7 @@ def test_selectors_in_the_read_trail_are_stated() -> None:
         trail_arn=TRAIL_ARN,
         trail={**TRAIL_RAW, "EventSelectors": classic, "InsightSelectors": []},
     )
-    files = _render(_plan_with([step]))
+    files = _render(plan_with([step]))
     for text in files.values():
         props = _one(_load(text), "AWS::CloudTrail::Trail")["Properties"]
         assert props["EventSelectors"] == classic
@@ -370,7 +365,7 @@ def test_invocation_logging_and_unresolved_steps_are_named_in_metadata() -> None
 
 
 def test_no_change_gives_no_template() -> None:
-    assert _render(_plan_with([])) == {}
+    assert _render(plan_with([])) == {}
     unresolved = Unresolved(
         account_id=ACCOUNT,
         region=REGION,
@@ -378,7 +373,7 @@ def test_no_change_gives_no_template() -> None:
         config_key="accounts.x",
         targets=[Target(check_id="c", account_id=ACCOUNT, region=REGION)],
     )
-    assert _render(_plan_with([unresolved])) == {}
+    assert _render(plan_with([unresolved])) == {}
 
 
 def test_an_existing_dashboard_is_imported_with_its_current_body() -> None:
@@ -392,7 +387,7 @@ def test_an_existing_dashboard_is_imported_with_its_current_body() -> None:
         before=before,
         body=after,
     )
-    files = _render(_plan_with([step]))
+    files = _render(plan_with([step]))
     assert set(files) == {MAIN, IMPORT}
     imported = _one(_load(files[IMPORT]), "AWS::CloudWatch::Dashboard")
     assert json.loads(imported["Properties"]["DashboardBody"]) == before
@@ -421,7 +416,7 @@ def test_one_stack_per_region_each_with_its_own_resources() -> None:
         )
         for region in ("us-east-1", "us-west-2")
     ]
-    files = _render(_plan_with(steps))
+    files = _render(plan_with(steps))
     assert set(files) == {"cloudformation-us-east-1.yaml", "cloudformation-us-west-2.yaml"}
     for region in ("us-east-1", "us-west-2"):
         template = _load(files[f"cloudformation-{region}.yaml"])
@@ -447,7 +442,7 @@ def test_logical_ids_are_alphanumeric_unique_and_stable() -> None:
 
     # Three names that give the same CamelCase id, and one very long name.
     steps = [alarm("ai-alarm"), alarm("ai_alarm"), alarm("ai alarm"), alarm("x" * 240)]
-    plan = _plan_with(steps)
+    plan = plan_with(steps)
     first = _load(_render(plan)[MAIN])["Resources"]
     second = _load(_render(plan)[MAIN])["Resources"]
     assert list(first) == list(second)

@@ -404,10 +404,7 @@ def test_hostile_values_stay_inert_and_round_trip(
         ),
         Unresolved(account_id=sp.ACCOUNT, region=sp.REGION, reason=hostile, config_key=hostile),
     ]
-    plan = sp.sample_plan().model_copy(
-        update={"accounts": [AccountPlan(account_id=sp.ACCOUNT, steps=steps)]}
-    )
-    script = write_script(plan, tmp_path / "hostile.sh")
+    script = write_script(sp.plan_with(steps), tmp_path / "hostile.sh")
     for _ in range(2):
         _ok(run_script(demo_server.endpoint_url, sp.ACCOUNT, script))
     assert not marker.exists()

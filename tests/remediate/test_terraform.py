@@ -13,7 +13,6 @@ import hcl2
 import pytest
 
 from aiposture.remediate.plan import (
-    AccountPlan,
     Plan,
     PutDashboard,
     PutInsightRule,
@@ -38,6 +37,7 @@ from tests.remediate.sample_plan import (
     TRAIL,
     TRAIL_ARN,
     TRAIL_RAW,
+    plan_with,
     sample_plan,
 )
 
@@ -74,11 +74,6 @@ def _unquote(raw: str) -> str:
 def _render(plan: Plan | None = None) -> str:
     plan = plan or sample_plan()
     return render_terraform(plan, plan.accounts[0])
-
-
-def _plan_with(steps: list[Any]) -> Plan:
-    base = sample_plan()
-    return base.model_copy(update={"accounts": [AccountPlan(account_id=ACCOUNT, steps=steps)]})
 
 
 def _resources(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -296,7 +291,7 @@ def _alarm(region: str, name: str = "AI-Alarm") -> PutMetricAlarm:
 
 
 def test_one_provider_per_region_and_each_resource_uses_its_region() -> None:
-    plan = _plan_with([_alarm("us-east-1"), _alarm("us-west-2")])
+    plan = plan_with([_alarm("us-east-1"), _alarm("us-west-2")])
     doc = hcl2.loads(_render(plan))
     providers: dict[str, dict[str, Any]] = {}
     for entry in doc["provider"]:
@@ -347,7 +342,7 @@ def test_hostile_values_parse_back_exactly() -> None:
             body={"widgets": [{"type": "text", "properties": {"markdown": HOSTILE[4]}}]},
         ),
     ]
-    text = _render(_plan_with(steps))
+    text = _render(plan_with(steps))
     doc = hcl2.loads(text)
     mf = _one(doc, "aws_cloudwatch_log_metric_filter")
     assert _unquote(mf["pattern"]) == pattern
@@ -371,7 +366,7 @@ def test_a_trail_whose_selectors_are_not_known_is_left_alone() -> None:
         trail_arn=TRAIL_ARN,
         trail=raw,
     )
-    trail = _one(hcl2.loads(_render(_plan_with([step]))), "aws_cloudtrail")
+    trail = _one(hcl2.loads(_render(plan_with([step]))), "aws_cloudtrail")
     assert "advanced_event_selector" not in trail
     assert "event_selector" not in trail
     (lifecycle,) = trail["lifecycle"]
@@ -382,6 +377,6 @@ def test_a_trail_whose_selectors_are_not_known_is_left_alone() -> None:
 
 
 def test_no_change_gives_a_file_with_no_resource() -> None:
-    doc = hcl2.loads(_render(_plan_with([])))
+    doc = hcl2.loads(_render(plan_with([])))
     assert "resource" not in doc
     assert "provider" not in doc
