@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiposture.config import Config
+from aiposture.demo.seed import BOTH_INSIGHTS, GUIDE_AGGREGATION, guide_account_selectors
 from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.runner import evaluate
 from aiposture.lang.filter_pattern import Pattern, parse
@@ -58,7 +59,7 @@ def run_throughput(filters: int = 10_000) -> None:
     patterns = _variants([c.guide_pattern for c in checks], filters)
     messages: list[str] = []
     for c in checks:
-        messages += event_messages([*c.must_match, *c.unrelated], "111122223333", REGION)
+        messages += event_messages([*c.must_match, *c.must_not_match], "111122223333", REGION)
     start = time.perf_counter()
     parsed: list[Pattern] = [parse(p) for p in patterns]
     parse_s = time.perf_counter() - start
@@ -136,16 +137,13 @@ def _account(n: int, catalog: Catalog) -> AccountSnapshot:
         owner_account_id=acct,
         is_multi_region=True,
         cloudwatch_logs_log_group_arn=f"arn:aws:logs:{REGION}:{acct}:log-group:{LOG_GROUP}:*",
+        cloudwatch_logs_role_arn=f"arn:aws:iam::{acct}:role/CloudTrail_CloudWatchLogs_Role",
         status=TrailStatus(is_logging=True, latest_cloudwatch_logs_delivery_time=NOW),
-        event_selectors=EventSelectors(
-            advanced=[
-                {
-                    "Name": "Management",
-                    "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
-                }
-            ]
-        ),
-        insight_selectors=[],
+        # The guide's selectors with real ids: every detection's events are recorded, so the
+        # whole chain is judged (a trail that records nothing would fail fast and flatter).
+        event_selectors=EventSelectors(advanced=guide_account_selectors(acct, [REGION])),
+        insight_selectors=list(BOTH_INSIGHTS),
+        aggregation={"AggregationConfigurations": list(GUIDE_AGGREGATION)},
     )
     reg = RegionSnapshot(
         region=REGION,
@@ -207,18 +205,19 @@ def run_evaluation(accounts: int = 1_000) -> None:
     """Time the detection checks (and the whole catalog) over a synthetic organization."""
     catalog = load_catalog()
     snap = synthetic_snapshot(accounts, catalog)
-    detection = Catalog(
-        tuple(c for c in catalog.checks if c.kind.name in ("metric_filter", "alarm_chain")),
-        catalog.version,
+    detection = catalog.selected(lambda c: c.kind.name in ("metric_filter", "alarm_chain"))
+    runs = (
+        ("metric-filter and alarm checks", detection, " (target: under 10 s at 1,000 accounts)"),
+        ("whole catalog", catalog, ""),
     )
-    for label, cat in (("metric-filter and alarm checks", detection), ("whole catalog", catalog)):
+    for label, cat, target in runs:
         start = time.perf_counter()
         results = evaluate(snap, "0" * 64, cat, Config())
         elapsed = time.perf_counter() - start
         counts = results.counts()
         print(
             f"evaluate {label}: {accounts:,} accounts x 100 filters x 100 alarms -> "
-            f"{len(results.results):,} results in {elapsed:.2f} s "
+            f"{len(results.results):,} results in {elapsed:.2f} s{target} "
             f"(PASS {counts['PASS']:,}, FAIL {counts['FAIL']:,}, ERROR {counts['ERROR']:,})"
         )
 

@@ -32,6 +32,27 @@ MANAGEMENT = {
 }
 
 
+def denied(
+    service: str,
+    operation: str,
+    resource: str | None = None,
+    *,
+    region: str = REGION,
+    account: str = ACCOUNT,
+    message: str = "not authorized",
+) -> CallError:
+    """The AccessDeniedException a read-only role without ``operation`` gets."""
+    return CallError(
+        service=service,
+        operation=operation,
+        region=region,
+        account_id=account,
+        resource=resource,
+        error_code="AccessDeniedException",
+        message=message,
+    )
+
+
 def data_selector(rtype: str, *extra: dict[str, Any], name: str | None = None) -> dict[str, Any]:
     """An advanced data-event selector for one resource type."""
     return {
@@ -59,22 +80,18 @@ def trail(
     delivery_error: str | None = None,
     org_trail: bool = False,
     selectors_read: bool = True,
+    aggregation: dict[str, Any] | None = None,
+    role: bool = True,
 ) -> Trail:
-    """A trail with sensible, guide-following defaults."""
+    """A trail with sensible defaults: management events, delivering to CloudWatch Logs.
+
+    For a trail that records everything the guide asks for (every detection's events), use
+    :func:`guide_trail`.
+    """
     arn = f"arn:aws:cloudtrail:{home}:{account}:trail/{name}"
     errors = []
     if not selectors_read:
-        errors.append(
-            CallError(
-                service="cloudtrail",
-                operation="GetEventSelectors",
-                region=home,
-                account_id=account,
-                resource=arn,
-                error_code="AccessDeniedException",
-                message="not authorized",
-            )
-        )
+        errors.append(denied("cloudtrail", "GetEventSelectors", arn, region=home, account=account))
     status = None
     if logging is not None:
         status = TrailStatus(
@@ -84,13 +101,12 @@ def trail(
         )
     else:
         errors.append(
-            CallError(
-                service="cloudtrail",
-                operation="GetTrailStatus",
+            denied(
+                "cloudtrail",
+                "GetTrailStatus",
+                arn,
                 region=home,
-                account_id=account,
-                resource=arn,
-                error_code="AccessDeniedException",
+                account=account,
                 message="status denied",
             )
         )
@@ -109,11 +125,43 @@ def trail(
         cloudwatch_logs_log_group_arn=(
             f"arn:aws:logs:{home}:{account}:log-group:{log_group}:*" if log_group else None
         ),
+        cloudwatch_logs_role_arn=(
+            f"arn:aws:iam::{account}:role/CloudTrail_CloudWatchLogs_Role"
+            if log_group and role
+            else None
+        ),
+        aggregation=aggregation,
         status=status,
         event_selectors=sel,
         insight_selectors=insights if insights is not None else [],
         errors=errors,
     )
+
+
+def guide_selectors(
+    account: str = ACCOUNT, regions: tuple[str, ...] = (REGION,)
+) -> list[dict[str, Any]]:
+    """The guide's complete advanced selectors for ``account`` (the demo guide account's)."""
+    from aiposture.demo.seed import guide_account_selectors
+
+    return guide_account_selectors(account, regions)
+
+
+def guide_trail(name: str = "ai-trail", **kwargs: Any) -> Trail:
+    """A trail that records what the guide asks for: every selector, both Insights, aggregation.
+
+    Its selectors name the demo's resource ids, so a rule run without configured ids judges
+    the data events on those resources (the ids the trail's own selectors name).
+    """
+    from aiposture.demo.seed import BOTH_INSIGHTS, GUIDE_AGGREGATION
+
+    account = kwargs.get("account", ACCOUNT)
+    kwargs.setdefault("advanced", guide_selectors(account, (kwargs.get("home", REGION),)))
+    kwargs.setdefault("insights", copy.deepcopy(BOTH_INSIGHTS))
+    kwargs.setdefault(
+        "aggregation", {"AggregationConfigurations": copy.deepcopy(GUIDE_AGGREGATION)}
+    )
+    return trail(name, **kwargs)
 
 
 def snapshot(

@@ -30,10 +30,14 @@ class IdentityMemo(Generic[V]):
         *parts: Hashable,
     ) -> V:
         """The value for ``owners`` (by identity) and ``parts``, computed on first use."""
-        key = (*(id(o) for o in owners), *parts)
+        key = (*map(id, owners), *parts)
         hit = self._entries.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], owners, strict=True)):
-            return hit[1]
+        if hit is not None:
+            held = hit[0]
+            if len(held) == 1 and held[0] is owners[0]:
+                return hit[1]
+            if all(a is b for a, b in zip(held, owners, strict=True)):
+                return hit[1]
         value = compute()
         if len(self._entries) >= self._size:
             self._entries.clear()

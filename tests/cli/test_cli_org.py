@@ -13,6 +13,7 @@ from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration
 GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
+LAB = "555566667777"
 E1 = "us-east-1"
 
 
@@ -24,7 +25,7 @@ def test_cli_collect_org_through_the_http_endpoint(server_env: DemoServer, tmp_p
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
-    assert [a["account_id"] for a in doc["snapshot"]["accounts"]] == [GUIDE, PARTIAL]
+    assert [a["account_id"] for a in doc["snapshot"]["accounts"]] == [GUIDE, PARTIAL, LAB]
 
 
 def test_cli_shards_merge_into_the_snapshot_of_the_whole_scan(
@@ -48,7 +49,7 @@ def test_cli_shards_merge_into_the_snapshot_of_the_whole_scan(
     merged = tmp_path / "merged.json"
     proc = run_aiposture(["merge", *map(str, shards), "--out", str(merged)], env)
     assert proc.returncode == 0, proc.stderr
-    assert "accounts=3" in proc.stdout
+    assert "accounts=4" in proc.stdout
 
     def accounts(path: Path) -> list[str]:
         return [a["account_id"] for a in json.loads(path.read_text())["snapshot"]["accounts"]]
@@ -104,11 +105,11 @@ def test_cli_json_logs_are_one_event_per_line(server_env: DemoServer, tmp_path: 
     kinds = [e["event"] for e in events]
     assert kinds.count("scan_planned") == 1
     assert sorted(e["account"] for e in events if e["event"] == "account_done") == sorted(
-        [GUIDE, PARTIAL, PLACEHOLDER]
+        [GUIDE, PARTIAL, PLACEHOLDER, LAB]
     )
     assert all({"time", "level", "event"} <= e.keys() for e in events)
     done = [e for e in events if e["event"] == "account_done"]
-    assert done[-1]["accounts_done"] == done[-1]["accounts_total"] == 3
+    assert done[-1]["accounts_done"] == done[-1]["accounts_total"] == 4
 
 
 def test_cli_text_logs_stay_quiet_under_ci(server_env: DemoServer, tmp_path: Path) -> None:

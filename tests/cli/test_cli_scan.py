@@ -48,7 +48,12 @@ def test_scan_collect_evaluate_report_through_aws_endpoint_url(
     assert scan.returncode == 1, scan.stderr  # the demo organization has high-severity failures
     assert scan.stdout.strip() == str(out.resolve())
     results = json.loads((out / "results.json").read_text())
-    assert sorted(results["scan"]["accounts"]) == ["111122223333", "444455556666", "777788889999"]
+    assert sorted(results["scan"]["accounts"]) == [
+        "111122223333",
+        "444455556666",
+        "555566667777",
+        "777788889999",
+    ]
     assert (out / "report.html").exists() and (out / "snapshot.json").exists()
 
     # The same snapshot, judged again offline, gives the same statuses.

@@ -13,6 +13,7 @@ from aiposture.demo import DemoEnvironment
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 
 GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"
+LAB = "555566667777"
 E1, W2 = "us-east-1", "us-west-2"
 Observer = Callable[[Any], None]
 

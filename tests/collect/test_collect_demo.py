@@ -24,6 +24,7 @@ from aiposture.snapshot.models import CallError, Snapshot
 from tests.collect.helpers import (
     E1,
     GUIDE,
+    LAB,
     PARTIAL,
     PLACEHOLDER,
     W2,
@@ -53,7 +54,7 @@ def test_snapshot_header(snapshot: Snapshot, demo_env: DemoEnvironment) -> None:
     assert snapshot.regions_requested == [E1, W2]
     assert snapshot.started_at.tzinfo is not None
     assert snapshot.started_at <= snapshot.finished_at
-    assert [a.account_id for a in snapshot.accounts] == [GUIDE, PARTIAL, PLACEHOLDER]
+    assert [a.account_id for a in snapshot.accounts] == [GUIDE, PARTIAL, PLACEHOLDER, LAB]
     assert snapshot.errors == []
     for acct in snapshot.accounts:
         assert acct.all_errors() == []
@@ -240,8 +241,8 @@ def test_the_observer_sees_every_account_and_region_once_in_order(
         factory_for(demo_env),
         CollectOptions(regions=[E1, W2], assume_roles=roles, observer=seen, workers=3),
     )
-    assert seen.events[0] == ("planned", "3")
-    for account_id in (GUIDE, PARTIAL, PLACEHOLDER):
+    assert seen.events[0] == ("planned", "4")
+    for account_id in (GUIDE, PARTIAL, PLACEHOLDER, LAB):
         mine = [e for e in seen.events if e[1:2] == (account_id,)]
         assert mine[0] == ("started", account_id, "2")
         assert sorted(mine[1:3]) == [("region", account_id, E1), ("region", account_id, W2)]
@@ -536,12 +537,27 @@ def test_detection_layer_of_the_other_accounts_is_read(snapshot: Snapshot) -> No
             assert reg.alarms is not None and reg.insight_rules is not None
             assert reg.query_definitions is not None and reg.dashboards is not None
             assert reg.guardduty_detectors is not None
-            if (acct.account_id, region) != (GUIDE, E1) and acct.account_id != PARTIAL:
+            # The guide account (home region), the partial account, the placeholder account
+            # (home region) and the lab (both regions) have a detection layer.
+            layered = (acct.account_id, region) in (
+                (GUIDE, E1),
+                (PLACEHOLDER, E1),
+            ) or acct.account_id in (PARTIAL, LAB)
+            if not layered:
                 assert (reg.alarms, reg.insight_rules, reg.query_definitions) == ([], [], [])
-        if acct.account_id != GUIDE:
+        if acct.account_id in (PARTIAL, PLACEHOLDER):
             for trail in acct.trails:
                 assert trail.aggregation is not None
                 assert trail.aggregation["AggregationConfigurations"] == []
+    lab = account(snapshot, LAB)
+    assert {r.region for r in lab.regions.values() if r.log_alarms} == {E1, W2}
+    east = lab.regions[E1]
+    criteria = [
+        f.get("fieldSelectionCriteria")
+        for f in (east.metric_filters or {}).get("lab/cloudtrail", [])
+        if f.get("fieldSelectionCriteria")
+    ]
+    assert criteria == ['@aws.region = "eu-west-1"']
 
 
 def test_denied_detection_reads_are_recorded_and_the_scan_goes_on(

@@ -10,7 +10,7 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect import CollectOptions, collect
 from aiposture.demo import DemoEnvironment
 from aiposture.errors import ConfigError
-from tests.collect.helpers import E1, GUIDE, PARTIAL, PLACEHOLDER, factory_for, on_calls
+from tests.collect.helpers import E1, GUIDE, LAB, PARTIAL, PLACEHOLDER, factory_for, on_calls
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ def test_org_scan_finds_every_account_and_judges_them_like_the_role_list(
     roles = demo_env.org.assume_roles
     by_roles = collect(factory_for(demo_env), CollectOptions(regions=[E1], assume_roles=roles))
     by_org = collect(factory_for(demo_env), CollectOptions(regions=[E1], org=True))
-    assert [a.account_id for a in by_org.accounts] == [GUIDE, PARTIAL, PLACEHOLDER]
+    assert [a.account_id for a in by_org.accounts] == [GUIDE, PARTIAL, LAB, PLACEHOLDER]
     assert by_org.errors == []
     assert not any(a.all_errors() for a in by_org.accounts)
     config = demo_env.org.config
@@ -41,7 +41,7 @@ def test_org_scan_filters_accounts(demo_env: DemoEnvironment) -> None:
         factory_for(demo_env),
         CollectOptions(regions=[E1], org=True, exclude_accounts=[PLACEHOLDER]),
     )
-    assert [a.account_id for a in only.accounts] == [GUIDE, PARTIAL]
+    assert [a.account_id for a in only.accounts] == [GUIDE, PARTIAL, LAB]
     with pytest.raises(ConfigError, match="999999999999"):
         collect(
             factory_for(demo_env),

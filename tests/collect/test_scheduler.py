@@ -26,6 +26,7 @@ from tests.cli.helpers import run_aiposture
 from tests.collect.helpers import (
     E1,
     GUIDE,
+    LAB,
     PARTIAL,
     PLACEHOLDER,
     W2,
@@ -58,7 +59,7 @@ def test_eight_workers_read_exactly_what_one_reads(
     demo_env: DemoEnvironment, sequential: Snapshot
 ) -> None:
     parallel = collect(factory_for(demo_env), _options(demo_env, workers=8))
-    assert [a.account_id for a in parallel.accounts] == [GUIDE, PARTIAL, PLACEHOLDER]
+    assert [a.account_id for a in parallel.accounts] == [GUIDE, PARTIAL, PLACEHOLDER, LAB]
     assert normalized(parallel) == normalized(sequential)
     assert not any(a.all_errors() for a in parallel.accounts)
 
@@ -93,18 +94,19 @@ def test_each_worker_thread_has_its_own_session_with_adaptive_retries(
 def test_a_service_that_denies_gives_errors_there_and_changes_nothing_else(
     demo_env: DemoEnvironment, sequential: Snapshot, deny: Any
 ) -> None:
+    # The lab account: its trails deliver, so its alarms are judged down to the alarm link.
     refuse = deny("AccessDeniedException", "not authorized to perform cloudwatch:DescribeAlarms")
     snap = collect(
-        factory_for(demo_env, _deny_account(PARTIAL, "cloudwatch", "DescribeAlarms", refuse)),
+        factory_for(demo_env, _deny_account(LAB, "cloudwatch", "DescribeAlarms", refuse)),
         _options(demo_env, workers=4),
     )
-    partial = snap.account(PARTIAL)
-    assert partial is not None
-    assert {(e.operation, e.region) for e in partial.all_errors()} == {
+    lab = snap.account(LAB)
+    assert lab is not None
+    assert {(e.operation, e.region) for e in lab.all_errors()} == {
         ("DescribeAlarms", E1),
         ("DescribeAlarms", W2),
     }
-    for account_id in (GUIDE, PLACEHOLDER):
+    for account_id in (GUIDE, PARTIAL, PLACEHOLDER):
         acct = snap.account(account_id)
         assert acct is not None and not acct.all_errors()
 
@@ -112,7 +114,7 @@ def test_a_service_that_denies_gives_errors_there_and_changes_nothing_else(
     assert clean.keys() == denied.keys()
     changed = {k for k in clean if clean[k] != denied[k]}
     assert changed, "denying DescribeAlarms must make the alarm checks unverified"
-    assert {k[1] for k in changed} == {PARTIAL}
+    assert {k[1] for k in changed} == {LAB}
     assert all(set(denied[k]) == {Status.ERROR} for k in changed)
     assert any(k[0].startswith("alarm") for k in changed)
 
@@ -177,10 +179,10 @@ def test_the_checkpoint_folder_holds_every_account_as_a_file(
     folder = tmp_path / "ckpt"
     snap = collect(factory_for(demo_env), _options(demo_env, checkpoint=folder))
     store = SnapshotStore.open(folder)
-    assert store.planned == [GUIDE, PARTIAL, PLACEHOLDER]
+    assert store.planned == [GUIDE, PARTIAL, PLACEHOLDER, LAB]
     assert store.missing() == []
     assert sorted(p.name for p in (folder / "accounts").iterdir()) == [
-        f"{a}.json" for a in sorted([GUIDE, PARTIAL, PLACEHOLDER])
+        f"{a}.json" for a in sorted([GUIDE, PARTIAL, PLACEHOLDER, LAB])
     ]
     assert normalized(store.load()) == normalized(snap) == normalized(sequential)
     # `aiposture evaluate` judges the folder like the snapshot file.
@@ -220,7 +222,7 @@ def test_ctrl_c_keeps_finished_accounts_and_resume_collects_only_the_rest(
     assert info.value.saved == str(folder)
     store = SnapshotStore.open(folder)
     assert store.done() == [GUIDE]
-    assert store.missing() == [PARTIAL, PLACEHOLDER]
+    assert store.missing() == [PARTIAL, PLACEHOLDER, LAB]
     with pytest.raises(SnapshotError, match="incomplete"):
         store.load()
 
@@ -233,7 +235,7 @@ def test_ctrl_c_keeps_finished_accounts_and_resume_collects_only_the_rest(
         factory_for(demo_env, on_calls("sts", "AssumeRole", count_assume)),
         CollectOptions(checkpoint=folder, resume=True),
     )
-    assert len(assumed) == 2 and not any(GUIDE in a for a in assumed)
+    assert len(assumed) == 3 and not any(GUIDE in a for a in assumed)
     assert normalized(resumed) == normalized(sequential)
     assert _statuses(resumed, demo_env) == _statuses(sequential, demo_env)
 
@@ -284,12 +286,17 @@ def test_shards_partition_the_accounts_and_merge_into_the_whole(
 ) -> None:
     shards = [collect(factory_for(demo_env), _options(demo_env, shard=(k, 3))) for k in (1, 2, 3)]
     ids = [a.account_id for s in shards for a in s.accounts]
-    assert sorted(ids) == sorted([GUIDE, PARTIAL, PLACEHOLDER])  # each account exactly once
+    assert sorted(ids) == sorted([GUIDE, PARTIAL, PLACEHOLDER, LAB])  # each account exactly once
     again = [
         a.account_id
         for a in collect(factory_for(demo_env), _options(demo_env, shard=(2, 3))).accounts
     ]
     assert again == [a.account_id for a in shards[1].accounts]  # deterministic
     merged = merge_snapshots(shards)
-    assert normalized(merged)["accounts"] == normalized(sequential)["accounts"]
+
+    def by_id(snapshot: Snapshot) -> list[Any]:
+        # A merge orders accounts by id; a whole scan keeps the organization's listing order.
+        return sorted(normalized(snapshot)["accounts"], key=lambda a: a["account_id"])
+
+    assert by_id(merged) == by_id(sequential)
     assert _statuses(merged, demo_env) == _statuses(sequential, demo_env)

@@ -47,6 +47,7 @@ def test_server_snapshot_is_complete(server_snapshot: Snapshot) -> None:
         "111122223333",
         "444455556666",
         "777788889999",
+        "555566667777",
     ]
     assert not [e for a in server_snapshot.accounts for e in a.all_errors()]
     partial = server_snapshot.account("444455556666")

@@ -1,8 +1,6 @@
-"""Composite-alarm rules and metric-math references (aiposture.lang.alarm_expressions)."""
+"""Composite-alarm rules (aiposture.lang.alarm_expressions)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
@@ -15,7 +13,6 @@ from aiposture.lang.alarm_expressions import (
     evaluate,
     fires_when,
     parse_rule,
-    returned_metric_stats,
 )
 
 OTHERS = ("OK", "INSUFFICIENT_DATA")
@@ -122,75 +119,3 @@ def test_many_references_fall_back_to_three_valued_logic_soundly() -> None:
     many = " OR ".join(f"OK(x{i})" for i in range(20))
     assert fires(f"ALARM(a) OR ({many})", "a")
     assert not fires(f"ALARM(a) AND ({many})", "a")
-
-
-# --- metric math --------------------------------------------------------------------------
-
-
-def stat(qid: str, name: str = "BedrockUnauthorizedAccess", **extra: Any) -> dict[str, Any]:
-    """A MetricStat query."""
-    return {
-        "Id": qid,
-        "MetricStat": {
-            "Metric": {"Namespace": "AIWorkloadMetrics", "MetricName": name},
-            "Period": 300,
-            "Stat": "Sum",
-        },
-        "ReturnData": False,
-        **extra,
-    }
-
-
-def expr(qid: str, text: str) -> dict[str, Any]:
-    """An expression query that returns data."""
-    return {"Id": qid, "Expression": text, "ReturnData": True}
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["m1", "FILL(m1, 0)", "SUM([m1])", "fill(m1, REPEAT)", "(m1)", "MAX([m1, m2])", "FILL(e2, 0)"],
-)
-def test_pass_through_expressions_return_the_metric(text: str) -> None:
-    queries = [
-        stat("m1"),
-        stat("m2", "Other"),
-        {"Id": "e2", "Expression": "m1", "ReturnData": False},
-    ]
-    analysis = returned_metric_stats([*queries, expr("e1", text)])
-    assert analysis.problem is None
-    assert "m1" in [q["Id"] for q in analysis.stats]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "m1 * 0",
-        "m1 - 100",
-        "SUM([m1, m2])",
-        "SEARCH('{AIWorkloadMetrics} x', 'Sum', 300)",
-        "RATE(m1)",
-        "m9",
-    ],
-)
-def test_other_expressions_are_not_analysed(text: str) -> None:
-    analysis = returned_metric_stats([stat("m1"), stat("m2", "Other"), expr("e1", text)])
-    assert analysis.stats == []
-    assert analysis.problem
-
-
-def test_a_returned_metric_stat_is_itself() -> None:
-    analysis = returned_metric_stats([{**stat("m1"), "ReturnData": True}])
-    assert [q["Id"] for q in analysis.stats] == ["m1"]
-
-
-def test_exactly_one_query_must_return_data() -> None:
-    analysis = returned_metric_stats([{**stat("m1"), "ReturnData": True}, expr("e1", "m1")])
-    assert analysis.stats == []
-    assert "2 queries return data" in str(analysis.problem)
-
-
-def test_cycles_are_not_analysed() -> None:
-    queries = [stat("m1"), {"Id": "e2", "Expression": "e1", "ReturnData": False}, expr("e1", "e2")]
-    analysis = returned_metric_stats(queries)
-    assert analysis.stats == []
-    assert "cycle" in str(analysis.problem)

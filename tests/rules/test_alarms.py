@@ -15,7 +15,16 @@ from aiposture.rules.base import Outcome, RuleContext
 from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache
 from aiposture.rules.sample_events import SampleEvent
 from aiposture.snapshot.models import CallError, Snapshot, SnsTopic
-from tests.builders import ACCOUNT, OTHER, REGION, log_group, snapshot, trail, with_detection
+from tests.builders import (
+    ACCOUNT,
+    OTHER,
+    REGION,
+    guide_trail,
+    log_group,
+    snapshot,
+    trail,
+    with_detection,
+)
 from tests.rules.helpers import CATALOG, only, run_check
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -32,7 +41,7 @@ MF = MetricFilterParams(
             event={"eventName": "InvokeModel", "errorCode": "AccessDenied"},
         )
     ],
-    unrelated=[SampleEvent(label="InvokeModel", event={"eventName": "InvokeModel"})],
+    must_not_match=[SampleEvent(label="InvokeModel", event={"eventName": "InvokeModel"})],
 )
 PARAMS = AlarmParams(alarm_name=NAME, metric_filter="mf-test", threshold=5, period_seconds=300)
 
@@ -108,7 +117,7 @@ def build(
 ) -> Snapshot:
     """The guide's chain, with any link replaced."""
     snap = snapshot(
-        trail(), log_groups=[log_group()], region_errors={REGION: errors} if errors else None
+        guide_trail(), log_groups=[log_group()], region_errors={REGION: errors} if errors else None
     )
     fields: dict[str, Any] = {
         "metric_filters": {GROUP: [metric_filter()] if filters is None else filters},
@@ -301,7 +310,7 @@ def test_disabled_actions_break_the_alarm_link() -> None:
     out = run(build(alarms=[alarm(ActionsEnabled=False)]))
     assert out.status is Status.FAIL
     assert "Broken link: alarm" in out.message
-    assert "actions are disabled" in out.message
+    assert "has its actions disabled" in out.message
 
 
 def test_a_unit_the_filter_does_not_publish_keeps_the_alarm_silent() -> None:
@@ -348,7 +357,7 @@ def test_a_metric_math_alarm_that_is_not_analysed_does_not_count() -> None:
     out = run(build(alarms=[math_alarm("m1 * 0")]))
     assert out.status is Status.FAIL
     assert "Broken link: metric" in out.message
-    assert "could not be analysed" in out.message
+    assert "cannot be bounded" in out.message
 
 
 # --- topic ------------------------------------------------------------------------------------

@@ -9,7 +9,16 @@ from aiposture.config import Config
 from aiposture.engine.results import Status
 from aiposture.engine.runner import evaluate
 from aiposture.snapshot.models import CallError, Snapshot, Trail
-from tests.builders import ACCOUNT, REGION, log_group, snapshot, trail, with_detection
+from tests.builders import (
+    ACCOUNT,
+    REGION,
+    denied,
+    guide_trail,
+    log_group,
+    snapshot,
+    trail,
+    with_detection,
+)
 from tests.rules.helpers import CATALOG, only, run_check
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -18,19 +27,11 @@ GUIDE_PATTERN = '{ ($.eventCategory = "Management") || ($.eventCategory = "Aggre
 
 
 def _error(service: str, operation: str, resource: str | None = None) -> CallError:
-    return CallError(
-        service=service,
-        operation=operation,
-        region=REGION,
-        account_id=ACCOUNT,
-        resource=resource,
-        error_code="AccessDeniedException",
-        message="not authorized",
-    )
+    return denied(service, operation, resource)
 
 
 def _base(*trails: Trail) -> Snapshot:
-    return snapshot(*(trails or (trail(),)), log_groups=[log_group()])
+    return snapshot(*(trails or (guide_trail(),)), log_groups=[log_group()])
 
 
 # --- subscription_filter -----------------------------------------------------------------
@@ -104,7 +105,7 @@ def test_subscription_filter_syntax_error_named_with_position() -> None:
 def test_no_subscription_filter_fails() -> None:
     out = _sub_check()
     assert out.status is Status.FAIL
-    assert f"log group {GROUP} has no subscription filter" in out.message
+    assert f"Log group {GROUP} has no subscription filter" in out.message
 
 
 def test_subscription_filters_unread_is_error() -> None:

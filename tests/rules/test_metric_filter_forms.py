@@ -19,7 +19,7 @@ from aiposture.lang.filter_pattern_common import StarString
 from aiposture.lang.filter_pattern_json import And, Cmp, Expr, IsKw, Or, StrLit, parse_json_body
 from aiposture.rules.metric_filters import MetricFilterParams
 from aiposture.rules.sample_events import build_event
-from tests.builders import ACCOUNT, REGION, log_group, snapshot, trail, with_detection
+from tests.builders import ACCOUNT, REGION, guide_trail, log_group, snapshot, with_detection
 from tests.rules.helpers import CATALOG, only, run_check
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -157,23 +157,47 @@ def misspell_sources(node: Expr) -> Expr:
     return mapped(node, fn)
 
 
-def _names(check_id: str) -> list[str]:
+def _name_of(event: dict[str, Any]) -> tuple[str, str]:
+    """The event's name and the selector that reads it.
+
+    An Insights event has no top-level eventName: the API it reports on is in insightDetails.
+    """
+    if "eventName" in event:
+        return "$.eventName", str(event["eventName"])
+    return "$.insightDetails.eventName", str(event["insightDetails"]["eventName"])
+
+
+def _source_of(event: dict[str, Any]) -> str:
+    """The event's source (an Insights event's is in insightDetails)."""
+    return str(event.get("eventSource") or event["insightDetails"]["eventSource"])
+
+
+def _named(check_id: str) -> list[tuple[str, str]]:
     params = _params(check_id)
-    names: list[str] = []
+    names: list[tuple[str, str]] = []
     for sample in params.must_match:
-        name = str(build_event(sample, ACCOUNT, REGION)["eventName"])
-        if name not in names:
-            names.append(name)
+        named = _name_of(build_event(sample, ACCOUNT, REGION))
+        if named not in names:
+            names.append(named)
     if len(names) == 1:
-        names.append(names[0] + "V2")
+        selector, name = names[0]
+        names.append((selector, name + "V2"))
     return names
+
+
+def _names(check_id: str) -> list[str]:
+    return [name for _, name in _named(check_id)]
+
+
+def _name_list(check_id: str, sep: str) -> str:
+    return sep.join(f'{selector} = "{name}"' for selector, name in _named(check_id))
 
 
 def correct_forms(check_id: str) -> dict[str, str]:
     """Alternative correct filters: reordered, re-parenthesised, regrouped, distributed..."""
     tree = _tree(_pattern_of(check_id))
     body = render(tree, parens="min")
-    name_or = " || ".join(f'$.eventName = "{n}"' for n in _names(check_id))
+    name_or = _name_list(check_id, " || ")
     return {
         "as written": _pattern_of(check_id),
         "reordered": wrap(render(reverse(tree))),
@@ -190,13 +214,12 @@ def broken_forms(check_id: str) -> dict[str, str]:
     """Filters that must fail: wrong operator, negated, wrong case, misspelt, contradictory."""
     tree = _tree(_pattern_of(check_id))
     body = render(tree, parens="min")
-    names = _names(check_id)
-    name_or = " || ".join(f'$.eventName = "{n}"' for n in names)
-    name_and = " && ".join(f'$.eventName = "{n}"' for n in names)
+    name_or = _name_list(check_id, " || ")
+    name_and = _name_list(check_id, " && ")
     top = first_atom(tree).selector[0]
     assert isinstance(top, str)
     params = _params(check_id)
-    source = str(build_event(params.must_match[0], ACCOUNT, REGION)["eventSource"])
+    source = _source_of(build_event(params.must_match[0], ACCOUNT, REGION))
     misspelt = render(misspell_sources(tree))
     if "eventSource" not in misspelt:
         misspelt = f'({misspelt}) && $.eventSource = "{source[:2] + source[3:]}"'
@@ -207,7 +230,7 @@ def broken_forms(check_id: str) -> dict[str, str]:
         "negated": wrap(render(negate_first(tree))),
         "wrong-case field": wrap(body.replace(f"$.{top}", f"$.{top.lower()}")),
         "misspelt event source": wrap(misspelt),
-        "contradictory": wrap(f'$.eventName = "{names[0]}" && $.eventName = "{names[1]}"'),
+        "contradictory": wrap(" && ".join(f'{sel} = "{n}"' for sel, n in _named(check_id)[:2])),
         "&& for || in a name list": wrap(f"({body}) && ({name_and})"),
     }
     assert top != top.lower(), check_id
@@ -216,7 +239,7 @@ def broken_forms(check_id: str) -> dict[str, str]:
 
 
 def _outcome(check_id: str, pattern: str) -> Any:
-    snap = snapshot(trail(), log_groups=[log_group(GROUP)])
+    snap = snapshot(guide_trail(), log_groups=[log_group(GROUP)])
     entry = {
         "filterName": "candidate",
         "filterPattern": pattern,
@@ -251,6 +274,8 @@ def test_broken_forms_fail(check_id: str) -> None:
 
 
 HAND_WRITTEN: dict[str, tuple[list[str], list[str]]] = {
+    # (good, bad). Bad forms are broken (miss an event the detection is for) or over-broad
+    # (also count a must-not-match event: an alarm on them fires on routine traffic).
     "mf-06-model-invocation-volume": (
         [
             '{ ($.eventSource = "bedrock.amazonaws.com" || $.eventSource = "bedrock-mantle.amazonaws.com") && ($.eventName = "InvokeModel*" || $.eventName = "Converse*" || $.eventName = "*AsyncInvoke" || $.eventName = "CreateInference") }',  # noqa: E501
@@ -259,6 +284,10 @@ HAND_WRITTEN: dict[str, tuple[list[str], list[str]]] = {
         [
             '{ $.eventSource = "bedrock*" && $.eventName = "InvokeModel*" }',
             '{ $.eventSource = "bedrock.amazonaws.com" && ($.eventName = "InvokeModel*" || $.eventName = "Converse*" || $.eventName = "*AsyncInvoke") }',  # noqa: E501
+            # over-broad: every Bedrock call, reads (ListFoundationModels) included
+            '{ $.eventSource = "bedrock.amazonaws.com" || $.eventSource = "bedrock-mantle.amazonaws.com" }',
+            # over-broad: also agent invocations and the ListAsyncInvokes listing
+            '{ ($.eventSource = "bedrock.amazonaws.com" || $.eventSource = "bedrock-mantle.amazonaws.com") && ($.eventName = "*Invoke*" || $.eventName = "Converse*" || $.eventName = "CreateInference") }',  # noqa: E501
         ],
     ),
     "mf-01-bedrock-unauthorized-access": (
@@ -266,7 +295,46 @@ HAND_WRITTEN: dict[str, tuple[list[str], list[str]]] = {
             '{ $.eventSource = "bedrock*" && ($.errorCode = "AccessDenied" || $.errorCode = "UnauthorizedOperation") }',
             "{ $.eventSource = %^bedrock% && $.errorCode = %AccessDenied|UnauthorizedOperation% }",
         ],
-        ['{ $.eventSource = "bedrock.amazonaws.com" && $.errorCode = "*Denied" }'],
+        [
+            '{ $.eventSource = "bedrock.amazonaws.com" && $.errorCode = "*Denied" }',
+            # over-broad: every Bedrock call, successful ones included
+            '{ $.eventSource = "bedrock.amazonaws.com" || $.eventSource = "bedrock-mantle.amazonaws.com" }',
+            # over-broad: every Bedrock error, throttling and validation errors included
+            '{ ($.eventSource = "bedrock.amazonaws.com" || $.eventSource = "bedrock-mantle.amazonaws.com") && $.errorCode = "*" }',  # noqa: E501
+            # over-broad: denials on every service (an S3 denial is not a Bedrock one)
+            '{ $.errorCode = "AccessDenied" || $.errorCode = "UnauthorizedOperation" }',
+        ],
+    ),
+    "mf-09-vpce-access-denied": (
+        [
+            '{ $.errorCode = "VpceAccessDenied" && ($.eventSource = "bedrock.amazonaws.com" || $.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com") && $.eventCategory = "NetworkActivity" }',  # noqa: E501
+        ],
+        [
+            # over-broad: permitted network activity through the endpoint too
+            '{ $.eventCategory = "NetworkActivity" }',
+            # over-broad: IAM denials (AccessDenied) are not endpoint-policy denials
+            '{ $.errorCode = "*Denied" && ($.eventSource = "bedrock.amazonaws.com" || $.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com") }',  # noqa: E501
+        ],
+    ),
+    "mf-13-insights-anomalies": (
+        ['{ $.eventType = "AwsCloudTrailInsight" }'],
+        [
+            # over-broad: aggregated summaries are not anomalies
+            '{ $.eventCategory = "Insight" || $.eventCategory = "Aggregated" }',
+            # an Insights event has no top-level eventName
+            '{ $.eventCategory = "Insight" && $.eventName = "*" }',
+        ],
+    ),
+    "mf-14-cloudtrail-logging-disruption": (
+        [
+            '{ $.eventSource = "cloudtrail.amazonaws.com" && ($.eventName = "StopLogging" || $.eventName = "DeleteTrail" || $.eventName = "UpdateTrail") }',  # noqa: E501
+        ],
+        [
+            # over-broad: every CloudTrail call, StartLogging and reads included
+            '{ $.eventSource = "cloudtrail.amazonaws.com" }',
+            # over-broad: also CreateTrail and StartLogging
+            '{ $.eventSource = "cloudtrail.amazonaws.com" && $.readOnly IS FALSE }',
+        ],
     ),
     "mf-16-gateway-auth-failures": (
         [
@@ -275,6 +343,8 @@ HAND_WRITTEN: dict[str, tuple[list[str], list[str]]] = {
         ],
         [
             '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && $.eventName = "InvokeGateway" && ($.errorCode = "401" || $.errorCode = "403") }',  # noqa: E501
+            # over-broad: server errors (500) are not authentication failures
+            '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && $.eventName = "InvokeGateway" && $.responseElements.statusCode >= 400 }',  # noqa: E501
         ],
     ),
     "mf-11-s3-training-data-writes": (
@@ -282,14 +352,48 @@ HAND_WRITTEN: dict[str, tuple[list[str], list[str]]] = {
             '{ $.eventSource = "s3.amazonaws.com" && ($.eventName = "PutObject" || $.eventName = "DeleteObject" || $.eventName = "CopyObject") }'  # noqa: E501
         ],
         [
-            '{ $.eventSource = "s3.amazonaws.com" && ($.eventName = "PutObject" || $.eventName = "DeleteObject" || $.eventName = "CopyObject") && $.readOnly IS TRUE }'  # noqa: E501
+            '{ $.eventSource = "s3.amazonaws.com" && ($.eventName = "PutObject" || $.eventName = "DeleteObject" || $.eventName = "CopyObject") && $.readOnly IS TRUE }',  # noqa: E501
+            # over-broad: bucket-level writes (PutBucketPolicy, DeleteBucket) too
+            '{ $.eventSource = "s3.amazonaws.com" && $.readOnly IS FALSE }',
+            # over-broad: object reads (GetObject) too
+            '{ $.eventSource = "s3.amazonaws.com" && $.eventCategory = "Data" }',
         ],
     ),
     "mf-10-agent-cross-service-denied": (
         [
-            '{ $.errorCode = "AccessDenied" && $.userIdentity.sessionContext.sessionIssuer.userName = "AmazonBedrockExecutionRole*" }'  # noqa: E501
+            # the guide's own narrowing: its filter plus the agent execution role names
+            '{ ($.errorCode = "AccessDenied") && ($.userIdentity.type = "AssumedRole") && ($.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com" || $.eventSource = "kms.amazonaws.com" || $.eventSource = "sagemaker.amazonaws.com" || $.eventSource = "secretsmanager.amazonaws.com") && ($.userIdentity.sessionContext.sessionIssuer.userName = "AmazonBedrockExecutionRole*") }',  # noqa: E501
         ],
-        ['{ $.errorCode = "AccessDenied" && $.userIdentity.type = "IAMUser" }'],
+        [
+            '{ $.errorCode = "AccessDenied" && $.userIdentity.type = "IAMUser" }',
+            # over-broad: drops the service list, so it also counts the agent role's denials
+            # on Bedrock itself (Metric Filter 1's events, not a downstream service)
+            '{ $.errorCode = "AccessDenied" && $.userIdentity.sessionContext.sessionIssuer.userName = "AmazonBedrockExecutionRole*" }',  # noqa: E501
+            # over-broad: successful calls of assumed roles too
+            '{ $.userIdentity.type = "AssumedRole" && ($.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com" || $.eventSource = "kms.amazonaws.com" || $.eventSource = "sagemaker.amazonaws.com" || $.eventSource = "secretsmanager.amazonaws.com") }',  # noqa: E501
+            # over-broad: every error of those services, throttling included
+            '{ $.errorCode = "*" && $.userIdentity.type = "AssumedRole" && ($.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com" || $.eventSource = "kms.amazonaws.com" || $.eventSource = "sagemaker.amazonaws.com" || $.eventSource = "secretsmanager.amazonaws.com") }',  # noqa: E501
+        ],
+    ),
+    "mf-17-agentcore-tool-invocations": (
+        [
+            '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && ($.resources[0].type = "AWS::BedrockAgentCore::CodeInterpreter*" || $.resources[0].type = "AWS::BedrockAgentCore::Browser*") }',  # noqa: E501
+        ],
+        [
+            # over-broad: every AgentCore data event (memory, gateway traffic)
+            '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && $.eventCategory = "Data" }',
+        ],
+    ),
+    "mf-20-gateway-config-changes": (
+        [
+            '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && ($.eventName = "CreateGateway*" || $.eventName = "UpdateGateway*" || $.eventName = "DeleteGateway*") }',  # noqa: E501
+        ],
+        [
+            # over-broad: gateway reads and traffic (GetGateway, InvokeGateway) too
+            '{ $.eventName = "*Gateway*" }',
+            # over-broad: InvokeGateway is a write data event
+            '{ $.eventSource = "bedrock-agentcore.amazonaws.com" && $.readOnly IS FALSE }',
+        ],
     ),
 }
 

@@ -6,8 +6,17 @@ from typing import Any
 
 from aiposture.engine.results import Status
 from aiposture.rules.metric_filters import MetricFilterParams, find_filters
-from aiposture.snapshot.models import AccountSnapshot, CallError, OrganizationInfo, RegionSnapshot
-from tests.builders import ACCOUNT, REGION, log_group, snapshot, trail, with_detection
+from aiposture.snapshot.models import AccountSnapshot, OrganizationInfo, RegionSnapshot
+from tests.builders import (
+    ACCOUNT,
+    REGION,
+    denied,
+    guide_selectors,
+    guide_trail,
+    log_group,
+    snapshot,
+    with_detection,
+)
 from tests.rules.helpers import CATALOG, only, run_check
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -29,8 +38,8 @@ def entry(
 
 
 def snap_with(*filters: dict[str, Any]) -> Any:
-    """A snapshot whose trail delivers to GROUP, which holds ``filters``."""
-    snap = snapshot(trail(), log_groups=[log_group(GROUP)])
+    """A snapshot whose guide-complete trail delivers to GROUP, which holds ``filters``."""
+    snap = snapshot(guide_trail(), log_groups=[log_group(GROUP)])
     return with_detection(snap, metric_filters={GROUP: list(filters)})
 
 
@@ -51,27 +60,35 @@ def test_guide_filter_passes_naming_filter_group_and_metric() -> None:
     assert "ai-filter" in outcome.message and GROUP in outcome.message
     assert "AIWorkloadMetrics/BedrockAgentInvocations" in outcome.message
     assert outcome.resource_arn == f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{GROUP}"
-    assert "Note" not in outcome.message
+    assert [link["state"] for link in outcome.evidence["chain"]] == ["ok"] * 5
+    assert [link["link"] for link in outcome.evidence["chain"]] == [
+        "trail -> log group",
+        "recorded",
+        "delivered",
+        "log class",
+        "filter",
+    ]
 
 
-def test_over_broad_filter_passes_with_a_note_naming_the_unrelated_events() -> None:
+def test_over_broad_filter_fails_naming_what_it_is_not_for() -> None:
     outcome = only(
-        run_check(AGENTS, snap_with(entry('{ $.eventSource = "bedrock.amazonaws.com" }')))
+        run_check(
+            AGENTS, snap_with(entry('{ $.eventSource = "bedrock.amazonaws.com" }', name="wide"))
+        )
     )
-    assert outcome.status == Status.PASS, outcome.message
-    assert "also matches unrelated events" in outcome.message
-    assert "InvokeModel (a model call, not an agent)" in outcome.message
-    assert outcome.evidence["over_broad"]
+    assert outcome.status == Status.FAIL, outcome.message
+    assert outcome.message.startswith("Broken link: filter.")
+    assert "filter wide matches every event the detection is for, but also" in outcome.message
+    assert outcome.evidence["broken_link"] == "filter"
 
 
-def test_exact_filter_is_preferred_over_an_over_broad_one() -> None:
+def test_exact_filter_passes_beside_an_over_broad_one() -> None:
     snap = snap_with(
         entry('{ $.eventSource = "bedrock.amazonaws.com" }', name="broad"),
         entry(guide(AGENTS), name="exact"),
     )
     outcome = only(run_check(AGENTS, snap))
     assert outcome.status == Status.PASS and "exact" in outcome.message
-    assert "Note" not in outcome.message
 
 
 def test_filter_missing_a_branch_fails_naming_the_missed_event() -> None:
@@ -106,15 +123,13 @@ def test_remediation_patterns_pass_every_check() -> None:
         pattern = text.split("--filter-pattern '", 1)[1].split("' --metric", 1)[0]
         outcome = only(run_check(item.check.id, snap_with(entry(pattern))))
         assert outcome.status == Status.PASS, (item.check.id, outcome.message)
-        assert "Note" not in outcome.message, item.check.id
 
 
 def test_syntax_error_fails_naming_error_and_position() -> None:
     bad = '{ $.eventSource = "bedrock.amazonaws.com" && $.eventName == "InvokeAgent" }'
     outcome = only(run_check(AGENTS, snap_with(entry(bad, name="typo"))))
     assert outcome.status == Status.FAIL
-    assert "filter typo on log group" in outcome.message
-    assert "pattern AWS would reject" in outcome.message
+    assert "filter typo has a pattern AWS would reject" in outcome.message
     assert (
         "unknown operator '=='" in outcome.message
         and f"at character {bad.index('==') + 1}" in outcome.message
@@ -124,22 +139,19 @@ def test_syntax_error_fails_naming_error_and_position() -> None:
 def test_log_group_without_filters_fails() -> None:
     outcome = only(run_check(AGENTS, snap_with()))
     assert outcome.status == Status.FAIL
-    assert f"log group {GROUP} has no metric filters" in outcome.message
+    assert f"Log group {GROUP} has no metric filters" in outcome.message
 
 
 def test_unread_filters_are_an_error_with_the_reason() -> None:
     snap = snapshot(
-        trail(),
+        guide_trail(),
         log_groups=[log_group(GROUP)],
         region_errors={
             REGION: [
-                CallError(
-                    service="logs",
-                    operation="DescribeMetricFilters",
-                    region=REGION,
-                    account_id=ACCOUNT,
-                    resource=GROUP,
-                    error_code="AccessDeniedException",
+                denied(
+                    "logs",
+                    "DescribeMetricFilters",
+                    GROUP,
                     message="not authorized to describe metric filters",
                 )
             ]
@@ -155,12 +167,12 @@ def test_no_trail_is_a_broken_trail_link() -> None:
     snap = with_detection(snapshot(log_groups=[log_group(GROUP)]), metric_filters={GROUP: []})
     outcome = only(run_check(AGENTS, snap))
     assert outcome.status == Status.FAIL
-    assert outcome.message.startswith("Broken link: trail -> log group. Metric filters")
+    assert outcome.message.startswith("Broken link: trail -> log group. The detection needs")
     assert "no trail covers" in outcome.message
 
 
 def test_trail_not_delivering_is_a_broken_trail_link() -> None:
-    snap = snapshot(trail(log_group=None), log_groups=[log_group(GROUP)])
+    snap = snapshot(guide_trail(log_group=None), log_groups=[log_group(GROUP)])
     with_detection(snap, metric_filters={GROUP: [entry(guide(AGENTS))]})
     outcome = only(run_check(AGENTS, snap))
     assert outcome.status == Status.FAIL
@@ -169,7 +181,10 @@ def test_trail_not_delivering_is_a_broken_trail_link() -> None:
 
 
 def _org_snapshot(scanned: bool, pattern: str | None) -> Any:
-    org_trail = trail("org-trail", account=MGMT, org_trail=True)
+    # The organization trail's selectors name the member's resources: it records its events.
+    org_trail = guide_trail(
+        "org-trail", account=MGMT, org_trail=True, advanced=guide_selectors(ACCOUNT)
+    )
     org = OrganizationInfo(
         id="o-abc", arn=f"arn:aws:organizations::{MGMT}:organization/o-abc", master_account_id=MGMT
     )
@@ -214,18 +229,20 @@ def test_find_filters_lists_every_match_and_is_memoised() -> None:
 
     acct = snap.account(ACCOUNT)
     assert acct is not None
-    ctx = RuleContext(snapshot=snap, account=acct, region=REGION, config=Config())
+    ctx = RuleContext(
+        snapshot=snap, account=acct, region=REGION, config=Config(), checks=CATALOG.params_by_id
+    )
     search = find_filters(params, ctx)
-    assert [m.name for m in search.matches] == ["a", "b"]
-    assert search.matches[0].over_broad == []
-    assert "InvokeModel (a model call, not an agent)" in search.matches[1].over_broad
+    assert [m.name for m in search.matches] == ["a"]  # b also counts what it is not for
+    assert search.groups[0].link.state == "ok"
     assert search.matches[0].transformations[0]["metricName"] == "BedrockAgentInvocations"
     assert find_filters(params, ctx) is search
 
 
 def test_filter_reading_account_specific_fields_is_judged_per_account() -> None:
-    own = '{ $.recipientAccountId = "' + ACCOUNT + '" && $.eventName = "Invoke*" }'
-    other = '{ $.recipientAccountId = "999988887777" && $.eventName = "Invoke*" }'
+    names = '($.eventName = "InvokeAgent" || $.eventName = "InvokeInlineAgent")'
+    own = '{ $.recipientAccountId = "' + ACCOUNT + '" && ' + names + " }"
+    other = '{ $.recipientAccountId = "999988887777" && ' + names + " }"
     assert only(run_check(AGENTS, snap_with(entry(own)))).status == Status.PASS
     assert only(run_check(AGENTS, snap_with(entry(other)))).status == Status.FAIL
 
@@ -237,7 +254,7 @@ def test_cached_verdicts_equal_direct_evaluation() -> None:
 
     params = CATALOG.params_by_id[MODELS]
     assert isinstance(params, MetricFilterParams)
-    samples = [*params.must_match, *params.unrelated]
+    samples = [*params.must_match, *params.must_not_match]
     templates = tuple(event_message(s, "{account}", "{region}", "{partition}") for s in samples)
     patterns = [
         guide(MODELS),
@@ -269,7 +286,7 @@ def test_a_filter_meant_for_the_detection_that_matches_nothing_is_the_one_named(
     )
     outcome = only(run_check(AGENTS, snap))
     assert outcome.status == Status.FAIL
-    assert "filter agents on log group" in outcome.message
+    assert "filter agents publishes the guide's metric" in outcome.message
     assert "publishes the guide's metric but its pattern matches none of the events" in (
         outcome.message
     )

@@ -9,7 +9,7 @@ import pytest
 from aiposture.engine.results import Status
 from aiposture.rules.queries import SavedQueryParams
 from aiposture.snapshot.models import CallError, Snapshot
-from tests.builders import ACCOUNT, REGION, log_group, snapshot, trail, with_detection
+from tests.builders import ACCOUNT, REGION, guide_trail, log_group, snapshot, trail, with_detection
 from tests.rules.helpers import CATALOG, only, run_check
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -30,7 +30,7 @@ def defn(text: str, language: str = "SQL", name: str = "saved", **extra: Any) ->
 def snap_with(
     *definitions: dict[str, Any] | None, invocation: dict | None = INVOCATION
 ) -> Snapshot:
-    snap = snapshot(trail(), log_groups=[log_group()], invocation=invocation)
+    snap = snapshot(guide_trail(), log_groups=[log_group()], invocation=invocation)
     value = None if definitions == (None,) else list(definitions)
     return with_detection(snap, query_definitions=value)
 
@@ -157,7 +157,7 @@ def test_named_like_the_guide_but_reading_other_events_fails() -> None:
 def test_query_returning_everything_fails_as_over_broad() -> None:
     cid = "query-08-guardrail-changes"
     out = only(run_check(cid, snap_with(defn(f"SELECT * FROM `{GROUP}`"))))
-    assert out.status is Status.FAIL and "unrelated events" in out.message
+    assert out.status is Status.FAIL and "events it is not for" in out.message
 
 
 def test_unevaluable_filter_never_passes() -> None:
@@ -189,7 +189,7 @@ def test_no_saved_queries_fails() -> None:
 
 def test_query_definitions_unread_is_error() -> None:
     snap = snapshot(
-        trail(),
+        guide_trail(),
         log_groups=[log_group()],
         region_errors={
             REGION: [
@@ -224,7 +224,7 @@ def test_unread_invocation_logging_config_is_error_for_a_join_on_it() -> None:
         error_code="AccessDeniedException",
         message="denied",
     )
-    snap = snapshot(trail(), log_groups=[log_group()], region_errors={REGION: [error]})
+    snap = snapshot(guide_trail(), log_groups=[log_group()], region_errors={REGION: [error]})
     cid = "query-18-who-asked-what"
     snap = with_detection(snap, query_definitions=[defn(guide_sql(cid))])
     out = only(run_check(cid, snap))

@@ -158,6 +158,15 @@ def test_log_group_class():
         "ct-delivery-log-group-class", snapshot(trail(), log_groups=[log_group(cls=None)])
     )
     assert unknown[0].status == Status.ERROR
+    essentials = run_check(
+        "ct-delivery-log-group-class", snapshot(trail(), log_groups=[log_group(cls="ESSENTIALS")])
+    )
+    assert essentials[0].status == Status.ERROR
+    assert "does not document whether that class supports" in essentials[0].message
+    delivery = run_check(
+        "ct-delivery-log-group-class", snapshot(trail(), log_groups=[log_group(cls="DELIVERY")])
+    )
+    assert delivery[0].status == Status.FAIL and "metric filters" in delivery[0].message
 
 
 def test_invocation_logging():

@@ -100,6 +100,7 @@ def _detection_ran(reg: RegionSnapshot) -> bool:
         reg.subscription_filters,
         reg.alarms,
         reg.composite_alarms,
+        reg.log_alarms,
         reg.sns_topics,
         reg.insight_rules,
         reg.query_definitions,
@@ -128,7 +129,7 @@ def _detection_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
             listed = (found or {}).get(name)
             calls[key] += pages(key, len(listed) if listed is not None else 0)
 
-    alarms = len(reg.alarms or []) + len(reg.composite_alarms or [])
+    alarms = len(reg.alarms or []) + len(reg.composite_alarms or []) + len(reg.log_alarms or [])
     calls["cloudwatch:DescribeAlarms"] += pages("cloudwatch:DescribeAlarms", alarms)
     for topic in (reg.sns_topics or {}).values():
         calls["sns:GetTopicAttributes"] += 1

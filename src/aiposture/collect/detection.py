@@ -1,7 +1,8 @@
 """The detection layer, read as evidence: what turns logged events into signals.
 
 Per region: CloudWatch Logs metric and subscription filters on the log groups the scan
-read, CloudWatch metric and composite alarms, the SNS topics those alarms notify,
+read (with ``fieldSelectionCriteria`` and ``applyOnTransformedLogs`` as AWS returns them),
+CloudWatch metric, composite and log alarms, the SNS topics those alarms notify,
 Contributor Insights rules, saved Logs Insights queries, dashboards and GuardDuty
 detectors. Payloads are kept verbatim (timestamps as ISO strings, no
 ``ResponseMetadata``). Every failed call is recorded in the region's ``errors``.
@@ -19,8 +20,9 @@ from aiposture.snapshot.models import RegionSnapshot, SnsTopic
 ClientFor = Callable[[str, str], Any]
 """``(botocore service name, region) -> client``."""
 
-ALARM_TYPES = ["MetricAlarm", "CompositeAlarm"]
-"""DescribeAlarms returns only metric alarms unless both types are asked for."""
+ALARM_TYPES = ["MetricAlarm", "CompositeAlarm", "LogAlarm"]
+"""DescribeAlarms returns only metric alarms unless other types are asked for (botocore
+``cloudwatch`` model: ``AlarmTypes`` enum CompositeAlarm, MetricAlarm, LogAlarm)."""
 
 ALARM_ACTION_KEYS = ("AlarmActions", "OKActions", "InsufficientDataActions")
 """The alarm fields that hold action ARNs."""
@@ -79,11 +81,17 @@ def query_definitions(client: Any) -> list[dict[str, Any]]:
     return _items(pages, "queryDefinitions")
 
 
-def alarms(client: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """CloudWatch DescribeAlarms for both alarm types: (metric alarms, composite alarms)."""
+def alarms(
+    client: Any,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """CloudWatch DescribeAlarms for every alarm type: (metric, composite, log alarms)."""
     paginator = client.get_paginator("describe_alarms")
     pages = list(paginator.paginate(AlarmTypes=ALARM_TYPES, PaginationConfig={"PageSize": 100}))
-    return _items(pages, "MetricAlarms"), _items(pages, "CompositeAlarms")
+    return (
+        _items(pages, "MetricAlarms"),
+        _items(pages, "CompositeAlarms"),
+        _items(pages, "LogAlarms"),
+    )
 
 
 def insight_rules(client: Any) -> list[dict[str, Any]]:
@@ -191,11 +199,12 @@ def read_region_detection(client_for: ClientFor, reg: RegionSnapshot, account_id
         if subs is not None:
             reg.subscription_filters[name] = subs
 
-    both = read("cloudwatch", "DescribeAlarms", alarms)
-    if both is not None:
-        reg.alarms, reg.composite_alarms = both
+    every = read("cloudwatch", "DescribeAlarms", alarms)
+    if every is not None:
+        reg.alarms, reg.composite_alarms, reg.log_alarms = every
         reg.sns_topics = {}
-        for arn in alarm_topic_arns([reg.alarms, reg.composite_alarms], account_id, region):
+        lists = [reg.alarms, reg.composite_alarms, reg.log_alarms]
+        for arn in alarm_topic_arns(lists, account_id, region):
             reg.sns_topics[arn] = SnsTopic(
                 attributes=read("sns", "GetTopicAttributes", topic_attributes, arn, resource=arn),
                 subscriptions=read(

@@ -17,9 +17,23 @@ documented difference from AWS:
 - CloudTrail ``PutInsightSelectors`` replaces (moto appends); ``GetInsightSelectors``
   raises ``InsightNotEnabledException`` when Insights are off.
 - CloudWatch Logs ``CreateLogGroup``/``DescribeLogGroups``: ``logGroupClass`` (default
-  ``STANDARD``).
+  ``STANDARD``; the classes of the botocore ``logs`` model 1.44 ``LogGroupClass`` enum:
+  STANDARD, INFREQUENT_ACCESS, DELIVERY, ESSENTIALS).
 - CloudWatch Logs ``PutMetricFilter`` creates or updates the filter of that name on that
-  log group, in its place (moto appends a second filter of the same name).
+  log group, in its place (moto appends a second filter of the same name), and keeps
+  ``applyOnTransformedLogs``, ``fieldSelectionCriteria`` (at most 2,000 characters) and
+  ``emitSystemFieldDimensions``, which ``DescribeMetricFilters`` returns (botocore ``logs``
+  model 1.44: PutMetricFilterRequest and MetricFilter; moto drops them).
+- CloudWatch Logs ``PutSubscriptionFilter`` keeps ``applyOnTransformedLogs``,
+  ``fieldSelectionCriteria`` and ``emitSystemFields`` for ``DescribeSubscriptionFilters``
+  (botocore ``logs`` model 1.44: PutSubscriptionFilterRequest and SubscriptionFilter).
+- CloudWatch ``PutInsightRule`` keeps ``ApplyOnTransformedLogs`` for ``DescribeInsightRules``
+  (botocore ``cloudwatch`` model 1.44: PutInsightRuleInput and InsightRule).
+- CloudWatch ``PutLogAlarm`` (alarms on a scheduled Logs Insights query; moto has none) and
+  ``DescribeAlarms`` that honours ``AlarmTypes``: "If you omit this parameter, only metric
+  alarms are returned", and ``LogAlarm`` adds ``LogAlarms`` (botocore ``cloudwatch`` model
+  1.44: DescribeAlarmsInput.AlarmTypes, DescribeAlarmsOutput.LogAlarms, PutLogAlarmInput;
+  ``QueryARN`` "is populated in DescribeAlarms responses").
 - Organizations: ``InviteAccountToOrganization`` and ``AcceptHandshake``, so an account
   with a fixed id can join an organization (moto only has ``CreateAccount``, which picks
   a random id); ``DescribeOrganization`` then works from the member account.
@@ -65,7 +79,7 @@ _LOCK = threading.Lock()
 _INSTALLED = False
 _DELIVERY_ATTR = "_aiposture_delivery"
 _HANDSHAKES_ATTR = "_aiposture_handshakes"
-_LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY")
+_LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS")
 _EVENT_CONFIG_ATTR = "_aiposture_event_configuration"
 _QUERY_DEFINITIONS_ATTR = "_aiposture_query_definitions"
 _AGGREGATION_TEMPLATES = ("API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS")
@@ -96,6 +110,8 @@ def install() -> None:
         _patch_sns()
         _patch_insight_rules()
         _patch_organization_trails()
+        _patch_filter_inputs()
+        _patch_log_alarms()
         _INSTALLED = True
 
 
@@ -318,12 +334,14 @@ def _patch_logs() -> None:
         filter_pattern: str,
         log_group_name: str,
         metric_transformations: Any,
+        **extra: Any,
     ) -> None:
         new = {
             "filterName": filter_name,
             "filterPattern": filter_pattern,
             "logGroupName": log_group_name,
             "metricTransformations": metric_transformations,
+            **{k: v for k, v in extra.items() if v is not None},
         }
         for i, existing in enumerate(self.metric_filters):
             if (existing["logGroupName"], existing["filterName"]) == (log_group_name, filter_name):
@@ -799,3 +817,163 @@ def _patch_organization_trails() -> None:
 
     _patch(CloudTrailBackend, "describe_trails", describe_trails)
     _patch(CloudTrailResponse, "get_trail", r_get_trail)
+
+
+# --- what a filter or rule sees ------------------------------------------------------------
+
+_FILTER_EXTRAS = ("applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFieldDimensions")
+_SUBSCRIPTION_EXTRAS = ("applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFields")
+_CRITERIA_MAX = 2000
+
+
+def _patch_filter_inputs() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.logs.exceptions import InvalidParameterException
+    from moto.logs.models import SubscriptionFilter
+    from moto.logs.responses import LogsResponse
+
+    original_put_filter: Callable[[Any], str] = LogsResponse.put_metric_filter
+    original_put_subscription: Callable[[Any], str] = LogsResponse.put_subscription_filter
+    original_subscription_json: Callable[[Any], dict[str, Any]] = SubscriptionFilter.to_json
+    original_put_rule: Callable[[Any], Any] = CloudWatchResponse.put_insight_rule
+
+    def extras(response: Any, names: tuple[str, ...]) -> dict[str, Any]:
+        found = {n: response._get_param(n) for n in names}
+        criteria = found.get("fieldSelectionCriteria")
+        if isinstance(criteria, str) and len(criteria) > _CRITERIA_MAX:
+            raise InvalidParameterException(
+                constraint=f"Maximum length of {_CRITERIA_MAX}.",
+                parameter="fieldSelectionCriteria",
+                value=criteria,
+            )
+        return {k: v for k, v in found.items() if v is not None}
+
+    def put_metric_filter(self: Any) -> str:
+        more = extras(self, _FILTER_EXTRAS)
+        result = original_put_filter(self)
+        name, group = self._get_param("filterName"), self._get_param("logGroupName")
+        for entry in self.logs_backend.filters.metric_filters:
+            if (entry["logGroupName"], entry["filterName"]) == (group, name):
+                entry.update(more)
+        return result
+
+    def put_subscription_filter(self: Any) -> str:
+        more = extras(self, _SUBSCRIPTION_EXTRAS)
+        result = original_put_subscription(self)
+        group = self.logs_backend.groups[self._get_param("logGroupName")]
+        for item in group.describe_subscription_filters():
+            if item.name == self._get_param("filterName"):
+                item.aiposture_extras = more
+        return result
+
+    def subscription_json(self: Any) -> dict[str, Any]:
+        return {**original_subscription_json(self), **getattr(self, "aiposture_extras", {})}
+
+    def put_insight_rule(self: Any) -> Any:
+        result = original_put_rule(self)
+        rule = self.cloudwatch_backend.insight_rules[self._get_param("RuleName")]
+        rule.aiposture_transformed = self._get_param("ApplyOnTransformedLogs")
+        return result
+
+    def describe_insight_rules(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        rules = [
+            {
+                "Name": r.name,
+                "State": r.state,
+                "Schema": r.schema,
+                "Definition": r.definition,
+                "ManagedRule": r.managed_rule,
+                **(
+                    {"ApplyOnTransformedLogs": r.aiposture_transformed}
+                    if getattr(r, "aiposture_transformed", None) is not None
+                    else {}
+                ),
+            }
+            for r in self.cloudwatch_backend.describe_insight_rules()
+        ]
+        return ActionResult({"InsightRules": rules})
+
+    _patch(LogsResponse, "put_metric_filter", put_metric_filter)
+    _patch(LogsResponse, "put_subscription_filter", put_subscription_filter)
+    _patch(SubscriptionFilter, "to_json", subscription_json)
+    _patch(CloudWatchResponse, "put_insight_rule", put_insight_rule)
+    _patch(CloudWatchResponse, "describe_insight_rules", describe_insight_rules)
+
+
+# --- log alarms ----------------------------------------------------------------------------
+
+_LOG_ALARMS_ATTR = "_aiposture_log_alarms"
+_LOG_ALARM_FIELDS = (
+    "AlarmDescription",
+    "ScheduledQueryConfiguration",
+    "ActionLogLineCount",
+    "ActionLogLineRoleArn",
+    "ActionsEnabled",
+    "OKActions",
+    "AlarmActions",
+    "InsufficientDataActions",
+    "QueryResultsToEvaluate",
+    "QueryResultsToAlarm",
+    "Threshold",
+    "ComparisonOperator",
+    "TreatMissingData",
+)
+
+
+def _patch_log_alarms() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.utils import utcnow
+
+    original_describe: Callable[[Any], Any] = CloudWatchResponse.describe_alarms
+
+    def log_alarms(backend: Any) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] | None = getattr(backend, _LOG_ALARMS_ATTR, None)
+        if found is None:
+            found = {}
+            setattr(backend, _LOG_ALARMS_ATTR, found)
+        return found
+
+    def put_log_alarm(self: Any) -> Any:
+        from moto.core.responses import EmptyResult
+
+        backend = self.cloudwatch_backend
+        name = self._get_param("AlarmName")
+        alarm: dict[str, Any] = {
+            "AlarmName": name,
+            "AlarmArn": f"arn:aws:cloudwatch:{backend.region_name}:{backend.account_id}:alarm:{name}",
+            "StateValue": "INSUFFICIENT_DATA",
+            "StateUpdatedTimestamp": utcnow(),
+            "AlarmConfigurationUpdatedTimestamp": utcnow(),
+            "ActionsEnabled": True,
+        }
+        for key in _LOG_ALARM_FIELDS:
+            value = self._get_param(key)
+            if value is not None:
+                alarm[key] = value
+        config = dict(alarm.get("ScheduledQueryConfiguration") or {})
+        config["QueryARN"] = (
+            f"arn:aws:logs:{backend.region_name}:{backend.account_id}:scheduled-query:"
+            f"cloudwatch-alarm-{name}"
+        )
+        alarm["ScheduledQueryConfiguration"] = config
+        log_alarms(backend)[name] = alarm
+        return EmptyResult()
+
+    def describe_alarms(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        result = original_describe(self)
+        types = self._get_param("AlarmTypes") or ["MetricAlarm"]
+        out = dict(result.result)
+        if "MetricAlarm" not in types:
+            out["MetricAlarms"] = []
+        if "CompositeAlarm" not in types:
+            out["CompositeAlarms"] = []
+        if "LogAlarm" in types:
+            out["LogAlarms"] = list(log_alarms(self.cloudwatch_backend).values())
+        return ActionResult(out)
+
+    _patch(CloudWatchResponse, "put_log_alarm", put_log_alarm)
+    _patch(CloudWatchResponse, "describe_alarms", describe_alarms)

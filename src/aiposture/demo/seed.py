@@ -1,10 +1,17 @@
-"""The demo organization: three accounts written through plain boto3 calls.
+"""The demo organization: four accounts written through plain boto3 calls.
 
 - **guide** (``111122223333``, the management account) follows the guide fully.
 - **partial** (``444455556666``) has a single-region trail with a handful of weak
-  selectors, a failing CloudWatch Logs delivery and a stopped legacy trail.
+  selectors, a failing CloudWatch Logs delivery into an Infrequent Access log group (so no
+  detection there can fire) and a stopped legacy trail.
 - **placeholder** (``777788889999``) pasted the guide's 34-selector organization trail
-  JSON verbatim, placeholders and all.
+  JSON verbatim, placeholders and all, and built the guide's whole detection layer on it:
+  the detections of data events can never fire, because the trail records none.
+- **lab** (``555566667777``) is the detection lab: one single-region trail per region,
+  both recording everything the guide asks; ``us-east-1`` holds the broken forms of the
+  detection layer (over-broad filters and rules, missing data that keeps alarms in ALARM,
+  metric math looser than the guide, a filter that sees no event, one that reads
+  transformed logs, a log alarm with gaps) and ``us-west-2`` their corrected twins.
 
 :func:`seed_demo` works against ``mock_aws()`` and against a moto HTTP server alike; the
 only calls that are not AWS APIs are :func:`~aiposture.demo.moto_ext.set_trail_delivery`
@@ -44,11 +51,14 @@ PARTIAL_ACCOUNT = "444455556666"
 """An account with a partial, partly broken configuration."""
 PLACEHOLDER_ACCOUNT = "777788889999"
 """An account that applied the guide's organization JSON without replacing placeholders."""
+LAB_ACCOUNT = "555566667777"
+"""The detection lab: broken detection forms in us-east-1, their corrected twins in us-west-2."""
 
 DEMO_ACCOUNTS = {
     "guide": GUIDE_ACCOUNT,
     "partial": PARTIAL_ACCOUNT,
     "placeholder": PLACEHOLDER_ACCOUNT,
+    "lab": LAB_ACCOUNT,
 }
 """Role in the story -> account id."""
 
@@ -68,6 +78,10 @@ GUIDE_TRAIL_LOG_GROUP = "aws-cloudtrail-logs/ai-workloads"
 """The guide account's CloudTrail delivery log group."""
 PARTIAL_TRAIL_LOG_GROUP = "ops-cloudtrail"
 """The partial account's CloudTrail delivery log group (Infrequent Access class)."""
+PLACEHOLDER_TRAIL_LOG_GROUP = "org-ai-trail-logs"
+"""The placeholder account's CloudTrail delivery log group."""
+LAB_TRAIL_LOG_GROUP = "lab/cloudtrail"
+"""The lab's CloudTrail delivery log group (one per region, each trail's own)."""
 INVOCATION_LOG_GROUP = dc.INVOCATION_LOG_GROUP_NAME
 """The model invocation logging log group (guide and placeholder accounts)."""
 
@@ -342,6 +356,7 @@ def demo_config(regions: Sequence[str]) -> Config:
         accounts={
             GUIDE_ACCOUNT: AccountConfig(resources=resources_cfg),
             PLACEHOLDER_ACCOUNT: AccountConfig(resources=resources_cfg.model_copy(deep=True)),
+            LAB_ACCOUNT: AccountConfig(resources=resources_cfg.model_copy(deep=True)),
         },
     )
 
@@ -392,7 +407,12 @@ class SeedAccount:
         return name
 
     def role(self, name: str, service: str) -> str:
-        """Create an IAM role that ``service`` may assume; return its ARN."""
+        """Create an IAM role that ``service`` may assume (once); return its ARN."""
+        iam = self.client("iam")
+        try:
+            return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+        except iam.exceptions.NoSuchEntityException:
+            pass
         trust = {
             "Version": "2012-10-17",
             "Statement": [
@@ -478,25 +498,44 @@ def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
         )
 
 
-def put_filter(logs: Any, log_group: str, name: str, pattern: str, metric: str) -> None:
-    """Write one metric filter counting 1 per match into the demo's AI metric namespace."""
+def put_filter(
+    logs: Any,
+    log_group: str,
+    name: str,
+    pattern: str,
+    metric: str,
+    *,
+    default: float | None = 0.0,
+    **extra: Any,
+) -> None:
+    """Write one metric filter counting 1 per match into the demo's AI metric namespace.
+
+    ``default`` is the filter's default value (None: none, the metric is sparse); ``extra``
+    holds further PutMetricFilter fields (``fieldSelectionCriteria``...).
+    """
+    transformation: dict[str, Any] = {
+        "metricName": metric,
+        "metricNamespace": AI_METRIC_NAMESPACE,
+        "metricValue": "1",
+    }
+    if default is not None:
+        transformation["defaultValue"] = default
     logs.put_metric_filter(
         logGroupName=log_group,
         filterName=name,
         filterPattern=pattern,
-        metricTransformations=[
-            {
-                "metricName": metric,
-                "metricNamespace": AI_METRIC_NAMESPACE,
-                "metricValue": "1",
-                "defaultValue": 0.0,
-            }
-        ],
+        metricTransformations=[transformation],
+        **extra,
     )
 
 
 def put_alarm(
-    cw: Any, alarm: dc.Alarm, actions: list[str], *, namespace: str = AI_METRIC_NAMESPACE
+    cw: Any,
+    alarm: dc.Alarm,
+    actions: list[str],
+    *,
+    namespace: str = AI_METRIC_NAMESPACE,
+    missing: str = "notBreaching",
 ) -> None:
     """Write the guide's alarm ``alarm`` (Sum over its period, above its threshold)."""
     cw.put_metric_alarm(
@@ -510,7 +549,7 @@ def put_alarm(
         DatapointsToAlarm=1,
         Threshold=float(alarm.threshold),
         ComparisonOperator="GreaterThanThreshold",
-        TreatMissingData="notBreaching",
+        TreatMissingData=missing,
         ActionsEnabled=True,
         AlarmActions=actions,
     )
@@ -712,7 +751,7 @@ def _seed_placeholder(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
-    log_arn = acct.log_group("org-ai-trail-logs", home, retention=365)
+    log_arn = acct.log_group(PLACEHOLDER_TRAIL_LOG_GROUP, home, retention=365)
     ct = acct.client("cloudtrail")
     ct.create_trail(
         Name="org-ai-trail",
@@ -728,6 +767,7 @@ def _seed_placeholder(acct: SeedAccount, regions: Sequence[str]) -> None:
     )
     ct.put_insight_selectors(TrailName="org-ai-trail", InsightSelectors=BOTH_INSIGHTS)
     ct.start_logging(Name="org-ai-trail")
+    seed_guide_detection(acct, home, PLACEHOLDER_TRAIL_LOG_GROUP)
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     for region in regions:
@@ -779,7 +819,7 @@ def seed_demo(
     *,
     endpoint_url: str | None = None,
 ) -> DemoOrg:
-    """Write the three-account demo organization and return what was written.
+    """Write the four-account demo organization and return what was written.
 
     ``session_for_account(account_id)`` returns a ``boto3.Session`` with credentials of
     that account (for moto: an assumed ``OrganizationAccountAccessRole``). The first region
@@ -789,14 +829,18 @@ def seed_demo(
         raise ValueError("the demo needs at least one region")
     moto_ext.install()
     home = regions[0]
-    guide, partial, placeholder = (
+    # The lab builds on this module's writers, so it is imported here, not at the top.
+    from aiposture.demo.lab import seed_lab
+
+    guide, partial, placeholder, lab = (
         SeedAccount(session_for_account(account_id), account_id, home, endpoint_url)
-        for account_id in (GUIDE_ACCOUNT, PARTIAL_ACCOUNT, PLACEHOLDER_ACCOUNT)
+        for account_id in (GUIDE_ACCOUNT, PARTIAL_ACCOUNT, PLACEHOLDER_ACCOUNT, LAB_ACCOUNT)
     )
-    _seed_organization(guide, [partial, placeholder])
+    _seed_organization(guide, [partial, placeholder, lab])
     _seed_guide(guide, regions)
     _seed_partial(partial, regions)
     _seed_placeholder(placeholder, regions)
+    seed_lab(lab, regions)
     key_id, secret = seed_auditor(guide)
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -174,15 +175,24 @@ class Catalog:
 
     checks: tuple[LoadedCheck, ...]
     version: str
+    every: tuple[LoadedCheck, ...] | None = None
+    """For a selection (:meth:`selected`): the whole catalog it came from, whose parameters
+    stay visible to the selected checks (an alarm builds on a metric-filter check; a detection
+    takes a data-event type's ARN format from that type's check)."""
 
     def get(self, check_id: str) -> LoadedCheck | None:
         """The check with this id, if any."""
         return next((c for c in self.checks if c.check.id == check_id), None)
 
+    def selected(self, keep: Callable[[LoadedCheck], bool]) -> Catalog:
+        """The checks ``keep`` accepts, still referring to the whole catalog."""
+        every = self.every or self.checks
+        return Catalog(tuple(c for c in self.checks if keep(c)), self.version, every)
+
     @cached_property
     def params_by_id(self) -> dict[str, Params]:
-        """Every check's validated parameters, by check id (built once per catalog)."""
-        return {c.check.id: c.params for c in self.checks}
+        """Every check's validated parameters, by check id (the whole catalog's for a selection)."""
+        return {c.check.id: c.params for c in self.every or self.checks}
 
 
 def checks_dir() -> Path:

@@ -1,20 +1,13 @@
-"""CloudWatch alarm expressions: composite-alarm ``AlarmRule`` and metric-math references.
+"""CloudWatch composite-alarm rules: whether a composite certainly goes to ALARM.
 
-Two small languages decide whether an alarm really watches a metric and really notifies:
-
-- A composite alarm's ``AlarmRule`` (PutCompositeAlarm): ``ALARM(x)``, ``OK(x)``,
-  ``INSUFFICIENT_DATA(x)`` with an alarm name or ARN, quoted or not; ``TRUE``, ``FALSE``;
-  ``AND``, ``OR``, ``NOT`` and parentheses. :func:`parse_rule` parses it and
-  :func:`fires_when` decides whether the composite is *certainly* in ALARM when a given
-  set of alarms is in ALARM and every other alarm may be in any other state. AWS does not
-  document the precedence of ``AND`` over ``OR``; an expression that mixes them without
-  parentheses is evaluated under both readings (``NOT`` > ``AND`` > ``OR``, and left to
-  right) and fires only when both agree.
-- A metric-math alarm's ``Metrics`` (MetricDataQuery list): :func:`returned_metric_stats`
-  finds the MetricStat queries whose datapoints the returned expression passes through
-  unchanged (``m1``, ``FILL(m1, 0)``, ``SUM([m1])``, ``MAX([m1, m2])``...). Anything else
-  (arithmetic, ``SEARCH``, ``METRICS()``, Metrics Insights) is not analysed, and such an
-  alarm is not counted as watching the metric.
+A composite alarm's ``AlarmRule`` (PutCompositeAlarm): ``ALARM(x)``, ``OK(x)``,
+``INSUFFICIENT_DATA(x)`` with an alarm name or ARN, quoted or not; ``TRUE``, ``FALSE``;
+``AND``, ``OR``, ``NOT`` and parentheses. :func:`parse_rule` parses it and
+:func:`fires_when` decides whether the composite is *certainly* in ALARM when a given set of
+alarms is in ALARM and every other alarm may be in any other state. AWS does not document
+the precedence of ``AND`` over ``OR``; an expression that mixes them without parentheses is
+evaluated under both readings (``NOT`` > ``AND`` > ``OR``, and left to right) and fires only
+when both agree. Metric-math alarms are :mod:`aiposture.lang.metric_math`.
 """
 
 from __future__ import annotations
@@ -23,7 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from aiposture.errors import PatternSyntaxError
 
@@ -344,137 +337,3 @@ def _kleene(expr: RuleExpr, domains: Mapping[str, Sequence[State]]) -> bool | No
     if True in values:
         return True
     return False if all(v is False for v in values) else None
-
-
-# --- metric math -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MathAnalysis:
-    """What a metric-math alarm's returned expression is built from."""
-
-    returned_id: str | None
-    """The Id of the query with ``ReturnData`` (None when it cannot be told)."""
-    stats: list[dict[str, Any]]
-    """MetricStat queries whose datapoints reach the returned series unchanged."""
-    problem: str | None = None
-    """Why the expression could not be analysed (then ``stats`` is empty)."""
-
-
-_PASS_THROUGH_ARRAY = ("SUM", "MAX", "MIN", "AVG", "AVERAGE")
-_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
-
-
-def returned_metric_stats(queries: Sequence[Mapping[str, Any]]) -> MathAnalysis:
-    """The MetricStat queries an alarm's returned series passes through unchanged.
-
-    A query passes a MetricStat ``m`` through when every datapoint of ``m`` appears, at
-    least as large, in the returned series: ``m`` itself, an expression query that is
-    ``m``, ``FILL(m, ...)``, ``SUM([m])``/``MIN([m])``/``AVG([m])`` (one series) or
-    ``MAX([m, ...])`` (any element passing ``m`` through). Other expressions are not analysed.
-    """
-    by_id = {str(q.get("Id")): q for q in queries if q.get("Id")}
-    returned = [q for q in queries if q.get("ReturnData", True) is not False]
-    if len(returned) != 1:
-        return MathAnalysis(None, [], f"{len(returned)} queries return data (expected exactly 1)")
-    top = returned[0]
-    try:
-        ids = _pass_through(top, by_id, depth=0)
-    except _Unanalysable as exc:
-        return MathAnalysis(str(top.get("Id")), [], str(exc))
-    stats = [dict(by_id[i]) for i in ids if by_id[i].get("MetricStat")]
-    return MathAnalysis(str(top.get("Id")), stats)
-
-
-class _Unanalysable(Exception):
-    pass
-
-
-def _pass_through(
-    query: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], depth: int
-) -> list[str]:
-    if depth > 20:
-        raise _Unanalysable("the expressions reference each other in a cycle")
-    if query.get("MetricStat"):
-        return [str(query.get("Id"))]
-    expr = query.get("Expression")
-    if not isinstance(expr, str) or not expr.strip():
-        raise _Unanalysable(f"query {query.get('Id')} has neither MetricStat nor Expression")
-    return _expr_pass_through(expr.strip(), by_id, depth)
-
-
-def _expr_pass_through(expr: str, by_id: Mapping[str, Mapping[str, Any]], depth: int) -> list[str]:
-    expr = _strip_parens(expr)
-    if _ID.fullmatch(expr):
-        if expr not in by_id:
-            raise _Unanalysable(f"expression references unknown query id {expr}")
-        return _pass_through(by_id[expr], by_id, depth + 1)
-    m = re.fullmatch(r"([A-Za-z_]+)\s*\((.*)\)", expr, re.S)
-    if m is None:
-        raise _Unanalysable(
-            f"expression {expr!r} is not analysed (only pass-through functions are)"
-        )
-    func, inner = m.group(1).upper(), m.group(2)
-    args = _split_args(inner)
-    if func == "FILL" and len(args) == 2:
-        return _expr_pass_through(args[0], by_id, depth + 1)
-    if func in _PASS_THROUGH_ARRAY and len(args) == 1 and args[0].startswith("["):
-        if not args[0].endswith("]"):
-            raise _Unanalysable(f"expression {expr!r} has an unclosed array")
-        items = _split_args(args[0][1:-1])
-        if func == "MAX":
-            out: list[str] = []
-            for item in items:
-                try:
-                    out.extend(_expr_pass_through(item, by_id, depth + 1))
-                except _Unanalysable:
-                    continue
-            if out:
-                return out
-            raise _Unanalysable(f"no element of {expr!r} passes a metric through")
-        if len(items) == 1:
-            return _expr_pass_through(items[0], by_id, depth + 1)
-    raise _Unanalysable(f"expression {expr!r} is not analysed (only pass-through functions are)")
-
-
-def _strip_parens(expr: str) -> str:
-    expr = expr.strip()
-    while expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
-        expr = expr[1:-1].strip()
-    return expr
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def _split_args(text: str) -> list[str]:
-    """Split on top-level commas (outside (), [] and quotes)."""
-    out: list[str] = []
-    depth = 0
-    quote = False
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quote = not quote
-        elif quote:
-            continue
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            out.append(text[start:i].strip())
-            start = i + 1
-    last = text[start:].strip()
-    if last or out:
-        out.append(last)
-    return out

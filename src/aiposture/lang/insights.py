@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from aiposture.lang.classic_selectors import read_classic
 from aiposture.lang.selector_fields import FieldCondition, condition_holds
-from aiposture.lang.selectors import read_advanced_selector, selector_mode
+from aiposture.lang.selectors import advanced_conditions, selector_mode
 
 INSIGHT_TYPES: Final = frozenset({"ApiCallRateInsight", "ApiErrorRateInsight"})
 _BOOLEANS: Final = ("true", "false")
@@ -37,8 +37,9 @@ def _admits(conditions: Sequence[FieldCondition], field: str, value: str) -> boo
     return all(condition_holds(c, [value]) for c in conditions if c.field == field)
 
 
-def _advanced_categories(selector: object) -> tuple[list[FieldCondition], set[str]] | None:
-    conditions = read_advanced_selector(selector)
+def _advanced_categories(
+    conditions: list[FieldCondition] | None,
+) -> tuple[list[FieldCondition], set[str]] | None:
     if conditions is None or not any(c.field == "eventCategory" for c in conditions):
         return None
     admitted = {
@@ -60,8 +61,8 @@ def management_read_only_values(selectors: Mapping[str, Any]) -> frozenset[str]:
     mode, items = selector_mode(selectors)
     values: set[str] = set()
     if mode == "advanced":
-        for selector in items:
-            read = _advanced_categories(selector)
+        for conditions in advanced_conditions(items):
+            read = _advanced_categories(conditions)
             if read is None or "Management" not in read[1]:
                 continue
             values.update(v for v in _BOOLEANS if _admits(read[0], "readOnly", v))
@@ -98,8 +99,8 @@ def logs_any_data(selectors: Mapping[str, Any]) -> bool:
     """
     mode, items = selector_mode(selectors)
     if mode == "advanced":
-        for selector in items:
-            read = _advanced_categories(selector)
+        for conditions in advanced_conditions(items):
+            read = _advanced_categories(conditions)
             if read is not None and "Data" in read[1]:
                 return True
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from aiposture.lang.classic_selectors import classic_matches, read_classic, to_advanced
@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_EVENT_SELECTORS",
     "SelectorMatch",
     "SelectorMode",
+    "advanced_conditions",
     "advanced_selector_matches",
     "read_advanced_selector",
     "selector_mode",
@@ -111,13 +112,28 @@ class _CompiledList:
     selectors: list[_Compiled]
     by_type: dict[str, tuple[int, ...]]
     untyped: tuple[int, ...]
+    untyped_key: str = ""
+    """The untyped selectors' names and conditions, as text: equal texts judge alike."""
+    untyped_fields: tuple[str, ...] = ()
+    """The fields the untyped selectors read, sorted."""
+    _by_types: dict[frozenset[str], tuple[int, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Candidates already worked out, by the event's set of resource types."""
 
     def candidates(self, event: Mapping[str, Any]) -> list[int]:
         """Indexes of the selectors that could match ``event``, in list order."""
-        found = set(self.untyped)
-        for rtype in _event_resource_types(event):
-            found.update(self.by_type.get(rtype, ()))
-        return sorted(found)
+        return list(self.candidates_for(frozenset(_event_resource_types(event))))
+
+    def candidates_for(self, types: frozenset[str]) -> tuple[int, ...]:
+        """Indexes of the selectors that could match an event with resources of ``types``."""
+        hit = self._by_types.get(types)
+        if hit is None:
+            found = set(self.untyped)
+            for rtype in types:
+                found.update(self.by_type.get(rtype, ()))
+            hit = self._by_types[types] = tuple(sorted(found))
+        return hit
 
 
 def _event_resource_types(event: Mapping[str, Any]) -> set[str]:
@@ -150,7 +166,20 @@ def _build(items: Sequence[Any]) -> _CompiledList:
         else:
             for rtype in types:
                 by_type.setdefault(rtype, []).append(index)
-    return _CompiledList(compiled, {k: tuple(v) for k, v in by_type.items()}, tuple(untyped))
+    conditions = {i: entry[0] for i in untyped if (entry := compiled[i]) is not None}
+    fields = sorted({c.field for i in untyped for c in conditions[i]})
+    key = repr(
+        tuple(
+            (
+                items[i].get("Name") if isinstance(items[i], Mapping) else None,
+                tuple((c.field, c.operators) for c in conditions[i]),
+            )
+            for i in untyped
+        )
+    )
+    return _CompiledList(
+        compiled, {k: tuple(v) for k, v in by_type.items()}, tuple(untyped), key, tuple(fields)
+    )
 
 
 def _compiled_list(items: Sequence[Any]) -> _CompiledList:
@@ -169,6 +198,15 @@ def _compiled_list(items: Sequence[Any]) -> _CompiledList:
         _compiled_lists.clear()
     _compiled_lists[key] = (items, built)
     return built
+
+
+def advanced_conditions(items: Sequence[Any]) -> list[list[FieldCondition] | None]:
+    """The field conditions of each advanced selector of ``items`` (None: matches nothing).
+
+    The same reading as :func:`read_advanced_selector`, parsed once per list and shared with
+    the evaluator's cache.
+    """
+    return [None if c is None else c[0] for c in _compiled_list(items).selectors]
 
 
 def _matches(compiled: _Compiled, event: Mapping[str, Any]) -> bool:
@@ -190,6 +228,40 @@ def advanced_selector_matches(selector: object, event: Mapping[str, Any]) -> boo
     return _matches(_compile(selector), event)
 
 
+_untyped_verdicts: dict[tuple[str, tuple[tuple[str, ...], ...]], int | None] = {}
+
+
+def _untyped_only(
+    compiled: _CompiledList, items: Sequence[Any], event: Mapping[str, Any]
+) -> SelectorMatch:
+    """The verdict when only the selectors without a ``resources.type`` can match ``event``.
+
+    It depends only on those selectors (names and conditions) and on the values of the fields
+    they read, so it is shared by every list with the same untyped selectors: the management
+    and network-activity selectors of a whole organization are judged once per event shape.
+    """
+    projection = tuple(tuple(field_values(event, f)) for f in compiled.untyped_fields)
+    key = (compiled.untyped_key, projection)
+    if key in _untyped_verdicts:
+        position = _untyped_verdicts[key]
+    else:
+        position = next(
+            (
+                n
+                for n, index in enumerate(compiled.untyped)
+                if _matches(compiled.selectors[index], event)
+            ),
+            None,
+        )
+        if len(_untyped_verdicts) >= _CACHE_SIZE * 16:
+            _untyped_verdicts.clear()
+        _untyped_verdicts[key] = position
+    if position is None:
+        return SelectorMatch(False, None, None, "advanced")
+    index = compiled.untyped[position]
+    return SelectorMatch(True, index, _advanced_name(items[index], index), "advanced")
+
+
 def _advanced_name(selector: object, index: int) -> str:
     name = selector.get("Name") if isinstance(selector, Mapping) else None
     return name if isinstance(name, str) and name else f"AdvancedEventSelectors[{index}]"
@@ -208,7 +280,10 @@ def trail_logs(
     mode, items = selector_mode(selectors)
     if mode == "advanced":
         compiled = _compiled_list(items)
-        for index in compiled.candidates(event):
+        types = frozenset(_event_resource_types(event))
+        if not any(t in compiled.by_type for t in types):
+            return _untyped_only(compiled, items, event)
+        for index in compiled.candidates_for(types):
             if _matches(compiled.selectors[index], event):
                 return SelectorMatch(True, index, _advanced_name(items[index], index), mode)
         return SelectorMatch(False, None, None, mode)

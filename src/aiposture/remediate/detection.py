@@ -25,7 +25,10 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
 )
 from aiposture.remediate.selectors import unique_name
+from aiposture.rules.chain import upstream
 from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups
+from aiposture.rules.log_classes import Feature
+from aiposture.rules.sample_events import SampleEvents
 from aiposture.snapshot.models import Snapshot
 
 if TYPE_CHECKING:
@@ -36,6 +39,13 @@ DETECTION_KINDS = frozenset(
 )
 TOPIC_KEY = "remediation.alarm_topic_arns"
 _NUMBER = re.compile(r"(\d+)$")
+FEATURE: dict[str, Feature] = {
+    "metric_filter": "metric filters",
+    "alarm_chain": "metric filters",
+    "contributor_insights_rule": "Contributor Insights rules",
+    "saved_query": "OpenSearch SQL queries",
+}
+"""The log-class feature each planned detection uses (queries are written in SQL)."""
 
 
 def _number(result: Result) -> int | None:
@@ -59,6 +69,22 @@ class _Group:
     planned_alarms: dict[str, PutMetricAlarm] = field(default_factory=dict)
     planned_rules: dict[int, PutInsightRule] = field(default_factory=dict)
     planned_queries: dict[int, PutQueryDefinition] = field(default_factory=dict)
+    metrics: set[str] = field(default_factory=set)
+    """Metric names the plan's filters publish (each filter gets a metric of its own)."""
+
+
+def _published(g: DeliveryGroup, namespace: str) -> dict[str, list[str]]:
+    """Metric name -> the filters of the log group's account and region publishing it."""
+    out: dict[str, list[str]] = defaultdict(list)
+    reg = g.region_snapshot
+    for group, entries in ((reg.metric_filters or {}) if reg else {}).items():
+        for entry in entries or []:
+            for t in entry.get("metricTransformations") or []:
+                if t.get("metricNamespace") == namespace:
+                    out[str(t.get("metricName"))].append(
+                        f"{entry.get('filterName')} (log group {group})"
+                    )
+    return dict(out)
 
 
 class DetectionPlanner:
@@ -106,6 +132,36 @@ class DetectionPlanner:
             self.groups[key] = state
         return self.groups[key]
 
+    def _upstream_problem(self, r: Result, state: _Group) -> str | None:
+        """Why a detection on ``state``'s log group could not fire, whatever the plan adds.
+
+        The plan writes filters, alarms, rules and queries; it cannot make the trail deliver
+        (a role's permissions, a delivery error) or change a log group's class. Those links of
+        the chain (:mod:`aiposture.rules.chain`) are judged on the snapshot as the plan's
+        earlier phases leave it (selectors repaired): when one is not whole, the result is
+        left to be fixed by hand first, never claimed.
+        """
+        kind = self.b.kind_of(r.check_id) or ""
+        params = self.b.params(r.check_id)
+        if kind == "alarm_chain":
+            params = self.b.params(params.metric_filter)
+        if kind not in FEATURE or not isinstance(params, SampleEvents):
+            return None
+        ctx = self.b.ctx(self.work, r.account_id or "", r.region or "")
+        if ctx is None:
+            return f"account {r.account_id} was not scanned"
+        up = upstream(ctx, params, FEATURE[kind])
+        path = next((p for p in up.paths if p.group.arn == state.group.arn), None)
+        if path is None:
+            return f"log group {state.group.name} does not receive these events"
+        for link in path.links:
+            if link.state != "ok":
+                return (
+                    f"the detection could not fire on log group {state.group.name} even once "
+                    f"written: {link.name}: {link.detail.rstrip('.')}; fix that first"
+                )
+        return None
+
     def _placed(self, r: Result, what: str) -> tuple[int, _Group] | None:
         """The guide item's number and the log group for ``r``; None (and left) without."""
         number = _number(r)
@@ -115,6 +171,10 @@ class DetectionPlanner:
             return None
         if number is None:
             self.b.leave(r, f"not a guide {what}")
+            return None
+        problem = self._upstream_problem(r, state)
+        if problem:
+            self.b.leave(r, problem)
             return None
         return number, state
 
@@ -157,16 +217,16 @@ class DetectionPlanner:
         state.filters.add(name)
         namespace = self.namespace
         notes = []
-        others = [
-            str(f.get("filterName"))
-            for f in (g.metric_filters() or [])
-            if any(t.get("metricName") == mf.metric for t in f.get("metricTransformations", []))  # type: ignore[attr-defined]
-        ]
+        published = _published(g, namespace)
+        metric = unique_name(mf.metric, set(published) | state.metrics)
+        state.metrics.add(metric)
+        others = published.get(mf.metric, [])
         if others:
             notes.append(
-                f"Filter(s) {', '.join(others)} on this log group already publish {mf.metric} but "
-                "miss events the guide requires; aiposture never deletes them: review and delete "
-                "them by hand once this filter is in place."
+                f"Filter(s) {', '.join(others)} already publish {namespace}/{mf.metric} but do not "
+                "count exactly the events the guide means; a metric sums every filter that "
+                f"publishes it, so this filter publishes {metric} instead. aiposture never "
+                "deletes them: review and delete them by hand once this filter is in place."
             )
         if mf.number in guide.MANTLE_AWARE_PATTERNS:
             notes.append(
@@ -182,7 +242,7 @@ class DetectionPlanner:
             log_group_name=g.name,
             filter_name=name,
             pattern=mf.complete_pattern,
-            metric_name=mf.metric,
+            metric_name=metric,
             namespace=namespace,
         )
         state.planned_filters[r.check_id] = step
@@ -190,15 +250,31 @@ class DetectionPlanner:
 
     def _metric(
         self, state: _Group, mf_check: str, account: str, region: str
-    ) -> tuple[str, str] | None:
+    ) -> tuple[str, str] | str | None:
+        """The metric the alarm must watch: the planned filter's, or the passing filter's.
+
+        A string says why the passing filter's metric will not do: other filters publish it
+        too, so an alarm on it would count their events (the alarm check's metric link).
+        """
         planned = state.planned_filters.get(mf_check)
         if planned is not None:
             return planned.namespace, planned.metric_name
         for res in self.b.passing:
             if res.check_id == mf_check and res.account_id == account and res.region == region:
                 metric = str(res.evidence.get("metric") or "")
-                if "/" in metric:
-                    ns, name = metric.rsplit("/", 1)
+                ns = str(res.evidence.get("metric_namespace") or "")
+                name = str(res.evidence.get("metric_name") or "")
+                if ns and name:
+                    own = (
+                        f"{res.evidence.get('filter')} (log group {res.evidence.get('log_group')})"
+                    )
+                    others = [f for f in _published(state.group, ns).get(name, []) if f != own]
+                    if others:
+                        return (
+                            f"the metric {metric} of the passing filter is also published by "
+                            f"{', '.join(others)}; give the detection's filter a metric of its "
+                            "own first, then alarm on it"
+                        )
                     return ns, name
         return None
 
@@ -233,7 +309,14 @@ class DetectionPlanner:
         if alarm is None:
             self.b.leave(r, "not a guide alarm")
             return
+        problem = self._upstream_problem(r, state)
+        if problem:
+            self.b.leave(r, problem)
+            return
         metric = self._metric(state, p.metric_filter, r.account_id or "", r.region or "")
+        if isinstance(metric, str):
+            self.b.leave(r, metric)
+            return
         if metric is None:
             self.b.leave(
                 r,

@@ -14,8 +14,12 @@ from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
 from aiposture.lang.alarm_expressions import STATES, State, fires_when, parse_rule
 from aiposture.rules.base import describe_error, errors_for
+from aiposture.rules.chain import Link, broken, ok, unknown
 from aiposture.rules.detection_scope import DeliveryGroup
 from aiposture.snapshot.models import RegionSnapshot
+
+ALARM, TOPIC, SUBSCRIBER = "alarm", "topic", "subscriber"
+"""The alarm's own links in the detection chain."""
 
 _NOT_FOUND = {"NotFound", "NotFoundException", "ResourceNotFoundException"}
 
@@ -185,3 +189,120 @@ def alarm_routes(alarm: dict[str, Any], group: DeliveryGroup) -> tuple[list[Rout
             for a in c_other
         )
     return routes, notes
+
+
+def alarm_links(
+    alarm: dict[str, Any], group: DeliveryGroup, problems: list[str], subject: str, fix: str
+) -> tuple[tuple[Link, ...], str, dict[str, Any]]:
+    """The alarm, topic and subscriber links of an alarm whose threshold was judged.
+
+    ``problems`` are the alarm link's own faults (looser than the guide, cannot change
+    state); ``subject`` says what the alarm watches, for messages. Returns the links, the
+    notification part of the PASS message and the evidence of the routes.
+    """
+    name = str(alarm.get("AlarmName") or "")
+    routes, notes = alarm_routes(alarm, group)
+    evidence: dict[str, Any] = {
+        "notes": notes,
+        "topics": [
+            {"topic": r.topic, "via": r.via, "status": r.status.value, "confirmed": r.confirmed}
+            for r in routes
+            if r.topic
+        ],
+    }
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    if problems:
+        evidence["problems"] = problems
+        return (
+            (broken(ALARM, f"alarm {name} on {subject}: {'; '.join(problems)}. {fix}"),),
+            "",
+            evidence,
+        )
+    passing = [r for r in routes if r.status is Status.PASS]
+    if passing:
+        best = max(passing, key=lambda r: r.confirmed)
+        via = f" through composite alarm {best.via}" if best.via else ""
+        text = (
+            f"notifies SNS topic {best.topic}{via}, which has {best.confirmed} confirmed "
+            "subscriber(s)"
+        )
+        return (
+            (
+                ok(ALARM, f"alarm {name} is no looser than the guide"),
+                ok(TOPIC, f"alarm {name} notifies SNS topic {best.topic}{via}"),
+                ok(
+                    SUBSCRIBER,
+                    f"SNS topic {best.topic} has {best.confirmed} confirmed subscriber(s)",
+                ),
+            ),
+            text,
+            evidence,
+        )
+    if alarm.get("ActionsEnabled") is False:
+        evidence["problems"] = ["actions disabled"]
+        return (
+            (
+                broken(
+                    ALARM,
+                    f"alarm {name} on {subject} has its actions disabled (ActionsEnabled is false) "
+                    f"and no composite alarm notifies for it{extra}; run aws cloudwatch "
+                    f'enable-alarm-actions --alarm-names "{name}"',
+                ),
+            ),
+            "",
+            evidence,
+        )
+    alarm_ok = ok(ALARM, f"alarm {name} is no looser than the guide")
+    pending = [r for r in routes if r.status is Status.ERROR]
+    if pending:
+        link = TOPIC if min(r.reached for r in pending) <= 2 else SUBSCRIBER
+        return (
+            (
+                alarm_ok,
+                unknown(
+                    link,
+                    f"where alarm {name} notifies: {'; '.join(r.message for r in pending)}{extra}",
+                ),
+            ),
+            "",
+            evidence,
+        )
+    if routes:
+        furthest = max(r.reached for r in routes)
+        why = "; ".join(r.message for r in routes if r.reached == furthest)
+        if furthest >= 3:
+            return (
+                (
+                    alarm_ok,
+                    ok(TOPIC, f"alarm {name} notifies an SNS topic"),
+                    broken(
+                        SUBSCRIBER,
+                        f"alarm {name} notifies {why}{extra}; confirm a subscription (the endpoint must accept the "
+                        "confirmation message)",
+                    ),
+                ),
+                "",
+                evidence,
+            )
+        return (
+            (
+                alarm_ok,
+                broken(
+                    TOPIC, f"alarm {name}: {why}{extra}; point the alarm at an existing SNS topic"
+                ),
+            ),
+            "",
+            evidence,
+        )
+    return (
+        (
+            alarm_ok,
+            broken(
+                TOPIC,
+                f"alarm {name} on {subject} notifies no SNS topic, directly or through a composite "
+                f"alarm{extra}; add an SNS topic to its AlarmActions",
+            ),
+        ),
+        "",
+        evidence,
+    )

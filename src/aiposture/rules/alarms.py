@@ -1,47 +1,62 @@
 """Rule kind ``alarm_chain``: a guide alarm, judged link by link.
 
-The chain is trail -> log group -> filter -> metric -> alarm -> topic -> subscriber. The
-first three links come from the metric-filter check the alarm builds on
-(:func:`aiposture.rules.metric_filters.find_filters`). Then, in the filter's log-group
-account and region: an alarm must watch the metric a satisfying filter publishes (same
-namespace, name and dimension names; a metric-math alarm counts when its returned series
-passes that metric through), be no looser than the guide (comparison, threshold scaled by
-the filter's metric value, statistic, period, datapoints, actions enabled), notify an SNS
-topic directly or through a composite alarm that certainly goes to ALARM with it, and that
-topic must have a confirmed subscriber.
+The path is the detection chain of :mod:`aiposture.rules.chain` (trail -> log group ->
+recorded -> delivered -> log class -> filter) continued by the alarm's own links, in the
+filter's log-group account and region:
+
+- **metric**: an alarm watches the metric a satisfying filter publishes (same namespace,
+  name and dimension names), directly or through metric math whose returned expression is a
+  linear form of it (:mod:`aiposture.lang.metric_math`);
+- **alarm**: no looser than the guide and able to change state when the event comes
+  (:mod:`aiposture.rules.alarm_thresholds`: statistic, threshold read through the filter's
+  value and the math, period, datapoints, unit, ``TreatMissingData``), actions enabled;
+- **topic** and **subscriber**: it notifies an SNS topic, directly or through a composite
+  alarm that certainly goes to ALARM with it, and the topic has a confirmed subscriber
+  (:mod:`aiposture.rules.alarm_routes`).
+
+A log alarm (a scheduled Logs Insights query with a threshold, DescribeAlarms ``LogAlarms``)
+over the CloudTrail log group is another way to the same alarm
+(:mod:`aiposture.rules.log_alarms`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import Field
 
-from aiposture.engine.results import Status
-from aiposture.lang.alarm_expressions import (
-    returned_metric_stats,
-)
+from aiposture.lang.metric_math import LinearForm, returned_forms
 from aiposture.memo import IdentityMemo
-from aiposture.rules.alarm_routes import alarm_routes
+from aiposture.rules.alarm_routes import alarm_links
+from aiposture.rules.alarm_thresholds import (
+    Guide,
+    Watch,
+    looseness,
+    missing_data_problem,
+    num,
+    period_text,
+)
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
-from aiposture.rules.detection_scope import broken_chain_message
+from aiposture.rules.chain import Candidate, Link, broken, decide, ok, unknown
+from aiposture.rules.log_alarms import log_alarm_paths
 from aiposture.rules.metric_filters import (
     FilterMatch,
-    FilterSearch,
+    GroupSearch,
     MetricFilterParams,
+    filter_candidate,
     find_filters,
 )
+
+METRIC = "metric"
 
 
 class AlarmParams(Params):
     """Parameters of ``alarm_chain``.
 
-    the guide's alarm row and the metric-filter check whose
-    satisfying filters the alarm must watch.
+    The guide's alarm row and the metric-filter check whose satisfying filters the alarm
+    must watch.
     """
 
     alarm_name: str
@@ -55,11 +70,10 @@ class AlarmParams(Params):
         """The metric-filter check this alarm builds on."""
         return {self.metric_filter: "metric_filter"}
 
-
-LINKS = ("metric", "alarm", "topic", "subscriber")
-"""The links this rule judges after the filter, in chain order."""
-
-_NOT_FOUND = {"NotFound", "NotFoundException", "ResourceNotFoundException"}
+    @property
+    def guide(self) -> Guide:
+        """The guide's alarm row."""
+        return Guide(self.threshold, self.period_seconds)
 
 
 @dataclass(frozen=True)
@@ -98,84 +112,43 @@ class _Metric:
         )
 
 
-@dataclass(frozen=True)
-class _Watch:
-    """How an alarm reads a metric: directly, or through a metric-math query."""
-
-    stat: str | None
-    period: int | None
-    unit: str | None
-    via: str | None = None
-    """The MetricStat query id for a metric-math alarm."""
+# --- the metric link -------------------------------------------------------------------
 
 
-@dataclass
-class _Verdict:
-    """How far one alarm gets along the chain."""
-
-    alarm: dict[str, Any]
-    metric: _Metric
-    reached: int
-    """Index in LINKS of the broken link; len(LINKS) when the whole chain holds."""
-    status: Status
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return str(self.alarm.get("AlarmName") or "")
-
-
-def _guide_text(params: AlarmParams) -> str:
-    return f"more than {_num(params.threshold)} events in {_period(params.period_seconds)}"
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _period(seconds: int) -> str:
-    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-
-
-# --- metric link -------------------------------------------------------------------------
-
-
-def _watches(alarm: dict[str, Any], metric: _Metric, account: str) -> tuple[_Watch | None, str]:
+def _watches(alarm: dict[str, Any], metric: _Metric, account: str) -> tuple[Watch | None, str]:
     """How ``alarm`` watches ``metric`` (or None), and why not when it nearly does."""
     if alarm.get("MetricName"):
         if metric.same(alarm):
-            return _Watch(
-                alarm.get("Statistic") or alarm.get("ExtendedStatistic"),
-                alarm.get("Period"),
-                alarm.get("Unit"),
-            ), ""
+            stat = alarm.get("Statistic") or alarm.get("ExtendedStatistic")
+            return Watch(stat, alarm.get("Period"), alarm.get("Unit")), ""
         return None, ""
     queries = alarm.get("Metrics") or []
-    on_metric = [
-        q
+    on_metric = {
+        str(q.get("Id"))
         for q in queries
         if (q.get("MetricStat") or {}).get("Metric")
         and metric.same(q["MetricStat"]["Metric"])
         and str(q.get("AccountId") or account) == account
-    ]
+    }
     if not on_metric:
         return None, ""
-    analysis = returned_metric_stats(queries)
+    analysis = returned_forms(queries)
+    name = alarm.get("AlarmName")
     if analysis.problem:
         return None, (
-            f"metric-math alarm {alarm.get('AlarmName')} reads {metric.label}, but its returned "
-            f"expression could not be analysed ({analysis.problem}), so it does not count"
+            f"metric-math alarm {name} reads {metric.label}, but the effect of its returned "
+            f"expression on it cannot be bounded ({analysis.problem}), so it does not count"
         )
-    for q in analysis.stats:
-        if any(q is o or q == o for o in on_metric):
-            stat = q["MetricStat"]
-            return _Watch(stat.get("Stat"), stat.get("Period"), stat.get("Unit"), q.get("Id")), ""
-    return None, (
-        f"metric-math alarm {alarm.get('AlarmName')} reads {metric.label}, but its returned "
-        f"expression ({analysis.returned_id}) is not that metric passed through unchanged, so "
-        f"it does not count"
-    )
+    by_id = {str(q.get("Id")): q for q in queries}
+    forms: list[LinearForm] = [f for f in analysis.forms if f.stat_id in on_metric]
+    if not forms:
+        return None, (
+            f"metric-math alarm {name} reads {metric.label}, but its returned expression "
+            f"({analysis.returned_id}) does not depend on it"
+        )
+    form = forms[0]
+    stat = by_id[form.stat_id]["MetricStat"]
+    return Watch(stat.get("Stat"), stat.get("Period"), stat.get("Unit"), form, form.stat_id), ""
 
 
 def _alarm_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
@@ -222,243 +195,49 @@ def _near_miss(alarm: dict[str, Any], metric: _Metric) -> str | None:
     return None
 
 
-# --- alarm link --------------------------------------------------------------------------
+_publishers: IdentityMemo[dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]]] = (
+    IdentityMemo()
+)
 
 
-def _constant(value: Any) -> Fraction | None:
-    return _constant_of(str(value))
+def _metric_index(
+    filters: dict[str, list[dict[str, Any]]],
+) -> dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]]:
+    """Metric name -> every (log group, filter, transformation) publishing a metric of that name."""
+
+    def build() -> dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]]:
+        index: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
+        for group, entries in filters.items():
+            for entry in entries or ():
+                for t in entry.get("metricTransformations") or ():
+                    index.setdefault(str(t.get("metricName")), []).append((group, entry, t))
+        return index
+
+    return _publishers.get((filters,), build)
 
 
-@lru_cache(maxsize=1024)
-def _constant_of(value: str) -> Fraction | None:
-    try:
-        number = float(str(value))
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    return Fraction(str(number))
+def _sharers(metric: _Metric, reg: Any, exact: set[tuple[str, str]]) -> list[str]:
+    """Other filters of the region that publish the same metric (they count other events).
 
-
-def _min_events(op: str, threshold: Fraction, per_event: Fraction) -> int:
-    """The fewest events in a period for which ``count * per_event`` breaches."""
-    ratio = threshold / per_event
-    if op == "GreaterThanThreshold":
-        return max(math.floor(ratio) + 1, 1)
-    return max(math.ceil(ratio), 1)
-
-
-def _allowed_events(guide_min: int, period: int | None, guide_period: int) -> int:
-    """The most events per alarm period an alarm may require and still fire on the guide's.
-
-    The guide fires on ``guide_min`` events in one of its periods. An alarm with a shorter
-    period splits that window into ``k`` of its own (one more when the periods do not
-    divide), and the events can be spread evenly: some alarm period is then sure to hold
-    ``ceil(guide_min / k)`` of them, and no more is guaranteed.
+    A metric is the sum of every filter that publishes it, on any log group of the account
+    and region. Only filters that count exactly the detection's events (``exact``: log group
+    and filter name) may share it; any other one mixes its events into the alarm's metric.
     """
-    if not isinstance(period, int) or period <= 0 or period >= guide_period:
-        return guide_min
-    k = -(-guide_period // period) + (0 if guide_period % period == 0 else 1)
-    return -(-guide_min // k)
+    if not reg.metric_filters:
+        return []
+    out: list[str] = []
+    for group, entry, t in _metric_index(reg.metric_filters).get(metric.name, ()):
+        name = str(entry.get("filterName") or "")
+        if (group, name) in exact or t.get("metricNamespace") != metric.namespace:
+            continue
+        dims = set((t.get("dimensions") or {}).keys())
+        dims |= {str(d) for d in entry.get("emitSystemFieldDimensions") or ()}
+        if dims == metric.dimensions:
+            out.append(f"filter {name} on log group {group}")
+    return out
 
 
-def _looseness(
-    alarm: dict[str, Any], watch: _Watch, metric: _Metric, params: AlarmParams
-) -> list[str]:
-    """Why the alarm is looser than the guide (empty when it is not)."""
-    problems: list[str] = []
-    op = str(alarm.get("ComparisonOperator") or "")
-    t = metric.transformation
-    if alarm.get("ThresholdMetricId") or op not in (
-        "GreaterThanThreshold",
-        "GreaterThanOrEqualToThreshold",
-    ):
-        if op.startswith("LessThan") and not alarm.get("ThresholdMetricId"):
-            problems.append(f"it compares {op}, so a rising event count never sets it off")
-        else:
-            problems.append(
-                f"it uses comparison {op or 'none'} (an anomaly-detection band or no static "
-                f"threshold), which cannot be compared with the guide's threshold"
-            )
-        return problems
-    threshold = _constant(alarm.get("Threshold"))
-    per_event = _constant(t.get("metricValue"))
-    default = t.get("defaultValue")
-    guide_min = math.floor(params.threshold) + 1
-    stat = watch.stat or ""
-    if threshold is None:
-        problems.append("it has no threshold")
-    elif per_event is None or per_event <= 0:
-        problems.append(
-            f"filter {metric.match.name} publishes metric value {t.get('metricValue')!r} per "
-            f"event, not a positive constant, so the threshold cannot be read as an event count"
-        )
-    elif default is not None and (_constant(default) or 0) < 0:
-        problems.append(f"filter {metric.match.name} publishes a negative default value")
-    elif stat == "Sum" or (stat == "SampleCount" and per_event == 1):
-        needed = _min_events(op, threshold, per_event)
-        allowed = _allowed_events(guide_min, watch.period, params.period_seconds)
-        if needed > allowed:
-            sign = ">" if op == "GreaterThanThreshold" else ">="
-            scale = f" with {per_event} per event" if per_event != 1 else ""
-            spread = ""
-            if allowed < guide_min:
-                spread = (
-                    f"; with its shorter {watch.period} s period, the guide's {guide_min} events "
-                    f"spread over {params.period_seconds} s can put as few as {allowed} in each "
-                    f"of its periods"
-                )
-            problems.append(
-                f"it fires at {stat} {sign} {_num(float(threshold))}{scale}, i.e. only at "
-                f"{needed} or more events per period, looser than the guide's more than "
-                f"{_num(params.threshold)} in {_period(params.period_seconds)}{spread}"
-            )
-    elif stat in ("Maximum", "Minimum", "Average") and params.threshold == 0:
-        breaches = per_event > threshold if op == "GreaterThanThreshold" else per_event >= threshold
-        if not breaches:
-            problems.append(
-                f"a single event publishes {per_event}, which does not breach {stat} "
-                f"{op} {_num(float(threshold))}"
-            )
-        elif stat != "Maximum" and default is not None:
-            problems.append(
-                f"{stat} is diluted by the filter's default value {default}, so one event may "
-                f"not breach; use Sum"
-            )
-    else:
-        problems.append(
-            f"it uses statistic {stat or 'none'}, which does not count events (use Sum)"
-        )
-    period = watch.period
-    if not isinstance(period, int) or period > params.period_seconds:
-        problems.append(
-            f"its period is {period} s, longer than the guide's {params.period_seconds} s"
-        )
-    evaluation = int(alarm.get("EvaluationPeriods") or 1)
-    datapoints = int(alarm.get("DatapointsToAlarm") or evaluation)
-    if datapoints != 1:
-        problems.append(
-            f"it needs {datapoints} breaching datapoints out of {evaluation} (the guide fires on "
-            f"one)"
-        )
-    filter_unit = str(t.get("unit") or "None")
-    if watch.unit and watch.unit != filter_unit:
-        problems.append(
-            f"it asks for unit {watch.unit} but the filter publishes {filter_unit}, so it stays "
-            f"in INSUFFICIENT_DATA"
-        )
-    return problems
-
-
-# --- one alarm ---------------------------------------------------------------------------
-
-
-def _judge(alarm: dict[str, Any], watch: _Watch, metric: _Metric, params: AlarmParams) -> _Verdict:
-    name = str(alarm.get("AlarmName") or "")
-    group = metric.match.group
-    evidence: dict[str, Any] = {
-        "alarm": name,
-        "metric": metric.label,
-        "statistic": watch.stat,
-        "period": watch.period,
-        "comparison": alarm.get("ComparisonOperator"),
-        "threshold": alarm.get("Threshold"),
-    }
-    if watch.via:
-        evidence["metric_math_query"] = watch.via
-    problems = _looseness(alarm, watch, metric, params)
-    if problems:
-        evidence["problems"] = problems
-        return _Verdict(
-            alarm,
-            metric,
-            1,
-            Status.FAIL,
-            f"Broken link: alarm. Alarm {name} watches {metric.label} but is looser than the "
-            f"guide ({_guide_text(params)}): {'; '.join(problems)}. Make it no looser: Sum > "
-            f"{_num(params.threshold)} (or lower) over at most {_period(params.period_seconds)}, "
-            f"1 of 1 datapoints.",
-            evidence,
-        )
-    routes, notes = alarm_routes(alarm, group)
-    evidence["notes"] = notes
-    evidence["topics"] = [
-        {"topic": r.topic, "via": r.via, "status": r.status.value, "confirmed": r.confirmed}
-        for r in routes
-        if r.topic
-    ]
-    passing = [r for r in routes if r.status is Status.PASS]
-    if passing:
-        best = max(passing, key=lambda r: r.confirmed)
-        via = f" through composite alarm {best.via}" if best.via else ""
-        op = ">" if alarm.get("ComparisonOperator") == "GreaterThanThreshold" else ">="
-        return _Verdict(
-            alarm,
-            metric,
-            len(LINKS),
-            Status.PASS,
-            f"Alarm {name} watches {metric.label}, published by filter {metric.match.name} on "
-            f"log group {group.name}, with {watch.stat} {op} "
-            f"{_num(float(alarm.get('Threshold') or 0))} over {_period(int(watch.period or 0))} "
-            f"(guide: {_guide_text(params)}), and notifies SNS topic {best.topic}{via}, which "
-            f"has {best.confirmed} confirmed subscriber(s).{_dimension_note(metric, alarm, watch)}",
-            evidence,
-        )
-    extra = f" ({'; '.join(notes)})" if notes else ""
-    if alarm.get("ActionsEnabled") is False:
-        evidence["problems"] = ["actions disabled"]
-        return _Verdict(
-            alarm,
-            metric,
-            1,
-            Status.FAIL,
-            f"Broken link: alarm. Alarm {name} watches {metric.label} but its actions are "
-            f"disabled (ActionsEnabled is false) and no composite alarm notifies for it{extra}; "
-            f'run aws cloudwatch enable-alarm-actions --alarm-names "{name}".',
-            evidence,
-        )
-    unknown = [r for r in routes if r.status is Status.ERROR]
-    if unknown:
-        return _Verdict(
-            alarm,
-            metric,
-            min(r.reached for r in unknown),
-            Status.ERROR,
-            f"Cannot verify where alarm {name} on {metric.label} notifies: "
-            f"{'; '.join(r.message for r in unknown)}{extra}.",
-            evidence,
-        )
-    if routes:
-        furthest = max(r.reached for r in routes)
-        link = LINKS[furthest]
-        why = "; ".join(r.message for r in routes if r.reached == furthest)
-        fix = (
-            "confirm a subscription (the endpoint must accept the confirmation message)"
-            if link == "subscriber"
-            else "point the alarm at an existing SNS topic"
-        )
-        return _Verdict(
-            alarm,
-            metric,
-            furthest,
-            Status.FAIL,
-            f"Broken link: {link}. Alarm {name} on {metric.label} is no looser than the guide, "
-            f"but {why}{extra}; {fix}.",
-            evidence,
-        )
-    return _Verdict(
-        alarm,
-        metric,
-        2,
-        Status.FAIL,
-        f"Broken link: topic. Alarm {name} on {metric.label} is no looser than the guide but "
-        f"notifies no SNS topic, directly or through a composite alarm{extra}; add an SNS "
-        f"topic to its AlarmActions.",
-        evidence,
-    )
-
-
-def _dimension_note(metric: _Metric, alarm: dict[str, Any], watch: _Watch) -> str:
+def _dimension_note(metric: _Metric, alarm: dict[str, Any], watch: Watch) -> str:
     if not metric.dimensions:
         return ""
     dims: list[dict[str, Any]] = alarm.get("Dimensions") or []
@@ -473,139 +252,170 @@ def _dimension_note(metric: _Metric, alarm: dict[str, Any], watch: _Watch) -> st
     )
 
 
+# --- one alarm -------------------------------------------------------------------------
+
+
+def _judge(
+    alarm: dict[str, Any],
+    watch: Watch,
+    metric: _Metric,
+    params: AlarmParams,
+    filter_link: Link,
+    sharers: list[str],
+) -> Candidate:
+    name = str(alarm.get("AlarmName") or "")
+    group = metric.match.group
+    guide = params.guide
+    problems = looseness(alarm, watch, metric.transformation, metric.match.name, guide)
+    stuck = missing_data_problem(alarm, watch, metric.transformation, metric.match.name)
+    if stuck:
+        problems.append(stuck)
+    via = f" through metric math ({watch.form.describe()})" if watch.form else ""
+    evidence: dict[str, Any] = {
+        "alarm": name,
+        "metric": metric.label,
+        "statistic": watch.stat,
+        "period": watch.period,
+        "comparison": alarm.get("ComparisonOperator"),
+        "threshold": alarm.get("Threshold"),
+        "treat_missing_data": alarm.get("TreatMissingData") or "missing",
+    }
+    if watch.via:
+        evidence["metric_math_query"] = watch.via
+    fix = (
+        f"Make it no looser: Sum > {num(params.threshold)} (or lower) over at most "
+        f"{period_text(params.period_seconds)}, 1 of 1 datapoints, missing data not breaching."
+    )
+    links, notify, routes = alarm_links(
+        alarm, group, problems, f"{metric.label} (guide: {guide.text()})", fix
+    )
+    evidence.update(routes)
+    metric_link = ok(METRIC, f"alarm {name} watches {metric.label}{via}")
+    if sharers:
+        evidence["shared_with"] = sharers
+        metric_link = broken(
+            METRIC,
+            f"alarm {name} watches {metric.label}, but {'; '.join(sharers)} publishes that "
+            f"metric too and does not count exactly the detection's events, so the alarm "
+            f"counts them as well; give the detection's filter a metric of its own",
+        )
+    op = ">" if alarm.get("ComparisonOperator") == "GreaterThanThreshold" else ">="
+    message = (
+        f"Alarm {name} watches {metric.label}{via}, published by filter {metric.match.name} on "
+        f"log group {group.name}, with {watch.stat} {op} {num(float(alarm.get('Threshold') or 0))}"
+        f" over {period_text(int(watch.period or 0))} (guide: {guide.text()}), and {notify}."
+        f"{_dimension_note(metric, alarm, watch)}"
+    )
+    return Candidate((filter_link, metric_link, *links), message, alarm.get("AlarmArn"), evidence)
+
+
 # --- the rule ----------------------------------------------------------------------------
 
 
-def _no_filter(params: MetricFilterParams, search: FilterSearch) -> Outcome:
-    groups = search.scope.readable
-    names = ", ".join(g.name for g in groups)
-    return Outcome(
-        Status.FAIL,
-        f"Broken link: filter. No metric filter on CloudTrail log group {names} matches every "
-        f"event the alarm exists to catch: {search.failure}. Create the metric filter first (see "
-        f"the metric-filter check), then the alarm on its metric.",
-        groups[0].arn,
-        {"failure": search.failure, "guide_metric": params.guide_metric},
-    )
-
-
-def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
-    """Trail -> log group -> filter -> metric -> alarm -> topic -> confirmed subscriber."""
-    mf = ctx.params_of(params.metric_filter, MetricFilterParams)
-    search = find_filters(mf, ctx)
-    unknown = list(search.unknown)
-    if not search.matches:
-        if unknown:
-            return [
-                Outcome(
-                    Status.ERROR,
-                    "Cannot verify the alarm: the metric filters it builds on could not be "
-                    f"judged: {'; '.join(unknown)}.",
-                    None,
-                    {"unknown": unknown},
-                )
-            ]
-        if not search.scope.readable:
-            scope = search.scope
-            return [
-                Outcome(
-                    Status.FAIL,
-                    broken_chain_message(scope, "Alarms"),
-                    None,
-                    {"broken": [*scope.broken, *scope.missing()]},
-                )
-            ]
-        return [_no_filter(mf, search)]
-
-    verdicts: list[_Verdict] = []
+def _group_candidates(
+    params: AlarmParams, mf: MetricFilterParams, g: GroupSearch
+) -> list[Candidate]:
+    """Every alarm path through one log group's satisfying filters (stops at a whole chain)."""
+    base = filter_candidate(mf, g)
+    if not g.matches:
+        return [base]
+    group = g.group
+    reg = group.region_snapshot
+    if reg is None or reg.alarms is None:
+        why = group.unread("DescribeAlarms")
+        return [
+            Candidate(
+                (
+                    g.link,
+                    unknown(
+                        METRIC, f"the alarms of account {group.account_id}, {group.region}: {why}"
+                    ),
+                ),
+                "",
+                group.arn,
+            )
+        ]
+    out: list[Candidate] = []
     near: list[str] = []
     metrics: list[_Metric] = []
-    done = False
-    for match in search.matches:
-        if done:
-            break
-        group = match.group
-        reg = group.region_snapshot
-        if reg is None or reg.alarms is None:
-            unknown.append(
-                f"Cannot verify the alarms of account {group.account_id}, {group.region}: "
-                f"{group.unread('DescribeAlarms')}"
-            )
-            continue
+    exact = {(m.group.name, m.name) for m in g.matches}
+    for match in g.matches:
         for t in match.transformations:
-            if done:
-                break
             metric = _Metric(match, t)
             metrics.append(metric)
             for alarm in _by_metric_name(reg.alarms).get(metric.name, ()):
                 watch, why = _watches(alarm, metric, group.account_id)
                 if watch is not None:
-                    verdict = _judge(alarm, watch, metric, params)
-                    verdicts.append(verdict)
-                    if verdict.status is Status.PASS:
-                        done = True  # one whole chain answers the requirement
-                        break
+                    sharers = _sharers(metric, reg, exact)
+                    cand = _judge(alarm, watch, metric, params, g.link, sharers)
+                    out.append(cand)
+                    if all(link.state == "ok" for link in cand.links):
+                        return [cand]
                 elif why:
                     near.append(why)
                 else:
                     miss = _near_miss(alarm, metric)
                     if miss:
                         near.append(miss)
-
-    evidence: dict[str, Any] = {
-        "filters": [{"log_group": m.group.name, "filter": m.name} for m in search.matches],
-        "metrics": [m.label for m in metrics],
-        "alarms": [
-            {"alarm": v.name, "status": v.status.value, "link": _link(v), **v.evidence}
-            for v in verdicts
-        ],
-        "near_misses": near,
-    }
-    passing = [v for v in verdicts if v.status is Status.PASS]
-    if passing:
-        best = passing[0]
-        return [Outcome(Status.PASS, best.message, best.alarm.get("AlarmArn"), evidence)]
-    errors = [v for v in verdicts if v.status is Status.ERROR]
-    if errors or unknown:
-        evidence["unknown"] = unknown
-        parts = [v.message for v in errors] + [f"{u.rstrip('.')}." for u in unknown]
-        fails = [v for v in verdicts if v.status is Status.FAIL]
-        if fails:
-            parts.append("Otherwise: " + max(fails, key=lambda v: v.reached).message)
-        arn = errors[0].alarm.get("AlarmArn") if errors else None
-        return [Outcome(Status.ERROR, " ".join(parts), arn, evidence)]
-    if verdicts:
-        best = max(verdicts, key=lambda v: v.reached)
-        return [Outcome(Status.FAIL, best.message, best.alarm.get("AlarmArn"), evidence)]
-    return [_no_alarm(params, metrics, near, evidence)]
-
-
-def _link(v: _Verdict) -> str:
-    return "none" if v.reached >= len(LINKS) else LINKS[v.reached]
-
-
-def _no_alarm(
-    params: AlarmParams, metrics: list[_Metric], near: list[str], evidence: dict[str, Any]
-) -> Outcome:
-    first = metrics[0] if metrics else None
-    published = "; ".join(
-        f"{m.label} from filter {m.match.name} on log group {m.match.group.name} "
-        f"(account {m.match.group.account_id}, {m.match.group.region})"
-        for m in metrics
+    if out:
+        return out
+    published = (
+        "; ".join(
+            f"{m.label} from filter {m.match.name} on log group {m.match.group.name} "
+            f"(account {m.match.group.account_id}, {m.match.group.region})"
+            for m in metrics
+        )
+        or "the filter publishes no metric"
     )
-    message = (
-        f"Broken link: metric. No alarm watches the metric the satisfying filter publishes: "
-        f"{published or 'the filter publishes no metric'}."
-    )
+    detail = f"no alarm watches the metric the satisfying filter publishes: {published}"
     if near:
-        message += " Near misses: " + "; ".join(near) + "."
-    metric = f"{first.namespace}/{first.name}" if first else "the filter's metric"
-    message += (
-        f" Create alarm {params.alarm_name!r} on {metric} with Sum > {_num(params.threshold)} "
-        f"over {_period(params.period_seconds)} and an SNS action."
+        detail += ". Near misses: " + "; ".join(near)
+    first = metrics[0] if metrics else None
+    target = f"{first.namespace}/{first.name}" if first else "the filter's metric"
+    detail += (
+        f". Create alarm {params.alarm_name!r} on {target} with Sum > {num(params.threshold)} "
+        f"over {period_text(params.period_seconds)} and an SNS action"
     )
-    arn = first.match.group.arn if first else None
-    return Outcome(Status.FAIL, message, arn, evidence)
+    return [
+        Candidate(
+            (g.link, broken(METRIC, detail)),
+            "",
+            group.arn,
+            {"metrics": [m.label for m in metrics], "near_misses": near},
+        )
+    ]
+
+
+def alarm_chain(params: AlarmParams, ctx: RuleContext) -> list[Outcome]:
+    """Trail -> ... -> filter -> metric -> alarm -> topic -> confirmed subscriber."""
+    mf = ctx.params_of(params.metric_filter, MetricFilterParams)
+    search = find_filters(mf, ctx)
+    paths = [(g.path, _group_candidates(params, mf, g)) for g in search.groups]
+    paths.extend(log_alarm_paths(params.guide, mf, ctx))
+    judged = [
+        {
+            "alarm": c.evidence.get("alarm") or c.evidence.get("log_alarm"),
+            "link": next((link.name for link in c.links if link.state != "ok"), "none"),
+        }
+        for _, cands in paths
+        for c in cands
+        if c.evidence.get("alarm") or c.evidence.get("log_alarm")
+    ]
+    outcome = decide(
+        search.up,
+        paths,
+        f"the alarm {params.alarm_name!r}",
+        fix=(
+            "filter",
+            "Create the metric filter first (see the metric-filter check), then the alarm on "
+            "its metric.",
+        ),
+        evidence={
+            "filters": [{"log_group": m.group.name, "filter": m.name} for m in search.matches],
+            "alarms": judged,
+        },
+    )
+    return [outcome]
 
 
 ALARM_CHAIN = RuleKind(
@@ -613,5 +423,6 @@ ALARM_CHAIN = RuleKind(
     alarm_chain,
     AlarmParams,
     "account_region",
-    "An alarm on a satisfying filter's metric, no looser than the guide, reaches a confirmed subscriber.",
+    "An alarm on a satisfying filter's metric, no looser than the guide, reaches a confirmed "
+    "subscriber.",
 )

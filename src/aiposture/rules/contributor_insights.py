@@ -1,12 +1,16 @@
 """Rule kind ``contributor_insights_rule``: the guide's Contributor Insights rules (Rules 1-23).
 
 A requirement is stated as sample CloudTrail events (``must_match``, one per value of each ``In``
-list of the guide's rule, plus the bedrock-mantle events the guide misses) and the guide's key
-fields. It is met in an (account, region) when an **enabled** Contributor Insights rule, read
-in the account and region of a CloudTrail delivery log group of that (account, region), applies
-to that log group, counts every must-match event (evaluated locally with
-:mod:`aiposture.lang.contributor_rules`), and has every guide key among its
-``Contribution.Keys``. Rule names are used only to pick which rule to explain when none passes.
+list of the guide's rule, plus the bedrock-mantle events the guide misses; ``must_not_match``,
+close events the rule is not for) and the guide's key fields. It is met in an (account, region)
+when an **enabled** Contributor Insights rule, read in the account and region of a CloudTrail
+delivery log group of that (account, region), applies to that log group, counts every
+must-match event and no must-not-match one (evaluated locally with
+:mod:`aiposture.lang.contributor_rules`), has every guide key among its ``Contribution.Keys``
+and reads the events as CloudTrail writes them (not ``ApplyOnTransformedLogs``). The rule is
+the ``rule`` link of the detection chain (:mod:`aiposture.rules.chain`): the trail must record
+the events and deliver them, and the log group must be in a class Contributor Insights runs
+on. Rule names are used only to pick which rule to explain when none passes.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from typing import Any, Self
 
 from pydantic import Field, model_validator
 
-from aiposture.engine.results import Status
 from aiposture.lang.contributor_rules import (
     ContributorRule,
     RuleIssueSeverity,
@@ -26,11 +29,8 @@ from aiposture.lang.contributor_rules import (
     validate_rule,
 )
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
-from aiposture.rules.detection_scope import (
-    DeliveryGroup,
-    broken_chain_message,
-    cloudtrail_log_groups,
-)
+from aiposture.rules.chain import Candidate, Upstream, broken, decide, ok, unknown, upstream
+from aiposture.rules.detection_scope import DeliveryGroup
 from aiposture.rules.sample_events import SampleEvent, SampleEvents, event_message
 
 PLACEHOLDER = "YOUR_CLOUDTRAIL_LOG_GROUP"
@@ -41,6 +41,9 @@ CREATE_RULE_URL = (
     "ContributorInsights-CreateRule.html"
 )
 
+RULE = "rule"
+"""The Contributor Insights rule's link in the detection chain."""
+
 _DOT_INDEX = re.compile(r"\.(\d+)(?=[.\[]|$)")
 
 
@@ -49,7 +52,7 @@ class ContributorInsightsParams(SampleEvents):
 
     ``must_match``: the events a rule must count (one per value of each ``In`` list of the
     guide's rule, and the bedrock-mantle events the guide misses, with a ``why``);
-    ``unrelated``: events the rule exists to ignore (counting them is only noted);
+    ``must_not_match``: close events the rule is not for (counting one is a failure);
     ``keys``: the guide's ``Contribution.Keys``, which a rule must all have (in any order);
     ``counts``: what the rule counts, in words, for messages.
     ``guide_rule_name`` and ``guide_definition`` (the guide's JSON, with
@@ -122,6 +125,8 @@ class RuleVerdict:
     over_broad: list[str] = field(default_factory=list)
     dotted_indexes: list[str] = field(default_factory=list)
     """Selectors that index an array as ``.0`` instead of the documented ``[0]``."""
+    transformed: bool = False
+    """The rule runs on transformed log events (``ApplyOnTransformedLogs``)."""
 
     @property
     def enabled(self) -> bool:
@@ -134,9 +139,14 @@ class RuleVerdict:
         return not self.invalid and not self.missed and not self.missing_keys
 
     @property
+    def precise(self) -> bool:
+        """It counts every must-match event, no must-not-match one, and has every key."""
+        return self.counts_everything and not self.over_broad
+
+    @property
     def satisfies(self) -> bool:
-        """The rule meets the requirement on the log group."""
-        return self.enabled and self.applies and self.counts_everything
+        """The rule meets the requirement on the log group (if it reads the raw events)."""
+        return self.enabled and self.applies and self.precise
 
     def rank(self, guide_name: str) -> tuple[int, bool, bool, int, bool]:
         """Sort key for "closest rule": events counted, then name, log group, keys, state."""
@@ -181,12 +191,12 @@ def judge_rule(
     params: ContributorInsightsParams,
     group: DeliveryGroup,
     must: list[str],
-    unrelated: list[str],
+    must_not: list[str],
 ) -> RuleVerdict:
     """Evaluate one DescribeInsightRules entry against the requirement on ``group``.
 
-    ``must`` and ``unrelated`` are the sample events as CloudTrail writes them to the log group,
-    in the order of ``params.must_match`` and ``params.unrelated``. Never raises.
+    ``must`` and ``must_not`` are the sample events as CloudTrail writes them to the log
+    group, in the order of ``params.must_match`` and ``params.must_not_match``. Never raises.
     """
     name = str(entry.get("Name") or "(unnamed)")
     state = str(entry.get("State") or "no State")
@@ -223,9 +233,10 @@ def judge_rule(
         ),
         over_broad=[
             s.label
-            for s, m in zip(params.unrelated, unrelated, strict=True)
+            for s, m in zip(params.must_not_match, must_not, strict=True)
             if rule.contribution(m) is not None
         ],
+        transformed=entry.get("ApplyOnTransformedLogs") is True,
     )
 
 
@@ -264,6 +275,11 @@ def _problems(verdict: RuleVerdict, group: DeliveryGroup, total: int) -> list[st
                 f"{selector} indexes an array with a dot; the documented form is "
                 f"{normalise_selector(selector)}, and this scanner does not count it as an index"
             )
+    if verdict.over_broad:
+        problems.append(
+            f"it also counts {'; '.join(verdict.over_broad)}, which it is not for: its top "
+            "contributors mix in routine activity and hide the ones it exists to show"
+        )
     if verdict.missing_keys:
         problems.append(
             f"its Contribution.Keys [{', '.join(verdict.keys)}] lack "
@@ -272,167 +288,144 @@ def _problems(verdict: RuleVerdict, group: DeliveryGroup, total: int) -> list[st
     return problems
 
 
-def _class_problem(group: DeliveryGroup) -> str | None:
-    cls = group.log_group.log_group_class if group.log_group else None
-    if cls is None or cls == "STANDARD":
-        return None
-    return (
-        f"log group {group.name} is in the {cls} log class, and Contributor Insights needs the "
-        "Standard class (a rule on it analyses nothing)"
-    )
-
-
-@dataclass(frozen=True)
-class GroupVerdict:
-    """The requirement on one delivery log group: the rule that meets it, or why none does."""
-
-    group: DeliveryGroup
-    passing: RuleVerdict | None
-    closest: RuleVerdict | None
-    message: str
-    rules_examined: int
-    only_disabled: bool = False
-    """True when the closest rule would pass but is not enabled (the fix is to enable it)."""
-
-    def evidence(self) -> dict[str, Any]:
-        """A small JSON-able record for evidence."""
-        chosen = self.passing or self.closest
-        return {
-            "log_group": self.group.name,
-            "log_group_arn": self.group.arn,
-            "account_id": self.group.account_id,
-            "region": self.group.region,
-            "log_group_class": self.group.log_group.log_group_class
-            if self.group.log_group
-            else None,
-            "trail": self.group.trail.name,
-            "rules_examined": self.rules_examined,
-            "rule": chosen.summary() if chosen else None,
-        }
-
-
 def _judge_group(
     params: ContributorInsightsParams,
     ctx: RuleContext,
-    group: DeliveryGroup,
-    entries: list[dict[str, Any]],
-) -> GroupVerdict:
+    path: Upstream,
+    entries: list[dict[str, Any]] | None,
+) -> Candidate:
+    """The ``rule`` link on one candidate log group."""
+    group = path.group
+    base = {
+        "log_group": group.name,
+        "log_group_arn": group.arn,
+        "account_id": group.account_id,
+        "region": group.region,
+        "log_group_class": group.log_class,
+        "trail": group.trail_names,
+    }
+    if entries is None:
+        why = group.unread("DescribeInsightRules")
+        return Candidate(
+            (unknown(RULE, f"Contributor Insights rules of {_where(group)}: {why}"),),
+            "",
+            group.arn,
+            base,
+        )
     must = [event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in params.must_match]
-    unrelated = [
-        event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in params.unrelated
+    must_not = [
+        event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in params.must_not_match
     ]
     customer = [e for e in entries if isinstance(e, dict) and not e.get("ManagedRule")]
-    verdicts = [judge_rule(e, params, group, must, unrelated) for e in customer]
-    class_problem = _class_problem(group)
+    verdicts = [judge_rule(e, params, group, must, must_not) for e in customer]
     keys = ", ".join(params.keys)
-    good = [v for v in verdicts if v.satisfies]
-    if good and class_problem is None:
-        best = min(good, key=lambda v: len(v.over_broad))
+    evidence: dict[str, Any] = {**base, "rules_examined": len(verdicts)}
+    good = [v for v in verdicts if v.satisfies and not v.transformed]
+    if good:
+        best = good[0]
         message = (
             f"Contributor Insights rule {best.name} is enabled on {_where(group)} and counts "
-            f"{params.counts} (all {len(must)} sample events) by {keys}."
+            f"{params.counts} (all {len(must)} sample events, none of the "
+            f"{len(must_not)} it is not for) by {keys}."
         )
-        if best.over_broad:
-            message += (
-                f" Note: it also counts {len(best.over_broad)} unrelated sample event(s) "
-                f"({'; '.join(best.over_broad)}), so its top contributors mix in other activity."
-            )
-        return GroupVerdict(group, best, None, message, len(verdicts))
+        return Candidate(
+            (ok(RULE, f"rule {best.name} counts exactly the intended events by {keys}"),),
+            message,
+            group.arn,
+            {**evidence, "rule": best.summary()},
+        )
+    transformed = [v for v in verdicts if v.satisfies and v.transformed]
+    if transformed:
+        return Candidate(
+            (
+                unknown(
+                    RULE,
+                    f"rule {transformed[0].name} would count {params.counts}, but it runs on "
+                    "the transformed log events (ApplyOnTransformedLogs) and aiposture does "
+                    "not read the log group's transformer",
+                ),
+            ),
+            "",
+            group.arn,
+            {**evidence, "rule": transformed[0].summary()},
+        )
     if not verdicts:
-        message = (
-            f"No Contributor Insights rule on {_where(group)}: there is no customer rule in that "
-            f"account and region, so nothing ranks the contributors of {params.counts} by {keys}."
+        return Candidate(
+            (
+                broken(
+                    RULE,
+                    f"there is no customer Contributor Insights rule in account "
+                    f"{group.account_id}, {group.region}, so nothing ranks the contributors of "
+                    f"{params.counts} by {keys} on log group {group.name}",
+                ),
+            ),
+            "",
+            group.arn,
+            {**evidence, "rule": None},
         )
-        if class_problem:
-            message += f" Also, {class_problem}."
-        return GroupVerdict(group, None, None, message, 0)
     closest = max(verdicts, key=lambda v: v.rank(params.guide_rule_name))
     problems = _problems(closest, group, len(must))
-    if class_problem:
-        problems.append(class_problem)
+    evidence["rule"] = closest.summary()
     if not problems and not closest.enabled:
-        message = (
-            f"Contributor Insights rule {closest.name} would count {params.counts} on "
-            f"{_where(group)} by {keys}, but is {closest.state}. Enable it: aws cloudwatch "
-            f"enable-insight-rules --rule-names {closest.name}."
+        return Candidate(
+            (
+                broken(
+                    RULE,
+                    f"Contributor Insights rule {closest.name} would count {params.counts} on "
+                    f"{_where(group)} by {keys}, but is {closest.state}. Enable it: aws "
+                    f"cloudwatch enable-insight-rules --rule-names {closest.name}",
+                ),
+            ),
+            "",
+            group.arn,
+            {**evidence, "only_disabled": True},
         )
-        return GroupVerdict(group, None, closest, message, len(verdicts), only_disabled=True)
     if not closest.enabled:
         problems.append(f"it is {closest.state}")
-    message = (
-        f"No enabled Contributor Insights rule on {_where(group)} counts {params.counts} by "
-        f"{keys}. The closest is {closest.name}: " + "; ".join(problems) + "."
+    detail = (
+        f"no enabled Contributor Insights rule on {_where(group)} counts exactly "
+        f"{params.counts} by {keys}. The closest is {closest.name}: " + "; ".join(problems)
     )
     if not closest.invalid:
-        message += _why_text(closest)
-    return GroupVerdict(group, None, closest, message, len(verdicts))
+        detail += _why_text(closest)
+    return Candidate((broken(RULE, detail),), "", group.arn, evidence)
 
 
 # --- the rule kind -------------------------------------------------------------------------------
 
 
-def _remediation_note(params: ContributorInsightsParams, group: str) -> str:
-    note = f" Fix: {params.fix_command(group)}"
-    if params.guide_gap:
-        note += f" -- {params.guide_gap}"
-    return note
-
-
 def contributor_insights_rule(params: ContributorInsightsParams, ctx: RuleContext) -> list[Outcome]:
     """An enabled Contributor Insights rule on the CloudTrail log group counts the events by the guide's keys.
 
-    PASS names the rule and log group; FAIL names the closest rule and what is wrong with it;
-    ERROR when the rules of a delivery log group's account and region could not be read.
+    PASS names the rule and log group; FAIL names the first broken link of the detection
+    chain (for the rule itself: the closest rule and what is wrong with it); ERROR when a
+    link could not be read.
     """
-    scope = cloudtrail_log_groups(ctx)
-    readable, unread = scope.read_each(
-        "insight_rules", "DescribeInsightRules", "Contributor Insights rules"
+    up = upstream(ctx, params, "Contributor Insights rules")
+    paths = []
+    for path in up.paths:
+        reg = path.group.region_snapshot
+        entries = reg.insight_rules if reg is not None else None
+        paths.append((path, [_judge_group(params, ctx, path, entries)]))
+    first = up.paths[0].group.name if up.paths else "<cloudtrail-log-group>"
+    fix = f"Fix: {params.fix_command(first)}"
+    if params.guide_gap:
+        fix += f" -- {params.guide_gap}"
+    only_disabled = bool(paths) and all(
+        c.evidence.get("only_disabled") for _, cands in paths for c in cands
     )
-    unknown = [*scope.unknowns(), *unread]
-    verdicts = [_judge_group(params, ctx, group, entries) for group, entries in readable]
-    evidence: dict[str, Any] = {
-        "keys": params.keys,
-        "must_match": [s.label for s in params.must_match],
-        "log_groups": [v.evidence() for v in verdicts],
-    }
-    for verdict in verdicts:
-        if verdict.passing is not None:
-            return [Outcome(Status.PASS, verdict.message, verdict.group.arn, evidence)]
-    if unknown:
-        said = " ".join(v.message for v in verdicts)
-        return [
-            Outcome(
-                Status.ERROR,
-                "Cannot verify the Contributor Insights rule for "
-                f"{params.counts}: " + "; ".join(unknown) + "." + (f" {said}" if said else ""),
-                verdicts[0].group.arn if verdicts else None,
-                {**evidence, "unknown": unknown},
-            )
-        ]
-    if not verdicts:
-        return [
-            Outcome(
-                Status.FAIL,
-                broken_chain_message(scope, "Contributor Insights rules"),
-                evidence={**evidence, "broken": [*scope.broken, *scope.missing()]},
-            )
-        ]
-    first = verdicts[0].group
-    message = " ".join(v.message for v in verdicts)
-    elsewhere = [*scope.broken, *scope.missing()]
-    if elsewhere:
-        message += " Other trails: " + "; ".join(elsewhere) + "."
-    evidence["fix"] = params.fix_command(first.name)
-    if not all(v.only_disabled for v in verdicts):
-        message += _remediation_note(params, first.name)
-    return [
-        Outcome(
-            Status.FAIL,
-            message,
-            first.arn,
-            evidence,
-        )
-    ]
+    outcome = decide(
+        up,
+        paths,
+        f"the Contributor Insights rule for {params.counts}",
+        fix=None if only_disabled else (RULE, fix),
+        evidence={
+            "keys": params.keys,
+            "must_match": [s.label for s in params.must_match],
+            "fix": params.fix_command(first),
+        },
+    )
+    return [outcome]
 
 
 CONTRIBUTOR_INSIGHTS = RuleKind(

@@ -74,7 +74,8 @@ class _Probe:
     events: list[dict[str, Any]]
 
 
-def _render(template: str, ctx: RuleContext, resource_id: str) -> str:
+def render_template(template: str, ctx: RuleContext, resource_id: str) -> str:
+    """An ARN template of the catalog filled in for ``ctx``'s account and region."""
     return template.format(
         partition=ctx.partition, region=ctx.region, account=ctx.account_id, id=resource_id
     )
@@ -100,7 +101,7 @@ def _derived_ids(p: DataEventsParams, ctx: RuleContext, trails: list[Trail]) -> 
     template = p.user_arn_template or p.arn_template
     if template is None or (not template.endswith("{id}") and "{id}/" not in template):
         return []
-    prefix = _render(template.split("{id}")[0] + "{id}", ctx, "")
+    prefix = render_template(template.split("{id}")[0] + "{id}", ctx, "")
     field_name = "userIdentity.arn" if p.user_arn_template else "resources.ARN"
     ids: list[str] = []
     for trail in trails:
@@ -115,18 +116,36 @@ def _derived_ids(p: DataEventsParams, ctx: RuleContext, trails: list[Trail]) -> 
     return list(dict.fromkeys(ids))
 
 
+def resource_candidates(
+    p: DataEventsParams, ctx: RuleContext, trails: list[Trail]
+) -> tuple[list[str], str, bool]:
+    """The resource ids to judge ``p`` on: (ids, where they came from, all must be logged).
+
+    The configured ids (all must be logged), else the ids the trails' own selectors name for
+    this account and region plus an all-resources probe (one is enough).
+    """
+    configured = _configured_ids(p, ctx)
+    if configured:
+        return configured, "configuration", True
+    derived = _derived_ids(p, ctx, trails)
+    origin = "the trail's own selectors" if derived else "an all-resources probe"
+    return [*derived, PROBE_ID], origin, False
+
+
 def _probe(p: DataEventsParams, ctx: RuleContext, resource_id: str) -> _Probe:
     resources: list[dict[str, str]] = [
         {
             "type": p.resource_type,
-            "ARN": _render(p.arn_template, ctx, resource_id) if p.arn_template else "",
+            "ARN": render_template(p.arn_template, ctx, resource_id) if p.arn_template else "",
         }
     ]
     resources += [
-        {"type": extra.type, "ARN": _render(extra.arn_template, ctx, resource_id)}
+        {"type": extra.type, "ARN": render_template(extra.arn_template, ctx, resource_id)}
         for extra in p.extra_resources
     ]
-    user_arn = _render(p.user_arn_template, ctx, resource_id) if p.user_arn_template else None
+    user_arn = (
+        render_template(p.user_arn_template, ctx, resource_id) if p.user_arn_template else None
+    )
     events = [
         cloudtrail_event(
             category="Data",
@@ -169,16 +188,21 @@ def _judge_probe(probe: _Probe, trails: list[Trail], partition: str) -> list[dic
     return rows
 
 
-def _why_not(
-    p: DataEventsParams, ctx: RuleContext, trails: list[Trail], event: Mapping[str, Any]
+def why_not_logged(
+    resource_type: str, ctx: RuleContext, trails: list[Trail], event: Mapping[str, Any]
 ) -> list[str]:
-    """Sentences explaining why no trail logs ``event``."""
+    """Sentences explaining why none of ``trails`` logs the data event ``event``.
+
+    Names the selectors of the type that reject it and the condition that does, the static
+    problems of those selectors (a guide placeholder left in, another account's ARN), or the
+    absence of any selector for the type.
+    """
     reasons: list[str] = []
     for trail in trails:
-        relevant = selectors_for_type(trail, p.resource_type)
-        classic = classic_resources_for_type(trail, p.resource_type)
+        relevant = selectors_for_type(trail, resource_type)
+        classic = classic_resources_for_type(trail, resource_type)
         if not relevant and not classic:
-            reasons.append(f"trail {trail.name} has no selector for {p.resource_type}")
+            reasons.append(f"trail {trail.name} has no selector for {resource_type}")
             continue
         for index, selector in relevant:
             blockers = blocking_fields(selector, event)
@@ -252,14 +276,7 @@ def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
     known = cov.judgeable
     unverified = cov.selector_gaps()
 
-    configured = _configured_ids(p, ctx)
-    if configured:
-        id_origin = "configuration"
-        candidates = configured
-    else:
-        derived = _derived_ids(p, ctx, known)
-        id_origin = "the trail's own selectors" if derived else "an all-resources probe"
-        candidates = [*derived, PROBE_ID]
+    candidates, id_origin, configured = resource_candidates(p, ctx, known)
     probes = [_probe(p, ctx, rid) for rid in candidates]
     judged = {probe.resource_id: _judge_probe(probe, known, ctx.partition) for probe in probes}
     ok = {rid for rid, rows in judged.items() if all(r["logged"] for r in rows)}
@@ -315,7 +332,7 @@ def data_events_logged(p: DataEventsParams, ctx: RuleContext) -> list[Outcome]:
         probe = next(pr for pr in probes if pr.resource_id == missing_rid)
         rows = judged[missing_rid]
         event = next(e for e, r in zip(probe.events, rows, strict=True) if not r["logged"])
-        reasons = _why_not(p, ctx, known, event)
+        reasons = why_not_logged(p.resource_type, ctx, known, event)
         message = (
             f"{p.resource_type} data events are not logged: no trail covering "
             f"{ctx.account_id} in {ctx.region} logs {describe_event(event)}"

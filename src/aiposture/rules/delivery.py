@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from aiposture.engine.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.coverage import coverage
+from aiposture.rules.detection_scope import delivery_problem
+from aiposture.rules.log_classes import Feature, supports
 from aiposture.rules.trail import NoParams, trail_summary, trails_homed_here
 from aiposture.snapshot.models import LogGroup, Trail
+
+GUIDE_FEATURES: tuple[Feature, ...] = (
+    "metric filters",
+    "Contributor Insights rules",
+    "OpenSearch SQL queries",
+)
+"""What the guide runs on the CloudTrail log group: filters, rules and SQL queries."""
 
 
 class DeliveryParams(Params):
     """Parameters of ``cloudwatch_delivery`` (the maximum age comes from the configuration)."""
-
-
-def _delivery_problem(trail: Trail, ctx: RuleContext) -> str | None:
-    """Why ``trail`` does not deliver to CloudWatch Logs properly, or None when it does."""
-    if not trail.cloudwatch_logs_log_group_arn:
-        return f"trail {trail.name} has no CloudWatch Logs log group"
-    status = trail.status
-    assert status is not None
-    if status.latest_cloudwatch_logs_delivery_error:
-        return (
-            f"trail {trail.name} reports CloudWatch Logs delivery error "
-            f"{status.latest_cloudwatch_logs_delivery_error}"
-        )
-    last = status.latest_cloudwatch_logs_delivery_time
-    if last is None:
-        return f"trail {trail.name} has never delivered to CloudWatch Logs"
-    max_age = timedelta(hours=ctx.config.thresholds.cloudwatch_delivery_max_age_hours)
-    age = ctx.snapshot.finished_at - last
-    if age > max_age:
-        hours = age.total_seconds() / 3600
-        return (
-            f"trail {trail.name} last delivered to CloudWatch Logs {hours:.0f} hours before the scan "
-            f"(limit {max_age.total_seconds() / 3600:.0f} hours)"
-        )
-    return None
 
 
 def cloudwatch_delivery(_: DeliveryParams, ctx: RuleContext) -> list[Outcome]:
@@ -47,7 +30,7 @@ def cloudwatch_delivery(_: DeliveryParams, ctx: RuleContext) -> list[Outcome]:
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     for trail in cov.logging:
-        problem = _delivery_problem(trail, ctx)
+        problem = delivery_problem(trail, ctx)
         rows.append(
             {
                 **trail_summary(trail),
@@ -120,24 +103,44 @@ def delivery_log_group_class(_: NoParams, ctx: RuleContext) -> list[Outcome]:
                 )
             continue
         evidence = group.model_dump(mode="json", exclude={"raw"})
-        if group.log_group_class is None:
+        cls = group.log_group_class
+        if cls is None:
             out.append(
                 Outcome(
                     Status.ERROR, f"Log group {name} did not report its class.", group.arn, evidence
                 )
             )
-        elif group.log_group_class == "STANDARD":
+            continue
+        answers = {feature: supports(cls, feature) for feature in GUIDE_FEATURES}
+        missing = [f for f, ok in answers.items() if ok is False]
+        unknown = [f for f, ok in answers.items() if ok is None]
+        if missing:
             out.append(
                 Outcome(
-                    Status.PASS, f"Log group {name} is in the Standard class.", group.arn, evidence
+                    Status.FAIL,
+                    f"Log group {name} is in the {cls} class, which does not support "
+                    f"{' or '.join(missing)}: the guide's detections on it cannot work. The class "
+                    "cannot be changed: deliver the trail to a new Standard log group.",
+                    group.arn,
+                    evidence,
+                )
+            )
+        elif unknown:
+            out.append(
+                Outcome(
+                    Status.ERROR,
+                    f"Log group {name} is in the {cls} class, and AWS does not document whether "
+                    f"that class supports {' or '.join(unknown)}.",
+                    group.arn,
+                    evidence,
                 )
             )
         else:
             out.append(
                 Outcome(
-                    Status.FAIL,
-                    f"Log group {name} is in the {group.log_group_class} class: Contributor Insights rules "
-                    "and metric filters need the Standard class.",
+                    Status.PASS,
+                    f"Log group {name} is in the {cls} class, which supports "
+                    f"{', '.join(GUIDE_FEATURES)}.",
                     group.arn,
                     evidence,
                 )

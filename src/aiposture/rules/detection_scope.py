@@ -10,7 +10,8 @@ for each log group, where its detection layer was read, or why it could not be.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from aiposture.memo import IdentityMemo
@@ -19,12 +20,48 @@ from aiposture.rules.coverage import coverage
 from aiposture.snapshot.models import LogGroup, RegionSnapshot, Trail
 
 
+def delivery_problem(trail: Trail, ctx: RuleContext) -> str | None:
+    """Why ``trail`` does not deliver to CloudWatch Logs properly, or None when it does.
+
+    Delivery works when the trail names a log group and the role CloudTrail assumes to write
+    there (CreateTrail: "You must specify both"), GetTrailStatus reports no CloudWatch Logs
+    delivery error, and the last delivery is within ``thresholds.cloudwatch_delivery_max_age_hours``
+    of the scan. The trail's status must have been read (callers judge logging trails only).
+    """
+    if not trail.cloudwatch_logs_log_group_arn:
+        return f"trail {trail.name} has no CloudWatch Logs log group"
+    if not trail.cloudwatch_logs_role_arn:
+        return (
+            f"trail {trail.name} has no CloudWatch Logs role (CloudWatchLogsRoleArn), so "
+            "CloudTrail cannot write to the log group"
+        )
+    status = trail.status
+    assert status is not None
+    if status.latest_cloudwatch_logs_delivery_error:
+        return (
+            f"trail {trail.name} reports CloudWatch Logs delivery error "
+            f"{status.latest_cloudwatch_logs_delivery_error}"
+        )
+    last = status.latest_cloudwatch_logs_delivery_time
+    if last is None:
+        return f"trail {trail.name} has never delivered to CloudWatch Logs"
+    max_age = timedelta(hours=ctx.config.thresholds.cloudwatch_delivery_max_age_hours)
+    age = ctx.snapshot.finished_at - last
+    if age > max_age:
+        hours = age.total_seconds() / 3600
+        return (
+            f"trail {trail.name} last delivered to CloudWatch Logs {hours:.0f} hours before the scan "
+            f"(limit {max_age.total_seconds() / 3600:.0f} hours)"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class DeliveryGroup:
     """A log group that receives the judged account's CloudTrail events in the judged region."""
 
-    trail: Trail
-    """The logging trail that delivers there."""
+    trails: tuple[Trail, ...]
+    """The logging trails covering the account and region that deliver there."""
     account_id: str
     region: str
     name: str
@@ -37,9 +74,24 @@ class DeliveryGroup:
     """Why the log group itself could not be read; None when it was read or is missing."""
 
     @property
+    def trail(self) -> Trail:
+        """The first trail that delivers there (the one messages name)."""
+        return self.trails[0]
+
+    @property
+    def trail_names(self) -> str:
+        """The names of the trails that deliver there, for messages."""
+        return ", ".join(t.name for t in self.trails)
+
+    @property
     def exists(self) -> bool:
         """True when DescribeLogGroups found the log group."""
         return self.log_group is not None
+
+    @property
+    def log_class(self) -> str | None:
+        """The log group's class as DescribeLogGroups reported it (None: not reported)."""
+        return self.log_group.log_group_class if self.log_group else None
 
     def unread(self, operation: str, resource: str | None = None) -> str:
         """Why ``operation``'s result for this log group's region is missing from the snapshot."""
@@ -118,6 +170,7 @@ class DetectionScope:
 
 
 def _group_of(ctx: RuleContext, trail: Trail) -> DeliveryGroup | None:
+    """The delivery log group of one trail (its ``trails`` holds that trail alone)."""
     arn = (trail.cloudwatch_logs_log_group_arn or "").removesuffix(":*")
     name = trail.cloudwatch_logs_log_group_name
     parts = arn.split(":")
@@ -137,7 +190,7 @@ def _group_of(ctx: RuleContext, trail: Trail) -> DeliveryGroup | None:
         elif reg is None:
             unknown = f"region {region} of account {account_id} was not scanned"
     return DeliveryGroup(
-        trail=trail,
+        trails=(trail,),
         account_id=account_id,
         region=region,
         name=name,
@@ -169,25 +222,17 @@ def _scope(ctx: RuleContext) -> DetectionScope:
     scope = DetectionScope(gaps=cov.unverified_reasons())
     for trail in cov.stopped:
         scope.broken.append(f"trail {trail.name} is not logging")
-    seen: set[str] = set()
+    by_arn: dict[str, DeliveryGroup] = {}
     for trail in cov.logging:
         group = _group_of(ctx, trail)
         if group is None:
             scope.broken.append(f"trail {trail.name} does not deliver to CloudWatch Logs")
             continue
-        if group.arn in seen:
-            continue
-        seen.add(group.arn)
-        scope.groups.append(group)
+        known = by_arn.get(group.arn)
+        by_arn[group.arn] = (
+            group if known is None else replace(known, trails=(*known.trails, trail))
+        )
+    scope.groups.extend(by_arn.values())
     if not cov.all_trails and not cov.gaps:
         scope.broken.append(f"no trail covers account {ctx.account_id} in {ctx.region}")
     return scope
-
-
-def broken_chain_message(scope: DetectionScope, what: str) -> str:
-    """The FAIL message when no log group of ``scope`` exists: the trail link is broken."""
-    reasons = [*scope.broken, *scope.missing()]
-    return (
-        f"Broken link: trail -> log group. {what} need CloudTrail events in a CloudWatch Logs "
-        f"log group, but {'; '.join(reasons) or 'no covering trail delivers to CloudWatch Logs'}."
-    )

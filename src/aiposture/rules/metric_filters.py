@@ -1,10 +1,15 @@
 """Rule kind ``metric_filter``, and the filter search that the alarm checks build on.
 
 A metric-filter requirement is stated as sample CloudTrail events (``must_match`` and
-``unrelated``, see :mod:`aiposture.rules.sample_events`). A metric filter on a CloudTrail
-delivery log group satisfies it when its pattern matches every must-match event, judged by the
-exact filter-pattern engine of :mod:`aiposture.lang.filter_pattern`; its name and metric are
-never looked at. Verdicts are cached by :mod:`aiposture.lang.filter_pattern_verdicts`.
+``must_not_match``, see :mod:`aiposture.rules.sample_events`). A metric filter on a CloudTrail
+delivery log group satisfies it when its pattern matches every must-match event and no
+must-not-match one, judged by the exact filter-pattern engine of
+:mod:`aiposture.lang.filter_pattern`, and when the judged account's events reach that pattern
+at all (``fieldSelectionCriteria``, ``applyOnTransformedLogs``:
+:mod:`aiposture.rules.filter_inputs`). Its name and metric are never looked at. The filter is
+one link of the detection chain (:mod:`aiposture.rules.chain`): the trail must record the
+events, deliver them, and the log group's class must support metric filters. Verdicts are
+cached by :mod:`aiposture.lang.filter_pattern_verdicts`.
 """
 
 from __future__ import annotations
@@ -12,27 +17,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiposture.engine.results import Status
 from aiposture.lang.filter_pattern_verdicts import assess
 from aiposture.memo import IdentityMemo
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
-from aiposture.rules.detection_scope import (
-    DeliveryGroup,
-    DetectionScope,
-    broken_chain_message,
-    clear_scope_cache,
-    cloudtrail_log_groups,
+from aiposture.rules.chain import (
+    Candidate,
+    Link,
+    Upstream,
+    UpstreamScope,
+    broken,
+    clear_chain_cache,
+    decide,
+    ok,
+    unknown,
+    upstream,
 )
+from aiposture.rules.detection_scope import DeliveryGroup, clear_scope_cache
+from aiposture.rules.filter_inputs import filter_inputs
 from aiposture.rules.sample_events import SampleEvents, event_message
+
+FILTER = "filter"
+"""The metric filter's link in the chain."""
 
 
 class MetricFilterParams(SampleEvents):
     """Parameters of ``metric_filter``.
 
-    the events a filter on the CloudTrail log group must
-    match (``must_match``), unrelated ones (``unrelated``), and the guide's own filter for
-    reference (``guide_pattern``, ``guide_metric`` as ``Namespace/MetricName``). The guide's
-    text is never used to judge.
+    The events a filter on the CloudTrail log group must match (``must_match``) and must not
+    (``must_not_match``), and the guide's own filter for reference (``guide_pattern``,
+    ``guide_metric`` as ``Namespace/MetricName``). The guide's text is never used to judge.
     """
 
     guide_pattern: str
@@ -41,13 +54,11 @@ class MetricFilterParams(SampleEvents):
 
 @dataclass(frozen=True)
 class FilterMatch:
-    """A metric filter that matches every must-match event of a requirement."""
+    """A metric filter that reacts to every must-match event and to no must-not-match one."""
 
     group: DeliveryGroup
     filter: dict[str, Any]
     """The DescribeMetricFilters entry, verbatim."""
-    over_broad: list[str] = field(default_factory=list)
-    """Labels of the unrelated sample events the filter also matches."""
 
     @property
     def name(self) -> str:
@@ -59,32 +70,60 @@ class FilterMatch:
         """The filter's metricTransformations (namespace, name, value, dimensions...)."""
         return list(self.filter.get("metricTransformations") or [])
 
+    @property
+    def metric(self) -> str:
+        """``Namespace/MetricName`` of the filter's (first) metric."""
+        return metric_of(self.filter)
+
+
+@dataclass(frozen=True)
+class GroupSearch:
+    """One candidate log group: its shared links, its satisfying filters and the filter link."""
+
+    path: Upstream
+    matches: list[FilterMatch]
+    link: Link
+
+    @property
+    def group(self) -> DeliveryGroup:
+        """The log group."""
+        return self.path.group
+
 
 @dataclass(frozen=True)
 class FilterSearch:
-    """The result of looking for filters that satisfy a requirement in one (account, region)."""
+    """Every candidate log group of one (account, region) and what its filters do."""
 
-    scope: DetectionScope
-    matches: list[FilterMatch] = field(default_factory=list)
-    """Every satisfying filter, on every readable delivery log group."""
-    unknown: list[str] = field(default_factory=list)
-    """Why some log group's filters could not be judged (unread filters, unread groups)."""
-    failure: str = ""
-    """When nothing matches: why, naming the closest filter and the events it misses."""
+    up: UpstreamScope
+    groups: list[GroupSearch] = field(default_factory=list)
+
+    @property
+    def matches(self) -> list[FilterMatch]:
+        """Every satisfying filter, on every candidate log group."""
+        return [m for g in self.groups for m in g.matches]
 
 
 _searches: IdentityMemo[FilterSearch] = IdentityMemo()
 _templates_of: IdentityMemo[tuple[str, ...]] = IdentityMemo()
+_patterns_of: IdentityMemo[tuple[str, ...]] = IdentityMemo()
+
+
+def _patterns(entries: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The filter patterns of a log group's filters, read once for all requirements."""
+    return _patterns_of.get(
+        (entries,), lambda: tuple(str(e.get("filterPattern") or "") for e in entries)
+    )
 
 
 def clear_search_cache() -> None:
-    """Forget memoised searches and scopes (for tests that change a snapshot in place)."""
+    """Forget memoised searches, paths and scopes (for tests that change a snapshot in place)."""
     _searches.clear()
+    clear_chain_cache()
     clear_scope_cache()
 
 
 def find_filters(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
-    """Every metric filter on ``ctx``'s CloudTrail log groups that satisfies ``params``.
+    """What the metric filters on ``ctx``'s CloudTrail log groups do for ``params``.
 
     Memoised per (params, snapshot, account, region): the alarm checks call it again for
     the same requirement. The snapshot is treated as immutable while it is judged.
@@ -94,187 +133,188 @@ def find_filters(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
     )
 
 
-def _templates(params: MetricFilterParams) -> tuple[str, ...]:
+def _templates(params: SampleEvents) -> tuple[str, ...]:
     """The sample events with ``{account}``, ``{region}``, ``{partition}`` left unfilled."""
-    samples = [*params.must_match, *params.unrelated]
+    samples = [*params.must_match, *params.must_not_match]
     return _templates_of.get(
         (params,),
         lambda: tuple(event_message(s, "{account}", "{region}", "{partition}") for s in samples),
     )
 
 
-@dataclass
-class _Closest:
-    group: DeliveryGroup
-    name: str
-    matched: int
-    missed: list[int]
-    intended: bool = False
-    """The filter publishes the guide's metric name: the one meant for this detection."""
-
-    @property
-    def rank(self) -> tuple[int, bool]:
-        """Most must-match events matched first; on a tie, the filter meant for it."""
-        return (self.matched, self.intended)
+def metric_of(entry: dict[str, Any]) -> str:
+    """``Namespace/MetricName`` of a DescribeMetricFilters entry's first metric."""
+    for t in entry.get("metricTransformations") or []:
+        return f"{t.get('metricNamespace', '?')}/{t.get('metricName', '?')}"
+    return "no metric"
 
 
 def _publishes(entry: dict[str, Any], metric_name: str) -> bool:
     return any(t.get("metricName") == metric_name for t in entry.get("metricTransformations") or [])
 
 
-def _metric_of(entry: dict[str, Any]) -> str:
-    for t in entry.get("metricTransformations") or []:
-        return f"{t.get('metricNamespace', '?')}/{t.get('metricName', '?')}"
-    return "no metric"
-
-
 def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
-    scope = cloudtrail_log_groups(ctx)
-    matches: list[FilterMatch] = []
-    unknown = list(scope.unknowns())
-    samples = [*params.must_match, *params.unrelated]
+    up = upstream(ctx, params, "metric filters")
+    search = FilterSearch(up)
+    samples = [*params.must_match, *params.must_not_match]
     templates = _templates(params)
 
     def messages() -> tuple[str, ...]:
         return tuple(event_message(s, ctx.account_id, ctx.region, ctx.partition) for s in samples)
 
-    values = {"account": ctx.account_id, "region": ctx.region, "partition": ctx.partition}
-    guide_metric = params.guide_metric.rsplit("/", 1)[-1]
-    n_must = len(params.must_match)
-    closest: _Closest | None = None
-    rejected: list[str] = []
-    empty: list[str] = []
-    for group in scope.readable:
-        entries = group.metric_filters()
-        if entries is None:
-            unknown.append(
-                f"metric filters of log group {group.name}: "
-                f"{group.unread('DescribeMetricFilters', group.name)}"
-            )
-            continue
-        if not entries:
-            empty.append(group.name)
-            continue
-        texts = [str(e.get("filterPattern") or "") for e in entries]
-        found = assess(texts, messages, templates, values, n_must)
-        for i, error in found.rejected:
-            rejected.append(
-                f"filter {entries[i].get('filterName') or ''} on log group {group.name} has a "
-                f"pattern AWS would reject: {error}"
-            )
-        for i, over in found.satisfying:
-            labels = [params.unrelated[j].label for j in over]
-            matches.append(FilterMatch(group, dict(entries[i]), labels))
-        if found.satisfying:
-            continue
-        for i, missed in enumerate(found.misses):
-            if missed is None:
-                continue
-            rank = (n_must - len(missed), _publishes(entries[i], guide_metric))
-            if closest is None or rank > closest.rank:
-                name = str(entries[i].get("filterName") or "")
-                closest = _Closest(group, name, n_must - len(missed), list(missed), rank[1])
-    failure = "" if matches else _failure(params, closest, rejected, empty, n_must)
-    return FilterSearch(scope, matches, unknown, failure)
+    for path in up.paths:
+        search.groups.append(_judge_group(params, ctx, path, messages, templates))
+    return search
 
 
-def _failure(
+def _judge_group(
     params: MetricFilterParams,
-    closest: _Closest | None,
-    rejected: list[str],
-    empty: list[str],
-    n_must: int,
-) -> str:
-    parts: list[str] = []
-    if closest is not None:
-        misses = "; ".join(
-            params.must_match[i].label
-            + (f" ({params.must_match[i].why})" if params.must_match[i].why else "")
-            for i in closest.missed
+    ctx: RuleContext,
+    path: Upstream,
+    messages: Any,
+    templates: tuple[str, ...],
+) -> GroupSearch:
+    group = path.group
+    entries = group.metric_filters()
+    if entries is None:
+        why = group.unread("DescribeMetricFilters", group.name)
+        return GroupSearch(
+            path, [], unknown(FILTER, f"metric filters of log group {group.name}: {why}")
         )
-        if closest.matched == 0 and closest.intended:
-            parts.append(
-                f"filter {closest.name} on log group {closest.group.name} publishes the guide's "
-                f"metric but its pattern matches none of the events: {misses}"
+    if not entries:
+        return GroupSearch(
+            path, [], broken(FILTER, f"log group {group.name} has no metric filters")
+        )
+    values = {"account": ctx.account_id, "region": ctx.region, "partition": ctx.partition}
+    n_must = len(params.must_match)
+    found = assess(_patterns(entries), messages, templates, values, n_must)
+    matches: list[FilterMatch] = []
+    excluded: list[str] = []
+    undecided: list[str] = []
+    over_broad: list[str] = []
+    for i, over in found.satisfying:
+        name = str(entries[i].get("filterName") or "")
+        if over:
+            labels = "; ".join(params.must_not_match[j].label for j in over)
+            over_broad.append(
+                f"filter {name} matches every event the detection is for, but also {labels}, "
+                "which it is not for: its metric counts routine activity, so an alarm on it "
+                "fires on ordinary traffic"
             )
-        elif closest.matched == 0:
-            parts.append(f"no filter on the log group matches any of the events: {misses}")
+            continue
+        inputs = filter_inputs(entries[i], group, ctx)
+        if inputs.state == "ok":
+            matches.append(FilterMatch(group, dict(entries[i])))
+        elif inputs.state == "excluded":
+            excluded.append(f"filter {name} would match, but {inputs.reason}")
         else:
-            parts.append(
-                f"the closest, filter {closest.name} on log group {closest.group.name}, matches "
-                f"{closest.matched} of {n_must} events and misses: {misses}"
-            )
-    parts.extend(rejected)
-    parts.extend(f"log group {name} has no metric filters" for name in empty)
-    return "; ".join(parts) if parts else "no metric filter was found"
+            undecided.append(f"filter {name} would match, but {inputs.reason}")
+    if matches:
+        best = matches[0]
+        return GroupSearch(
+            path,
+            matches,
+            ok(
+                FILTER,
+                f"metric filter {best.name} on log group {group.name} matches every sample event "
+                f"the detection is for and none it is not for",
+            ),
+        )
+    if undecided:
+        return GroupSearch(path, [], unknown(FILTER, "; ".join(undecided)))
+    guide_metric = params.guide_metric.rsplit("/", 1)[-1]
+    parts = [*over_broad, *excluded]
+    if not parts:
+        parts.append(_closest(params, entries, found.misses, group, n_must, guide_metric))
+    parts.extend(
+        f"filter {entries[i].get('filterName') or ''} has a pattern AWS would reject: {error}"
+        for i, error in found.rejected
+    )
+    return GroupSearch(
+        path,
+        [],
+        broken(
+            FILTER,
+            f"no metric filter on log group {group.name} counts exactly the events the "
+            f"detection exists for: {'; '.join(p for p in parts if p)}",
+        ),
+    )
+
+
+def _closest(
+    params: MetricFilterParams,
+    entries: list[dict[str, Any]],
+    misses: tuple[tuple[int, ...] | None, ...],
+    group: DeliveryGroup,
+    n_must: int,
+    guide_metric: str,
+) -> str:
+    best: tuple[tuple[int, bool], int, tuple[int, ...]] | None = None
+    for i, missed in enumerate(misses):
+        if missed is None:
+            continue
+        rank = (n_must - len(missed), _publishes(entries[i], guide_metric))
+        if best is None or rank > best[0]:
+            best = (rank, i, missed)
+    if best is None:
+        return ""
+    (matched, intended), i, missed = best
+    name = str(entries[i].get("filterName") or "")
+    labels = "; ".join(
+        params.must_match[j].label
+        + (f" ({params.must_match[j].why})" if params.must_match[j].why else "")
+        for j in missed
+    )
+    if matched == 0 and intended:
+        return (
+            f"filter {name} publishes the guide's metric but its pattern matches none of the "
+            f"events: {labels}"
+        )
+    if matched == 0:
+        return f"no filter on the log group matches any of the events: {labels}"
+    return f"the closest, filter {name}, matches {matched} of {n_must} events and misses: {labels}"
+
+
+def filter_candidate(params: MetricFilterParams, g: GroupSearch) -> Candidate:
+    """The metric filter's own link on one log group, with its PASS message and evidence."""
+    group = g.group
+    if not g.matches:
+        return Candidate(
+            (g.link,),
+            "",
+            group.arn,
+            {"log_group": group.name, "guide_metric": params.guide_metric},
+        )
+    best = g.matches[0]
+    caught = ", ".join(s.label for s in params.must_match)
+    return Candidate(
+        (g.link,),
+        f"Metric filter {best.name} on log group {group.name} matches every event the "
+        f"detection exists to catch ({caught}), none of the events it is not for, and "
+        f"publishes metric {best.metric}.",
+        group.arn,
+        {
+            "log_group": group.name,
+            "filter": best.name,
+            "pattern": str(best.filter.get("filterPattern") or ""),
+            "metric": best.metric,
+            "metric_namespace": str(best.transformations[0].get("metricNamespace") or ""),
+            "metric_name": str(best.transformations[0].get("metricName") or ""),
+        },
+    )
 
 
 def metric_filter(params: MetricFilterParams, ctx: RuleContext) -> list[Outcome]:
-    """A metric filter on the CloudTrail log group matches every must-match event."""
+    """A metric filter on the CloudTrail log group counts exactly the detection's events."""
     search = find_filters(params, ctx)
-    scope = search.scope
-    if search.matches:
-        best = min(search.matches, key=lambda m: len(m.over_broad))
-        caught = ", ".join(s.label for s in params.must_match)
-        message = (
-            f"Metric filter {best.name} on log group {best.group.name} matches every event "
-            f"the detection exists to catch ({caught}) and publishes metric "
-            f"{_metric_of(best.filter)}."
-        )
-        if best.over_broad:
-            message += (
-                f" Note: it also matches unrelated events ({', '.join(best.over_broad)}), so "
-                f"its metric counts more than the detection intends."
-            )
-        return [
-            Outcome(
-                Status.PASS,
-                message,
-                best.group.arn,
-                {
-                    "log_group": best.group.name,
-                    "filter": best.name,
-                    "pattern": str(best.filter.get("filterPattern") or ""),
-                    "metric": _metric_of(best.filter),
-                    "over_broad": list(best.over_broad),
-                },
-            )
-        ]
-    if search.unknown:
-        return [
-            Outcome(
-                Status.ERROR,
-                "Cannot judge the metric filters on the CloudTrail log groups: "
-                + "; ".join(search.unknown)
-                + ".",
-                None,
-                {"unknown": list(search.unknown)},
-            )
-        ]
-    if not scope.readable:
-        return [
-            Outcome(
-                Status.FAIL,
-                broken_chain_message(scope, "Metric filters"),
-                None,
-                {"broken": [*scope.broken, *scope.missing()]},
-            )
-        ]
-    groups = ", ".join(g.name for g in scope.readable)
-    return [
-        Outcome(
-            Status.FAIL,
-            f"Broken link: filter. No metric filter on CloudTrail log group {groups} matches "
-            f"every event the detection exists to catch: {search.failure}. Create a metric "
-            f"filter whose pattern matches them (see the remediation).",
-            scope.readable[0].arn,
-            {
-                "log_groups": [g.name for g in scope.readable],
-                "failure": search.failure,
-                "guide_metric": params.guide_metric,
-            },
-        )
-    ]
+    outcome = decide(
+        search.up,
+        [(g.path, [filter_candidate(params, g)]) for g in search.groups],
+        "the metric filter",
+        fix=(FILTER, "Create a metric filter whose pattern matches them (see the remediation)."),
+        evidence={"guide_metric": params.guide_metric},
+    )
+    return [outcome]
 
 
 METRIC_FILTER = RuleKind(
@@ -282,5 +322,5 @@ METRIC_FILTER = RuleKind(
     metric_filter,
     MetricFilterParams,
     "account_region",
-    "A metric filter on the CloudTrail log group matches every event it exists to catch.",
+    "A metric filter on the CloudTrail log group counts exactly the events it exists to catch.",
 )

@@ -1,12 +1,15 @@
 """Rule kind ``saved_query``: a saved Logs Insights query on the CloudTrail log group.
 
 The guide's 27 queries are requirements stated by what they do: the CloudTrail records they
-must return (``must_match``; ``unrelated`` ones they exist to leave out), the fields they must
-return (the caller identity, source IP, ...) and, for the cross-pipeline queries, the joins
-with the model invocation log group or ``aws/spans``. Each saved query (Logs
-DescribeQueryDefinitions, read in the log group's account and region) is parsed by
+must return (``must_match``; ``must_not_match``: close records they exist to leave out), the
+fields they must return (the caller identity, source IP, ...) and, for the cross-pipeline
+queries, the joins with the model invocation log group or ``aws/spans``. Each saved query
+(Logs DescribeQueryDefinitions, read in the log group's account and region) is parsed by
 :mod:`aiposture.lang.logs_query` and its row filter evaluated on the sample records. Its name
-is never looked at.
+is never looked at. The query is the ``query`` link of the detection chain
+(:mod:`aiposture.rules.chain`): the trail must record the records and deliver them, and the
+log group's class must run queries of the saved query's language (OpenSearch SQL and PPL
+only on Standard, :mod:`aiposture.rules.log_classes`).
 """
 
 from __future__ import annotations
@@ -16,19 +19,19 @@ from typing import Any
 
 from pydantic import Field
 
-from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
 from aiposture.lang.logs_query import Query, Source, parse_definition
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
-from aiposture.rules.detection_scope import (
-    DeliveryGroup,
-    broken_chain_message,
-    cloudtrail_log_groups,
-)
+from aiposture.rules.chain import Candidate, Upstream, broken, decide, ok, unknown, upstream
+from aiposture.rules.detection_scope import DeliveryGroup
+from aiposture.rules.log_classes import QUERY_FEATURE
 from aiposture.rules.sample_events import SampleEvents, build_event
 
 PLACEHOLDER = "YOUR_CLOUDTRAIL_LOG_GROUP"
 """The guide's stand-in for the CloudTrail log group name."""
+
+QUERY = "query"
+"""The saved query's link in the detection chain."""
 
 CLOUDTRAIL = "cloudtrail"
 INVOCATION_LOGGING = "invocation_logging"
@@ -53,7 +56,7 @@ class SavedQueryParams(SampleEvents):
     """Parameters of ``saved_query``.
 
     ``must_match``: records the query must return (one per value the guide's IN lists name);
-    ``unrelated``: records it must leave out. ``fields``: CloudTrail fields it must return or
+    ``must_not_match``: close records it must leave out. ``fields``: CloudTrail fields it must return or
     group by. ``joins``: joins it must make. ``guide_query``: the guide's SQL, with
     ``YOUR_CLOUDTRAIL_LOG_GROUP``, for reference and remediation only (never used to judge).
     """
@@ -131,11 +134,14 @@ def _judge_source(
     if not unevaluable:
         broad = [
             s.label
-            for s in params.unrelated
+            for s in params.must_not_match
             if query.admits(build_event(s, ctx.account_id, ctx.region, ctx.partition), src)
         ]
         if broad:
-            problems.append(f"it also returns unrelated events ({', '.join(broad)})")
+            problems.append(
+                f"it also returns events it is not for ({', '.join(broad)}), which drown the "
+                "ones it exists to surface"
+            )
     absent = [f for f in params.fields if not query.reads(f, src)]
     if absent:
         problems.append(f"it does not return the field(s) {', '.join(absent)}")
@@ -216,82 +222,91 @@ def _judge(
     return verdict
 
 
+def _language(definition: dict[str, Any]) -> str:
+    return str(definition.get("queryLanguage") or "CWLI").upper()
+
+
+def _group_candidates(
+    params: SavedQueryParams,
+    ctx: RuleContext,
+    paths: dict[str, Upstream],
+    targets: dict[str, str | None],
+) -> list[tuple[Upstream, list[Candidate]]]:
+    """Every saved query of one log group's account and region, as paths of the chain."""
+    any_path = next(iter(paths.values()))
+    group = any_path.group
+    reg = group.region_snapshot
+    defs = reg.query_definitions if reg is not None else None
+    if defs is None:
+        why = group.unread("DescribeQueryDefinitions")
+        link = unknown(QUERY, f"saved queries of log group {group.name}: {why}")
+        return [(any_path, [Candidate((link,), "", group.arn)])]
+    out: list[tuple[Upstream, list[Candidate]]] = []
+    closest: tuple[int, _Verdict] | None = None
+    for definition in defs:
+        verdict = _judge(params, ctx, definition, group, targets)
+        path = paths.get(_language(definition), any_path)
+        if verdict.passes:
+            message = (
+                f"Saved query {verdict.name!r} on CloudTrail log group {group.name} "
+                f"(account {group.account_id}, {group.region}) returns the intended events with "
+                "the required fields" + (" and joins." if params.joins else ".")
+            )
+            evidence = {
+                "log_group": group.name,
+                "query": verdict.name,
+                "queryLanguage": definition.get("queryLanguage"),
+            }
+            link = ok(QUERY, f"saved query {verdict.name!r} answers the requirement")
+            out.append((path, [Candidate((link,), message, group.arn, evidence)]))
+        elif closest is None or len(verdict.problems) < len(closest[1].problems):
+            closest = (len(verdict.problems), verdict)
+    if closest is not None:
+        verdict = closest[1]
+        link = broken(
+            QUERY,
+            f"no saved Logs Insights query on CloudTrail log group {group.name} covers the "
+            f"requirement. The closest, {verdict.name!r}: {'; '.join(verdict.problems)}",
+        )
+        evidence = {
+            "log_group": group.name,
+            "definitions": len(defs),
+            "closest": verdict.name,
+            "problems": verdict.problems,
+        }
+        out.append((any_path, [Candidate((link,), "", group.arn, evidence)]))
+    elif not out:
+        link = broken(
+            QUERY,
+            f"no saved Logs Insights query reads CloudTrail log group {group.name}: the link "
+            "log group -> saved query is missing",
+        )
+        evidence = {"log_groups": [group.name], "definitions": 0}
+        out.append((any_path, [Candidate((link,), "", group.arn, evidence)]))
+    return out
+
+
 def saved_query(params: SavedQueryParams, ctx: RuleContext) -> list[Outcome]:
     """A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads."""
-    scope = cloudtrail_log_groups(ctx)
     targets, target_unknown = _targets(params, ctx)
-    readable, unread = scope.read_each(
-        "query_definitions", "DescribeQueryDefinitions", "saved queries"
+    ups = {lang: upstream(ctx, params, feature) for lang, feature in QUERY_FEATURE.items()}
+    base = ups["SQL"]
+    paths: list[tuple[Upstream, list[Candidate]]] = []
+    for i in range(len(base.paths)):
+        per_language = {lang: up.paths[i] for lang, up in ups.items()}
+        paths.extend(_group_candidates(params, ctx, per_language, targets))
+    outcome = decide(
+        base,
+        paths,
+        "whether a saved Logs Insights query covers this requirement",
+        fix=(
+            QUERY,
+            "Save the guide's query with the log group name filled in (see remediation), with "
+            "query language SQL.",
+        ),
+        unknown_extra=target_unknown,
     )
-    unknown = [*scope.unknowns(), *unread]
-    verdicts: list[tuple[DeliveryGroup, _Verdict]] = []
-    for group, defs in readable:
-        for definition in defs:
-            verdict = _judge(params, ctx, definition, group, targets)
-            if verdict.passes:
-                return [
-                    Outcome(
-                        Status.PASS,
-                        f"Saved query {verdict.name!r} on CloudTrail log group {group.name} "
-                        f"(account {group.account_id}, {group.region}) returns the intended "
-                        "events with the required fields"
-                        + (" and joins." if params.joins else "."),
-                        resource_arn=group.arn,
-                        evidence={
-                            "log_group": group.name,
-                            "query": verdict.name,
-                            "queryLanguage": definition.get("queryLanguage"),
-                        },
-                    )
-                ]
-            verdicts.append((group, verdict))
-    if not scope.groups and not unknown:
-        return [Outcome(Status.FAIL, broken_chain_message(scope, "Saved queries"))]
-    if not scope.readable and not unknown:
-        return [Outcome(Status.FAIL, broken_chain_message(scope, "Saved queries"))]
-    closest = min(verdicts, key=lambda gv: len(gv[1].problems), default=None)
-    reasons = [*unknown, *target_unknown]
-    if reasons:
-        return [
-            Outcome(
-                Status.ERROR,
-                "Cannot tell whether a saved Logs Insights query covers this requirement: "
-                + "; ".join(reasons)
-                + ".",
-                resource_arn=scope.readable[0].arn if scope.readable else None,
-                evidence={"unknown": reasons},
-            )
-        ]
-    groups = ", ".join(g.name for g in scope.readable)
-    fix = (
-        "Save the guide's query with the log group name filled in (see remediation), with "
-        "query language SQL."
-    )
-    if closest is None:
-        return [
-            Outcome(
-                Status.FAIL,
-                f"No saved Logs Insights query reads CloudTrail log group {groups}: "
-                "the link log group -> saved query is missing. " + fix,
-                resource_arn=scope.readable[0].arn,
-                evidence={"log_groups": [g.name for g in scope.readable], "definitions": 0},
-            )
-        ]
-    group, verdict = closest
-    return [
-        Outcome(
-            Status.FAIL,
-            f"No saved Logs Insights query on CloudTrail log group {group.name} covers the "
-            f"requirement. The closest, {verdict.name!r}: {'; '.join(verdict.problems)}. " + fix,
-            resource_arn=group.arn,
-            evidence={
-                "log_group": group.name,
-                "definitions": len(verdicts),
-                "closest": verdict.name,
-                "problems": verdict.problems,
-            },
-        )
-    ]
+    return [outcome]
 
 
 SAVED_QUERY = RuleKind(

@@ -1,10 +1,19 @@
 """Sample CloudTrail events: how detection requirements are stated.
 
-A detection check (metric filter, Contributor Insights rule, saved query) is not stated as
-text to look for in the configuration. It is stated as CloudTrail records that the detection
-must react to (``must_match``) and records it exists to ignore (``unrelated``). A sample is
-written in the catalog as the fields that matter; :func:`build_event` lays them over a
-realistic CloudTrail record of the account being judged.
+A detection check (metric filter, alarm, Contributor Insights rule, saved query, subscription
+filter) is not stated as text to look for in the configuration. It is stated as CloudTrail
+records that the detection must react to (``must_match``) and close records it is *not* for
+(``must_not_match``): the successful call for a detection of failures, the read for a
+detection of changes, the ordinary call for a detection of one kind of call. Reacting to a
+must-not-match record is a failure (the metric no longer measures what the guide says, and
+an alarm on it pages on routine traffic), so a broader detection passes only while it counts
+more events *of the same kind*. A sample is written in the catalog as the fields that matter;
+:func:`build_event` lays them over a realistic CloudTrail record of the account being judged.
+
+The must-match samples are also what the trail must *record* for the detection to work
+(:mod:`aiposture.rules.recording`): each is written as CloudTrail really logs it (category,
+``readOnly``, ``managementEvent``, resources), so that a trail without the matching selectors
+breaks the chain before the filter is even looked at.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -70,13 +79,16 @@ class SampleEvent(Params):
     label: str = Field(min_length=1)
     event: dict[str, Any]
     why: str | None = None
+    insight_category: Literal["Management", "Data"] = "Management"
+    """For a CloudTrail Insights event (``eventCategory: Insight``): the category of the events
+    whose anomaly it reports, which Insights must be enabled for to produce it."""
 
 
 class SampleEvents(Params):
-    """The events a detection exists to catch, and unrelated events it should ignore."""
+    """The events a detection exists to catch, and close events it must not count."""
 
     must_match: list[SampleEvent] = Field(min_length=1)
-    unrelated: list[SampleEvent] = Field(default_factory=list)
+    must_not_match: list[SampleEvent] = Field(default_factory=list)
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -93,6 +105,29 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
+_texts: dict[int, tuple[Any, str]] = {}
+
+
+def fill_placeholders(value: Any, names: Mapping[str, str]) -> Any:
+    """``value`` with ``{account}``, ``{region}``, ``{partition}`` filled in (a new copy).
+
+    ``value`` is read-only shared data (a sample's template): its JSON text is kept, and the
+    copy is that text with the names replaced (each JSON-escaped), parsed again.
+    """
+    hit = _texts.get(id(value))
+    if hit is None or hit[0] is not value:
+        if len(_texts) >= 8192:
+            _texts.clear()
+        hit = (value, json.dumps(value, separators=(",", ":")))
+        _texts[id(value)] = hit
+    text = hit[1]
+    for name, replacement in names.items():
+        token = "{" + name + "}"
+        if token in text:
+            text = text.replace(token, json.dumps(replacement)[1:-1])
+    return json.loads(text)
+
+
 def _fill(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         for name, text in names.items():
@@ -105,29 +140,56 @@ def _fill(value: Any, names: Mapping[str, str]) -> Any:
     return value
 
 
-@lru_cache(maxsize=8192)
-def _built(event_json: str, account: str, region: str, partition: str) -> str:
-    over = json.loads(event_json)
-    merged = _merge(BASE_EVENT, over)
-    category = merged.get("eventCategory")
-    if "managementEvent" not in over:
-        merged["managementEvent"] = category == "Management"
+_templates: dict[int, tuple[SampleEvent, dict[str, Any], str]] = {}
+
+
+def sample_template(sample: SampleEvent) -> tuple[dict[str, Any], str]:
+    """The sample over :data:`BASE_EVENT` with placeholders unfilled, and its key (shared, read-only)."""
+    return _template(sample)
+
+
+def _template(sample: SampleEvent) -> tuple[dict[str, Any], str]:
+    """The sample laid over :data:`BASE_EVENT`, placeholders unfilled, and a key for it.
+
+    Computed once per sample object (samples live as long as the catalog that holds them).
+    """
+    hit = _templates.get(id(sample))
+    if hit is not None and hit[0] is sample:
+        return hit[1], hit[2]
+    merged = _merge(BASE_EVENT, sample.event)
+    if "managementEvent" not in sample.event:
+        merged["managementEvent"] = merged.get("eventCategory") == "Management"
+    key = json.dumps(sample.event, sort_keys=True, separators=(",", ":"))
+    if len(_templates) >= 8192:
+        _templates.clear()
+        _by_key.clear()
+    _templates[id(sample)] = (sample, merged, key)
+    _by_key[key] = merged
+    return merged, key
+
+
+_by_key: dict[str, dict[str, Any]] = {}
+
+
+@lru_cache(maxsize=16384)
+def _message(key: str, account: str, region: str, partition: str) -> str:
     names = {"account": account, "region": region, "partition": partition}
-    return json.dumps(_fill(merged, names), separators=(",", ":"))
+    return json.dumps(_fill(_by_key[key], names), separators=(",", ":"))
 
 
 def build_event(
     sample: SampleEvent, account: str, region: str, partition: str = "aws"
 ) -> dict[str, Any]:
-    """The full CloudTrail record of ``sample`` in ``account`` and ``region``."""
-    loaded: dict[str, Any] = json.loads(event_message(sample, account, region, partition))
-    return loaded
+    """The full CloudTrail record of ``sample`` in ``account`` and ``region`` (a new dict)."""
+    names = {"account": account, "region": region, "partition": partition}
+    filled: dict[str, Any] = _fill(_template(sample)[0], names)
+    return filled
 
 
 def event_message(sample: SampleEvent, account: str, region: str, partition: str = "aws") -> str:
     """The record of ``sample`` as CloudTrail writes it to CloudWatch Logs (one JSON line)."""
-    key = json.dumps(sample.event, sort_keys=True, separators=(",", ":"))
-    return _built(key, account, region, partition)
+    key = _template(sample)[1]
+    return _message(key, account, region, partition)
 
 
 def event_messages(

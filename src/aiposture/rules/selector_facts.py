@@ -25,18 +25,34 @@ def field_text(field: Mapping[str, Any]) -> str:
     return f"{field.get('Field')} {' and '.join(ops)}"
 
 
+_by_type: IdentityMemo[dict[str, tuple[tuple[int, dict[str, Any]], ...]]] = IdentityMemo()
+
+
 def selectors_for_type(trail: Trail, resource_type: str) -> list[tuple[int, dict[str, Any]]]:
     """The advanced selectors of ``trail`` whose ``resources.type`` names ``resource_type``."""
     sel = trail.event_selectors
-    if sel is None or not sel.advanced:
+    advanced = sel.advanced if sel is not None else None
+    if not advanced:
         return []
-    out = []
-    for index, selector in enumerate(sel.advanced):
-        for field in selector.get("FieldSelectors", []):
-            if field.get("Field") == "resources.type" and resource_type in field.get("Equals", []):
-                out.append((index, selector))
-                break
-    return out
+    index = _by_type.get((advanced,), lambda: _index_by_type(advanced))
+    return list(index.get(resource_type, ()))
+
+
+def _index_by_type(
+    selectors: list[dict[str, Any]],
+) -> dict[str, tuple[tuple[int, dict[str, Any]], ...]]:
+    """Each resource type named by a ``resources.type`` Equals, with its selectors in order."""
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for index, selector in enumerate(selectors):
+        named = [
+            rtype
+            for field in selector.get("FieldSelectors", [])
+            if field.get("Field") == "resources.type" and isinstance(field.get("Equals"), list)
+            for rtype in field["Equals"]
+        ]
+        for rtype in dict.fromkeys(named):
+            out.setdefault(rtype, []).append((index, selector))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def classic_resources_for_type(trail: Trail, resource_type: str) -> list[dict[str, Any]]:

@@ -206,6 +206,8 @@ class RegionSnapshot(_Model):
     """CloudWatch DescribeAlarms ``MetricAlarms``."""
     composite_alarms: list[dict[str, Any]] | None = None
     """CloudWatch DescribeAlarms ``CompositeAlarms``."""
+    log_alarms: list[dict[str, Any]] | None = None
+    """CloudWatch DescribeAlarms ``LogAlarms`` (alarms on scheduled Logs Insights queries)."""
     sns_topics: dict[str, SnsTopic] | None = None
     """The same-account, same-region SNS topics in the alarms' actions, by topic ARN."""
     insight_rules: list[dict[str, Any]] | None = None
