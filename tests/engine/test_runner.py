@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.exit_codes import ExitCode, exit_code
@@ -126,3 +128,16 @@ def test_scope_wins_over_an_unreachable_account_and_scores_leave_it_out():
     assert theirs["ct-trail-logging"].status == Status.ERROR
     assert results.scores.accounts["444455556666"].overall == 0.0
     assert set(results.scores.accounts) == {"111122223333", "444455556666"}
+
+
+def test_evaluation_gives_the_garbage_collector_back_as_it_found_it():
+    """Judging pauses cycle collection for speed; the caller's setting survives it."""
+    assert gc.isenabled()
+    evaluate(snapshot(trail()), "sha", CATALOG, Config())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        evaluate(snapshot(trail()), "sha", CATALOG, Config())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -37,16 +37,20 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for critical, up to 4 for info."""
-        return list(Severity).index(self)
+        return _RANKS[self.value]
 
     @property
     def weight(self) -> float:
         """The scoring weight (the OpenSSF Scorecard scheme)."""
-        return {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5, "info": 0.0}[self.value]
+        return _WEIGHTS[self.value]
 
     def at_least(self, other: Severity) -> bool:
         """True when this severity is ``other`` or more severe."""
         return self.rank <= other.rank
+
+
+_RANKS = {s.value: i for i, s in enumerate(Severity)}
+_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5, "info": 0.0}
 
 
 class _Model(BaseModel):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import aiposture
 from aiposture.config import Config
@@ -129,22 +131,43 @@ def evaluate_account(
                 yield _result(item, outcome, account.account_id, region)
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a snapshot is judged.
+
+    Judging allocates millions of small, acyclic objects (events, links, results) next to
+    a snapshot that lives throughout; each collection of the oldest generation walks all
+    of them again, which made collection half of the detection benchmark's time (1,000
+    accounts: 15.8 s with it, 7.6 s without, the same peak memory: judging creates no
+    cyclic garbage worth collecting). Reference counting still frees everything; the
+    collector is re-enabled, as it was, on the way out.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config: Config) -> Results:
     """Judge ``snapshot`` with every check of ``catalog``."""
-    results: list[Result] = []
-    for account in sorted(snapshot.accounts, key=lambda a: a.account_id):
-        results.extend(evaluate_account(snapshot, account, catalog, config))
-    regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})
-    return Results(
-        tool=ToolRef(version=aiposture.__version__, catalog_version=catalog.version),
-        scan=ScanInfo(
-            started_at=snapshot.started_at,
-            finished_at=snapshot.finished_at,
-            identity_arn=snapshot.identity.arn if snapshot.identity else None,
-            accounts=sorted(a.account_id for a in snapshot.accounts),
-            regions=regions,
-            snapshot_sha256=snapshot_sha256,
-        ),
-        results=results,
-        scores=score(results),
-    )
+    with _without_cycle_collection():
+        results: list[Result] = []
+        for account in sorted(snapshot.accounts, key=lambda a: a.account_id):
+            results.extend(evaluate_account(snapshot, account, catalog, config))
+        regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})
+        return Results(
+            tool=ToolRef(version=aiposture.__version__, catalog_version=catalog.version),
+            scan=ScanInfo(
+                started_at=snapshot.started_at,
+                finished_at=snapshot.finished_at,
+                identity_arn=snapshot.identity.arn if snapshot.identity else None,
+                accounts=sorted(a.account_id for a in snapshot.accounts),
+                regions=regions,
+                snapshot_sha256=snapshot_sha256,
+            ),
+            results=results,
+            scores=score(results),
+        )

@@ -77,9 +77,10 @@ def _share(scored: Iterable[Unit]) -> float | None:
     return round(100.0 * passed / total, 1) if total else None
 
 
-def _score_set(results: list[Result]) -> tuple[float | None, dict[str, float | None]]:
-    scored = units(results)
-    by_dim: dict[str, list[Unit]] = {d: [] for r in results for d in r.dimensions}
+def _score_set(
+    scored: list[Unit], dimensions: Iterable[str]
+) -> tuple[float | None, dict[str, float | None]]:
+    by_dim: dict[str, list[Unit]] = {d: [] for d in dimensions}
     for u in scored:
         for d in u.dimensions:
             by_dim[d].append(u)
@@ -92,13 +93,19 @@ def score(results: list[Result]) -> Scores:
     A dimension appears when any result maps to it; its score is None when nothing
     counted there (every result WAIVED or NOT_APPLICABLE, or only info checks).
     """
-    overall, dimensions = _score_set(results)
-    by_account: dict[str, list[Result]] = defaultdict(list)
+    scored = units(results)
+    dims: dict[str | None, dict[str, None]] = defaultdict(dict)
     for r in results:
+        dims[None].update(dict.fromkeys(r.dimensions))
         if r.account_id is not None:
-            by_account[r.account_id].append(r)
+            dims[r.account_id].update(dict.fromkeys(r.dimensions))
+    overall, dimensions = _score_set(scored, dims[None])
+    by_account: dict[str, list[Unit]] = {a: [] for a in dims if a is not None}
+    for u in scored:
+        if u.account_id is not None:
+            by_account[u.account_id].append(u)
     accounts = {}
-    for account_id, rs in sorted(by_account.items()):
-        acct_overall, acct_dims = _score_set(rs)
+    for account_id, us in sorted(by_account.items()):
+        acct_overall, acct_dims = _score_set(us, dims[account_id])
         accounts[account_id] = ScoreSet(overall=acct_overall, dimensions=acct_dims)
     return Scores(overall=overall, dimensions=dimensions, formula=FORMULA, accounts=accounts)
