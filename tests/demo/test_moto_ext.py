@@ -195,10 +195,12 @@ def test_log_group_class(aws: boto3.Session) -> None:
     logs = aws.client("logs")
     logs.create_log_group(logGroupName="a-standard")
     logs.create_log_group(logGroupName="b-ia", logGroupClass="INFREQUENT_ACCESS")
+    logs.create_log_group(logGroupName="c-essentials", logGroupClass="ESSENTIALS")
     groups = logs.describe_log_groups()["logGroups"]
     assert [(g["logGroupName"], g["logGroupClass"]) for g in groups] == [
         ("a-standard", "STANDARD"),
         ("b-ia", "INFREQUENT_ACCESS"),
+        ("c-essentials", "ESSENTIALS"),
     ]
     with pytest.raises(ClientError) as info:
         logs.create_log_group(logGroupName="c", logGroupClass="CHEAP")
@@ -499,3 +501,174 @@ def test_dashboards_round_trip(aws: boto3.Session) -> None:
     assert names == ["AI-Workload-Security-Dashboard"]
     got = cw.get_dashboard(DashboardName="AI-Workload-Security-Dashboard")["DashboardBody"]
     assert json.loads(got) == body
+
+
+# --- what filters and rules see -----------------------------------------------------------
+
+TRANSFORMS = [{"metricName": "M", "metricNamespace": "NS", "metricValue": "1"}]
+
+
+def test_metric_filters_keep_their_inputs_and_replace_in_place(aws: boto3.Session) -> None:
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="g")
+    logs.put_metric_filter(
+        logGroupName="g",
+        filterName="f",
+        filterPattern="{ $.a = 1 }",
+        metricTransformations=TRANSFORMS,
+        applyOnTransformedLogs=True,
+        fieldSelectionCriteria='@aws.region = "us-east-1"',
+        emitSystemFieldDimensions=["@aws.account"],
+    )
+    logs.put_metric_filter(
+        logGroupName="g",
+        filterName="f",
+        filterPattern="{ $.a = 2 }",
+        metricTransformations=TRANSFORMS,
+        fieldSelectionCriteria='@aws.account = "123456789012"',
+    )
+    [entry] = logs.describe_metric_filters(logGroupName="g")["metricFilters"]
+    assert entry["filterPattern"] == "{ $.a = 2 }"
+    assert entry["fieldSelectionCriteria"] == '@aws.account = "123456789012"'
+    for too_long, dims in (("x" * 2001, None), ("", ["@aws.accountId"])):
+        with pytest.raises(ClientError) as info:
+            logs.put_metric_filter(
+                logGroupName="g",
+                filterName="bad",
+                filterPattern="",
+                metricTransformations=TRANSFORMS,
+                fieldSelectionCriteria=too_long,
+                **({"emitSystemFieldDimensions": dims} if dims else {}),
+            )
+        assert code_of(info) == "InvalidParameterException"
+    names = [
+        f["filterName"] for f in logs.describe_metric_filters(logGroupName="g")["metricFilters"]
+    ]
+    assert names == ["f"]
+
+
+def test_subscription_filters_and_insight_rules_keep_their_inputs(aws: boto3.Session) -> None:
+    import json
+
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="g")
+    stream = aws.client("kinesis")
+    stream.create_stream(StreamName="s", ShardCount=1)
+    arn = stream.describe_stream(StreamName="s")["StreamDescription"]["StreamARN"]
+    logs.put_subscription_filter(
+        logGroupName="g",
+        filterName="siem",
+        filterPattern="",
+        destinationArn=arn,
+        roleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/r",
+        applyOnTransformedLogs=True,
+        fieldSelectionCriteria='@aws.region != "eu-west-1"',
+        emitSystemFields=["@source.log"],
+    )
+    [sub] = logs.describe_subscription_filters(logGroupName="g")["subscriptionFilters"]
+    assert sub["applyOnTransformedLogs"] is True
+    assert sub["fieldSelectionCriteria"] == '@aws.region != "eu-west-1"'
+    assert sub["emitSystemFields"] == ["@source.log"]
+    with pytest.raises(ClientError) as info:
+        logs.put_subscription_filter(
+            logGroupName="g",
+            filterName="siem",
+            filterPattern="",
+            destinationArn=arn,
+            emitSystemFields=["@aws.partition"],
+        )
+    assert code_of(info) == "InvalidParameterException"
+    cw = aws.client("cloudwatch")
+    cw.put_insight_rule(RuleName="t", RuleDefinition=json.dumps(RULE), ApplyOnTransformedLogs=True)
+    cw.put_insight_rule(RuleName="raw", RuleDefinition=json.dumps(RULE))
+    rules = {r["Name"]: r for r in cw.describe_insight_rules()["InsightRules"]}
+    assert rules["t"]["ApplyOnTransformedLogs"] is True
+    assert "ApplyOnTransformedLogs" not in rules["raw"]
+
+
+# --- log alarms ---------------------------------------------------------------------------
+
+
+def _log_alarm(cw: Any, name: str, **changes: Any) -> None:
+    schedule = {"ScheduleExpression": "rate(5 minutes)", "StartTimeOffset": 300}
+    schedule.update(changes.pop("schedule", {}))
+    cw.put_log_alarm(
+        **{
+            "AlarmName": name,
+            "ScheduledQueryConfiguration": {
+                "QueryString": "fields @timestamp | filter eventName = 'InvokeFlow'",
+                "LogGroupIdentifiers": ["trail-logs"],
+                "ScheduledQueryRoleARN": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/q",
+                "ScheduleConfiguration": schedule,
+                "AggregationExpression": "count(*)",
+            },
+            "QueryResultsToEvaluate": 1,
+            "QueryResultsToAlarm": 1,
+            "Threshold": 200.0,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "AlarmActions": [f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:alerts"],
+            **changes,
+        }
+    )
+
+
+def test_log_alarms_are_returned_only_when_asked_for(aws: boto3.Session) -> None:
+    cw = aws.client("cloudwatch")
+    cw.put_metric_alarm(
+        AlarmName="metric",
+        Namespace="NS",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=0.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    cw.put_composite_alarm(AlarmName="composite", AlarmRule='ALARM("metric")')
+    _log_alarm(cw, "flows")
+    _log_alarm(cw, "flows", Threshold=100.0)  # the same name replaces
+    _log_alarm(cw, "other")
+    plain = cw.describe_alarms()
+    assert [a["AlarmName"] for a in plain["MetricAlarms"]] == ["metric"]
+    assert plain["CompositeAlarms"] == [] and plain.get("LogAlarms", []) == []
+    only_logs = cw.describe_alarms(AlarmTypes=["LogAlarm"])
+    assert only_logs["MetricAlarms"] == [] and only_logs["CompositeAlarms"] == []
+    alarms = {a["AlarmName"]: a for a in only_logs["LogAlarms"]}
+    assert sorted(alarms) == ["flows", "other"]
+    assert alarms["flows"]["Threshold"] == 100.0
+    query_arn = alarms["flows"]["ScheduledQueryConfiguration"]["QueryARN"]
+    assert query_arn.startswith(f"arn:aws:logs:{REGION}:{DEFAULT_ACCOUNT}:")
+    named = cw.describe_alarms(AlarmTypes=["LogAlarm"], AlarmNames=["other"])["LogAlarms"]
+    assert [a["AlarmName"] for a in named] == ["other"]
+    prefixed = cw.describe_alarms(AlarmTypes=["LogAlarm"], AlarmNamePrefix="fl")["LogAlarms"]
+    assert [a["AlarmName"] for a in prefixed] == ["flows"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"QueryResultsToEvaluate": 2, "QueryResultsToAlarm": 3}, "InvalidParameterValue"),
+        ({"QueryResultsToEvaluate": 101}, "InvalidParameterValue"),
+        ({"TreatMissingData": "sometimes"}, "InvalidParameterValue"),
+        ({"schedule": {"EndTimeOffset": 300}}, "InvalidParameterValue"),
+        ({"AlarmName": "metric"}, "ResourceConflict"),
+    ],
+)
+def test_log_alarms_are_checked_as_the_service_documents(
+    aws: boto3.Session, changes: dict[str, Any], code: str
+) -> None:
+    cw = aws.client("cloudwatch")
+    cw.put_metric_alarm(
+        AlarmName="metric",
+        Namespace="NS",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=0.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    with pytest.raises(ClientError) as info:
+        _log_alarm(cw, changes.pop("AlarmName", "bad"), **changes)
+    assert code_of(info) == code
+    assert cw.describe_alarms(AlarmTypes=["LogAlarm"])["LogAlarms"] == []

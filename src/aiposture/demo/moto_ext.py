@@ -23,7 +23,8 @@ documented difference from AWS:
   log group, in its place (moto appends a second filter of the same name), and keeps
   ``applyOnTransformedLogs``, ``fieldSelectionCriteria`` (at most 2,000 characters) and
   ``emitSystemFieldDimensions``, which ``DescribeMetricFilters`` returns (botocore ``logs``
-  model 1.44: PutMetricFilterRequest and MetricFilter; moto drops them).
+  model 1.44: PutMetricFilterRequest and MetricFilter; moto drops them); emitted system
+  fields outside the documented values are rejected, see ``_patch_filter_inputs``.
 - CloudWatch Logs ``PutSubscriptionFilter`` keeps ``applyOnTransformedLogs``,
   ``fieldSelectionCriteria`` and ``emitSystemFields`` for ``DescribeSubscriptionFilters``
   (botocore ``logs`` model 1.44: PutSubscriptionFilterRequest and SubscriptionFilter).
@@ -33,7 +34,9 @@ documented difference from AWS:
   ``DescribeAlarms`` that honours ``AlarmTypes``: "If you omit this parameter, only metric
   alarms are returned", and ``LogAlarm`` adds ``LogAlarms`` (botocore ``cloudwatch`` model
   1.44: DescribeAlarmsInput.AlarmTypes, DescribeAlarmsOutput.LogAlarms, PutLogAlarmInput;
-  ``QueryARN`` "is populated in DescribeAlarms responses").
+  ``QueryARN`` "is populated in DescribeAlarms responses"); PutLogAlarm rejects what the
+  model's documentation rules out (M-of-N bounds, offsets, missing-data values, a name
+  another alarm has), see ``_patch_log_alarms``.
 - Organizations: ``InviteAccountToOrganization`` and ``AcceptHandshake``, so an account
   with a fixed id can join an organization (moto only has ``CreateAccount``, which picks
   a random id); ``DescribeOrganization`` then works from the member account.
@@ -824,9 +827,31 @@ def _patch_organization_trails() -> None:
 _FILTER_EXTRAS = ("applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFieldDimensions")
 _SUBSCRIPTION_EXTRAS = ("applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFields")
 _CRITERIA_MAX = 2000
+_SYSTEM_FIELDS = {
+    "emitSystemFieldDimensions": frozenset({"@aws.account", "@aws.region"}),
+    "emitSystemFields": frozenset({"@aws.account", "@aws.region", "@source.log"}),
+}
 
 
 def _patch_filter_inputs() -> None:
+    """Keep what a metric filter, subscription filter or Contributor Insights rule reads.
+
+    Follows the botocore 1.44 models (``logs``: PutMetricFilterRequest, MetricFilter,
+    PutSubscriptionFilterRequest, SubscriptionFilter; ``cloudwatch``: PutInsightRuleInput,
+    InsightRule), where moto drops the fields:
+
+    - ``fieldSelectionCriteria``: "Maximum length: 2000 characters" (model ``max: 2000``;
+      botocore validates only minimums, so the service check is emulated here):
+      InvalidParameterException beyond it.
+    - ``emitSystemFieldDimensions``: "Valid values are @aws.account and @aws.region";
+      ``emitSystemFields``: "@aws.account, @aws.region, and @source.log". Any other value
+      is an InvalidParameterException.
+    - ``applyOnTransformedLogs`` / ``ApplyOnTransformedLogs`` are stored and returned as
+      given. The documentation says the filter flag "is valid only for log groups that have
+      an active log transformer" without naming an error for other groups, and moto has no
+      transformers, so no rejection is invented; aiposture never reads transformers and
+      judges any filter with the flag set as unknown (ERROR), so this cannot flatter it.
+    """
     from moto.cloudwatch.responses import CloudWatchResponse
     from moto.logs.exceptions import InvalidParameterException
     from moto.logs.models import SubscriptionFilter
@@ -846,6 +871,14 @@ def _patch_filter_inputs() -> None:
                 parameter="fieldSelectionCriteria",
                 value=criteria,
             )
+        for name, allowed in _SYSTEM_FIELDS.items():
+            bad = [v for v in found.get(name) or [] if v not in allowed]
+            if bad:
+                raise InvalidParameterException(
+                    constraint=f"Valid values are {', '.join(sorted(allowed))}.",
+                    parameter=name,
+                    value=str(bad[0]),
+                )
         return {k: v for k, v in found.items() if v is not None}
 
     def put_metric_filter(self: Any) -> str:
@@ -920,11 +953,35 @@ _LOG_ALARM_FIELDS = (
     "ComparisonOperator",
     "TreatMissingData",
 )
+_LOG_ALARM_MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
+_LOG_ALARM_MAX_RESULTS = 100
+_ALARM_ACTIONS_MAX = 5
 
 
 def _patch_log_alarms() -> None:
+    """CloudWatch log alarms (moto has none), as the botocore 1.44 ``cloudwatch`` model says.
+
+    - ``PutLogAlarm`` creates or replaces ("If you call this operation with the name of an
+      existing log alarm, the operation replaces the previous configuration") and checks what
+      the service documents and botocore does not validate client-side:
+      ``QueryResultsToEvaluate`` "Valid range is 1 through 100"; ``QueryResultsToAlarm``
+      "Must be less than or equal to QueryResultsToEvaluate"; ``TreatMissingData`` "Valid
+      values are breaching, notBreaching, ignore, and missing"; ``EndTimeOffset`` "Must be
+      non-negative and less than StartTimeOffset"; each action list ``max: 5``
+      (InvalidParameterValue). The name "must be unique within the Amazon Web Services
+      account and Region": a metric or composite alarm of that name is a ResourceConflict,
+      the error the operation lists.
+    - ``ScheduledQueryConfiguration.QueryARN`` "is populated in DescribeAlarms responses".
+    - ``DescribeAlarms``: "If you omit this parameter [AlarmTypes], only metric alarms are
+      returned, even if composite alarms or log alarms exist" (moto returns both metric and
+      composite alarms always); ``LogAlarm`` adds ``LogAlarms``, filtered by the same
+      ``AlarmNames``, ``AlarmNamePrefix``, ``StateValue`` and ``ActionPrefix`` as the others.
+    """
+    from moto.cloudwatch.exceptions import CloudWatchException, InvalidParameterValue
     from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.responses import ActionResult, EmptyResult
     from moto.core.utils import utcnow
+    from moto.utilities.utils import get_partition
 
     original_describe: Callable[[Any], Any] = CloudWatchResponse.describe_alarms
 
@@ -935,14 +992,37 @@ def _patch_log_alarms() -> None:
             setattr(backend, _LOG_ALARMS_ATTR, found)
         return found
 
-    def put_log_alarm(self: Any) -> Any:
-        from moto.core.responses import EmptyResult
+    def check(alarm: dict[str, Any]) -> None:
+        evaluate = int(alarm.get("QueryResultsToEvaluate") or 0)
+        if not 1 <= evaluate <= _LOG_ALARM_MAX_RESULTS:
+            raise InvalidParameterValue("QueryResultsToEvaluate must be between 1 and 100.")
+        if int(alarm.get("QueryResultsToAlarm") or 0) > evaluate:
+            raise InvalidParameterValue(
+                "QueryResultsToAlarm must be less than or equal to QueryResultsToEvaluate."
+            )
+        missing = alarm.get("TreatMissingData")
+        if missing is not None and missing not in _LOG_ALARM_MISSING_DATA:
+            raise InvalidParameterValue(f"Invalid value {missing!r} for TreatMissingData.")
+        schedule = (alarm.get("ScheduledQueryConfiguration") or {}).get(
+            "ScheduleConfiguration"
+        ) or {}
+        end = int(schedule.get("EndTimeOffset") or 0)
+        if end >= int(schedule.get("StartTimeOffset") or 0):
+            raise InvalidParameterValue("EndTimeOffset must be less than StartTimeOffset.")
+        for key in ("OKActions", "AlarmActions", "InsufficientDataActions"):
+            if len(alarm.get(key) or []) > _ALARM_ACTIONS_MAX:
+                raise InvalidParameterValue(f"{key} can have at most 5 actions.")
 
+    def put_log_alarm(self: Any) -> Any:
         backend = self.cloudwatch_backend
         name = self._get_param("AlarmName")
+        if name in backend.alarms:
+            raise CloudWatchException("ResourceConflict", f"An alarm named {name} already exists.")
+        partition = get_partition(backend.region_name)
         alarm: dict[str, Any] = {
             "AlarmName": name,
-            "AlarmArn": f"arn:aws:cloudwatch:{backend.region_name}:{backend.account_id}:alarm:{name}",
+            "AlarmArn": f"arn:{partition}:cloudwatch:{backend.region_name}:"
+            f"{backend.account_id}:alarm:{name}",
             "StateValue": "INSUFFICIENT_DATA",
             "StateUpdatedTimestamp": utcnow(),
             "AlarmConfigurationUpdatedTimestamp": utcnow(),
@@ -952,18 +1032,38 @@ def _patch_log_alarms() -> None:
             value = self._get_param(key)
             if value is not None:
                 alarm[key] = value
+        check(alarm)
         config = dict(alarm.get("ScheduledQueryConfiguration") or {})
         config["QueryARN"] = (
-            f"arn:aws:logs:{backend.region_name}:{backend.account_id}:scheduled-query:"
+            f"arn:{partition}:logs:{backend.region_name}:{backend.account_id}:scheduled-query:"
             f"cloudwatch-alarm-{name}"
         )
         alarm["ScheduledQueryConfiguration"] = config
         log_alarms(backend)[name] = alarm
         return EmptyResult()
 
-    def describe_alarms(self: Any) -> Any:
-        from moto.core.responses import ActionResult
+    def selected(self: Any, alarms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        names = self._get_param("AlarmNames") or []
+        prefix = self._get_param("AlarmNamePrefix")
+        state = self._get_param("StateValue")
+        action = self._get_param("ActionPrefix")
+        return [
+            a
+            for a in alarms
+            if (not names or a["AlarmName"] in names)
+            and (not prefix or a["AlarmName"].startswith(prefix))
+            and (not state or a["StateValue"] == state)
+            and (
+                not action
+                or any(
+                    str(x).startswith(action)
+                    for k in ("OKActions", "AlarmActions", "InsufficientDataActions")
+                    for x in a.get(k) or []
+                )
+            )
+        ]
 
+    def describe_alarms(self: Any) -> Any:
         result = original_describe(self)
         types = self._get_param("AlarmTypes") or ["MetricAlarm"]
         out = dict(result.result)
@@ -972,7 +1072,7 @@ def _patch_log_alarms() -> None:
         if "CompositeAlarm" not in types:
             out["CompositeAlarms"] = []
         if "LogAlarm" in types:
-            out["LogAlarms"] = list(log_alarms(self.cloudwatch_backend).values())
+            out["LogAlarms"] = selected(self, list(log_alarms(self.cloudwatch_backend).values()))
         return ActionResult(out)
 
     _patch(CloudWatchResponse, "put_log_alarm", put_log_alarm)
