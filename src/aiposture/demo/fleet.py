@@ -49,9 +49,7 @@ from aiposture.demo import (
 )
 from aiposture.demo.seed import (
     BEDROCK_EXECUTION_ROLE,
-    BOTH_INSIGHTS,
     DEMO_RESOURCE_IDS,
-    GUIDE_AGGREGATION,
     GUIDE_TRAIL_LOG_GROUP,
     INVOCATION_LOG_GROUP,
     MANAGEMENT_SELECTOR,
@@ -59,12 +57,12 @@ from aiposture.demo.seed import (
     SeedAccount,
     confirmed_email_topic,
     fill_placeholders,
-    guide_account_selectors,
     partial_account_selectors,
     put_alarm,
     put_filter,
     seed_auditor,
     seed_guide_detection,
+    start_guide_trail,
 )
 from aiposture.guide import detection as dc
 from aiposture.guide import guide_selectors
@@ -233,9 +231,11 @@ def _seed_management(acct: _Writer, regions: Sequence[str]) -> str:
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
     kms = acct.client("kms").create_key(Description="aiposture fleet trail key")["KeyMetadata"]
     log_arn = acct.log_group(GUIDE_TRAIL_LOG_GROUP, home, retention=365)
-    ct = acct.client("cloudtrail")
-    trail = ct.create_trail(
-        Name=ORG_TRAIL_NAME,
+    trail = start_guide_trail(
+        acct.client("cloudtrail"),
+        ORG_TRAIL_NAME,
+        acct.account_id,
+        regions,
         S3BucketName=bucket,
         IsMultiRegionTrail=True,
         IsOrganizationTrail=True,
@@ -246,15 +246,6 @@ def _seed_management(acct: _Writer, regions: Sequence[str]) -> str:
         CloudWatchLogsRoleArn=cw_role,
         TagsList=[{"Key": "owner", "Value": "security-platform"}],
     )
-    ct.put_event_selectors(
-        TrailName=ORG_TRAIL_NAME,
-        AdvancedEventSelectors=guide_account_selectors(acct.account_id, regions),
-    )
-    ct.put_insight_selectors(TrailName=ORG_TRAIL_NAME, InsightSelectors=BOTH_INSIGHTS)
-    ct.put_event_configuration(
-        TrailName=ORG_TRAIL_NAME, AggregationConfigurations=GUIDE_AGGREGATION
-    )
-    ct.start_logging(Name=ORG_TRAIL_NAME)
     seed_guide_detection(acct, home, GUIDE_TRAIL_LOG_GROUP)
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")

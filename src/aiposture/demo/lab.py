@@ -36,15 +36,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiposture.demo.seed import (
-    BOTH_INSIGHTS,
-    GUIDE_AGGREGATION,
     INVOCATION_LOG_GROUP,
     LAB_TRAIL_LOG_GROUP,
     SeedAccount,
-    guide_account_selectors,
     put_alarm,
     put_filter,
     seed_guide_detection,
+    start_guide_trail,
 )
 from aiposture.guide import detection as dc
 
@@ -64,10 +62,11 @@ FLOW_QUERY = 'filter eventSource = "bedrock.amazonaws.com" and eventName = "Invo
 
 def _trail(acct: SeedAccount, region: str, bucket: str, role: str, key: str) -> None:
     logs_arn = acct.log_group(LAB_TRAIL_LOG_GROUP, region, retention=365)
-    ct = acct.client("cloudtrail", region)
-    name = f"lab-{region}"
-    ct.create_trail(
-        Name=name,
+    start_guide_trail(
+        acct.client("cloudtrail", region),
+        f"lab-{region}",
+        acct.account_id,
+        [region],
         S3BucketName=bucket,
         IsMultiRegionTrail=False,
         IncludeGlobalServiceEvents=True,
@@ -76,12 +75,6 @@ def _trail(acct: SeedAccount, region: str, bucket: str, role: str, key: str) -> 
         CloudWatchLogsLogGroupArn=logs_arn,
         CloudWatchLogsRoleArn=role,
     )
-    ct.put_event_selectors(
-        TrailName=name, AdvancedEventSelectors=guide_account_selectors(acct.account_id, [region])
-    )
-    ct.put_insight_selectors(TrailName=name, InsightSelectors=BOTH_INSIGHTS)
-    ct.put_event_configuration(TrailName=name, AggregationConfigurations=GUIDE_AGGREGATION)
-    ct.start_logging(Name=name)
 
 
 def _topic(acct: SeedAccount, region: str) -> str:

@@ -445,6 +445,25 @@ class SeedAccount:
         )
 
 
+def start_guide_trail(
+    ct: Any, name: str, account_id: str, regions: Sequence[str], **settings: Any
+) -> dict[str, Any]:
+    """Create trail ``name`` (``settings`` as CreateTrail takes them) logging as the guide says.
+
+    The guide's selectors with the account's real ids for ``regions``, both Insights types on
+    management and data events, the event aggregation templates, then StartLogging. Returns
+    the CreateTrail response.
+    """
+    trail: dict[str, Any] = ct.create_trail(Name=name, **settings)
+    ct.put_event_selectors(
+        TrailName=name, AdvancedEventSelectors=guide_account_selectors(account_id, regions)
+    )
+    ct.put_insight_selectors(TrailName=name, InsightSelectors=BOTH_INSIGHTS)
+    ct.put_event_configuration(TrailName=name, AggregationConfigurations=GUIDE_AGGREGATION)
+    ct.start_logging(Name=name)
+    return trail
+
+
 def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
@@ -453,9 +472,11 @@ def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
         "Arn"
     ]
     log_arn = acct.log_group(GUIDE_TRAIL_LOG_GROUP, home, retention=365)
-    ct = acct.client("cloudtrail")
-    ct.create_trail(
-        Name="ai-audit-trail",
+    start_guide_trail(
+        acct.client("cloudtrail"),
+        "ai-audit-trail",
+        acct.account_id,
+        regions,
         S3BucketName=bucket,
         IsMultiRegionTrail=True,
         IncludeGlobalServiceEvents=True,
@@ -468,15 +489,6 @@ def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
             {"Key": "data-classification", "Value": "audit"},
         ],
     )
-    ct.put_event_selectors(
-        TrailName="ai-audit-trail",
-        AdvancedEventSelectors=guide_account_selectors(acct.account_id, regions),
-    )
-    ct.put_insight_selectors(TrailName="ai-audit-trail", InsightSelectors=BOTH_INSIGHTS)
-    ct.put_event_configuration(
-        TrailName="ai-audit-trail", AggregationConfigurations=GUIDE_AGGREGATION
-    )
-    ct.start_logging(Name="ai-audit-trail")
     seed_guide_detection(acct, home)
     for region in regions:  # GuardDuty is regional
         acct.client("guardduty", region).create_detector(

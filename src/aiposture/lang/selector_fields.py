@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Final
 
 POSITIVE_OPERATORS: Final = ("Equals", "StartsWith", "EndsWith")
@@ -33,31 +32,6 @@ class FieldCondition:
 
     field: str
     operators: tuple[tuple[str, tuple[str, ...]], ...]
-
-    @cached_property
-    def _tests(self) -> tuple[tuple[bool, str, frozenset[str], tuple[str, ...]], ...]:
-        """Each operator as (negated, base operator, values as a set, values)."""
-        out: list[tuple[bool, str, frozenset[str], tuple[str, ...]]] = []
-        for operator, values in self.operators:
-            negated = operator.startswith("Not")
-            base = operator[3:] if negated else operator
-            out.append((negated, base, frozenset(values), values))
-        return tuple(out)
-
-    def holds(self, field_values: Sequence[str]) -> bool:
-        """Tell whether every operator accepts ``field_values`` (:func:`condition_holds`)."""
-        for negated, base, members, values in self._tests:
-            if base == "Equals":
-                hit = any(x in members for x in field_values)
-            elif base == "StartsWith":
-                hit = any(x.startswith(values) for x in field_values)
-            elif base == "EndsWith":
-                hit = any(x.endswith(values) for x in field_values)
-            else:
-                return False
-            if hit is negated:
-                return False
-        return True
 
     def values_of(self, operator: str) -> tuple[str, ...]:
         """Return the values listed under ``operator``, or an empty tuple when it is absent."""

@@ -25,9 +25,10 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
 )
 from aiposture.remediate.selectors import unique_name
+from aiposture.rules.alarms import metric_publishers
 from aiposture.rules.chain import upstream
 from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups
-from aiposture.rules.log_classes import Feature
+from aiposture.rules.log_classes import QUERY_FEATURE, Feature
 from aiposture.rules.sample_events import SampleEvents
 from aiposture.snapshot.models import Snapshot
 
@@ -43,7 +44,7 @@ FEATURE: dict[str, Feature] = {
     "metric_filter": "metric filters",
     "alarm_chain": "metric filters",
     "contributor_insights_rule": "Contributor Insights rules",
-    "saved_query": "OpenSearch SQL queries",
+    "saved_query": QUERY_FEATURE["SQL"],
 }
 """The log-class feature each planned detection uses (queries are written in SQL)."""
 
@@ -75,16 +76,19 @@ class _Group:
 
 def _published(g: DeliveryGroup, namespace: str) -> dict[str, list[str]]:
     """Metric name -> the filters of the log group's account and region publishing it."""
-    out: dict[str, list[str]] = defaultdict(list)
     reg = g.region_snapshot
-    for group, entries in ((reg.metric_filters or {}) if reg else {}).items():
-        for entry in entries or []:
-            for t in entry.get("metricTransformations") or []:
-                if t.get("metricNamespace") == namespace:
-                    out[str(t.get("metricName"))].append(
-                        f"{entry.get('filterName')} (log group {group})"
-                    )
-    return dict(out)
+    if reg is None or not reg.metric_filters:
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, rows in metric_publishers(reg.metric_filters).items():
+        mine = [
+            f"{entry.get('filterName')} (log group {group})"
+            for group, entry, t in rows
+            if t.get("metricNamespace") == namespace
+        ]
+        if mine:
+            out[name] = mine
+    return out
 
 
 class DetectionPlanner:

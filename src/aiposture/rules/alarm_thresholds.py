@@ -99,8 +99,8 @@ def constant(value: Any) -> Fraction | None:
     return None if value is None else _constant_of(str(value))
 
 
-def _min_events(op: str, threshold: Fraction, per_event: Fraction) -> int:
-    """The fewest events in a period for which ``count * per_event`` breaches."""
+def events_to_breach(op: str, threshold: Fraction, per_event: Fraction = Fraction(1)) -> int:
+    """The fewest events in a period for which ``count * per_event`` breaches (at least 1)."""
     ratio = threshold / per_event
     if op == "GreaterThanThreshold":
         return max(math.floor(ratio) + 1, 1)
@@ -186,7 +186,7 @@ def looseness(
     elif default is not None and (constant(default) or 0) < 0:
         problems.append(f"filter {filter_name} publishes a negative default value")
     elif stat == "Sum" or (stat == "SampleCount" and per_event == 1):
-        needed = _min_events(op, threshold, per_event)
+        needed = events_to_breach(op, threshold, per_event)
         allowed = allowed_events(guide.min_events, watch.period, guide.period_seconds)
         if needed > allowed:
             sign = ">" if op == "GreaterThanThreshold" else ">="
@@ -204,8 +204,7 @@ def looseness(
                 f"{num(guide.threshold)} in {period_text(guide.period_seconds)}{spread}"
             )
     elif stat in ("Maximum", "Minimum", "Average") and guide.threshold == 0:
-        breaches = per_event > threshold if op == "GreaterThanThreshold" else per_event >= threshold
-        if not breaches:
+        if not _breaches(op, per_event, threshold):
             problems.append(
                 f"a single event publishes {num(per_event)}, which does not breach {stat} "
                 f"{op} {num(threshold)}{derived}"

@@ -200,10 +200,13 @@ _publishers: IdentityMemo[dict[str, list[tuple[str, dict[str, Any], dict[str, An
 )
 
 
-def _metric_index(
+def metric_publishers(
     filters: dict[str, list[dict[str, Any]]],
 ) -> dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]]:
-    """Metric name -> every (log group, filter, transformation) publishing a metric of that name."""
+    """Metric name -> every (log group, filter, transformation) publishing a metric of that name.
+
+    ``filters`` is a region's DescribeMetricFilters by log group; built once per dict.
+    """
 
     def build() -> dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]]:
         index: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
@@ -226,7 +229,7 @@ def _sharers(metric: _Metric, reg: Any, exact: set[tuple[str, str]]) -> list[str
     if not reg.metric_filters:
         return []
     out: list[str] = []
-    for group, entry, t in _metric_index(reg.metric_filters).get(metric.name, ()):
+    for group, entry, t in metric_publishers(reg.metric_filters).get(metric.name, ()):
         name = str(entry.get("filterName") or "")
         if (group, name) in exact or t.get("metricNamespace") != metric.namespace:
             continue

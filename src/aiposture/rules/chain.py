@@ -185,6 +185,10 @@ class Upstream:
     links: tuple[Link, ...]
     """trail -> log group, recorded, delivered, log class."""
 
+    def for_feature(self, feature: Feature) -> Upstream:
+        """The same path with its log-class link judged for ``feature`` instead."""
+        return Upstream(self.group, (*self.links[:-1], _class_link(self.group, feature)))
+
 
 @dataclass(frozen=True)
 class UpstreamScope:
@@ -446,14 +450,10 @@ def decide(
         reasons += unknowns
         text = f"Cannot verify {what}: " + "; ".join(dict.fromkeys(reasons)) + "."
         failing = [c for c in chains if c[0].status is Status.FAIL]
-        if failing:
-            best = max(failing, key=lambda c: c[0].reached)
-            text += " Otherwise: " + best[0].fail_message()
-        pick = (
-            unverified[0]
-            if unverified
-            else (max(failing, key=lambda c: c[0].reached) if failing else None)
-        )
+        furthest = max(failing, key=lambda c: c[0].reached) if failing else None
+        if furthest is not None:
+            text += " Otherwise: " + furthest[0].fail_message()
+        pick = unverified[0] if unverified else furthest
         extra: dict[str, Any] = {"unknown": list(dict.fromkeys(reasons))}
         if pick is not None:
             extra.update({**pick[2].evidence, "chain": pick[0].evidence()})

@@ -36,7 +36,7 @@ from aiposture.errors import PatternSyntaxError
 from aiposture.lang.logs_query import parse
 from aiposture.lang.logs_query_model import same_log_group
 from aiposture.rules.alarm_routes import ALARM, alarm_links
-from aiposture.rules.alarm_thresholds import Guide, constant, num, period_text
+from aiposture.rules.alarm_thresholds import Guide, constant, events_to_breach, num, period_text
 from aiposture.rules.base import RuleContext
 from aiposture.rules.chain import Candidate, Link, Upstream, broken, ok, unknown, upstream
 from aiposture.rules.detection_scope import DeliveryGroup
@@ -153,9 +153,7 @@ def _alarm_problems(alarm: dict[str, Any], guide: Guide) -> tuple[list[str], lis
     if op not in ("GreaterThanThreshold", "GreaterThanOrEqualToThreshold") or threshold is None:
         problems.append(f"it compares {op or 'nothing'}, so a rising event count never sets it off")
         return problems, unknowns
-    needed = (
-        math.floor(threshold) + 1 if op == "GreaterThanThreshold" else max(math.ceil(threshold), 1)
-    )
+    needed = events_to_breach(op, threshold)
     schedule = config.get("ScheduleConfiguration") or {}
     rate = _RATE.match(str(schedule.get("ScheduleExpression") or ""))
     start = constant(schedule.get("StartTimeOffset"))

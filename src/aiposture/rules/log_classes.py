@@ -26,7 +26,7 @@ An unknown answer (``None``) makes a detection ERROR, never PASS.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Feature = Literal[
     "metric filters",
@@ -37,14 +37,7 @@ Feature = Literal[
     "OpenSearch PPL queries",
 ]
 
-FEATURES: tuple[Feature, ...] = (
-    "metric filters",
-    "subscription filters",
-    "Contributor Insights rules",
-    "Logs Insights QL queries",
-    "OpenSearch SQL queries",
-    "OpenSearch PPL queries",
-)
+FEATURES: tuple[Feature, ...] = get_args(Feature)
 
 _SUPPORT: dict[str, dict[Feature, bool | None]] = {
     "STANDARD": dict.fromkeys(FEATURES, True),

@@ -118,6 +118,7 @@ def _patterns(entries: list[dict[str, Any]]) -> tuple[str, ...]:
 def clear_search_cache() -> None:
     """Forget memoised searches, paths and scopes (for tests that change a snapshot in place)."""
     _searches.clear()
+    _patterns_of.clear()
     clear_chain_cache()
     clear_scope_cache()
 

@@ -289,14 +289,13 @@ def _group_candidates(
 def saved_query(params: SavedQueryParams, ctx: RuleContext) -> list[Outcome]:
     """A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads."""
     targets, target_unknown = _targets(params, ctx)
-    ups = {lang: upstream(ctx, params, feature) for lang, feature in QUERY_FEATURE.items()}
-    base = ups["SQL"]
+    up = upstream(ctx, params, QUERY_FEATURE["CWLI"])
     paths: list[tuple[Upstream, list[Candidate]]] = []
-    for i in range(len(base.paths)):
-        per_language = {lang: up.paths[i] for lang, up in ups.items()}
+    for path in up.paths:
+        per_language = {lang: path.for_feature(f) for lang, f in QUERY_FEATURE.items()}
         paths.extend(_group_candidates(params, ctx, per_language, targets))
     outcome = decide(
-        base,
+        up,
         paths,
         "whether a saved Logs Insights query covers this requirement",
         fix=(

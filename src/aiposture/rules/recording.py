@@ -38,7 +38,8 @@ from aiposture.rules.data_events import (
     why_not_logged,
 )
 from aiposture.rules.events import describe_event
-from aiposture.rules.sample_events import SampleEvent, fill_placeholders, sample_template
+from aiposture.rules.sample_events import SampleEvent, fill_names, sample_template
+from aiposture.rules.selector_facts import clear_selector_index
 from aiposture.snapshot.models import Trail
 
 
@@ -73,22 +74,21 @@ VISIBLE = (
 """The record fields event selectors, Insights and recording messages read (plus
 ``userIdentity.arn``): all a probe needs, so probes are cheap to build."""
 
-_visible: dict[int, tuple[SampleEvent, dict[str, Any], str]] = {}
+_visible: IdentityMemo[tuple[dict[str, Any], str]] = IdentityMemo(size=8192)
 
 
 def _visible_template(sample: SampleEvent) -> tuple[dict[str, Any], str]:
-    hit = _visible.get(id(sample))
-    if hit is not None and hit[0] is sample:
-        return hit[1], hit[2]
-    template, key = sample_template(sample)
-    reduced = {k: template[k] for k in VISIBLE if k in template}
-    identity = template.get("userIdentity")
-    if isinstance(identity, Mapping) and "arn" in identity:
-        reduced["userIdentity"] = {"arn": identity["arn"]}
-    if len(_visible) >= 8192:
-        _visible.clear()
-    _visible[id(sample)] = (sample, reduced, key)
-    return reduced, key
+    """The sample's template cut down to :data:`VISIBLE`, and its key (once per sample)."""
+
+    def build() -> tuple[dict[str, Any], str]:
+        template, key = sample_template(sample)
+        reduced = {k: template[k] for k in VISIBLE if k in template}
+        identity = template.get("userIdentity")
+        if isinstance(identity, Mapping) and "arn" in identity:
+            reduced["userIdentity"] = {"arn": identity["arn"]}
+        return reduced, key
+
+    return _visible.get((sample,), build)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def probes(sample: SampleEvent, ctx: RuleContext, trails: list[Trail]) -> ProbeS
     """
     template, key = _visible_template(sample)
     names = {"account": ctx.account_id, "region": ctx.region, "partition": ctx.partition}
-    event: dict[str, Any] = fill_placeholders(template, names)
+    event: dict[str, Any] = fill_names(template, names)
     if event.get("eventCategory") != "Data":
         return ProbeSet((Probe(event, None, sample.insight_category, key),), need_all=True)
     rtype = _resource_type(event)
@@ -221,6 +221,7 @@ def clear_recording_cache() -> None:
     _verdicts.clear()
     _candidates_of.clear()
     _insight_verdicts.clear()
+    clear_selector_index()
 
 
 def _records(trail: Trail, probe: Probe, partition: str) -> bool | None:
@@ -241,13 +242,17 @@ def _records(trail: Trail, probe: Probe, partition: str) -> bool | None:
 _insight_verdicts: IdentityMemo[bool | None] = IdentityMemo()
 
 
+def _insight_type(event: Mapping[str, Any]) -> str:
+    details = event.get("insightDetails") or {}
+    return str(details.get("insightType") or "")
+
+
 def _records_insight(trail: Trail, event: Mapping[str, Any], category: str) -> bool | None:
     """Whether ``trail`` writes Insights events of the sample's type and category.
 
     It depends on the trail alone, so every account and sample of that type shares it.
     """
-    details = event.get("insightDetails") or {}
-    insight_type = str(details.get("insightType") or "")
+    insight_type = _insight_type(event)
     return _insight_verdicts.get(
         (trail,), lambda: _insights_on(trail, insight_type, category), insight_type, category
     )
@@ -284,8 +289,7 @@ def not_recorded_reason(trail: Trail, probe: Probe, ctx: RuleContext) -> str:
     event = probe.event
     category = event.get("eventCategory")
     if category == "Insight":
-        details = event.get("insightDetails") or {}
-        insight_type = str(details.get("insightType") or "")
+        insight_type = _insight_type(event)
         selectors = trail.insight_selectors or []
         on = sorted(insight_categories(selectors, insight_type))
         category = probe.insight_category

@@ -105,38 +105,19 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
-_texts: dict[int, tuple[Any, str]] = {}
+def fill_names(value: Any, names: Mapping[str, str]) -> Any:
+    """A copy of ``value`` with ``{account}``, ``{region}``, ``{partition}`` filled in.
 
-
-def fill_placeholders(value: Any, names: Mapping[str, str]) -> Any:
-    """``value`` with ``{account}``, ``{region}``, ``{partition}`` filled in (a new copy).
-
-    ``value`` is read-only shared data (a sample's template): its JSON text is kept, and the
-    copy is that text with the names replaced (each JSON-escaped), parsed again.
+    ``value`` is read-only shared data (a sample's template); its containers are copied.
     """
-    hit = _texts.get(id(value))
-    if hit is None or hit[0] is not value:
-        if len(_texts) >= 8192:
-            _texts.clear()
-        hit = (value, json.dumps(value, separators=(",", ":")))
-        _texts[id(value)] = hit
-    text = hit[1]
-    for name, replacement in names.items():
-        token = "{" + name + "}"
-        if token in text:
-            text = text.replace(token, json.dumps(replacement)[1:-1])
-    return json.loads(text)
-
-
-def _fill(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         for name, text in names.items():
             value = value.replace("{" + name + "}", text)
         return value
     if isinstance(value, Mapping):
-        return {k: _fill(v, names) for k, v in value.items()}
+        return {k: fill_names(v, names) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, names) for v in value]
+        return [fill_names(v, names) for v in value]
     return value
 
 
@@ -144,14 +125,10 @@ _templates: dict[int, tuple[SampleEvent, dict[str, Any], str]] = {}
 
 
 def sample_template(sample: SampleEvent) -> tuple[dict[str, Any], str]:
-    """The sample over :data:`BASE_EVENT` with placeholders unfilled, and its key (shared, read-only)."""
-    return _template(sample)
-
-
-def _template(sample: SampleEvent) -> tuple[dict[str, Any], str]:
     """The sample laid over :data:`BASE_EVENT`, placeholders unfilled, and a key for it.
 
-    Computed once per sample object (samples live as long as the catalog that holds them).
+    Shared and read-only; computed once per sample object (samples live as long as the
+    catalog that holds them).
     """
     hit = _templates.get(id(sample))
     if hit is not None and hit[0] is sample:
@@ -174,7 +151,7 @@ _by_key: dict[str, dict[str, Any]] = {}
 @lru_cache(maxsize=16384)
 def _message(key: str, account: str, region: str, partition: str) -> str:
     names = {"account": account, "region": region, "partition": partition}
-    return json.dumps(_fill(_by_key[key], names), separators=(",", ":"))
+    return json.dumps(fill_names(_by_key[key], names), separators=(",", ":"))
 
 
 def build_event(
@@ -182,13 +159,13 @@ def build_event(
 ) -> dict[str, Any]:
     """The full CloudTrail record of ``sample`` in ``account`` and ``region`` (a new dict)."""
     names = {"account": account, "region": region, "partition": partition}
-    filled: dict[str, Any] = _fill(_template(sample)[0], names)
+    filled: dict[str, Any] = fill_names(sample_template(sample)[0], names)
     return filled
 
 
 def event_message(sample: SampleEvent, account: str, region: str, partition: str = "aws") -> str:
     """The record of ``sample`` as CloudTrail writes it to CloudWatch Logs (one JSON line)."""
-    key = _template(sample)[1]
+    key = sample_template(sample)[1]
     return _message(key, account, region, partition)
 
 

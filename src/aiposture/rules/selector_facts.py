@@ -28,6 +28,11 @@ def field_text(field: Mapping[str, Any]) -> str:
 _by_type: IdentityMemo[dict[str, tuple[tuple[int, dict[str, Any]], ...]]] = IdentityMemo()
 
 
+def clear_selector_index() -> None:
+    """Forget the per-trail index of selectors by type (for tests that change selectors)."""
+    _by_type.clear()
+
+
 def selectors_for_type(trail: Trail, resource_type: str) -> list[tuple[int, dict[str, Any]]]:
     """The advanced selectors of ``trail`` whose ``resources.type`` names ``resource_type``."""
     sel = trail.event_selectors
