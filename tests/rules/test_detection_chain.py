@@ -509,6 +509,15 @@ def test_a_log_alarm_can_stand_for_the_guides_alarm() -> None:
     assert "Log alarm denied-bedrock" in out.message
 
 
+def test_a_log_alarm_about_other_events_is_no_path_of_this_alarm() -> None:
+    """The denied-calls log alarm is judged for the denied-calls alarm only."""
+    snap = world(filters=[guide_filter(1), guide_filter(4)], log_alarms=[log_alarm(DENIED)])
+    judged = {a["alarm"] for a in check(ALARM[4], snap).evidence["alarms"]}
+    assert "denied-bedrock" not in judged
+    judged = {a["alarm"] for a in check(ALARM[1], snap).evidence["alarms"]}
+    assert "denied-bedrock" in judged
+
+
 def test_a_log_alarm_with_gaps_between_its_windows_fails() -> None:
     gaps = log_alarm(
         DENIED,

@@ -100,6 +100,8 @@ def _query_link(
     if undecided:
         why = query.why_unevaluable() or "it uses constructs the evaluator does not know"
         return unknown(QUERY, f"the query of log alarm {name} cannot be evaluated: {why}")
+    if len(missed) == len(samples.must_match):
+        return None  # a log alarm about other events altogether: not a path of this detection
     if missed:
         return broken(QUERY, f"the query of log alarm {name} does not return {'; '.join(missed)}")
     broad = [
