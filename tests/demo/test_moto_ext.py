@@ -302,10 +302,9 @@ def test_event_configuration_of_a_trail(cloudtrail: Any) -> None:
     assert code_of(info) == "TrailNotFoundException"
 
 
-def test_composite_alarm(aws: boto3.Session) -> None:
-    cw = aws.client("cloudwatch")
+def _metric_alarm(cw: Any, name: str) -> None:
     cw.put_metric_alarm(
-        AlarmName="metric",
+        AlarmName=name,
         Namespace="NS",
         MetricName="M",
         Statistic="Sum",
@@ -314,6 +313,11 @@ def test_composite_alarm(aws: boto3.Session) -> None:
         Threshold=0.0,
         ComparisonOperator="GreaterThanThreshold",
     )
+
+
+def test_composite_alarm(aws: boto3.Session) -> None:
+    cw = aws.client("cloudwatch")
+    _metric_alarm(cw, "metric")
     topic = f"arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:alerts"
     cw.put_composite_alarm(
         AlarmName="composite",
@@ -614,16 +618,7 @@ def _log_alarm(cw: Any, name: str, **changes: Any) -> None:
 
 def test_log_alarms_are_returned_only_when_asked_for(aws: boto3.Session) -> None:
     cw = aws.client("cloudwatch")
-    cw.put_metric_alarm(
-        AlarmName="metric",
-        Namespace="NS",
-        MetricName="M",
-        Statistic="Sum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=0.0,
-        ComparisonOperator="GreaterThanThreshold",
-    )
+    _metric_alarm(cw, "metric")
     cw.put_composite_alarm(AlarmName="composite", AlarmRule='ALARM("metric")')
     _log_alarm(cw, "flows")
     _log_alarm(cw, "flows", Threshold=100.0)  # the same name replaces
@@ -658,16 +653,7 @@ def test_log_alarms_are_checked_as_the_service_documents(
     aws: boto3.Session, changes: dict[str, Any], code: str
 ) -> None:
     cw = aws.client("cloudwatch")
-    cw.put_metric_alarm(
-        AlarmName="metric",
-        Namespace="NS",
-        MetricName="M",
-        Statistic="Sum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=0.0,
-        ComparisonOperator="GreaterThanThreshold",
-    )
+    _metric_alarm(cw, "metric")
     with pytest.raises(ClientError) as info:
         _log_alarm(cw, changes.pop("AlarmName", "bad"), **changes)
     assert code_of(info) == code

@@ -353,9 +353,7 @@ def _recorded_and_delivered(
 
 
 def _labels(routes: Sequence[_SampleRoute]) -> str:
-    return "; ".join(
-        r.sample.label + (f" ({r.sample.why})" if r.sample.why else "") for r in routes
-    )
+    return "; ".join(r.sample.described for r in routes)
 
 
 def _recorded_link(group: DeliveryGroup, routes: Sequence[_SampleRoute]) -> Link:

@@ -261,11 +261,7 @@ def _closest(
         return ""
     (matched, intended), i, missed = best
     name = str(entries[i].get("filterName") or "")
-    labels = "; ".join(
-        params.must_match[j].label
-        + (f" ({params.must_match[j].why})" if params.must_match[j].why else "")
-        for j in missed
-    )
+    labels = "; ".join(params.must_match[j].described for j in missed)
     if matched == 0 and intended:
         return (
             f"filter {name} publishes the guide's metric but its pattern matches none of the "

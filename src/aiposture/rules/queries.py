@@ -122,7 +122,7 @@ def _judge_source(
         if verdict is None:
             unevaluable = True
         elif not verdict:
-            missed.append(sample.label + (f" ({sample.why})" if sample.why else ""))
+            missed.append(sample.described)
     if unevaluable:
         reason = why or "it uses functions or fields the query derives itself"
         problems.append(

@@ -83,6 +83,11 @@ class SampleEvent(Params):
     """For a CloudTrail Insights event (``eventCategory: Insight``): the category of the events
     whose anomaly it reports, which Insights must be enabled for to produce it."""
 
+    @property
+    def described(self) -> str:
+        """The label, with ``why`` in parentheses when there is one: for "misses ..." texts."""
+        return f"{self.label} ({self.why})" if self.why else self.label
+
 
 class SampleEvents(Params):
     """The events a detection exists to catch, and close events it must not count."""

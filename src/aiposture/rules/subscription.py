@@ -85,10 +85,7 @@ def _judge_group(
             "to replace"
         )
     if missed:
-        problems.append(
-            "it does not forward "
-            + "; ".join(s.label + (f" ({s.why})" if s.why else "") for s in missed)
-        )
+        problems.append("it does not forward " + "; ".join(s.described for s in missed))
     evidence = {"log_group": group.name, "log_group_arn": group.arn, "filters": rows}
     names = ", ".join(str(r["filter"]) for r in rows)
     if not problems and not undecided:
