@@ -58,10 +58,15 @@ def collect_snapshot(
 ) -> Snapshot:
     """Read the accounts and regions ``config`` names. The only function that talks to AWS."""
     from aiposture.collect import CollectOptions, collect
+    from aiposture.collect.deadline import scan_timeouts
     from aiposture.collect.session import SessionFactory
 
     if factory is None:
-        factory = SessionFactory(profile=config.scan.profile, endpoint_url=config.scan.endpoint_url)
+        factory = SessionFactory(
+            profile=config.scan.profile,
+            endpoint_url=config.scan.endpoint_url,
+            timeouts=scan_timeouts(config.scan.timeout_settings()),
+        )
     assert isinstance(factory, SessionFactory)
     scan = config.scan
     run = run or RunOptions()

@@ -250,6 +250,8 @@ def _load(
 ) -> Config:
     """The configuration file, with the per-run AWS flags laid over its ``[scan]`` table."""
     config = load_config(config_path)
+    if regions and not _split(regions):
+        raise ConfigError("--regions names no region (give e.g. --regions us-east-1,eu-west-1)")
     flags = {
         "profile": profile,
         "regions": _split(regions),
@@ -745,11 +747,24 @@ def checks_show(check_id: str) -> None:
 
 
 @cli.command()
-def policy() -> None:
+@click.option(
+    "--security-audit-addition",
+    is_flag=True,
+    help="Print only the statement the AWS managed policy SecurityAudit lacks "
+    "(attach it next to SecurityAudit).",
+)
+def policy(security_audit_addition: bool) -> None:
     """Print the least-privilege read-only IAM policy aiposture needs."""
-    from aiposture.collect.policy import iam_policy
+    from aiposture.collect import policy as iam
 
-    click.echo(json.dumps(iam_policy(), indent=2))
+    if not security_audit_addition:
+        click.echo(json.dumps(iam.iam_policy(), indent=2))
+        return
+    addition = iam.security_audit_addition()
+    if addition is None:
+        click.echo("SecurityAudit grants every action aiposture reads: nothing to add", err=True)
+        return
+    click.echo(json.dumps(addition, indent=2))
 
 
 def _sigterm_interrupts() -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from aiposture.engine.results import Severity
 from aiposture.errors import ConfigError, validation_summary
@@ -104,6 +111,45 @@ class ScanConfig(_Model):
     """Organization scan: leave these account ids out."""
     workers: int = Field(default=16, ge=1, le=64)
     """How many account-region units are read at once."""
+    connect_timeout_s: float | None = Field(default=None, gt=0, le=300)
+    """Seconds to open a connection to an AWS endpoint, per attempt (default 10)."""
+    read_timeout_s: float | None = Field(default=None, gt=0, le=900)
+    """Seconds to wait for the next bytes of an answer, per attempt (default 30)."""
+    call_budget_s: float | None = Field(default=None, gt=0, le=3600)
+    """Seconds one call may take in all, retries included (default 120); a call that
+    would outlast it is recorded as failed, and the checks that need it are ERROR."""
+
+    @field_validator("regions")
+    @classmethod
+    def _regions_named(cls, value: list[str] | None) -> list[str] | None:
+        """An empty list, or an empty name, would silently scan nothing or every region.
+
+        Each name is checked against the partition's regions when the scan starts
+        (:func:`aiposture.collect.partitions.check_regions`).
+        """
+        if value is not None and (not value or any(not r.strip() for r in value)):
+            raise ValueError("regions must name at least one region, and no empty name")
+        return value
+
+    @model_validator(mode="after")
+    def _budget_fits_an_attempt(self) -> ScanConfig:
+        budget = self.call_budget_s
+        attempt = (self.connect_timeout_s or 0) + (self.read_timeout_s or 0)
+        if budget is not None and attempt > budget:
+            raise ValueError(
+                f"call_budget_s ({budget:g}) must leave room for one attempt "
+                f"(connect_timeout_s + read_timeout_s = {attempt:g})"
+            )
+        return self
+
+    def timeout_settings(self) -> dict[str, float]:
+        """The timeouts this configuration sets, as keyword arguments of ``Timeouts``."""
+        values = {
+            "connect_s": self.connect_timeout_s,
+            "read_s": self.read_timeout_s,
+            "call_budget_s": self.call_budget_s,
+        }
+        return {name: value for name, value in values.items() if value is not None}
 
 
 class ReportConfig(_Model):

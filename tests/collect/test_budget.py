@@ -69,7 +69,6 @@ def _empty_region(region: str) -> RegionSnapshot:
         sns_topics={},
         insight_rules=[],
         query_definitions=[],
-        dashboards={},
         guardduty_detectors=[],
     )
 
@@ -80,6 +79,8 @@ def _account(account_id: str, regions: list[RegionSnapshot], trails: int = 0) ->
         enabled_regions=[r.region for r in regions],
         scanned_regions=[r.region for r in regions],
         regions={r.region: r for r in regions},
+        dashboards={},
+        dashboards_region=regions[0].region if regions else None,
         trails=[
             Trail(
                 arn=f"arn:aws:cloudtrail:{R1}:{account_id}:trail/t{i}",
@@ -98,12 +99,17 @@ PER_EMPTY_REGION = Counter(
         "bedrock:GetModelInvocationLoggingConfiguration": 1,
         "cloudwatch:DescribeAlarms": 1,
         "cloudwatch:DescribeInsightRules": 1,
-        "logs:DescribeQueryDefinitions": 1,
-        "cloudwatch:ListDashboards": 1,
+        "logs:DescribeQueryDefinitions": 3,  # once per query language: CWLI, SQL, PPL
         "guardduty:ListDetectors": 1,
     }
 )
-PER_ACCOUNT = Counter({"ec2:DescribeRegions": 1, "organizations:DescribeOrganization": 1})
+PER_ACCOUNT = Counter(
+    {
+        "ec2:DescribeRegions": 1,
+        "organizations:DescribeOrganization": 1,
+        "cloudwatch:ListDashboards": 1,  # dashboards are global: read once per account
+    }
+)
 
 
 def test_empty_own_account_costs_the_fixed_reads_per_account_and_region() -> None:
@@ -179,7 +185,10 @@ def test_region_lists_page_at_their_page_size(key: str, size: int) -> None:
             reg.guardduty_detectors = _items(n, "DetectorId")
         return minimum_calls(_snapshot(_account(OWN, [reg])))[key]
 
-    assert [calls_for(n) for n in (0, 1, size, size + 1, 2 * size + 1)] == [1, 1, 1, 2, 3]
+    # saved queries (all CWLI here): the other two query languages cost one read each
+    extra = 2 if key == "logs:DescribeQueryDefinitions" else 0
+    counts = [calls_for(n) - extra for n in (0, 1, size, size + 1, 2 * size + 1)]
+    assert counts == [1, 1, 1, 2, 3]
 
 
 def test_log_groups_cost_a_describe_and_paged_filter_reads() -> None:
@@ -220,19 +229,40 @@ def test_alarm_topics_dashboards_and_detectors_cost_one_read_each() -> None:
         "arn:aws:sns:us-east-1:111111111111:a": SnsTopic(attributes={}, subscriptions=_items(101)),
         "arn:aws:sns:us-east-1:111111111111:b": SnsTopic(),  # both reads failed
     }
-    reg.dashboards = {"ok": "{}"}
     reg.guardduty_detectors = [{"DetectorId": "d1"}]
-    reg.errors = [
-        _error("cloudwatch", "GetDashboard", "bad"),
-        _error("guardduty", "GetDetector", "d2"),
-    ]
-    calls = minimum_calls(_snapshot(_account(OWN, [reg])))
+    reg.errors = [_error("guardduty", "GetDetector", "d2")]
+    acct = _account(OWN, [reg, _empty_region(R2)])
+    acct.dashboards = {"ok": "{}"}
+    acct.errors = [_error("cloudwatch", "GetDashboard", "bad")]
+    calls = minimum_calls(_snapshot(acct))
     assert calls["sns:GetTopicAttributes"] == 2
     assert calls["sns:ListSubscriptionsByTopic"] == 2 + 1
-    assert calls["cloudwatch:ListDashboards"] == 1
+    assert calls["cloudwatch:ListDashboards"] == 1  # two regions, one account-wide read
     assert calls["cloudwatch:GetDashboard"] == 2
-    assert calls["guardduty:ListDetectors"] == 1
+    assert calls["guardduty:ListDetectors"] == 2
     assert calls["guardduty:GetDetector"] == 2
+
+
+def test_a_snapshot_with_dashboards_read_per_region_still_counts_them_per_region() -> None:
+    old = [_empty_region(R1), _empty_region(R2)]
+    old[0].dashboards = {"ok": "{}"}
+    old[1].dashboards = {"ok": "{}"}
+    acct = _account(OWN, old)
+    acct.dashboards, acct.dashboards_region = None, None  # written before the account read
+    calls = minimum_calls(_snapshot(acct))
+    assert calls["cloudwatch:ListDashboards"] == 2
+    assert calls["cloudwatch:GetDashboard"] == 2
+
+
+def test_saved_queries_cost_one_read_per_language_and_its_pages() -> None:
+    reg = _empty_region(R1)
+    reg.query_definitions = [
+        *({"queryDefinitionId": f"s{i}", "queryLanguage": "SQL"} for i in range(1001)),
+        {"queryDefinitionId": "c", "queryLanguage": "CWLI"},
+        {"queryDefinitionId": "old"},  # no language: CWLI
+    ]
+    calls = minimum_calls(_snapshot(_account(OWN, [reg])))
+    assert calls["logs:DescribeQueryDefinitions"] == 1 + 2 + 1  # CWLI, SQL (2 pages), PPL
 
 
 def test_failed_list_calls_count_once_and_nothing_behind_them() -> None:
@@ -243,8 +273,9 @@ def test_failed_list_calls_count_once_and_nothing_behind_them() -> None:
             _error("bedrock", "GetModelInvocationLoggingConfiguration"),
             _error("cloudwatch", "DescribeAlarms"),
             _error("cloudwatch", "DescribeInsightRules"),
-            _error("logs", "DescribeQueryDefinitions"),
-            _error("cloudwatch", "ListDashboards"),
+            _error("logs", "DescribeQueryDefinitions", "CWLI"),
+            _error("logs", "DescribeQueryDefinitions", "SQL"),
+            _error("logs", "DescribeQueryDefinitions", "PPL"),
             _error("guardduty", "ListDetectors"),
         ],
         metric_filters={},
@@ -252,9 +283,11 @@ def test_failed_list_calls_count_once_and_nothing_behind_them() -> None:
     )
     acct = _account(OWN, [reg])
     acct.enabled_regions = None
+    acct.dashboards = None
     acct.errors = [
         _error("ec2", "DescribeRegions"),
         _error("organizations", "DescribeOrganization"),
+        _error("cloudwatch", "ListDashboards"),
     ]
     expected = Counter({"sts:GetCallerIdentity": 1}) + PER_ACCOUNT + PER_EMPTY_REGION
     assert minimum_calls(_snapshot(acct)) == expected

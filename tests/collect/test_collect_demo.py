@@ -506,7 +506,9 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     assert all(TRAIL_GROUP in q["logGroupNames"] for q in queries)
     assert all(dc.CLOUDTRAIL_LOG_GROUP_PLACEHOLDER not in q["queryString"] for q in queries)
 
-    dashboards = reg.dashboards or {}
+    assert reg.dashboards is None  # dashboards are global: read once for the account
+    dashboards = acct.dashboards or {}
+    assert acct.dashboards_region == acct.scanned_regions[0]
     assert set(dashboards) == {"AI-Workload-Security-Dashboard"}
     assert json.loads(dashboards["AI-Workload-Security-Dashboard"])["widgets"]
 
@@ -535,7 +537,7 @@ def test_detection_layer_of_the_other_accounts_is_read(snapshot: Snapshot) -> No
             assert set(reg.metric_filters or {}) == groups
             assert set(reg.subscription_filters or {}) == groups
             assert reg.alarms is not None and reg.insight_rules is not None
-            assert reg.query_definitions is not None and reg.dashboards is not None
+            assert reg.query_definitions is not None and acct.dashboards is not None
             assert reg.guardduty_detectors is not None
             # The guide account (home region), the partial account, the placeholder account
             # (home region) and the lab (both regions) have a detection layer.
@@ -587,7 +589,7 @@ def test_denied_detection_reads_are_recorded_and_the_scan_goes_on(
     assert all(e.account_id == GUIDE and e.region == E1 for e in reg.errors)
     # everything else in the region was still read
     assert reg.subscription_filters and reg.subscription_filters[TRAIL_GROUP]
-    assert reg.insight_rules and reg.query_definitions and reg.dashboards
+    assert reg.insight_rules and reg.query_definitions and acct.dashboards
     [trail] = acct.trails
     assert trail.aggregation is None and trail.status is not None
     assert [(e.operation, e.error_code) for e in trail.errors] == [

@@ -325,3 +325,81 @@ def test_discovery_sends_exactly_the_organization_reads(moto_org: MotoOrg) -> No
     recorder = OperationRecorder()
     discover(factory(on_client=recorder))
     assert recorder.sent == {*ORG_DISCOVERY_OPERATIONS, ("organizations", "DescribeOrganization")}
+
+
+# --- answers that are not what they claim ------------------------------------------------
+
+
+class _Raw:
+    """The raw body botocore reads from an answer."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.body
+
+
+def _answer_page(number: int, body: bytes) -> Observer:
+    """Answer the ``number``-th ListAccounts request (1-based) with ``body`` (status 200)."""
+    from botocore.awsrequest import AWSResponse
+
+    seen: list[int] = []
+
+    def before_send(request: Any, **_: Any) -> AWSResponse | None:
+        seen.append(1)
+        if len(seen) != number:
+            return None
+        headers = {"Content-Type": "application/x-amz-json-1.1"}
+        return AWSResponse(request.url, 200, headers, _Raw(body))
+
+    def small_pages(params: Any, **_: Any) -> None:
+        params["MaxResults"] = 2
+
+    def observe(client: Any) -> None:
+        if client.meta.service_model.service_name == "organizations":
+            events = client.meta.events
+            events.register("provide-client-params.organizations.ListAccounts", small_pages)
+            events.register_first("before-send.organizations.ListAccounts", before_send)
+
+    return observe
+
+
+def test_a_truncated_second_page_of_accounts_stops_the_scan_instead_of_dropping_accounts(
+    moto_org: MotoOrg,
+) -> None:
+    cut = b'{"Accounts": [{"Id": "210987654321", "Arn": "arn:aws:organizations::1'
+    with pytest.raises(OrganizationListError) as info:
+        discover(factory(_answer_page(2, cut)))
+    message = str(info.value)
+    assert "malformed response to organizations:ListAccounts" in message
+    assert "not JSON" in message and "\n" not in message
+
+
+def test_a_page_without_its_accounts_list_stops_the_scan(moto_org: MotoOrg) -> None:
+    with pytest.raises(OrganizationListError) as info:
+        discover(factory(_answer_page(1, b'{"NextToken": null}')))
+    assert "lacks Accounts" in str(info.value)
+
+
+def test_an_account_list_without_the_management_account_is_incomplete(
+    moto_org: MotoOrg,
+) -> None:
+    page = (
+        b'{"Accounts": [{"Id": "210987654321", "State": "ACTIVE", "Arn": '
+        b'"arn:aws:organizations::123456789012:account/o-exampleorgid/210987654321"}]}'
+    )
+    with pytest.raises(OrganizationListError) as info:
+        discover(factory(_answer_page(1, page)))
+    assert f"not the management account {MANAGEMENT}" in str(info.value)
+
+
+def test_a_scan_with_no_account_left_to_read_stops_with_one_line(moto_org: MotoOrg) -> None:
+    from aiposture.collect import CollectOptions, collect
+    from aiposture.errors import CollectionError
+
+    everyone = [MANAGEMENT, *moto_org.members]
+    options = CollectOptions(org=True, regions=[REGION], exclude_accounts=everyone)
+    with pytest.raises(CollectionError) as info:
+        collect(factory(), options)
+    assert str(info.value) == "the scan plan has no account to read; nothing was scanned"

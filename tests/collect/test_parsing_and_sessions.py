@@ -23,13 +23,10 @@ from aiposture.collect.cloudtrail import (
     trail_from_description,
 )
 from aiposture.collect.logs import log_group_from_description
+from aiposture.collect.org import member_role_arn, validate_external_id
+from aiposture.collect.partitions import partition_of_region
 from aiposture.collect.recorder import record_call
-from aiposture.collect.session import (
-    SessionFactory,
-    arn_account,
-    arn_partition,
-    partition_of_region,
-)
+from aiposture.collect.session import SessionFactory, arn_account, arn_partition
 from aiposture.errors import ConfigError, CredentialsError, ReadOnlyViolation
 from aiposture.snapshot.models import CallError
 
@@ -112,7 +109,14 @@ CLASSIC = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResour
         ),
         ({"TrailARN": "a", "EventSelectors": []}, "classic", None, []),
         ({"TrailARN": "a"}, "none", None, None),
-        ({"TrailARN": "a", "AdvancedEventSelectors": []}, "none", None, None),
+        # advanced selectors, none: the trail logs nothing (not the classic default)
+        ({"TrailARN": "a", "AdvancedEventSelectors": []}, "advanced", [], None),
+        (
+            {"TrailARN": "a", "AdvancedEventSelectors": [], "EventSelectors": []},
+            "advanced",
+            [],
+            None,
+        ),
     ],
 )
 def test_event_selectors_keep_exactly_what_the_api_returned(
@@ -234,6 +238,7 @@ def test_arn_helpers() -> None:
     assert partition_of_region("cn-north-1") == "aws-cn"
     assert partition_of_region("us-gov-west-1") == "aws-us-gov"
     assert partition_of_region("eu-west-1") == "aws"
+    assert partition_of_region("eusc-de-east-1") == "aws-eusc"  # botocore's data, no prefix list
 
 
 def test_unknown_profile_is_a_config_error(no_aws_env: None) -> None:
@@ -268,15 +273,37 @@ def test_explicit_endpoint_and_client_cache(no_aws_env: None) -> None:
     assert logs.meta.endpoint_url == "http://127.0.0.1:1"
     assert factory.client(session, "logs", "eu-west-1") is logs
     assert factory.client(session, "logs", "eu-west-2") is not logs
+    assert factory.partition == "aws"
     assert factory.default_region() == "eu-west-1"
-    assert factory.default_region("aws-cn") == "cn-north-1"
+    # Organizations' global endpoint in aws-cn signs for cn-northwest-1 (endpoints.json)
+    assert factory.default_region("aws-cn") == "cn-northwest-1"
+    gov = SessionFactory(session=boto3.Session(region_name="us-gov-east-1"))
+    assert (gov.partition, gov.default_region()) == ("aws-us-gov", "us-gov-east-1")
 
 
 @pytest.mark.parametrize(
     "arn",
-    ["not-an-arn", "arn:aws:iam::12345:role/x", "arn:aws:iam::123456789012:user/x"],
+    [
+        "not-an-arn",
+        "arn:aws:iam::12345:role/x",
+        "arn:aws:iam::123456789012:user/x",
+        "arn:aws:iam::123456789012:role/x\n",
+    ],
 )
 def test_role_arns_are_validated(arn: str) -> None:
     with pytest.raises(ConfigError, match="is not an IAM role ARN"):
         validate_role_arns([arn])
     validate_role_arns(["arn:aws-us-gov:iam::123456789012:role/path/Scan"])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: validate_external_id("external-id\n"),
+        lambda: member_role_arn("aws", "111122223333\n"),
+        lambda: member_role_arn("aws", "111122223333", "Scanner\n"),
+    ],
+)
+def test_org_values_are_matched_in_full(bad: Any) -> None:
+    with pytest.raises(ConfigError):  # `$` alone would accept the trailing newline
+        bad()

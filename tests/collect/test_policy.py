@@ -13,9 +13,15 @@ from aiposture.collect.guard import (
     CREDENTIAL_OPERATIONS,
     ORG_DISCOVERY_OPERATIONS,
 )
-from aiposture.collect.policy import IAM_PREFIX_BY_SERVICE, iam_action, iam_policy
+from aiposture.collect.policy import (
+    IAM_PREFIX_BY_SERVICE,
+    iam_action,
+    iam_policy,
+    security_audit_addition,
+)
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import DemoEnvironment
+from aiposture.iam.managed_policies import SECURITY_AUDIT
 from tests.collect.helpers import OperationRecorder
 
 EXPECTED_ACTIONS = [
@@ -74,6 +80,39 @@ def test_every_service_has_an_iam_prefix() -> None:
     assert iam_action("logs", "DescribeLogGroups") == "logs:DescribeLogGroups"
     with pytest.raises(ValueError, match="no IAM prefix"):
         iam_action("made-up", "GetThing")
+
+
+def test_security_audit_addition_is_the_one_statement_security_audit_lacks() -> None:
+    addition = security_audit_addition()
+    assert addition == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AiPostureSecurityAuditAddition",
+                "Effect": "Allow",
+                "Action": ["cloudtrail:GetEventConfiguration"],
+                "Resource": "*",
+            }
+        ],
+    }
+    # SecurityAudit plus the addition allows every action of the full policy
+    [statement] = iam_policy()["Statement"]
+    added = set(addition["Statement"][0]["Action"])
+    assert [a for a in statement["Action"] if not SECURITY_AUDIT.grants(a) and a not in added] == []
+
+
+def test_security_audit_addition_follows_the_operations() -> None:
+    # computed from the operations, not a list: without the read there is nothing to add ...
+    without = COLLECTOR_OPERATIONS - {("cloudtrail", "GetEventConfiguration")}
+    assert security_audit_addition(without) is None
+    # ... and a read on a service the managed-policy data does not cover is added
+    more = COLLECTOR_OPERATIONS | {("bedrock-agentcore-control", "GetGateway")}
+    addition = security_audit_addition(more)
+    assert addition is not None
+    assert addition["Statement"][0]["Action"] == [
+        "bedrock-agentcore:GetGateway",
+        "cloudtrail:GetEventConfiguration",
+    ]
 
 
 @pytest.mark.integration

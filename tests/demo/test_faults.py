@@ -253,7 +253,14 @@ def test_counts_plan_and_reset_over_http(
     server: tuple[str, FaultInjector], injector: FaultInjector
 ) -> None:
     endpoint = server[0]
-    plan = {"latency_s": 0, "throttle_rate": 1.0, "seed": 3, "deny": [[None, "sns", "*"]]}
+    plan = {
+        "latency_s": 0,
+        "throttle_rate": 1.0,
+        "seed": 3,
+        "deny": [[None, "sns", "*"]],
+        "corrupt": [],
+        "hang_s": 5.0,
+    }
     assert _post(endpoint, "/__faults/plan", plan) == plan
     assert injector.plan == FaultPlan(throttle_rate=1.0, seed=3, deny=((None, "sns", "*"),))
 
@@ -283,5 +290,24 @@ def test_plan_rejects_nonsense() -> None:
         FaultPlan(throttle_rate=1.5)
     with pytest.raises(ValueError, match="latency_s"):
         FaultPlan(latency_s=-1)
+    with pytest.raises(ValueError, match="unknown corruption 'garbled'"):
+        FaultPlan(corrupt=((None, "sns", "*", "garbled"),))
     with pytest.raises(ValueError, match="deny rule"):
         FaultPlan(deny=(("1", "sts"),))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "html"])
+def test_a_corrupt_rule_answers_200_with_a_body_botocore_cannot_trust(
+    server: tuple[str, FaultInjector], injector: FaultInjector, kind: str
+) -> None:
+    endpoint = server[0]
+    injector.set_plan(FaultPlan(corrupt=((None, "sts", "GetCallerIdentity", kind),)))
+    from botocore.parsers import ResponseParserError
+
+    from aiposture.collect.responses import MalformedResponse, install_response_check
+
+    # an XML document cut in half passes the root check and botocore's parser refuses it
+    with pytest.raises((MalformedResponse, ResponseParserError)):
+        install_response_check(_client(endpoint, "sts")).get_caller_identity()
+    assert injector.counts().corrupted == {"sts:GetCallerIdentity": 1}
+    _client(endpoint, "sns").list_topics()  # other operations are answered as usual

@@ -154,7 +154,7 @@ class TestInProcess:
         assert trail.event_selectors is not None and trail.event_selectors.advanced
         assert trail.insight_selectors
 
-    def test_a_member_reads_the_org_trail_by_arn_but_cannot_change_it(
+    def test_a_member_reads_the_org_trail_status_by_arn_but_not_its_settings(
         self, env: FleetEnvironment
     ) -> None:
         arn = env.fleet.org_trail_arn
@@ -162,9 +162,15 @@ class TestInProcess:
         ct: Any = session_of(env, member).client("cloudtrail", region_name="us-east-1")
         assert ct.get_trail(Name=arn)["Trail"]["IsOrganizationTrail"] is True
         assert ct.get_trail_status(Name=arn)["IsLogging"] is True
-        assert ct.get_event_selectors(TrailName=arn)["AdvancedEventSelectors"]
-        assert ct.get_insight_selectors(TrailName=arn)["InsightSelectors"]
-        assert ct.get_event_configuration(TrailName=arn)["AggregationConfigurations"]
+        for owner_only in (
+            lambda: ct.get_event_selectors(TrailName=arn),
+            lambda: ct.get_insight_selectors(TrailName=arn),
+            lambda: ct.get_event_configuration(TrailName=arn),
+            lambda: ct.list_tags(ResourceIdList=[arn]),
+        ):
+            with pytest.raises(ClientError) as info:
+                owner_only()
+            assert code_of(info) == "CloudTrailARNInvalidException"
         with pytest.raises(ClientError) as info:
             ct.stop_logging(Name=arn)
         assert code_of(info) == "TrailNotFoundException"

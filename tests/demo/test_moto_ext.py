@@ -267,6 +267,52 @@ def test_membership_does_not_survive_a_reset(aws: boto3.Session) -> None:
     assert MEMBER not in organizations_backends.master_accounts
 
 
+def test_a_member_sees_the_organization_trail_but_only_its_owner_reads_its_settings(
+    cloudtrail: Any, aws: boto3.Session
+) -> None:
+    org = aws.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    handshake = org.invite_account_to_organization(Target={"Id": MEMBER, "Type": "ACCOUNT"})
+    member_session = assumed(aws, MEMBER)
+    member_session.client("organizations").accept_handshake(
+        HandshakeId=handshake["Handshake"]["Id"]
+    )
+    arn = cloudtrail.create_trail(
+        Name="org-trail", S3BucketName=BUCKET, IsMultiRegionTrail=True, IsOrganizationTrail=True
+    )["TrailARN"]
+    cloudtrail.add_tags(ResourceId=arn, TagsList=[{"Key": "owner", "Value": "security"}])
+    cloudtrail.put_event_selectors(TrailName=arn, AdvancedEventSelectors=ADVANCED)
+    cloudtrail.start_logging(Name=arn)
+
+    member: Any = member_session.client("cloudtrail")
+    listed = member.describe_trails(includeShadowTrails=True)["trailList"]
+    assert [t["TrailARN"] for t in listed] == [arn]
+    assert member.get_trail_status(Name=arn)["IsLogging"] is True
+    owner_only = {
+        "GetEventSelectors": lambda: member.get_event_selectors(TrailName=arn),
+        "GetInsightSelectors": lambda: member.get_insight_selectors(TrailName=arn),
+        "GetEventConfiguration": lambda: member.get_event_configuration(TrailName=arn),
+        "ListTags": lambda: member.list_tags(ResourceIdList=[arn]),
+    }
+    for operation, call in owner_only.items():
+        with pytest.raises(ClientError) as info:
+            call()
+        assert code_of(info) == "CloudTrailARNInvalidException", operation
+        assert info.value.response["Error"]["Message"] == (
+            f"AccountID in ARN is wrong, you can only access resources with AccountID {MEMBER}."
+        )
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+    # the owner still reads all of it, and a member reads its own trail by ARN
+    assert cloudtrail.get_event_selectors(TrailName=arn)["AdvancedEventSelectors"] == ADVANCED
+    tags = cloudtrail.list_tags(ResourceIdList=[arn])["ResourceTagList"][0]["TagsList"]
+    assert tags == [{"Key": "owner", "Value": "security"}]
+    member_session.client("s3").create_bucket(Bucket="member-trail-bucket")
+    own = member.create_trail(Name="own-trail", S3BucketName="member-trail-bucket")["TrailARN"]
+    assert "EventSelectors" in member.get_event_selectors(TrailName=own)
+    assert member.list_tags(ResourceIdList=[own])["ResourceTagList"][0]["ResourceId"] == own
+
+
 # --- EC2 -------------------------------------------------------------------------------
 
 

@@ -6,6 +6,13 @@ from typing import Any
 
 import pytest
 
+from aiposture.lang.data_event_types import (
+    AGENTCORE_TYPES,
+    BEDROCK_TYPES,
+    CLOUDTRAIL_DATA_EVENT_TYPES,
+    MANTLE_TYPES,
+    S3_OBJECT_TYPES,
+)
 from aiposture.lang.guide_placeholders import find_placeholders as find_placeholders_impl
 from aiposture.lang.selector_validation import (
     HIGH_VOLUME_TYPES,
@@ -872,7 +879,14 @@ def test_wildcard_literal_is_a_warning(value: str) -> None:
         ),
         ("AWS::Lambda::Function", "Equals", "prod-inference", True),
         ("AWS::SNS::Topic", "Equals", f"arn:aws:sns:us-east-1:{ACCOUNT}:t", False),
-        ("AWS::AppSync::GraphQL", "Equals", "anything", False),
+        ("AWS::AppSync::GraphQLApi", "Equals", "anything", False),
+        (
+            "AWS::S3Vectors::Index",
+            "Equals",
+            f"arn:aws:s3vectors:us-east-1:{ACCOUNT}:bucket/vectors/index/docs",
+            False,
+        ),
+        ("AWS::S3Vectors::VectorBucket", "StartsWith", "arn:aws:s3:::vectors", True),
     ],
 )
 def test_arn_shape(kind: str, operator: str, value: str, flagged: bool) -> None:
@@ -980,7 +994,10 @@ def test_known_types_include_the_guides_types() -> None:
     bedrock = {t for t in KNOWN_RESOURCE_TYPES if t.startswith("AWS::Bedrock::")}
     agentcore = {t for t in KNOWN_RESOURCE_TYPES if t.startswith("AWS::BedrockAgentCore::")}
     mantle = {t for t in KNOWN_RESOURCE_TYPES if t.startswith("AWS::BedrockMantle::")}
-    assert len(bedrock) == 18 and len(agentcore) == 14 and len(mantle) == 6
+    assert len(bedrock) == 18 and len(mantle) == 6
+    # The guide's 14 AgentCore types, and the 9 AWS added since (ABTest, Payments, Registry...).
+    assert len(AGENTCORE_TYPES) == 14 and len(agentcore) == 23
+    assert agentcore >= AGENTCORE_TYPES and bedrock == BEDROCK_TYPES
     assert {
         "AWS::Bedrock::AdvancedOptimizePromptJob",
         "AWS::Bedrock::Tool",
@@ -1007,6 +1024,46 @@ def test_known_types_include_the_guides_types() -> None:
         "AWS::DynamoDB::Table",
         "AWS::DynamoDB::Stream",
     } <= KNOWN_RESOURCE_TYPES
+
+
+@pytest.mark.parametrize(
+    ("kind", "known"),
+    [
+        # Corrected and added from AWS's table "Data events supported by AWS CloudTrail".
+        ("AWS::AppSync::GraphQLApi", True),
+        ("AWS::S3Vectors::VectorBucket", True),
+        ("AWS::S3Vectors::Index", True),
+        ("AWS::NovaAct::WorkflowDefinition", True),
+        ("AWS::NovaAct::WorkflowRun", True),
+        ("AWS::QBusiness::Integration", True),
+        ("AWS::SageMaker::MlflowTrackingServer", True),
+        ("AWS::SageMaker::MlflowApp", True),
+        ("AWS::BedrockAgentCore::Registry", True),
+        ("AWS::BedrockWebSearch::Tool", True),
+        ("AWS::AWSExternalAnthropic::Workspace", True),
+        ("AWS::Backup::SearchJob", True),
+        # Not data-event types: the old misspelling, a management-only resource, a guess.
+        ("AWS::AppSync::GraphQL", False),
+        ("AWS::Backup::BackupVault", False),
+        ("AWS::S3Vectors::Bucket", False),
+    ],
+)
+def test_resource_type_spelling_follows_the_cloudtrail_table(kind: str, known: bool) -> None:
+    trail = data_selector(kind, {"Field": "eventName", "Equals": ["Anything"]})
+    issues = validate_selectors(trail, CONTEXT)
+    if known:
+        assert issues == []
+    else:
+        assert kinds(issues) == [IssueKind.UNKNOWN_RESOURCE_TYPE]
+        assert kind in issues[0].message and issues[0].severity is IssueSeverity.WARNING
+
+
+def test_cloudtrail_table_holds_the_guides_types() -> None:
+    assert BEDROCK_TYPES | AGENTCORE_TYPES | S3_OBJECT_TYPES <= CLOUDTRAIL_DATA_EVENT_TYPES
+    # The CloudTrail table lists only the Project; the bedrock-mantle page lists all six.
+    mantle_in_table = MANTLE_TYPES & CLOUDTRAIL_DATA_EVENT_TYPES
+    assert mantle_in_table == {"AWS::BedrockMantle::Project"}
+    assert KNOWN_RESOURCE_TYPES == CLOUDTRAIL_DATA_EVENT_TYPES | MANTLE_TYPES
 
 
 def test_high_volume_types() -> None:

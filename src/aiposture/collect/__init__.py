@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from aiposture import __version__
 from aiposture.collect import sts
@@ -33,12 +34,14 @@ from aiposture.collect.org import (
     role_session_name,
     validate_external_id,
 )
+from aiposture.collect.partitions import check_regions
 from aiposture.collect.progress import ScanObserver, Silent
 from aiposture.collect.recorder import (
     CREDENTIAL_FAILURES,
     client_error_code,
     client_error_message,
     credentials_error,
+    malformed_message,
 )
 from aiposture.collect.scheduler import DEFAULT_WORKERS, AccountTarget, Scheduler
 from aiposture.collect.session import SessionFactory, arn_account, arn_partition
@@ -61,8 +64,9 @@ __all__ = [
     "install_read_only_guard",
 ]
 
-ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
-"""The shape of an IAM role ARN accepted by ``assume_roles``."""
+ROLE_ARN_RE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
+"""The shape of an IAM role ARN accepted by ``assume_roles`` (matched against the whole
+value with ``fullmatch``, so a trailing newline or space is refused)."""
 
 REJECTED_CREDENTIALS_CODES = frozenset(
     {
@@ -112,17 +116,18 @@ def _now() -> datetime:
 def validate_role_arns(role_arns: Sequence[str]) -> None:
     """Raise :class:`ConfigError` for the first value that is not an IAM role ARN."""
     for arn in role_arns:
-        if not ROLE_ARN_RE.match(arn):
+        if not ROLE_ARN_RE.fullmatch(arn):
             raise ConfigError(
-                f"'{arn}' is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)"
+                f"{arn!r} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)"
             )
 
 
 def scanning_identity(factory: SessionFactory) -> CallerIdentity:
     """STS GetCallerIdentity with the base credentials; the scan cannot run without it.
 
-    Raises :class:`CredentialsError` when credentials are missing or rejected and
-    :class:`CollectionError` when STS cannot be reached.
+    The call goes to STS in the partition of the configured region (GovCloud and China
+    credentials are valid only there). Raises :class:`CredentialsError` when credentials
+    are missing or rejected and :class:`CollectionError` when STS cannot be reached.
     """
     session = factory.base_session()
     region = factory.default_region()
@@ -135,10 +140,18 @@ def scanning_identity(factory: SessionFactory) -> CallerIdentity:
     except ClientError as exc:
         code, message = client_error_code(exc), client_error_message(exc)
         if code in REJECTED_CREDENTIALS_CODES:
-            raise CredentialsError(f"AWS rejected the credentials ({code}): {message}") from exc
+            raise CredentialsError(
+                f"AWS rejected the credentials ({code}): {message} (sent to STS in {region}, "
+                f"partition {factory.partition}; GovCloud and China credentials need AWS_REGION "
+                "set to one of their regions)"
+            ) from exc
         raise CollectionError(f"sts:GetCallerIdentity failed ({code}): {message}") from exc
+    except ResponseParserError as exc:
+        raise CollectionError(malformed_message(exc, "sts", "GetCallerIdentity")) from exc
     except BotoCoreError as exc:
-        raise CollectionError(f"cannot reach AWS STS in {region}: {exc}") from exc
+        raise CollectionError(
+            f"cannot reach AWS STS in {region} (sts:GetCallerIdentity): {exc}"
+        ) from exc
 
 
 def _own(identity: CallerIdentity) -> AccountTarget:
@@ -299,6 +312,15 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
     validate_role_arns(options.assume_roles)
     if options.resume and options.checkpoint is None:
         raise ConfigError("resume needs the snapshot folder to resume")
+    if options.regions is not None and not options.resume:
+        check_regions(options.regions, factory.partition)
+    for role_arn in options.assume_roles:
+        if arn_partition(role_arn) != factory.partition:
+            raise ConfigError(
+                f"{role_arn!r} is in partition {arn_partition(role_arn)}, but the configured "
+                f"region is in {factory.partition}: set AWS_REGION to a region of the roles' "
+                "partition"
+            )
     observer = options.observer or Silent()
     identity = scanning_identity(factory)
     partition = arn_partition(identity.arn)
@@ -339,9 +361,9 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         observer.close()
 
     if store is not None:
-        return store.load()
+        return _some_account(store.load(), plan)
     header = plan.header
-    return Snapshot(
+    snapshot = Snapshot(
         tool=header.tool,
         started_at=header.started_at,
         finished_at=_now(),
@@ -350,6 +372,18 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         regions_requested=header.regions_requested,
         accounts=[found[a] for a in plan.planned if a in found],
         errors=header.errors,
+    )
+    return _some_account(snapshot, plan)
+
+
+def _some_account(snapshot: Snapshot, plan: _Plan) -> Snapshot:
+    """``snapshot``, unless it holds no account: then the scan failed (one line)."""
+    if snapshot.accounts:
+        return snapshot
+    if not plan.planned:
+        raise CollectionError("the scan plan has no account to read; nothing was scanned")
+    raise CollectionError(
+        f"the scan read none of its {len(plan.planned)} planned accounts; nothing was scanned"
     )
 
 

@@ -3,7 +3,8 @@
 An account is read in three steps, each a unit of work for the scheduler
 (:mod:`aiposture.collect.scheduler`):
 
-1. :func:`open_account`: the account's enabled regions and its organization;
+1. :func:`open_account`: the account's enabled regions, its organization and its
+   CloudWatch dashboards (not regional: read once, in the first scanned region);
 2. :func:`read_region`, once per scanned region, in any order and in parallel: the trails
    visible there (and the details of those whose home region it is), model invocation
    logging, the delivery log groups in that region, and the detection layer;
@@ -22,8 +23,9 @@ from functools import partial
 from typing import Any
 
 from aiposture.collect import bedrock, cloudtrail, detection, ec2, logs, organizations
+from aiposture.collect.partitions import global_region, not_offered_reason, service_offered
 from aiposture.collect.recorder import record_call
-from aiposture.collect.session import UnitClients, arn_account, partition_default_region
+from aiposture.collect.session import UnitClients, arn_account
 from aiposture.snapshot.models import (
     AccountSnapshot,
     CallError,
@@ -73,7 +75,7 @@ def _read(
 def open_account(
     clients: UnitClients, *, partition: str, regions: Sequence[str] | None
 ) -> AccountSnapshot:
-    """Read the account's enabled regions and organization; decide the regions to scan.
+    """Read the account's enabled regions, organization and dashboards; decide the regions.
 
     ``regions`` None scans every enabled region (EC2 DescribeRegions); when that call
     fails, no region is scanned and the failure is in the account's errors.
@@ -81,8 +83,8 @@ def open_account(
     access = clients.access
     account_id = access.account_id
     acct = AccountSnapshot(account_id=account_id, identity_arn=access.identity_arn)
-    global_region = partition_default_region(partition)
-    ec2_region = regions[0] if regions else global_region
+    global_call_region = global_region(partition)
+    ec2_region = regions[0] if regions else global_call_region
     acct.enabled_regions = _read(
         acct.errors,
         lambda: ec2.enabled_regions(clients("ec2", ec2_region)),
@@ -96,17 +98,24 @@ def open_account(
     )
     acct.organization = _read(
         acct.errors,
-        lambda: organizations.describe_organization(clients("organizations", global_region)),
+        lambda: organizations.describe_organization(clients("organizations", global_call_region)),
         "organizations",
         "DescribeOrganization",
-        global_region,
+        global_call_region,
         account_id,
     )
+    # Dashboards are account-wide: one region's endpoint lists them all.
+    dashboards_region = acct.scanned_regions[0] if acct.scanned_regions else global_call_region
+    detection.read_account_dashboards(clients, acct, dashboards_region)
     return acct
 
 
 def read_region(clients: UnitClients, region: str) -> RegionPart:
-    """Read everything of one scanned region of the account ``clients`` reaches."""
+    """Read everything of one scanned region of the account ``clients`` reaches.
+
+    A service that botocore's endpoint data says is not offered in the region is not
+    called; it is listed in the region's ``services_not_offered`` instead.
+    """
     account_id = clients.access.account_id
     reg = RegionSnapshot(region=region)
     part = RegionPart(region=reg)
@@ -121,14 +130,18 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
     if found is not None:
         part.descriptions = found
         reg.trail_arns = [str(t["TrailARN"]) for t in found]
-    inv: InvocationLogging | None = _read(
-        reg.errors,
-        lambda: bedrock.invocation_logging(clients("bedrock", region)),
-        "bedrock",
-        "GetModelInvocationLoggingConfiguration",
-        region,
-        account_id,
-    )
+    inv: InvocationLogging | None = None
+    if service_offered(bedrock.SERVICE, region):
+        inv = _read(
+            reg.errors,
+            lambda: bedrock.invocation_logging(clients(bedrock.SERVICE, region)),
+            bedrock.SERVICE,
+            "GetModelInvocationLoggingConfiguration",
+            region,
+            account_id,
+        )
+    else:
+        reg.services_not_offered[bedrock.SERVICE] = not_offered_reason(bedrock.SERVICE, region)
     reg.invocation_logging = inv
 
     visible = [cloudtrail.trail_from_description(d) for d in part.descriptions]

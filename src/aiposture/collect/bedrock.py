@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiposture.snapshot.models import InvocationLogging
+from aiposture.snapshot.models import BEDROCK_SERVICE, InvocationLogging
+
+SERVICE = BEDROCK_SERVICE
+"""The botocore service name (and endpoint prefix) of the Bedrock control plane."""
 
 
 def invocation_logging(client: Any) -> InvocationLogging:

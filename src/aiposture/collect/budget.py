@@ -15,14 +15,17 @@ The count follows what the collector sends:
 - per account other than the scanning identity's own: ``sts:AssumeRole`` (an account whose
   AssumeRole failed costs only that request); the own account costs one too when a role in
   it was tried (its ``identity_arn`` is not the scanning identity's, or AssumeRole failed);
-- per account: EC2 ``DescribeRegions`` and Organizations ``DescribeOrganization``;
+- per account: EC2 ``DescribeRegions``, Organizations ``DescribeOrganization`` and the
+  CloudWatch dashboards (``ListDashboards``, a ``GetDashboard`` per dashboard; a snapshot
+  written when dashboards were read per region counts them per region);
 - per scanned region: CloudTrail ``DescribeTrails``, Bedrock
   ``GetModelInvocationLoggingConfiguration`` and the detection layer (alarms, Contributor
-  Insights rules, saved queries, dashboards, GuardDuty, the alarms' SNS topics, the filters
-  of each log group read). A region that was not scanned but holds a delivery log group
+  Insights rules, saved queries once per query language, GuardDuty, the alarms' SNS
+  topics, the filters of each log group read). A region that was not scanned but holds a delivery log group
   costs the log-group reads, and the detection layer only when its evidence shows it ran;
 - per trail: ``GetTrailStatus``, ``GetEventSelectors``, ``GetInsightSelectors``,
-  ``GetEventConfiguration`` and ``ListTags``.
+  ``GetEventConfiguration`` and ``ListTags``; only ``GetTrailStatus`` for a trail another
+  account owns (``Trail.owner_reads_skipped``: an organization trail seen from a member).
 """
 
 from __future__ import annotations
@@ -30,7 +33,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
+from aiposture.collect.cloudtrail import OWNER_ONLY_OPERATIONS
+from aiposture.collect.detection import QUERY_LANGUAGES
+from aiposture.snapshot.models import (
+    BEDROCK_SERVICE,
+    AccountSnapshot,
+    CallError,
+    RegionSnapshot,
+    Snapshot,
+)
 
 __all__ = [
     "PAGE_SIZES",
@@ -52,14 +63,9 @@ PAGE_SIZES: dict[str, int] = {
 }
 """The most items one page of each paginated operation returns."""
 
-TRAIL_DETAIL_OPERATIONS = (
-    "GetTrailStatus",
-    "GetEventSelectors",
-    "GetInsightSelectors",
-    "GetEventConfiguration",
-    "ListTags",
-)
-"""The CloudTrail reads sent once per trail, in its home region."""
+TRAIL_DETAIL_OPERATIONS = ("GetTrailStatus", *OWNER_ONLY_OPERATIONS)
+"""The CloudTrail reads sent once per trail, in its home region (only the first for a
+trail another account owns)."""
 
 _DETECTION_OPERATIONS = frozenset(
     {
@@ -119,8 +125,31 @@ def _log_group_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
     calls["logs:DescribeLogGroups"] += len(read) + len(failed)
 
 
-def _detection_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
-    """The detection layer of one region: filters, alarms, topics, rules, queries, GuardDuty."""
+def _dashboard_calls(
+    dashboards: dict[str, str] | None, errors: list[CallError], calls: Counter[str]
+) -> None:
+    """One ListDashboards, and a GetDashboard per dashboard listed (read or failed)."""
+    calls["cloudwatch:ListDashboards"] += 1
+    if dashboards is not None:
+        failed = _failed_resources(errors, "cloudwatch:GetDashboard") - set(dashboards)
+        calls["cloudwatch:GetDashboard"] += len(dashboards) + len(failed)
+
+
+def _query_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """DescribeQueryDefinitions once per query language, plus its further pages."""
+    key = "logs:DescribeQueryDefinitions"
+    definitions = reg.query_definitions or []
+    for language in QUERY_LANGUAGES:
+        count = sum(str(d.get("queryLanguage") or "CWLI") == language for d in definitions)
+        calls[key] += pages(key, count)
+
+
+def _detection_calls(reg: RegionSnapshot, calls: Counter[str], *, dashboards: bool = False) -> None:
+    """The detection layer of one region: filters, alarms, topics, rules, queries, GuardDuty.
+
+    ``dashboards``: the snapshot read dashboards per region (written before they were
+    read once per account), so this region's count includes them.
+    """
     for name in dict.fromkeys(g.name for g in reg.log_groups):
         for key, found in (
             ("logs:DescribeMetricFilters", reg.metric_filters),
@@ -139,14 +168,10 @@ def _detection_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
     calls["cloudwatch:DescribeInsightRules"] += pages(
         "cloudwatch:DescribeInsightRules", len(reg.insight_rules or [])
     )
-    calls["logs:DescribeQueryDefinitions"] += pages(
-        "logs:DescribeQueryDefinitions", len(reg.query_definitions or [])
-    )
+    _query_calls(reg, calls)
 
-    calls["cloudwatch:ListDashboards"] += 1
-    if reg.dashboards is not None:
-        failed = _failed_resources(reg.errors, "cloudwatch:GetDashboard") - set(reg.dashboards)
-        calls["cloudwatch:GetDashboard"] += len(reg.dashboards) + len(failed)
+    if dashboards:
+        _dashboard_calls(reg.dashboards, reg.errors, calls)
 
     ids = {str(d.get("DetectorId", "")) for d in reg.guardduty_detectors or []}
     if reg.guardduty_detectors is not None:
@@ -171,19 +196,31 @@ def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[st
 
     calls["ec2:DescribeRegions"] += 1
     calls["organizations:DescribeOrganization"] += 1
+    per_region_dashboards = not acct.dashboards_per_account and any(
+        reg.dashboards is not None
+        or any(_key(e) == "cloudwatch:ListDashboards" for e in reg.errors)
+        for reg in acct.regions.values()
+    )  # a snapshot written when dashboards were read in every region
+    if not per_region_dashboards:
+        _dashboard_calls(acct.dashboards, acct.errors, calls)
 
     scanned = list(dict.fromkeys(acct.scanned_regions))
-    for operation in TRAIL_DETAIL_OPERATIONS:
-        calls[f"cloudtrail:{operation}"] += len(acct.trails)
+    owned = sum(not t.owner_reads_skipped for t in acct.trails)
+    calls["cloudtrail:GetTrailStatus"] += len(acct.trails)
+    for operation in OWNER_ONLY_OPERATIONS:
+        calls[f"cloudtrail:{operation}"] += owned
     calls["cloudtrail:DescribeTrails"] += len(scanned)
-    calls["bedrock:GetModelInvocationLoggingConfiguration"] += len(scanned)
+    calls["bedrock:GetModelInvocationLoggingConfiguration"] += sum(
+        BEDROCK_SERVICE not in acct.regions.get(r, RegionSnapshot(region=r)).services_not_offered
+        for r in scanned
+    )  # not called where botocore's endpoint data does not offer Bedrock
     for region, reg in acct.regions.items():
         _log_group_calls(reg, calls)
         if region in scanned or _detection_ran(reg):
-            _detection_calls(reg, calls)
+            _detection_calls(reg, calls, dashboards=per_region_dashboards)
     for region in scanned:
         if region not in acct.regions:  # scanned, yet no evidence kept: still read
-            _detection_calls(RegionSnapshot(region=region), calls)
+            _detection_calls(RegionSnapshot(region=region), calls, dashboards=per_region_dashboards)
 
 
 def minimum_calls(snapshot: Snapshot, *, org: bool = False, org_accounts: int = 0) -> Counter[str]:

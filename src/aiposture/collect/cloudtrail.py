@@ -94,12 +94,17 @@ def parse_trail_status(resp: Mapping[str, Any]) -> TrailStatus:
 def parse_event_selectors(resp: Mapping[str, Any]) -> EventSelectors:
     """Keep exactly the selector list GetEventSelectors returned (B.7 of the spec).
 
-    Advanced selectors when the response has a non-empty ``AdvancedEventSelectors``;
-    otherwise the classic ``EventSelectors`` when the key is present; otherwise neither.
+    Advanced selectors when the response has a non-empty ``AdvancedEventSelectors``. An
+    empty ``AdvancedEventSelectors`` with no non-empty classic ``EventSelectors`` is
+    "advanced selectors, none" (``advanced=[]``): the trail logs no events, which is not
+    the classic default of a trail that never had selectors. Otherwise the classic
+    ``EventSelectors`` when the key is present; otherwise neither.
     """
     advanced = resp.get("AdvancedEventSelectors")
     if advanced:
         return EventSelectors(advanced=[dict(s) for s in advanced], classic=None)
+    if advanced is not None and not resp.get("EventSelectors"):
+        return EventSelectors(advanced=[], classic=None)
     if "EventSelectors" in resp:
         return EventSelectors(
             advanced=None, classic=[dict(s) for s in resp.get("EventSelectors") or []]
@@ -118,13 +123,22 @@ def get_event_selectors(client: Any, trail_arn: str) -> EventSelectors:
 
 
 def get_insight_selectors(client: Any, trail_arn: str) -> list[dict[str, Any]]:
-    """Read GetInsightSelectors for one trail; ``[]`` when Insights are off (raises otherwise)."""
+    """Read GetInsightSelectors for one trail; ``[]`` when Insights are off (raises otherwise).
+
+    The botocore ``cloudtrail`` model lists two answers that are not failures of the
+    read: ``InsightNotEnabledException`` ("does not have Insights events enabled": no
+    selectors, ``[]``) and ``UnsupportedOperationException`` (the operation is not
+    supported: Insights are not available for this trail in its region). The latter is
+    raised with its code so the caller records it: the trail then has no Insights
+    selectors, and the Insights checks name it as unavailable
+    (:attr:`~aiposture.snapshot.models.Trail.insights_unsupported`), not as a read error.
+    """
     try:
         resp = client.get_insight_selectors(TrailName=trail_arn)
     except ClientError as exc:
         if client_error_code(exc) == INSIGHTS_NOT_ENABLED:
             return []
-        raise
+        raise  # UnsupportedOperationException included: recorded with its code
     return [dict(s) for s in resp.get("InsightSelectors") or []]
 
 
@@ -148,11 +162,24 @@ def list_tags(client: Any, trail_arn: str) -> dict[str, str]:
     return tags
 
 
+OWNER_ONLY_OPERATIONS = (
+    "GetEventSelectors",
+    "GetInsightSelectors",
+    "GetEventConfiguration",
+    "ListTags",
+)
+"""The reads CloudTrail allows only the account that owns the trail: another account (a
+member reading its organization's trail) gets CloudTrailARNInvalidException."""
+
+
 def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
     """Fill ``trail``'s status and selectors; each failed call lands in ``trail.errors``.
 
     ``client`` must be a CloudTrail client in the trail's home region; ``account_id`` is
-    the account whose credentials make the calls.
+    the account whose credentials make the calls. A trail that another account owns (the
+    account in its ARN: an organization trail seen from a member) gets only its status
+    read: the :data:`OWNER_ONLY_OPERATIONS` are not called and ``owner_reads_skipped`` is
+    set, so the rules take them from the owner account's copy or say where to read them.
     """
 
     def read(fn: Callable[[Any, str], T], operation: str) -> T | None:
@@ -167,6 +194,9 @@ def read_trail_details(client: Any, trail: Trail, account_id: str) -> None:
         )
 
     trail.status = read(get_trail_status, "GetTrailStatus")
+    if trail.owner_account_id and trail.owner_account_id != account_id:
+        trail.owner_reads_skipped = True
+        return
     trail.event_selectors = read(get_event_selectors, "GetEventSelectors")
     trail.insight_selectors = read(get_insight_selectors, "GetInsightSelectors")
     trail.aggregation = read(get_event_configuration, "GetEventConfiguration")

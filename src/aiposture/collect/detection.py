@@ -3,9 +3,12 @@
 Per region: CloudWatch Logs metric and subscription filters on the log groups the scan
 read (with ``fieldSelectionCriteria`` and ``applyOnTransformedLogs`` as AWS returns them),
 CloudWatch metric, composite and log alarms, the SNS topics those alarms notify,
-Contributor Insights rules, saved Logs Insights queries, dashboards and GuardDuty
-detectors. Payloads are kept verbatim (timestamps as ISO strings, no
+Contributor Insights rules, saved Logs Insights queries (once per query language) and
+GuardDuty detectors. Payloads are kept verbatim (timestamps as ISO strings, no
 ``ResponseMetadata``). Every failed call is recorded in the region's ``errors``.
+
+Per account: the CloudWatch dashboards (:func:`read_account_dashboards`), which are not
+regional resources.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from aiposture.collect.recorder import record_call
-from aiposture.snapshot.models import RegionSnapshot, SnsTopic
+from aiposture.snapshot.models import AccountSnapshot, RegionSnapshot, SnsTopic
 
 ClientFor = Callable[[str, str], Any]
 """``(botocore service name, region) -> client``."""
@@ -23,6 +26,12 @@ ClientFor = Callable[[str, str], Any]
 ALARM_TYPES = ["MetricAlarm", "CompositeAlarm", "LogAlarm"]
 """DescribeAlarms returns only metric alarms unless other types are asked for (botocore
 ``cloudwatch`` model: ``AlarmTypes`` enum CompositeAlarm, MetricAlarm, LogAlarm)."""
+
+QUERY_LANGUAGES = ("CWLI", "SQL", "PPL")
+"""The ``queryLanguage`` values DescribeQueryDefinitions is asked for, one request each
+(botocore ``logs`` model 1.44: ``DescribeQueryDefinitionsRequest.queryLanguage``, enum
+``QueryLanguage``). The API reference documents no default for a request without it, so
+a request without it may return Logs Insights QL definitions only."""
 
 ALARM_ACTION_KEYS = ("AlarmActions", "OKActions", "InsufficientDataActions")
 """The alarm fields that hold action ARNs."""
@@ -75,10 +84,30 @@ def subscription_filters(client: Any, log_group: str) -> list[dict[str, Any]]:
     return _items(pages, "subscriptionFilters")
 
 
-def query_definitions(client: Any) -> list[dict[str, Any]]:
-    """Logs DescribeQueryDefinitions (paginated by ``nextToken``)."""
-    pages = _token_pages(client.describe_query_definitions, "nextToken", maxResults=1000)
-    return _items(pages, "queryDefinitions")
+def query_definitions(client: Any, language: str) -> list[dict[str, Any]]:
+    """Logs DescribeQueryDefinitions for one ``queryLanguage`` (paginated by ``nextToken``).
+
+    A definition that does not state its language gets the one asked for: it is what
+    AWS answered that request with.
+    """
+    pages = _token_pages(
+        client.describe_query_definitions, "nextToken", maxResults=1000, queryLanguage=language
+    )
+    found = _items(pages, "queryDefinitions")
+    for definition in found:
+        definition.setdefault("queryLanguage", language)
+    return found
+
+
+def merge_query_definitions(
+    per_language: Iterable[list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The definitions of every language, once each by ``queryDefinitionId`` (first wins)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for found in per_language:
+        for definition in found:
+            merged.setdefault(str(definition.get("queryDefinitionId")), definition)
+    return list(merged.values())
 
 
 def alarms(
@@ -213,15 +242,14 @@ def read_region_detection(client_for: ClientFor, reg: RegionSnapshot, account_id
             )
 
     reg.insight_rules = read("cloudwatch", "DescribeInsightRules", insight_rules)
-    reg.query_definitions = read("logs", "DescribeQueryDefinitions", query_definitions)
-
-    names = read("cloudwatch", "ListDashboards", dashboard_names)
-    if names is not None:
-        reg.dashboards = {}
-        for name in names:
-            body = read("cloudwatch", "GetDashboard", dashboard_body, name, resource=name)
-            if body is not None:
-                reg.dashboards[name] = body
+    # One read per query language (the resource of a failed one names the language); the
+    # definitions of the languages read are kept even when another language failed.
+    per_language = [
+        read("logs", "DescribeQueryDefinitions", query_definitions, language, resource=language)
+        for language in QUERY_LANGUAGES
+    ]
+    read_ok = [found for found in per_language if found is not None]
+    reg.query_definitions = merge_query_definitions(read_ok) if read_ok else None
 
     ids = read("guardduty", "ListDetectors", detector_ids)
     if ids is not None:
@@ -230,3 +258,41 @@ def read_region_detection(client_for: ClientFor, reg: RegionSnapshot, account_id
             got = read("guardduty", "GetDetector", detector, detector_id, resource=detector_id)
             if got is not None:
                 reg.guardduty_detectors.append(got)
+
+
+# --- one account -----------------------------------------------------------------------
+
+
+def read_account_dashboards(client_for: ClientFor, acct: AccountSnapshot, region: str) -> None:
+    """Fill ``acct.dashboards`` from one region's endpoint; failed calls land in ``acct.errors``.
+
+    CloudWatch dashboards are not regional resources: ListDashboards returns the same
+    dashboards from every region endpoint. Their ARN has no region
+    (``arn:${Partition}:cloudwatch::${Account}:dashboard/${DashboardName}``, Service
+    Authorization Reference, "Actions, resources, and condition keys for Amazon
+    CloudWatch"), and one dashboard holds widgets of several regions (CloudWatch User
+    Guide, cloudwatch_xaxr_dashboard.html). They are read once per account, in
+    ``region`` (kept in ``acct.dashboards_region``).
+    """
+    acct.dashboards_region = region
+
+    def read(
+        operation: str, fn: Callable[..., Any], *args: str, resource: str | None = None
+    ) -> Any:
+        return record_call(
+            acct.errors,
+            lambda: fn(client_for("cloudwatch", region), *args),
+            service="cloudwatch",
+            operation=operation,
+            region=region,
+            account_id=acct.account_id,
+            resource=resource,
+        )
+
+    names = read("ListDashboards", dashboard_names)
+    if names is not None:
+        acct.dashboards = {}
+        for name in names:
+            body = read("GetDashboard", dashboard_body, name, resource=name)
+            if body is not None:
+                acct.dashboards[name] = body

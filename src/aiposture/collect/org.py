@@ -159,17 +159,17 @@ def member_role_arn(partition: str, account_id: str, role_name: str = DEFAULT_RO
     ``role_name`` may carry a path (``path/Name``). Raises :class:`ConfigError` for an
     account id that is not 12 digits or a role name IAM would refuse.
     """
-    if not ACCOUNT_ID_RE.match(account_id):
+    if not ACCOUNT_ID_RE.fullmatch(account_id):
         raise ConfigError(f"'{account_id}' is not a 12-digit AWS account id")
     name = role_name.strip("/")
-    if not ROLE_NAME_RE.match(name):
+    if not ROLE_NAME_RE.fullmatch(name):
         raise ConfigError(f"'{role_name}' is not a valid IAM role name for --role-name")
     return f"arn:{partition}:iam::{account_id}:role/{name}"
 
 
 def validate_external_id(external_id: str) -> None:
     """Raise :class:`ConfigError` when STS would refuse ``external_id`` (2-1224 chars)."""
-    if not EXTERNAL_ID_RE.match(external_id):
+    if not EXTERNAL_ID_RE.fullmatch(external_id):
         raise ConfigError(
             "--external-id must be 2 to 1224 characters of letters, digits and +=,.@:/-"
         )
@@ -200,7 +200,7 @@ def _list_accounts(client: Any) -> list[OrgAccount]:
     found: list[OrgAccount] = []
     pages = client.get_paginator("list_accounts").paginate(PaginationConfig={"PageSize": 20})
     for page in pages:
-        for item in page.get("Accounts", []):
+        for item in page["Accounts"]:  # checked present (aiposture.collect.responses)
             found.append(
                 OrgAccount(
                     account_id=str(item["Id"]),
@@ -256,7 +256,7 @@ def _management_from_arns(found: Iterable[OrgAccount]) -> str | None:
 
 def _check_ids(ids: Iterable[str], option: str) -> list[str]:
     cleaned = [i.strip() for i in ids if i.strip()]
-    bad = [i for i in cleaned if not ACCOUNT_ID_RE.match(i)]
+    bad = [i for i in cleaned if not ACCOUNT_ID_RE.fullmatch(i)]
     if bad:
         raise ConfigError(f"{option}: not 12-digit account ids: {', '.join(bad)}")
     return cleaned
@@ -313,6 +313,14 @@ def discover_organization(
         raise OrganizationListError(
             "--org cannot tell the management account: DescribeOrganization failed and "
             "ListAccounts returned no account ARN",
+            errors,
+        )
+
+    if all(a.account_id != management for a in listed):
+        raise OrganizationListError(
+            f"--org got an incomplete account list: ListAccounts returned {len(listed)} "
+            f"accounts but not the management account {management}, which every "
+            "organization lists; run the scan again",
             errors,
         )
 

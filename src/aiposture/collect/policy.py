@@ -5,7 +5,15 @@ The policy names exactly the operations in
 the collectors send. It does not include ``sts:AssumeRole``: that is a permission of the
 scanning identity in its own account (granted towards the target roles), not of the
 roles being read. Each target role needs this policy; the scanning identity needs it
-too when its own account is scanned.
+too when its own account is scanned. The policy names actions on ``"Resource": "*"`` and
+no ARN, so the same document is valid in every partition (``aws``, ``aws-cn``,
+``aws-us-gov``): IAM action prefixes do not change between partitions.
+
+:func:`security_audit_addition` is the one statement the AWS managed policy SecurityAudit
+lacks, computed from the same operations and the managed-policy data in
+:mod:`aiposture.iam.managed_policies` (``aiposture policy --security-audit-addition``). The
+botocore-service-to-IAM-prefix map is :mod:`aiposture.iam.actions`' (re-exported here), so
+the rules' AccessDenied messages name actions the same way.
 """
 
 from __future__ import annotations
@@ -14,33 +22,24 @@ from collections.abc import Collection
 from typing import Any
 
 from aiposture.collect.guard import COLLECTOR_OPERATIONS
+from aiposture.iam.actions import IAM_PREFIX_BY_SERVICE, iam_action
+from aiposture.iam.managed_policies import SECURITY_AUDIT
+
+__all__ = [
+    "IAM_PREFIX_BY_SERVICE",
+    "POLICY_SID",
+    "SECURITY_AUDIT_ADDITION_SID",
+    "iam_action",
+    "iam_actions",
+    "iam_policy",
+    "security_audit_addition",
+]
 
 POLICY_SID = "AiPostureReadOnly"
 """The ``Sid`` of the single statement."""
 
-IAM_PREFIX_BY_SERVICE = {
-    "cloudtrail": "cloudtrail",
-    "cloudwatch": "cloudwatch",
-    "logs": "logs",
-    "bedrock": "bedrock",
-    "bedrock-agentcore-control": "bedrock-agentcore",
-    "ec2": "ec2",
-    "organizations": "organizations",
-    "sts": "sts",
-    "sns": "sns",
-    "s3": "s3",
-    "guardduty": "guardduty",
-}
-"""botocore service name -> IAM action prefix, for every service aiposture may read."""
-
-
-def iam_action(service: str, operation: str) -> str:
-    """Map one botocore (service, operation) to its IAM action, e.g. ``logs:DescribeLogGroups``."""
-    try:
-        prefix = IAM_PREFIX_BY_SERVICE[service]
-    except KeyError:
-        raise ValueError(f"no IAM prefix known for botocore service '{service}'") from None
-    return f"{prefix}:{operation}"
+SECURITY_AUDIT_ADDITION_SID = "AiPostureSecurityAuditAddition"
+"""The ``Sid`` of the statement that completes the AWS managed policy SecurityAudit."""
 
 
 def iam_actions(operations: Collection[tuple[str, str]] = COLLECTOR_OPERATIONS) -> list[str]:
@@ -57,6 +56,32 @@ def iam_policy(operations: Collection[tuple[str, str]] = COLLECTOR_OPERATIONS) -
                 "Sid": POLICY_SID,
                 "Effect": "Allow",
                 "Action": iam_actions(operations),
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+def security_audit_addition(
+    operations: Collection[tuple[str, str]] = COLLECTOR_OPERATIONS,
+) -> dict[str, Any] | None:
+    """The identity policy granting what SecurityAudit lacks of ``operations``, or None.
+
+    Computed from the operations and the managed-policy data
+    (:data:`aiposture.iam.managed_policies.SECURITY_AUDIT`); an action that data cannot vouch
+    for is included. None when SecurityAudit grants every action (IAM refuses a statement with
+    no action).
+    """
+    lacking = SECURITY_AUDIT.lacks(iam_actions(operations))
+    if not lacking:
+        return None
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": SECURITY_AUDIT_ADDITION_SID,
+                "Effect": "Allow",
+                "Action": lacking,
                 "Resource": "*",
             }
         ],

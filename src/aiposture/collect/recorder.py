@@ -23,7 +23,9 @@ from botocore.exceptions import (
     SSOError,
     TokenRetrievalError,
 )
+from botocore.parsers import ResponseParserError
 
+from aiposture.collect.responses import MalformedResponse
 from aiposture.errors import AiPostureError, CredentialsError
 from aiposture.snapshot.models import CallError
 
@@ -57,6 +59,16 @@ def client_error_message(exc: ClientError) -> str:
     return str(error.get("Message") or exc)
 
 
+MALFORMED_RESPONSE = MalformedResponse.__name__
+"""The error code of a call whose answer was not the document its operation returns."""
+
+
+def malformed_message(exc: ResponseParserError, service: str, operation: str) -> str:
+    """One line for an answer botocore could not parse (its message spans lines)."""
+    detail = " ".join(str(exc).split())
+    return f"malformed response to {service}:{operation}: {detail[:300]}"
+
+
 def credentials_error(exc: Exception) -> CredentialsError:
     """Translate a botocore credential failure into a :class:`CredentialsError`."""
     if isinstance(exc, NoCredentialsError):
@@ -76,6 +88,8 @@ def call_error_from(
     """Build the :class:`CallError` for an exception raised by one AWS call."""
     if isinstance(exc, ClientError):
         code, message = client_error_code(exc), client_error_message(exc)
+    elif isinstance(exc, ResponseParserError):
+        code, message = MALFORMED_RESPONSE, malformed_message(exc, service, operation)
     elif isinstance(exc, BotoCoreError):
         code, message = type(exc).__name__, str(exc)
     else:

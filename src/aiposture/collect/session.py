@@ -25,26 +25,20 @@ from botocore.credentials import CredentialProvider, CredentialResolver, Credent
 from botocore.exceptions import ProfileNotFound
 
 from aiposture import __version__
+from aiposture.collect.deadline import Timeouts, install_call_budget
 from aiposture.collect.guard import (
     COLLECTOR_OPERATIONS,
     CREDENTIAL_OPERATIONS,
     install_read_only_guard,
 )
+from aiposture.collect.partitions import DEFAULT_PARTITION, global_region, partition_of_region
 from aiposture.collect.recorder import CREDENTIAL_FAILURES, call_error_from, credentials_error
+from aiposture.collect.responses import install_response_check
 from aiposture.errors import AiPostureError, CollectionCancelled, CollectionError, ConfigError
 from aiposture.snapshot.models import CallError
 
 ROLE_SESSION_NAME = "aiposture"
 """The ``RoleSessionName`` of every assumed role: it shows in the target account's CloudTrail."""
-
-PARTITION_DEFAULT_REGION = {
-    "aws": "us-east-1",
-    "aws-cn": "cn-north-1",
-    "aws-us-gov": "us-gov-west-1",
-    "aws-iso": "us-iso-east-1",
-    "aws-iso-b": "us-isob-east-1",
-}
-"""The region used for global calls (STS, Organizations, EC2 DescribeRegions) per partition."""
 
 ClientObserver = Callable[[Any], None]
 """Called with every client the factory creates (tests use it to record or inject calls)."""
@@ -127,11 +121,6 @@ def arn_account(arn: str) -> str | None:
     return parts[4] if len(parts) > 5 and parts[4] else None
 
 
-def partition_default_region(partition: str) -> str:
-    """Return the region aiposture uses for global services in ``partition``."""
-    return PARTITION_DEFAULT_REGION.get(partition, "us-east-1")
-
-
 class AssumeRoleError(CollectionError):
     """``sts:AssumeRole`` failed for one role; the scan records it and goes on."""
 
@@ -145,7 +134,9 @@ class SessionFactory:
 
     ``profile`` selects a named AWS profile; ``endpoint_url`` sends every call to one
     endpoint (a moto server, a proxy); ``session`` injects a ready ``boto3.Session``
-    (tests and the demo); ``on_client`` is called with every new client.
+    (tests and the demo); ``on_client`` is called with every new client. Every client
+    checks its answers (:mod:`aiposture.collect.responses`) and keeps each call within
+    ``timeouts`` (:mod:`aiposture.collect.deadline`).
     """
 
     def __init__(
@@ -155,6 +146,7 @@ class SessionFactory:
         session: boto3.Session | None = None,
         *,
         on_client: ClientObserver | None = None,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self.profile = profile
         self.endpoint_url = endpoint_url
@@ -165,10 +157,14 @@ class SessionFactory:
         self._sessions: dict[int, boto3.Session] = {}
         self._local = threading.local()
         self._cancelled = threading.Event()
+        self.timeouts = timeouts or Timeouts()
+        """The per-attempt timeouts and the budget of each call."""
         self._config = BotoConfig(
             retries={"mode": "adaptive", "max_attempts": DEFAULT_MAX_ATTEMPTS},
             user_agent_extra=f"aiposture/{__version__}",
             max_pool_connections=4,
+            connect_timeout=self.timeouts.connect_s,
+            read_timeout=self.timeouts.read_s,
         )
 
     def cancel(self) -> None:
@@ -199,13 +195,27 @@ class SessionFactory:
                     raise ConfigError(f"AWS profile '{name}' does not exist") from exc
             return self._session
 
-    def default_region(self, partition: str = "aws") -> str:
-        """Return the base session's region if it is in ``partition``, else the default."""
+    @property
+    def partition(self) -> str:
+        """The partition of the configured region (botocore's data); ``aws`` without one.
+
+        The scanning identity's first call (STS GetCallerIdentity) goes to this
+        partition, so GovCloud and China credentials are sent to their own endpoints.
+        """
         region = self.base_session().region_name
-        fallback = partition_default_region(partition)
-        if region and partition_of_region(region) == partition:
+        return partition_of_region(str(region)) if region else DEFAULT_PARTITION
+
+    def default_region(self, partition: str | None = None) -> str:
+        """The region for global calls in ``partition`` (default: :attr:`partition`).
+
+        The configured region when it belongs to ``partition``, else the partition's
+        :func:`~aiposture.collect.partitions.global_region`.
+        """
+        wanted = partition or self.partition
+        region = self.base_session().region_name
+        if region and partition_of_region(str(region)) == wanted:
             return str(region)
-        return fallback
+        return global_region(wanted)
 
     def client(self, session: boto3.Session, service: str, region: str) -> Any:
         """Return a read-only-guarded client for ``service`` in ``region`` (cached)."""
@@ -252,6 +262,8 @@ class SessionFactory:
             **keys,
         )
         install_read_only_guard(client, allowed)
+        install_response_check(client)
+        install_call_budget(client, self.timeouts)
         client.meta.events.register_first(
             "provide-client-params", self._check_cancelled, unique_id=_CANCEL_ID
         )
@@ -367,16 +379,3 @@ class SessionFactory:
         if parent is not None:
             child.register_component("data_loader", parent.get_component("data_loader"))
         return child
-
-
-def partition_of_region(region: str) -> str:
-    """Return the partition a region name belongs to (by its prefix)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    return "aws"

@@ -7,7 +7,10 @@ request it identifies the botocore service and operation, counts it, sleeps
 - with the throttling error of the request's protocol (``throttle_rate``, drawn from a
   seeded ``random.Random``), shaped so that botocore classifies it as throttling and
   retries it (the adaptive retry mode also slows down);
-- with AccessDenied in the request's protocol when a deny rule matches.
+- with AccessDenied in the request's protocol when a deny rule matches;
+- with a corrupted success when a corrupt rule matches (:data:`CORRUPTIONS`): an empty
+  200, moto's 200 cut in half, an HTML page with status 200 (what a broken proxy or a
+  captive portal sends), or no answer for ``hang_s`` seconds (a client times out).
 
 Protocols, as botocore speaks them: ``json`` (``X-Amz-Target``: Organizations,
 CloudTrail, Logs), ``smithy-rpc-v2-cbor`` (CloudWatch), ``query`` (STS, SNS), ``ec2``
@@ -40,6 +43,8 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 __all__ = [
+    "CORRUPTIONS",
+    "CorruptRule",
     "DenyRule",
     "FaultCounts",
     "FaultInjector",
@@ -55,6 +60,17 @@ CONTROL_PREFIX = "/__faults/"
 
 DenyRule = tuple[str | None, str, str]
 """``(account id or None for any, botocore service name, operation or "*")``."""
+
+CorruptRule = tuple[str | None, str, str, str]
+"""``(account id or None, botocore service name, operation or "*", corruption)``."""
+
+CORRUPTIONS = ("empty", "truncated", "html", "hang")
+"""What a corrupt rule does to a matching request's answer."""
+
+_HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+    b"<body><h1>Bad Gateway</h1><p>The proxy received an invalid response.</p></body></html>"
+)
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -106,13 +122,17 @@ class FaultPlan:
     throttle_rate: float = 0.0
     seed: int = 0
     deny: tuple[DenyRule, ...] = ()
+    corrupt: tuple[CorruptRule, ...] = ()
+    hang_s: float = 5.0
+    """How long a ``hang`` corruption keeps the request without an answer."""
 
     def __post_init__(self) -> None:
-        if self.latency_s < 0:
-            raise ValueError("latency_s must be >= 0")
+        if self.latency_s < 0 or self.hang_s < 0:
+            raise ValueError("latency_s and hang_s must be >= 0")
         if not 0.0 <= self.throttle_rate <= 1.0:
             raise ValueError("throttle_rate must be between 0 and 1")
         object.__setattr__(self, "deny", tuple(_deny_rule(r) for r in self.deny))
+        object.__setattr__(self, "corrupt", tuple(_corrupt_rule(r) for r in self.corrupt))
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON-plain data (the body of ``POST /__faults/plan``)."""
@@ -121,6 +141,8 @@ class FaultPlan:
             "throttle_rate": self.throttle_rate,
             "seed": self.seed,
             "deny": [list(r) for r in self.deny],
+            "corrupt": [list(r) for r in self.corrupt],
+            "hang_s": self.hang_s,
         }
 
     @classmethod
@@ -131,6 +153,8 @@ class FaultPlan:
             throttle_rate=float(data.get("throttle_rate", 0.0)),
             seed=int(data.get("seed", 0)),
             deny=tuple(_deny_rule(r) for r in data.get("deny") or ()),
+            corrupt=tuple(_corrupt_rule(r) for r in data.get("corrupt") or ()),
+            hang_s=float(data.get("hang_s", 5.0)),
         )
 
     def denies(self, account_id: str | None, service: str, operation: str) -> bool:
@@ -139,6 +163,24 @@ class FaultPlan:
             (acct is None or acct == account_id) and svc == service and op in ("*", operation)
             for acct, svc, op in self.deny
         )
+
+    def corruption(self, account_id: str | None, service: str, operation: str) -> str | None:
+        """The corruption of the first corrupt rule matching the request, if any."""
+        for acct, svc, op, kind in self.corrupt:
+            if (acct is None or acct == account_id) and svc == service and op in ("*", operation):
+                return kind
+        return None
+
+
+def _corrupt_rule(rule: Sequence[Any]) -> CorruptRule:
+    if len(rule) != 4:
+        raise ValueError(
+            f"a corrupt rule is (account id or None, service, operation, kind): {rule!r}"
+        )
+    acct, service, operation, kind = rule
+    if kind not in CORRUPTIONS:
+        raise ValueError(f"unknown corruption {kind!r}: one of {', '.join(CORRUPTIONS)}")
+    return (str(acct) if acct is not None else None, str(service), str(operation), str(kind))
 
 
 def _deny_rule(rule: Sequence[Any]) -> DenyRule:
@@ -174,6 +216,8 @@ class FaultCounts:
     """Every AWS request seen, per ``"service:Operation"`` (throttled and denied included)."""
     throttled: Counter[str]
     denied: Counter[str]
+    corrupted: Counter[str]
+    """Requests answered with a corruption, per ``"service:Operation"``."""
     delayed: int
     """Requests that were delayed by ``latency_s``."""
     delay_s: float
@@ -192,6 +236,7 @@ class FaultCounts:
             "denied": sum(self.denied.values()),
             "throttled_requests": dict(sorted(self.throttled.items())),
             "denied_requests": dict(sorted(self.denied.items())),
+            "corrupted_requests": dict(sorted(self.corrupted.items())),
             "delayed": self.delayed,
             "delay_s": round(self.delay_s, 6),
             "total": self.total,
@@ -451,6 +496,7 @@ class FaultInjector:
         self._requests: Counter[str] = Counter()
         self._throttled: Counter[str] = Counter()
         self._denied: Counter[str] = Counter()
+        self._corrupted: Counter[str] = Counter()
         self._delayed = 0
         self._delay_s = 0.0
 
@@ -473,6 +519,7 @@ class FaultInjector:
                 requests=Counter(self._requests),
                 throttled=Counter(self._throttled),
                 denied=Counter(self._denied),
+                corrupted=Counter(self._corrupted),
                 delayed=self._delayed,
                 delay_s=self._delay_s,
             )
@@ -483,6 +530,7 @@ class FaultInjector:
             self._requests.clear()
             self._throttled.clear()
             self._denied.clear()
+            self._corrupted.clear()
             self._delayed = 0
             self._delay_s = 0.0
 
@@ -519,7 +567,36 @@ class FaultInjector:
             return _respond(
                 start_response, *error_response(info.protocol, status, code, "Rate exceeded")
             )
+        kind = plan.corruption(self._reached_account(info), info.service, info.operation)
+        if kind is not None:
+            with self._lock:
+                self._corrupted[info.key] += 1
+            return self._corrupted_answer(kind, plan, environ, start_response)
         return self.app(environ, start_response)
+
+    def _corrupted_answer(
+        self, kind: str, plan: FaultPlan, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes]:
+        """Answer with the corruption ``kind`` (see :data:`CORRUPTIONS`)."""
+        if kind == "hang":
+            self._sleep(plan.hang_s)
+            return cast(list[bytes], list(self.app(environ, start_response)))
+        if kind == "html":
+            headers = [("Content-Type", "text/html"), ("Content-Length", str(len(_HTML_PAGE)))]
+            return _respond(start_response, 200, headers, _HTML_PAGE)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
+            captured["status"], captured["headers"] = status, headers
+
+        body = b"".join(self.app(environ, capture))
+        status = int(str(captured.get("status", "500")).split()[0])
+        if not 200 <= status < 300:
+            return _respond(start_response, status, captured.get("headers", []), body)
+        body = b"" if kind == "empty" else body[: len(body) // 2]
+        headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+        return _respond(start_response, 200, headers, body)
 
     @staticmethod
     def _reached_account(info: RequestInfo) -> str | None:

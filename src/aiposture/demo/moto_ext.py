@@ -46,6 +46,9 @@ documented difference from AWS:
   aggregation, ``AggregationConfigurations``); moto has neither.
 - CloudWatch ``PutCompositeAlarm`` (moto has none; ``DescribeAlarms`` then returns the
   alarm under ``CompositeAlarms`` with its ``AlarmRule``).
+- CloudWatch dashboards are global: ``ListDashboards``/``GetDashboard`` answer the same
+  from every region of the partition (moto keeps them per region), see
+  ``_patch_global_dashboards``.
 - CloudWatch Logs ``PutQueryDefinition``/``DescribeQueryDefinitions``/
   ``DeleteQueryDefinition`` (saved Logs Insights queries); moto has none.
 - SNS subscriptions to ``email``, ``email-json``, ``http`` and ``https`` endpoints stay
@@ -58,13 +61,19 @@ documented difference from AWS:
 - CloudWatch ``PutInsightRule`` without ``RuleState`` creates an ``ENABLED`` rule (moto
   stores no state, so ``DescribeInsightRules`` omits ``State``); an unknown state is refused.
 - CloudWatch Logs query definitions keep ``queryLanguage`` (``CWLI`` by default, ``SQL``,
-  ``PPL``), and ``DescribeQueryDefinitions`` filters on it.
+  ``PPL``), and ``DescribeQueryDefinitions`` filters on it (botocore ``logs`` model 1.44:
+  ``PutQueryDefinitionRequest.queryLanguage`` and
+  ``DescribeQueryDefinitionsRequest.queryLanguage``, enum ``QueryLanguage``: CWLI, SQL,
+  PPL). Without ``queryLanguage`` it returns every language; the model documents no
+  default, so the collector asks for each language and never relies on this.
 - CloudTrail organization trails are visible to member accounts: a member's
   ``DescribeTrails`` (with shadow trails) lists the management account's organization
   trails that reach the region (multi-region: every region; single-region: its home
-  region), and the member reads them by ARN with ``GetTrail``, ``GetTrailStatus``,
-  ``GetEventSelectors``, ``GetInsightSelectors`` and ``GetEventConfiguration`` (moto only
-  shows the caller's own trails). Writes by the member still see only its own trails.
+  region), and the member reads them by ARN with ``GetTrail`` and ``GetTrailStatus``
+  (moto only shows the caller's own trails). ``GetEventSelectors``,
+  ``GetInsightSelectors``, ``GetEventConfiguration`` and ``ListTags`` on a trail ARN of
+  another account fail with ``CloudTrailARNInvalidException`` as in AWS (moto answered
+  them), see ``_owner_read_trail``. Writes by the member still see only its own trails.
 """
 
 from __future__ import annotations
@@ -109,6 +118,7 @@ def install() -> None:
         _patch_ec2()
         _patch_event_configuration()
         _patch_cloudwatch()
+        _patch_global_dashboards()
         _patch_query_definitions()
         _patch_sns()
         _patch_insight_rules()
@@ -217,6 +227,22 @@ _DEFAULT_CLASSIC_SELECTORS = [
 
 
 def _patch_cloudtrail() -> None:
+    """CloudTrail trails as AWS answers for them (botocore ``cloudtrail`` model 2013-11-01).
+
+    - GetTrailStatus: ``LatestDeliveryTime``, ``LatestCloudWatchLogsDeliveryTime`` and
+      ``LatestCloudWatchLogsDeliveryError`` are timestamps and strings of
+      GetTrailStatusResponse, absent when unknown (never empty strings, as moto wrote).
+    - DescribeTrails/GetTrail: ``HasCustomEventSelectors`` and ``HasInsightSelectors`` are
+      the Trail shape's booleans "Specifies if the trail has custom event selectors" / "has
+      insight types specified" (moto hard-codes False).
+    - PutEventSelectors: "You can use either AdvancedEventSelectors or EventSelectors, but
+      not both. If you apply AdvancedEventSelectors to a trail, any existing EventSelectors
+      are overwritten" (PutEventSelectorsRequest docs); GetEventSelectors returns the kind
+      in use, and a new trail has the default selector (CloudTrail User Guide, "Logging
+      management events": trails log all management events by default).
+    - PutInsightSelectors replaces the trail's selectors; GetInsightSelectors raises
+      InsightNotEnabledException (in the operation's error list) when Insights are off.
+    """
     from moto.cloudtrail.exceptions import InvalidParameterCombinationException
     from moto.cloudtrail.models import Trail
     from moto.cloudtrail.responses import CloudTrailResponse
@@ -274,7 +300,7 @@ def _patch_cloudtrail() -> None:
 
     def r_get_event_selectors(self: Any) -> str:
         params = json.loads(self.body)
-        trail = _readable_trail(self.cloudtrail_backend, params.get("TrailName"))
+        trail = _owner_read_trail(self.cloudtrail_backend, params.get("TrailName"))
         if trail.advanced_event_selectors:
             return json.dumps(
                 {"TrailARN": trail.arn, "AdvancedEventSelectors": trail.advanced_event_selectors}
@@ -283,7 +309,7 @@ def _patch_cloudtrail() -> None:
         return json.dumps({"TrailARN": trail.arn, "EventSelectors": classic})
 
     def r_get_insight_selectors(self: Any) -> str:
-        trail = _readable_trail(self.cloudtrail_backend, self._get_param("TrailName"))
+        trail = _owner_read_trail(self.cloudtrail_backend, self._get_param("TrailName"))
         if not trail.insight_selectors:
             raise JsonRESTError(
                 "InsightNotEnabledException",
@@ -305,6 +331,14 @@ def _patch_cloudtrail() -> None:
 
 
 def _patch_logs() -> None:
+    """CloudWatch Logs groups and metric filters as AWS keeps them (botocore ``logs`` model).
+
+    - CreateLogGroup/DescribeLogGroups: ``logGroupClass`` (LogGroupClass enum STANDARD,
+      INFREQUENT_ACCESS, DELIVERY, ESSENTIALS; STANDARD when none is given, "If you omit
+      this parameter, the default of STANDARD is used").
+    - PutMetricFilter "Creates or updates a metric filter" (API Reference): a filter of the
+      same name on the same log group is replaced in place, not appended.
+    """
     from moto.logs.exceptions import InvalidParameterException
     from moto.logs.metric_filters import MetricFilters
     from moto.logs.models import LogGroup
@@ -361,6 +395,14 @@ def _patch_logs() -> None:
 
 
 def _patch_organizations() -> None:
+    """Organizations invitations, as AWS has them.
+
+    Organizations invitations, so an account with a fixed id can join (botocore
+    ``organizations`` model: InviteAccountToOrganization, AcceptHandshake; AWS Organizations
+    User Guide, "Inviting an AWS account to join your organization"). moto has only
+    CreateAccount, which picks a random id; after the handshake DescribeOrganization works
+    from the member account as in AWS.
+    """
     from moto.core.utils import unix_time
     from moto.organizations import utils as org_utils
     from moto.organizations.exceptions import OrganizationsClientError
@@ -484,6 +526,12 @@ def _patch_organizations() -> None:
 
 
 def _patch_ec2() -> None:
+    """EC2 DescribeRegions within the caller's partition.
+
+    EC2 DescribeRegions lists the regions of the caller's partition only (EC2 API
+    Reference, DescribeRegions: "Describes the Regions that are enabled for your account";
+    a partition's endpoints know only its own regions). moto mixes in China and GovCloud.
+    """
     from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
     from moto.utilities.utils import get_partition
 
@@ -501,6 +549,13 @@ def _patch_ec2() -> None:
 
 
 def _patch_event_configuration() -> None:
+    """CloudTrail event configuration (aggregation) for trails.
+
+    CloudTrail PutEventConfiguration/GetEventConfiguration for trails (event
+    aggregation): botocore ``cloudtrail`` model 2013-11-01, PutEventConfigurationRequest
+    (``AggregationConfigurations`` with templates API_ACTIVITY, RESOURCE_ACCESS,
+    USER_ACTIONS) and GetEventConfigurationResponse. moto has neither operation.
+    """
     from moto.cloudtrail.exceptions import InvalidParameterCombinationException
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.exceptions import JsonRESTError
@@ -512,7 +567,7 @@ def _patch_event_configuration() -> None:
             )
         backend = response.cloudtrail_backend
         name = str(params.get("TrailName") or "")
-        return _readable_trail(backend, name) if read else backend.get_trail(name)
+        return _owner_read_trail(backend, name) if read else backend.get_trail(name)
 
     def r_put_event_configuration(self: Any) -> str:
         params = json.loads(self.body)
@@ -546,6 +601,12 @@ def _patch_event_configuration() -> None:
 
 
 def _patch_cloudwatch() -> None:
+    """CloudWatch composite alarms.
+
+    CloudWatch PutCompositeAlarm (botocore ``cloudwatch`` model, PutCompositeAlarmInput;
+    DescribeAlarms then returns the alarm under ``CompositeAlarms`` with its ``AlarmRule``,
+    DescribeAlarmsOutput). moto has no composite alarms.
+    """
     from moto.cloudwatch.responses import CloudWatchResponse
 
     def put_composite_alarm(self: Any) -> Any:
@@ -560,10 +621,49 @@ def _patch_cloudwatch() -> None:
     _patch(CloudWatchResponse, "put_composite_alarm", put_composite_alarm)
 
 
+_DASHBOARDS_ATTR = "_aiposture_dashboards"
+_DASHBOARD_HOME = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+"""The region whose moto backend holds an account's dashboards, per partition."""
+
+
+def _patch_global_dashboards() -> None:
+    """CloudWatch dashboards are global: every region endpoint lists the same ones.
+
+    AWS: a dashboard's ARN has no region (``arn:${Partition}:cloudwatch::${Account}:
+    dashboard/${DashboardName}``, Service Authorization Reference for CloudWatch; moto
+    builds the same ARN), one dashboard shows widgets of many regions (CloudWatch User
+    Guide, cloudwatch_xaxr_dashboard.html), and ListDashboards/GetDashboard answer the
+    same from any region endpoint of the partition. moto keeps dashboards per region
+    backend; here every region backend of an account shares the dashboards of one region
+    of its partition (:data:`_DASHBOARD_HOME`).
+    """
+    from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
+    from moto.utilities.utils import get_partition
+
+    def get(self: Any) -> dict[str, Any]:
+        home = _DASHBOARD_HOME.get(get_partition(self.region_name), self.region_name)
+        owner = self if home == self.region_name else cloudwatch_backends[self.account_id][home]
+        found: dict[str, Any] = owner.__dict__.setdefault(_DASHBOARDS_ATTR, {})
+        return found
+
+    def put(self: Any, value: dict[str, Any]) -> None:
+        if value:  # moto's __init__ assigns {}: the account's dashboards stay as they are
+            get(self).update(value)
+
+    _patch(CloudWatchBackend, "dashboards", property(get, put))  # type: ignore[arg-type]
+
+
 # --- CloudWatch Logs query definitions -------------------------------------------------
 
 
 def _patch_query_definitions() -> None:
+    """CloudWatch Logs saved queries (query definitions).
+
+    CloudWatch Logs saved queries: PutQueryDefinition, DescribeQueryDefinitions and
+    DeleteQueryDefinition (botocore ``logs`` model: PutQueryDefinitionRequest with
+    ``queryLanguage`` CWLI, SQL or PPL; DescribeQueryDefinitionsRequest filters on
+    ``queryLanguage`` and ``queryDefinitionNamePrefix``, ``maxResults`` 1-1000). moto has none.
+    """
     import uuid
 
     from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
@@ -656,6 +756,14 @@ def confirmation_token(account_id: str, region: str, topic_arn: str, endpoint: s
 
 
 def _patch_sns() -> None:
+    """SNS subscriptions that wait for their confirmation token.
+
+    SNS confirmation of email and HTTP(S) subscriptions (SNS Developer Guide, "Subscribing
+    to an Amazon SNS topic": such endpoints must confirm with the token AWS sends; botocore
+    ``sns`` model: Subscribe answers "pending confirmation", ConfirmSubscription takes
+    ``Token``; GetTopicAttributes' ``SubscriptionsConfirmed`` and ``SubscriptionsPending``).
+    moto confirms everything at once and ignores the token.
+    """
     import secrets
 
     from moto.core.responses import ActionResult
@@ -743,6 +851,12 @@ def _patch_sns() -> None:
 
 
 def _patch_insight_rules() -> None:
+    """CloudWatch Contributor Insights rule states.
+
+    CloudWatch PutInsightRule's ``RuleState`` (botocore ``cloudwatch`` model,
+    PutInsightRuleInput: "the state of the rule. Valid values are ENABLED and DISABLED",
+    ENABLED when omitted). moto stores no state, so DescribeInsightRules omitted ``State``.
+    """
     from moto.cloudwatch.exceptions import InvalidParameterValue
     from moto.cloudwatch.models import CloudWatchBackend
 
@@ -792,7 +906,53 @@ def _readable_trail(backend: Any, name_or_arn: str) -> Any:
         raise
 
 
+def _arn_account_error(caller: str, name_or_arn: str) -> Exception | None:
+    """CloudTrail's answer to a caller naming a trail ARN of another account, if it does."""
+    from moto.core.exceptions import JsonRESTError
+
+    parts = str(name_or_arn).split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[4] == caller:
+        return None
+    return JsonRESTError(
+        "CloudTrailARNInvalidException",
+        f"AccountID in ARN is wrong, you can only access resources with AccountID {caller}.",
+    )
+
+
+def _owner_read_trail(backend: Any, name_or_arn: str) -> Any:
+    """Resolve a trail for a read that only the trail's owner account may make.
+
+    AWS lets a member account see its organization's trail (``DescribeTrails``) and read its
+    status (``GetTrailStatus`` with the full ARN: botocore ``cloudtrail`` model 1.44,
+    GetTrailStatusRequest.Name, "If the trail is an organization trail and you are a member
+    account ... you must provide the full ARN"), but GetEventSelectors, GetInsightSelectors,
+    GetEventConfiguration and ListTags on a trail ARN of another account fail with
+    ``CloudTrailARNInvalidException`` (in each of those operations' error list in the
+    model), "AccountID in ARN is wrong, you can only access resources with AccountID
+    <caller>." (CloudTrail User Guide, "Creating a trail for an organization": member
+    accounts see the organization trail but cannot change it; the exact message from a
+    member account in cloudquery cq-provider-aws issue 405 (ListTags), turbot
+    steampipe-plugin-aws issues 577 and 578, and prowler-cloud/prowler pull request 2025
+    "list tags only in owned trails"). The caller's own trails, also by ARN from another
+    region, are read as before.
+    """
+    error = _arn_account_error(backend.account_id, name_or_arn)
+    if error is not None:
+        raise error
+    return _readable_trail(backend, name_or_arn)
+
+
 def _patch_organization_trails() -> None:
+    """CloudTrail organization trails as member accounts see them.
+
+    Organization trails seen from member accounts (CloudTrail User Guide, "Creating a
+    trail for an organization": member accounts can see the organization trail but cannot
+    modify it; reads of its configuration by ARN fail with CloudTrailARNInvalidException,
+    in the error lists of GetEventSelectors, GetInsightSelectors, GetEventConfiguration and
+    ListTags in the botocore ``cloudtrail`` model; reported by cloudquery cq-provider-aws
+    issue 405 and steampipe-plugin-aws issues 577 and 578). DescribeTrails with shadow
+    trails lists them; GetTrail and GetTrailStatus work by ARN.
+    """
     from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
     from moto.cloudtrail.responses import CloudTrailResponse
 
@@ -818,8 +978,19 @@ def _patch_organization_trails() -> None:
         trail = _readable_trail(self.cloudtrail_backend, self._get_param("Name"))
         return json.dumps({"Trail": trail.description(include_region=True)})
 
+    original_list_tags: Callable[[Any], str] = CloudTrailResponse.list_tags
+
+    def r_list_tags(self: Any) -> str:
+        # ListTags on another account's trail: see _owner_read_trail.
+        for resource_id in json.loads(self.body).get("ResourceIdList") or []:
+            error = _arn_account_error(self.cloudtrail_backend.account_id, resource_id)
+            if error is not None:
+                raise error
+        return original_list_tags(self)
+
     _patch(CloudTrailBackend, "describe_trails", describe_trails)
     _patch(CloudTrailResponse, "get_trail", r_get_trail)
+    _patch(CloudTrailResponse, "list_tags", r_list_tags)
 
 
 # --- what a filter or rule sees ------------------------------------------------------------

@@ -89,7 +89,11 @@ def apply_step(snapshot: Snapshot, step: Step) -> None:
         }
         _replace_by(queries, "name", entry)
     elif isinstance(step, PutDashboard):
-        dashboards = _read(reg.dashboards, "dashboards", step)
+        acct = snapshot.account(step.account_id)
+        # dashboards are account-wide (AccountSnapshot.dashboards); older snapshots per region
+        per_account = acct is not None and acct.dashboards_per_account
+        held = acct.dashboards if acct is not None and per_account else reg.dashboards
+        dashboards = _read(held, "dashboards", step)
         dashboards[step.dashboard_name] = json.dumps(step.body)
     elif isinstance(step, PutInvocationLogging):
         reg.invocation_logging = InvocationLogging(config=dict(step.config))

@@ -499,7 +499,8 @@ class DetectionPlanner:
             namespace=self.namespace,
             queries=queries,
         )
-        dashboards = (reg.dashboards or {}) if reg else {}
+        acct_read = self.work.account(g.account_id)
+        dashboards = acct_read.dashboard_bodies() if acct_read else {}
         before: dict[str, Any] | None = None
         if guide.DASHBOARD_NAME in dashboards:
             try:

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from aiposture.engine.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
-from aiposture.rules.coverage import coverage
-from aiposture.snapshot.models import CallError, Trail
+from aiposture.rules.coverage import coverage, unread_reason
+from aiposture.snapshot.models import Trail
 
 Template = Literal["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"]
 
@@ -38,15 +38,14 @@ def data_templates(trail: Trail) -> list[str]:
     return found
 
 
-def _unread_reason(error: CallError | None) -> str:
-    if error is None:
-        return "GetEventConfiguration was not read"
-    if error.error_code in _UNKNOWN_OPERATION_CODES:
+def _unread_reason(trail: Trail) -> str:
+    errs = errors_for(trail.errors, "GetEventConfiguration")
+    if errs and errs[0].error_code in _UNKNOWN_OPERATION_CODES:
         return (
-            f"{describe_error(error)}; the botocore used for the scan does not know "
+            f"{describe_error(errs[0])}; the botocore used for the scan does not know "
             "CloudTrail GetEventConfiguration, upgrade boto3/botocore and scan again"
         )
-    return describe_error(error)
+    return unread_reason(trail, "GetEventConfiguration", "event aggregation settings")
 
 
 def _row(trail: Trail) -> dict[str, Any]:
@@ -67,8 +66,7 @@ def event_aggregation(params: EventAggregationParams, ctx: RuleContext) -> list[
     for trail in cov.logging:
         rows.append(_row(trail))
         if trail.aggregation is None:
-            errs = errors_for(trail.errors, "GetEventConfiguration")
-            unknown.append(f"trail {trail.name}: {_unread_reason(errs[0] if errs else None)}")
+            unknown.append(f"trail {trail.name}: {_unread_reason(trail)}")
             continue
         if template in data_templates(trail):
             return [

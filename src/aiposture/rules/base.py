@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from aiposture.config import Config, ResourcesConfig
 from aiposture.engine.results import Status
+from aiposture.iam.denials import denied_action_hint
 from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
 
 P = TypeVar("P", bound="Params")
@@ -97,11 +98,17 @@ class RuleKind:
 
 
 def describe_error(error: CallError) -> str:
-    """One line naming a failed call, for ERROR messages."""
+    """One line naming a failed call, for ERROR messages.
+
+    For an AccessDenied it also names the IAM action the reading identity lacks and what
+    grants it (:func:`aiposture.iam.denials.denied_action_hint`).
+    """
     where = f" in {error.region}" if error.region else ""
-    return (
+    line = (
         f"{error.service}:{error.operation}{where} failed with {error.error_code}: {error.message}"
     )
+    hint = denied_action_hint(error.service, error.operation, error.error_code, error.account_id)
+    return f"{line}; {hint}" if hint else line
 
 
 def errors_for(

@@ -76,11 +76,22 @@ def organization_trails(snapshot: Snapshot) -> list[Trail]:
     )
 
 
+def _rank(trail: Trail) -> tuple[int, bool]:
+    """Which copy of a trail to judge: the most complete, and on a tie the owner's read."""
+    return trail.completeness, not trail.owner_reads_skipped
+
+
 def _candidate_trails(ctx: RuleContext) -> list[Trail]:
+    """The account's trails, each organization trail as the best copy the scan read.
+
+    A member's copy of its organization's trail holds only the status (the rest is the
+    management account's to read), so when the management account is in the scan (``--org``
+    or a merged shard) its copy is judged.
+    """
     seen: dict[str, Trail] = {t.arn: t for t in ctx.account.trails}
     for trail in organization_trails(ctx.snapshot):
         mine = seen.get(trail.arn)
-        if mine is None or trail.completeness > mine.completeness:
+        if mine is None or _rank(trail) > _rank(mine):
             seen[trail.arn] = trail
     return list(seen.values())
 
@@ -106,7 +117,56 @@ def coverage(ctx: RuleContext) -> Coverage:
     return cov
 
 
+ARN_INVALID = "CloudTrailARNInvalidException"
+"""CloudTrail's error for a read that only the trail's owner account may make."""
+
+
+def owner_only(trail: Trail, operation: str) -> bool:
+    """True when ``operation`` on ``trail`` is the owner account's alone and was not its read.
+
+    That is a copy read from another account (``owner_reads_skipped``), or, in a snapshot
+    written before it was set, a read another account made that CloudTrail refused with
+    CloudTrailARNInvalidException.
+    """
+    if trail.owner_reads_skipped:
+        return True
+    return any(
+        e.error_code == ARN_INVALID and e.account_id not in (None, trail.owner_account_id)
+        for e in errors_for(trail.errors, operation)
+    )
+
+
+def owner_only_reason(trail: Trail, what: str) -> str:
+    """Why ``what`` of a trail read from another account is unknown, and how to read it."""
+    owner = trail.owner_account_id
+    if trail.is_organization_trail:
+        return (
+            f"it is the organization trail {trail.arn} of the management account {owner}, and "
+            f"only that account can read its {what} (CloudTrail answers other accounts with "
+            f"{ARN_INVALID}); include the management account {owner} in the scan: scan with "
+            "--org from the management account, add its role with --assume-role, or merge "
+            "its shard with aiposture merge"
+        )
+    return (
+        f"trail {trail.arn} belongs to account {owner}, and only that account can read its "
+        f"{what} (CloudTrail answers other accounts with {ARN_INVALID}); include account "
+        f"{owner} in the scan: add its role with --assume-role or merge its shard with "
+        "aiposture merge"
+    )
+
+
+def unread_reason(trail: Trail, operation: str, what: str) -> str:
+    """Why ``trail``'s ``what`` (read with CloudTrail ``operation``) is missing from the snapshot.
+
+    The recorded failure of the call, or, for a trail only its owner account may read, that
+    account and how to include it in the scan.
+    """
+    if owner_only(trail, operation):
+        return owner_only_reason(trail, what)
+    errs = errors_for(trail.errors, operation)
+    return describe_error(errs[0]) if errs else f"{what} not read"
+
+
 def selectors_unknown_reason(trail: Trail) -> str:
     """Why a trail's event selectors are missing from the snapshot."""
-    errs = errors_for(trail.errors, "GetEventSelectors")
-    return describe_error(errs[0]) if errs else "event selectors not read"
+    return unread_reason(trail, "GetEventSelectors", "event selectors")

@@ -6,8 +6,9 @@ Logs Insights widgets running the investigation and correlation queries over the
 log group. Dashboards are judged by content, not by name: a dashboard passes when it has an
 alarm widget listing existing alarms, a Contributor Insights widget showing an existing,
 enabled rule that reads a CloudTrail delivery log group, and a Logs Insights widget whose
-source is a CloudTrail delivery log group. Dashboards are account-wide (the snapshot holds
-ListDashboards per region), so the kind runs once per account.
+source is a CloudTrail delivery log group. Dashboards are account-wide, so the kind runs
+once per account: on the account's one read (``AccountSnapshot.dashboards``), or, for a
+snapshot written when they were read per region, on the regions' reads joined.
 """
 
 from __future__ import annotations
@@ -130,6 +131,11 @@ class _Judge:
             scope = cloudtrail_log_groups(replace(ctx, region=region))
             self.ct_gaps += scope.unknowns()
             self.ct_groups |= {(g.name, g.region) for g in scope.groups}
+        if not ctx.account.scanned_regions:  # dashboards read, but no region: no log groups
+            self.ct_gaps.append(
+                f"no region of account {ctx.account_id} was scanned, so its CloudTrail log "
+                "groups are unknown"
+            )
 
     def _is_ct(self, name: str, region: str | None) -> bool:
         return any(n == name and (region is None or r == region) for n, r in self.ct_groups)
@@ -262,30 +268,63 @@ def _evidence(params: DashboardParams, j: _Judged) -> dict[str, Any]:
     return out
 
 
-def dashboard(params: DashboardParams, ctx: RuleContext) -> list[Outcome]:
-    """A CloudWatch dashboard assembles the guide's alarm, Contributor Insights and query widgets."""
-    bodies: dict[str, str] = {}
-    list_unread: list[str] = []
-    body_errors: dict[str, str] = {}
-    for region in ctx.account.scanned_regions:
-        reg = ctx.account.regions.get(region)
+@dataclass
+class _Read:
+    """The account's dashboards as the snapshot holds them."""
+
+    bodies: dict[str, str] = field(default_factory=dict)
+    list_unread: list[str] = field(default_factory=list)
+    """Why a ListDashboards is missing (per region, for a per-region snapshot)."""
+    body_errors: dict[str, str] = field(default_factory=dict)
+    """Why a GetDashboard failed, by dashboard name."""
+    listed: bool = False
+    """True when at least one ListDashboards answer is in the snapshot."""
+
+
+def _note_body_errors(read: _Read, errors: list[Any]) -> None:
+    for err in errors_for(errors, "GetDashboard"):
+        if err.resource:
+            read.body_errors.setdefault(err.resource, describe_error(err))
+
+
+def _read_dashboards(ctx: RuleContext) -> _Read:
+    """The account-wide read, or the per-region reads of an older snapshot joined."""
+    account = ctx.account
+    read = _Read()
+    if account.dashboards_per_account:
+        if account.dashboards is None:
+            errs = errors_for(account.errors, "ListDashboards")
+            read.list_unread.append(describe_error(errs[0]))
+        else:
+            read.listed = True
+            read.bodies = dict(account.dashboards)
+        _note_body_errors(read, account.errors)
+        return read
+    for region in account.scanned_regions:
+        reg = account.regions.get(region)
         if reg is None or reg.dashboards is None:
             errs = errors_for(reg.errors if reg else [], "ListDashboards")
             why = describe_error(errs[0]) if errs else f"dashboards of {region} not read"
-            list_unread.append(why)
+            read.list_unread.append(why)
             continue
+        read.listed = True
         for name, body in reg.dashboards.items():
-            bodies.setdefault(name, body)
-        for err in errors_for(reg.errors, "GetDashboard"):
-            if err.resource:
-                body_errors.setdefault(err.resource, describe_error(err))
+            read.bodies.setdefault(name, body)
+        _note_body_errors(read, reg.errors)
+    return read
+
+
+def dashboard(params: DashboardParams, ctx: RuleContext) -> list[Outcome]:
+    """A CloudWatch dashboard assembles the guide's alarm, Contributor Insights and query widgets."""
+    read = _read_dashboards(ctx)
+    bodies, body_errors = read.bodies, read.body_errors
     acct = ctx.account_id
-    if len(list_unread) == len(ctx.account.scanned_regions):
+    if not read.listed:
         return [
             Outcome(
                 Status.ERROR,
                 f"Cannot read the CloudWatch dashboards of account {acct}: "
-                + "; ".join(list_unread or ["no region was scanned"])
+                + "; ".join(read.list_unread or ["no region was scanned"])
                 + ".",
             )
         ]

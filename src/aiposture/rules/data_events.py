@@ -22,6 +22,7 @@ from aiposture.rules.selector_facts import (
     classic_resources_for_type,
     field_text,
     issues_for_selectors,
+    logs_nothing_reason,
     selector_label,
     selectors_for_type,
 )
@@ -199,6 +200,10 @@ def why_not_logged(
     """
     reasons: list[str] = []
     for trail in trails:
+        empty = logs_nothing_reason(trail)
+        if empty:
+            reasons.append(empty)
+            continue
         relevant = selectors_for_type(trail, resource_type)
         classic = classic_resources_for_type(trail, resource_type)
         if not relevant and not classic:

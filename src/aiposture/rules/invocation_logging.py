@@ -5,10 +5,32 @@ from __future__ import annotations
 from aiposture.engine.results import Status
 from aiposture.rules.base import Outcome, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.trail import NoParams
+from aiposture.snapshot.models import BEDROCK_SERVICE
+
+
+def bedrock_not_offered(ctx: RuleContext) -> str | None:
+    """Why Bedrock was not read in the context's region because it is not offered there.
+
+    ``None`` when Bedrock is offered there (or the region was not scanned). The reason
+    comes from the snapshot (the collector's reading of botocore's endpoint data).
+    """
+    reg = ctx.region_snapshot
+    return reg.services_not_offered.get(BEDROCK_SERVICE) if reg else None
 
 
 def model_invocation_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
-    """Invocation logging is on, with a CloudWatch Logs destination that exists and text delivery."""
+    """Invocation logging is on, with a CloudWatch Logs destination that exists and text delivery.
+
+    NOT_APPLICABLE where Bedrock is not offered (nothing there can invoke a model).
+    """
+    not_offered = bedrock_not_offered(ctx)
+    if not_offered is not None:
+        return [
+            Outcome(
+                Status.NOT_APPLICABLE,
+                f"Bedrock model invocation logging does not apply: {not_offered}.",
+            )
+        ]
     reg = ctx.region_snapshot
     logging = reg.invocation_logging if reg else None
     if reg is None or logging is None:

@@ -18,10 +18,17 @@ STANDARD, INFREQUENT_ACCESS, DELIVERY and ESSENTIALS:
   Firehose", keeps events one day and "doesn't offer rich CloudWatch Logs capabilities such
   as CloudWatch Logs Insights queries" (botocore ``CreateLogGroupRequest.logGroupClass``):
   none of the detection features; subscription filters unknown.
-- **ESSENTIALS** "supports a subset of CloudWatch Logs features" (botocore); which subset is
-  not published where aiposture looks: every feature unknown.
+- **ESSENTIALS** "supports a subset of CloudWatch Logs features and incurs lower costs"
+  (botocore 1.44.8 ``CreateLogGroupRequest.logGroupClass`` and ``LogGroup.logGroupClass``,
+  which send the reader to the Log classes page). Which subset is not published in the
+  pages checked: the Log classes page and "Logs Insights QL commands supported in log
+  classes" (CWL_AnalyzeLogData_Classes.html) describe Standard and Infrequent Access only,
+  and "CloudWatch Logs concepts" (CloudWatchLogsConcepts.html) names those two classes.
+  Every feature is therefore unknown.
 
-An unknown answer (``None``) makes a detection ERROR, never PASS.
+An unknown answer (``None``) makes a detection ERROR with that reason, never PASS and
+never FAIL; so does a class that is not in the installed botocore's ``LogGroupClass``
+enum (:data:`KNOWN_CLASSES`).
 """
 
 from __future__ import annotations
@@ -38,6 +45,9 @@ Feature = Literal[
 ]
 
 FEATURES: tuple[Feature, ...] = get_args(Feature)
+
+KNOWN_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS")
+"""The ``LogGroupClass`` enum of the botocore ``logs`` model (1.44)."""
 
 _SUPPORT: dict[str, dict[Feature, bool | None]] = {
     "STANDARD": dict.fromkeys(FEATURES, True),
@@ -57,6 +67,7 @@ _SUPPORT: dict[str, dict[Feature, bool | None]] = {
         "OpenSearch SQL queries": False,
         "OpenSearch PPL queries": False,
     },
+    "ESSENTIALS": dict.fromkeys(FEATURES, None),  # "a subset", not published: unknown
 }
 
 QUERY_FEATURE: dict[str, Feature] = {
@@ -80,6 +91,11 @@ def why_unsupported(name: str, log_class: str | None, feature: Feature) -> str:
     """A sentence saying why ``feature`` does not work (or is unknown) on log group ``name``."""
     cls = log_class or "STANDARD"
     answer = supports(log_class, feature)
+    if cls not in KNOWN_CLASSES:
+        return (
+            f"log group {name} is in the {cls} log class, which is not in the installed "
+            f"botocore's LogGroupClass enum, so whether it supports {feature} is unknown"
+        )
     if answer is None:
         return (
             f"log group {name} is in the {cls} log class, and AWS does not document whether "

@@ -9,6 +9,7 @@ from aiposture.lang.selectors import trail_logs
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.coverage import coverage
 from aiposture.rules.events import cloudtrail_event, describe_event
+from aiposture.rules.selector_facts import logs_nothing_reason
 
 
 class ManagementEvent(Params):
@@ -98,6 +99,9 @@ def management_events_logged(p: ManagementParams, ctx: RuleContext) -> list[Outc
             f"the covering trails ({', '.join(t.name for t in known)}) do not log {' or '.join(kinds)} "
             f"management events such as {missing[0]['event']}"
         )
+        empty = [r for r in map(logs_nothing_reason, known) if r]
+        if empty:
+            why += " (" + "; ".join(empty) + ")"
     return [
         Outcome(Status.FAIL, f"Management events are not fully logged: {why}.", evidence=evidence)
     ]

@@ -19,11 +19,20 @@ from typing import Any
 
 from pydantic import Field
 
+from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
 from aiposture.lang.logs_query import Query, Source, parse_definition
-from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
+from aiposture.rules.base import (
+    Outcome,
+    Params,
+    RuleContext,
+    RuleKind,
+    describe_error,
+    errors_for,
+)
 from aiposture.rules.chain import Candidate, Upstream, broken, decide, ok, unknown, upstream
 from aiposture.rules.detection_scope import DeliveryGroup
+from aiposture.rules.invocation_logging import bedrock_not_offered
 from aiposture.rules.log_classes import QUERY_FEATURE
 from aiposture.rules.sample_events import SampleEvents, build_event
 
@@ -261,6 +270,17 @@ def _group_candidates(
             out.append((path, [Candidate((link,), message, group.arn, evidence)]))
         elif closest is None or len(verdict.problems) < len(closest[1].problems):
             closest = (len(verdict.problems), verdict)
+    # Definitions are read once per query language: when one language could not be read,
+    # a missing answer may be among its definitions.
+    failed = errors_for(reg.errors, "DescribeQueryDefinitions") if reg and not out else []
+    if failed:
+        languages = ", ".join(dict.fromkeys(e.resource or "some language" for e in failed))
+        link = unknown(
+            QUERY,
+            f"no saved query read on log group {group.name} covers the requirement, and its "
+            f"saved queries in {languages} could not be read: {describe_error(failed[0])}",
+        )
+        return [(any_path, [Candidate((link,), "", group.arn)])]
     if closest is not None:
         verdict = closest[1]
         link = broken(
@@ -287,7 +307,20 @@ def _group_candidates(
 
 
 def saved_query(params: SavedQueryParams, ctx: RuleContext) -> list[Outcome]:
-    """A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads."""
+    """A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads.
+
+    A query that must join the model invocation log group is NOT_APPLICABLE where Bedrock
+    is not offered.
+    """
+    not_offered = bedrock_not_offered(ctx)
+    if not_offered is not None and any(j.log_group == INVOCATION_LOGGING for j in params.joins):
+        return [
+            Outcome(
+                Status.NOT_APPLICABLE,
+                f"This query joins the model invocation log group, which does not apply: "
+                f"{not_offered}.",
+            )
+        ]
     targets, target_unknown = _targets(params, ctx)
     up = upstream(ctx, params, QUERY_FEATURE["CWLI"])
     paths: list[tuple[Upstream, list[Candidate]]] = []

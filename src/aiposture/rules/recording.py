@@ -31,6 +31,7 @@ from aiposture.lang.selectors import trail_logs
 from aiposture.memo import IdentityMemo
 from aiposture.rules.aggregation import data_templates
 from aiposture.rules.base import Params, RuleContext, describe_error, errors_for
+from aiposture.rules.coverage import owner_only, owner_only_reason
 from aiposture.rules.data_events import (
     DataEventsParams,
     render_template,
@@ -259,6 +260,8 @@ def _records_insight(trail: Trail, event: Mapping[str, Any], category: str) -> b
 
 
 def _insights_on(trail: Trail, insight_type: str, category: str) -> bool | None:
+    if trail.insight_selectors is None and trail.insights_unsupported is not None:
+        return False  # Insights are not available for this trail: it writes none
     if trail.insight_selectors is None or trail.event_selectors is None:
         return None
     if category not in insight_categories(trail.insight_selectors, insight_type):
@@ -275,6 +278,8 @@ def unread_reason(trail: Trail, probe: Probe) -> str:
     }.get(str(category), ("GetEventSelectors", "event selectors"))
     if category == "Insight" and trail.event_selectors is None:
         operation, what = "GetEventSelectors", "event selectors"
+    if owner_only(trail, operation):
+        return f"the {what} of trail {trail.name} were not read: {owner_only_reason(trail, what)}"
     errors = errors_for(trail.errors, operation)
     why = f": {describe_error(errors[0])}" if errors else ""
     return f"the {what} of trail {trail.name} were not read{why}"

@@ -33,6 +33,17 @@ def clear_selector_index() -> None:
     _by_type.clear()
 
 
+LOGS_NOTHING = "advanced event selectors: none (the trail logs no events)"
+"""Why a trail whose GetEventSelectors returned an empty ``AdvancedEventSelectors`` list
+logs nothing (not the classic default that logs every management event)."""
+
+
+def logs_nothing_reason(trail: Trail) -> str | None:
+    """``"trail <name>: advanced event selectors: none ..."`` when the trail logs no events."""
+    sel = trail.event_selectors
+    return f"trail {trail.name}: {LOGS_NOTHING}" if sel is not None and sel.logs_nothing else None
+
+
 def selectors_for_type(trail: Trail, resource_type: str) -> list[tuple[int, dict[str, Any]]]:
     """The advanced selectors of ``trail`` whose ``resources.type`` names ``resource_type``."""
     sel = trail.event_selectors

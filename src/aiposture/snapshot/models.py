@@ -15,6 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1"
 
+INSIGHTS_UNSUPPORTED_CODE = "UnsupportedOperationException"
+"""The error code of CloudTrail GetInsightSelectors when Insights are not available for
+the trail (see :attr:`Trail.insights_unsupported`)."""
+
+BEDROCK_SERVICE = "bedrock"
+"""The botocore service name (and endpoint prefix) of the Bedrock control plane: its key
+in :attr:`RegionSnapshot.services_not_offered`."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
@@ -72,16 +80,23 @@ class EventSelectors(_Model):
     """CloudTrail GetEventSelectors: exactly the lists the API returned.
 
     ``advanced`` is set when the trail uses advanced selectors; ``classic`` when it uses
-    classic ones. Neither means the API returned no selectors.
+    classic ones. Neither means the API returned no selectors. ``advanced == []`` with no
+    classic list is "advanced selectors, none": the trail logs no events (see
+    :attr:`logs_nothing`), not the classic default that logs every management event.
     """
 
     advanced: list[dict[str, Any]] | None = None
     classic: list[dict[str, Any]] | None = None
 
     @property
+    def logs_nothing(self) -> bool:
+        """True for advanced selectors with an empty list: the trail logs no events."""
+        return self.advanced == [] and not self.classic
+
+    @property
     def mode(self) -> Literal["advanced", "classic", "none"]:
         """Which kind of selectors the trail uses (B.7 of the spec)."""
-        if self.advanced:
+        if self.advanced or self.logs_nothing:
             return "advanced"
         if self.classic is not None:
             return "classic"
@@ -89,7 +104,7 @@ class EventSelectors(_Model):
 
     def as_api(self) -> dict[str, Any]:
         """The selectors in GetEventSelectors response form, for the selector evaluator."""
-        if self.advanced:
+        if self.advanced or self.logs_nothing:
             return {"AdvancedEventSelectors": self.advanced}
         if self.classic is not None:
             return {"EventSelectors": self.classic}
@@ -121,8 +136,32 @@ class Trail(_Model):
     holds the event aggregation settings); ``None`` when not read."""
     tags: dict[str, str] | None = None
     """CloudTrail ListTags for the trail; ``None`` when not read."""
+    owner_reads_skipped: bool = False
+    """True when this copy was read by an account that does not own the trail (an
+    organization trail seen from a member account). CloudTrail lets only the owner account
+    call GetEventSelectors, GetInsightSelectors, GetEventConfiguration and ListTags on it
+    (another account gets CloudTrailARNInvalidException), so they were not called: the
+    selectors, Insights selectors, aggregation and tags of this copy are ``None`` and only
+    the owner account's copy can hold them. Snapshots written before this field read
+    ``False``."""
     errors: list[CallError] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def insights_unsupported(self) -> CallError | None:
+        """GetInsightSelectors' ``UnsupportedOperationException`` for this trail, if AWS gave it.
+
+        CloudTrail answers so when Insights are not available for the trail (in its home
+        region): "the requested operation is not supported" (botocore ``cloudtrail``
+        model, GetInsightSelectors errors). The trail cannot have Insights, which is not
+        the same as a read that failed.
+        """
+        for error in self.errors:
+            if error.operation == "GetInsightSelectors" and error.error_code == (
+                INSIGHTS_UNSUPPORTED_CODE
+            ):
+                return error
+        return None
 
     @property
     def completeness(self) -> int:
@@ -215,9 +254,16 @@ class RegionSnapshot(_Model):
     query_definitions: list[dict[str, Any]] | None = None
     """Logs DescribeQueryDefinitions (saved Logs Insights queries)."""
     dashboards: dict[str, str] | None = None
-    """CloudWatch dashboard name -> DashboardBody (ListDashboards, GetDashboard)."""
+    """CloudWatch dashboard name -> DashboardBody (ListDashboards, GetDashboard), as
+    snapshots written before dashboards were read once per account hold them (now
+    :attr:`AccountSnapshot.dashboards`; this stays ``None``)."""
     guardduty_detectors: list[dict[str, Any]] | None = None
     """GuardDuty GetDetector for each detector of ListDetectors, with ``DetectorId``."""
+    services_not_offered: dict[str, str] = Field(default_factory=dict)
+    """Services (botocore endpoint prefix, e.g. ``bedrock``) that the installed botocore's
+    endpoint data says are not offered in this region, with that reason: they were not
+    called, and their checks here are NOT_APPLICABLE. Snapshots written before this field
+    read ``{}`` (every service was called)."""
     errors: list[CallError] = Field(default_factory=list)
 
 
@@ -231,7 +277,43 @@ class AccountSnapshot(_Model):
     organization: OrganizationInfo | None = None
     trails: list[Trail] = Field(default_factory=list)
     regions: dict[str, RegionSnapshot] = Field(default_factory=dict)
+    dashboards: dict[str, str] | None = None
+    """CloudWatch dashboard name -> DashboardBody (ListDashboards, GetDashboard), read once
+    for the account in :attr:`dashboards_region`: dashboards are not regional resources
+    (every region endpoint lists the same ones; their ARN has no region), so they sit here
+    rather than in a :class:`RegionSnapshot`. Failed reads are in :attr:`errors`. ``None``
+    when not read; snapshots written before this field hold them per region
+    (:attr:`RegionSnapshot.dashboards`), see :meth:`dashboard_bodies`."""
+    dashboards_region: str | None = None
+    """The region whose CloudWatch endpoint :attr:`dashboards` was read from (the first
+    scanned region, or the partition's default region when none was scanned)."""
     errors: list[CallError] = Field(default_factory=list)
+
+    @property
+    def dashboards_per_account(self) -> bool:
+        """True when the dashboards were read once for the account.
+
+        That is, this snapshot holds :attr:`dashboards` or a failed ListDashboards in
+        :attr:`errors`; False for a snapshot written when they were read per region.
+        """
+        return self.dashboards is not None or any(
+            e.operation == "ListDashboards" for e in self.errors
+        )
+
+    def dashboard_bodies(self) -> dict[str, str]:
+        """Every dashboard body the snapshot holds for the account, by name.
+
+        The account-wide read, or, in a snapshot written when dashboards were read per
+        region, the regions' reads joined (the first region that holds a name wins: every
+        region lists the same dashboards).
+        """
+        if self.dashboards_per_account:
+            return dict(self.dashboards or {})
+        bodies: dict[str, str] = {}
+        for reg in self.regions.values():
+            for name, body in (reg.dashboards or {}).items():
+                bodies.setdefault(name, body)
+        return bodies
 
     def all_errors(self) -> list[CallError]:
         """Every failed call recorded anywhere in this account."""

@@ -1,0 +1,51 @@
+"""What to tell the user when IAM denied one of aiposture's reads.
+
+An ERROR caused by an AccessDenied names the IAM action that was denied and, from the
+managed-policy data (:mod:`aiposture.iam.managed_policies`), what grants it: SecurityAudit
+lacks ``cloudtrail:GetEventConfiguration``, so a user who attached SecurityAudit is told to
+attach ReadOnlyAccess or the statement :data:`SECURITY_AUDIT_ADDITION_COMMAND` prints.
+"""
+
+from __future__ import annotations
+
+from aiposture.iam.actions import IAM_PREFIX_BY_SERVICE, is_access_denied
+from aiposture.iam.managed_policies import READ_ONLY_ACCESS, SECURITY_AUDIT
+
+POLICY_COMMAND = "aiposture policy"
+"""The command that prints the least-privilege policy aiposture needs."""
+
+SECURITY_AUDIT_ADDITION_COMMAND = "aiposture policy --security-audit-addition"
+"""The command that prints the statement SecurityAudit lacks."""
+
+
+def denied_action_hint(
+    service: str, operation: str, error_code: str, account_id: str | None = None
+) -> str | None:
+    """The sentence naming the IAM action a denied call needed, or None when not a denial.
+
+    ``account_id`` is the account the call was sent to (the identity reading it lacks the
+    action). None for a failure that is not IAM's refusal, a service with no known prefix, or
+    an action neither ReadOnlyAccess nor SecurityAudit grants (``sts:AssumeRole``, whose
+    denial is usually the target role's trust policy): the failed call's line says enough.
+    """
+    if not is_access_denied(error_code):
+        return None
+    prefix = IAM_PREFIX_BY_SERVICE.get(service)
+    if prefix is None:
+        return None
+    action = f"{prefix}:{operation}"
+    who = f"the identity reading account {account_id}" if account_id else "the scanning identity"
+    by_security_audit = SECURITY_AUDIT.grants(action)
+    by_read_only = READ_ONLY_ACCESS.grants(action)
+    if by_read_only and not by_security_audit:
+        return (
+            f"{who} lacks {action} ({SECURITY_AUDIT.name} does not grant it: attach "
+            f"{READ_ONLY_ACCESS.name} or the statement `{SECURITY_AUDIT_ADDITION_COMMAND}` prints)"
+        )
+    if by_read_only:
+        return (
+            f"{who} lacks {action} (granted by {READ_ONLY_ACCESS.name}, {SECURITY_AUDIT.name} "
+            f"and the policy `{POLICY_COMMAND}` prints; if one is attached, a service control "
+            "policy, permissions boundary or session policy denies it)"
+        )
+    return None

@@ -1,0 +1,147 @@
+"""Answers that are not what they claim, for every operation the collectors send.
+
+The demo organization is served by moto's HTTP server behind the project's fault injector
+(:mod:`aiposture.demo.faults`); an organization scan reads two of its accounts. For each
+collector operation and each corruption (an
+empty 200, moto's 200 cut in half, an HTML page with status 200, an answer that never
+comes), an organization scan runs the real collectors and the results are compared with
+the clean scan's:
+
+- no result is PASS that the clean scan does not pass;
+- every result that changed is ERROR, or a FAIL that holds whatever the lost answer said
+  and names the recorded error (never a silent FAIL); the corrupted call is recorded as a
+  failed call in the snapshot;
+- a scan that cannot start at all (STS, Organizations) stops with one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from aiposture.api import evaluate_snapshot
+from aiposture.collect import CollectOptions, collect
+from aiposture.collect.deadline import Timeouts
+from aiposture.collect.guard import COLLECTOR_OPERATIONS
+from aiposture.collect.session import SessionFactory
+from aiposture.demo import DemoServer
+from aiposture.demo.faults import CORRUPTIONS, FaultInjector, FaultPlan, fault_demo_server
+from aiposture.engine.results import Status
+from aiposture.errors import AiPostureError
+from aiposture.snapshot.models import Snapshot
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REGION = "us-east-1"
+HANG_TIMEOUTS = Timeouts(connect_s=1.0, read_s=1.0, call_budget_s=2.5)
+"""Short enough for the ``hang`` cases (the injector holds each answer 3.5 s), long
+enough that moto's other answers never time out on a loaded machine."""
+
+SCANNED = ["444455556666", "555566667777"]
+"""The partial and lab accounts: between them every collector operation, and FAILs that a
+lost answer could turn into a false PASS (the management account passes everything)."""
+
+SCAN_STOPPERS = {("sts", "GetCallerIdentity"), ("organizations", "ListAccounts")}
+"""Without these answers no scan can start: it must stop with one line instead."""
+
+OPERATIONS = sorted(COLLECTOR_OPERATIONS)
+CASES = [(svc, op, kind) for svc, op in OPERATIONS for kind in CORRUPTIONS]
+
+Key = tuple[str, str | None, str | None, str | None]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[DemoServer, FaultInjector]]:
+    """The demo organization (one region) behind a fault injector."""
+    with fault_demo_server(regions=[REGION]) as found:
+        yield found
+
+
+def _scan(served: tuple[DemoServer, FaultInjector], timeouts: Timeouts | None = None) -> Snapshot:
+    server, _ = served
+    session = boto3.Session(
+        aws_access_key_id=server.org.auditor_access_key_id,
+        aws_secret_access_key=server.org.auditor_secret_access_key,
+        region_name=REGION,
+    )
+    factory = SessionFactory(session=session, endpoint_url=server.endpoint_url, timeouts=timeouts)
+    options = CollectOptions(org=True, regions=[REGION], accounts=SCANNED, workers=8)
+    return collect(factory, options)
+
+
+def _verdicts(served: tuple[DemoServer, FaultInjector], snapshot: Snapshot) -> dict[Key, Any]:
+    results = evaluate_snapshot(snapshot, served[0].org.config).results
+    return {(r.check_id, r.account_id, r.region, r.resource_arn): r for r in results}
+
+
+@pytest.fixture(scope="module")
+def clean(served: tuple[DemoServer, FaultInjector]) -> tuple[dict[Key, Any], dict[str, int]]:
+    """The clean scan's verdicts, and how often it sent each operation."""
+    served[1].reset()
+    snapshot = _scan(served)
+    assert not any(a.all_errors() for a in snapshot.accounts)
+    return _verdicts(served, snapshot), dict(served[1].counts().requests)
+
+
+def test_the_clean_scan_sends_every_collector_operation(
+    clean: tuple[dict[Key, Any], dict[str, int]],
+) -> None:
+    sent = clean[1]
+    assert sorted(k for k in (f"{s}:{o}" for s, o in OPERATIONS) if not sent.get(k)) == []
+    print(f"\n{len(CASES)} corrupted-answer cases: {len(OPERATIONS)} operations x {CORRUPTIONS}")
+
+
+@pytest.mark.parametrize(("service", "operation", "kind"), CASES)
+def test_a_corrupted_answer_is_an_error_never_a_verdict(
+    served: tuple[DemoServer, FaultInjector],
+    clean: tuple[dict[Key, Any], dict[str, int]],
+    service: str,
+    operation: str,
+    kind: str,
+) -> None:
+    injector = served[1]
+    injector.set_plan(FaultPlan(corrupt=((None, service, operation, kind),), hang_s=3.5))
+    injector.reset()
+    try:
+        timeouts = HANG_TIMEOUTS if kind == "hang" else None
+        if (service, operation) in SCAN_STOPPERS:
+            with pytest.raises(AiPostureError) as stopped:
+                _scan(served, timeouts)
+            message = str(stopped.value)
+            assert "\n" not in message and operation in message
+            return
+        snapshot = _scan(served, timeouts)
+    finally:
+        injector.set_plan(FaultPlan())
+    assert injector.counts().corrupted[f"{service}:{operation}"] > 0
+
+    recorded = [
+        e
+        for e in [*snapshot.errors, *(e for a in snapshot.accounts for e in a.all_errors())]
+        if (e.service, e.operation) == (service, operation)
+    ]
+    assert recorded, f"the corrupted {service}:{operation} left no recorded error"
+    codes = {"CallTimedOut"} if kind == "hang" else {"MalformedResponse"}
+    assert {e.error_code for e in recorded} <= codes
+
+    before = clean[0]
+    after = _verdicts(served, snapshot)
+    new_passes = [
+        k
+        for k, r in after.items()
+        if r.status is Status.PASS and (k not in before or before[k].status is not Status.PASS)
+    ]
+    assert new_passes == []
+    # A changed verdict is ERROR, or a FAIL that stands whatever the unread answer said
+    # (a link broken elsewhere) and names the recorded error among what it could not verify.
+    silent = [
+        (k, before[k].status.value if k in before else None, r.status.value, r.message)
+        for k, r in after.items()
+        if r.status is not Status.ERROR
+        and (k not in before or before[k].status is not r.status)
+        and not (r.status is Status.FAIL and any(code in r.message for code in codes))
+    ]
+    assert silent == []

@@ -1,0 +1,146 @@
+"""A member covered only by its organization's trail: scanned alone, under --org, merged.
+
+CloudTrail lets a member account see the management account's organization trail and read
+its status, but only the management account may read its event selectors, Insights
+selectors, event configuration and tags (others get CloudTrailARNInvalidException). The
+real collectors run against the in-process fleet (moto with aiposture's extensions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from aiposture.api import evaluate_snapshot
+from aiposture.collect import CollectOptions, collect
+from aiposture.collect.budget import minimum_calls
+from aiposture.collect.session import SessionFactory
+from aiposture.demo import assumer
+from aiposture.demo.fleet import ORG_TRAIL_NAME, FleetEnvironment, fleet_environment
+from aiposture.engine.results import Result, Results, Status
+from aiposture.snapshot.models import Snapshot
+from aiposture.snapshot.store import merge_snapshots
+
+pytestmark = pytest.mark.integration
+
+REGION = "us-east-1"
+TRAIL_SETTINGS_CHECKS = (
+    "ct-management-events",
+    "ct-data-s3-ai-buckets",
+    "ct-data-bedrock-model",
+    "ct-insights-api-call-rate",
+    "ct-insights-api-error-rate",
+    "det-event-aggregation-api-activity",
+    "det-event-aggregation-resource-access",
+    "det-event-aggregation-user-actions",
+)
+"""Checks judged on the organization trail's selectors, Insights or aggregation, which the
+organization trail satisfies (PASS in the management account's own results)."""
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[FleetEnvironment]:
+    """A 3-account fleet: the management account, a member with a trail, one without."""
+    with fleet_environment(accounts=3, regions=(REGION,)) as env:
+        yield env
+
+
+@pytest.fixture(scope="module")
+def member(env: FleetEnvironment) -> str:
+    """The member covered only by the organization trail."""
+    return env.fleet.org_trail_only_accounts[0]
+
+
+@pytest.fixture(scope="module")
+def alone(env: FleetEnvironment, member: str) -> tuple[Snapshot, Results]:
+    """The member scanned alone, with its own credentials."""
+    session = assumer(boto3.Session(region_name=REGION), None)(member)
+    snapshot = collect(SessionFactory(session=session), CollectOptions(regions=[REGION]))
+    return snapshot, evaluate_snapshot(snapshot, env.fleet.config)
+
+
+@pytest.fixture(scope="module")
+def org_scan(env: FleetEnvironment) -> tuple[Snapshot, Results]:
+    """``--org`` from the management account."""
+    snapshot = collect(env.factory, CollectOptions(org=True, regions=[REGION]))
+    return snapshot, evaluate_snapshot(snapshot, env.fleet.config)
+
+
+def _result(results: Results, check_id: str, account_id: str) -> Result:
+    found = [r for r in results.results if r.check_id == check_id and r.account_id == account_id]
+    assert len(found) == 1, (check_id, found)
+    return found[0]
+
+
+def test_a_member_reads_only_the_status_of_its_organization_trail(
+    env: FleetEnvironment, member: str, alone: tuple[Snapshot, Results]
+) -> None:
+    snapshot, _ = alone
+    assert [a.account_id for a in snapshot.accounts] == [member]
+    account = snapshot.accounts[0]
+    assert account.all_errors() == []  # the owner-only reads were not sent, so none failed
+    (trail,) = account.trails
+    assert trail.arn == env.fleet.org_trail_arn
+    assert trail.owner_reads_skipped
+    assert trail.status is not None and trail.status.is_logging
+    assert (trail.event_selectors, trail.insight_selectors, trail.aggregation, trail.tags) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    calls = minimum_calls(snapshot)
+    assert calls["cloudtrail:GetTrailStatus"] == 1
+    assert calls["cloudtrail:GetEventSelectors"] == calls["cloudtrail:ListTags"] == 0
+
+
+def test_alone_its_trail_settings_checks_are_errors_naming_the_management_account(
+    env: FleetEnvironment, member: str, alone: tuple[Snapshot, Results]
+) -> None:
+    _, results = alone
+    management = env.fleet.management_account_id
+    for check_id in TRAIL_SETTINGS_CHECKS:
+        result = _result(results, check_id, member)
+        assert result.status is Status.ERROR, (check_id, result.message)
+        for part in (ORG_TRAIL_NAME, f"management account {management}", "--org"):
+            assert part in result.message, (check_id, result.message)
+        assert "--assume-role" in result.message and "aiposture merge" in result.message
+    coverage = _result(results, "ct-region-coverage", member)
+    assert coverage.status is Status.PASS, coverage.message
+    assert not [
+        r
+        for r in results.results
+        if r.status is Status.FAIL and "no logging trail" in r.message.lower()
+    ]
+
+
+def test_under_org_the_member_is_judged_from_the_management_accounts_read(
+    env: FleetEnvironment, member: str, org_scan: tuple[Snapshot, Results]
+) -> None:
+    snapshot, results = org_scan
+    account = snapshot.account(member)
+    assert account is not None and account.all_errors() == []
+    (copy,) = account.trails
+    assert copy.owner_reads_skipped and copy.event_selectors is None
+    for check_id in TRAIL_SETTINGS_CHECKS:
+        result = _result(results, check_id, member)
+        assert result.status is Status.PASS, (check_id, result.message)
+        assert _result(results, check_id, env.fleet.management_account_id).status is Status.PASS
+
+
+def test_merged_shards_of_the_member_and_the_management_account_pass_too(
+    env: FleetEnvironment, member: str
+) -> None:
+    management = env.fleet.management_account_id
+    shards = [
+        collect(env.factory, CollectOptions(org=True, regions=[REGION], accounts=[account]))
+        for account in (member, management)
+    ]
+    member_only = evaluate_snapshot(shards[0], env.fleet.config)
+    merged = evaluate_snapshot(merge_snapshots(shards), env.fleet.config)
+    for check_id in TRAIL_SETTINGS_CHECKS:
+        assert _result(member_only, check_id, member).status is Status.ERROR, check_id
+        result = _result(merged, check_id, member)
+        assert result.status is Status.PASS, (check_id, result.message)
