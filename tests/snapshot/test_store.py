@@ -150,7 +150,7 @@ def test_plan_validation(tmp_path):
     with pytest.raises(SnapshotError, match="planned twice"):
         new_store(tmp_path, ids=[IDS[0], IDS[0]])
     with pytest.raises(SnapshotError, match="cannot name a file"):
-        new_store(tmp_path, ids=["../evil"])
+        SnapshotStore.create(tmp_path / "evil", header_of(whole()), ["../evil"])
     store = new_store(tmp_path, ids=IDS[:1])
     with pytest.raises(SnapshotError, match="not in the plan"):
         store.write_account(account(IDS[1]))

@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 
-from aiposture import __version__
+from aiposture import __version__, ids
 from aiposture.collect.account import Progress
 from aiposture.collect.organizations import describe_organization
 from aiposture.collect.recorder import (
@@ -57,7 +57,7 @@ ORG_PERMISSIONS = (
 )
 """The permissions the scanning identity needs for ``--org``."""
 
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+ACCOUNT_ID_RE = ids.ACCOUNT_ID_RE  # one shape for every account id
 """A 12-digit AWS account id."""
 
 ROLE_NAME_RE = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")

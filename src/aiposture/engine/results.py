@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aiposture.errors import SnapshotError, validation_summary
+from aiposture.ids import AccountId
 
 RESULTS_SCHEMA_VERSION = "1"
 
@@ -80,7 +81,7 @@ class Result(_Model):
     title: str
     severity: Severity
     status: Status
-    account_id: str | None
+    account_id: AccountId | None
     region: str | None
     resource_arn: str | None
     seed_refs: list[str]

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from aiposture.ids import AccountId
+
 SCHEMA_VERSION = "1"
 
 INSIGHTS_UNSUPPORTED_CODE = "UnsupportedOperationException"
@@ -270,7 +272,7 @@ class RegionSnapshot(_Model):
 class AccountSnapshot(_Model):
     """Everything read in one account."""
 
-    account_id: str
+    account_id: AccountId
     identity_arn: str | None = None
     enabled_regions: list[str] | None = None
     scanned_regions: list[str] = Field(default_factory=list)
