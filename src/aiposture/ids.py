@@ -16,8 +16,9 @@ from pydantic import StringConstraints
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 """Exactly twelve ASCII digits (pydantic's regex engine: ``$`` is the very end)."""
 
-ACCOUNT_ID_RE = re.compile(r"[0-9]{12}")
-"""The same shape for :func:`re.fullmatch` (``$`` in Python also matches before a newline)."""
+ACCOUNT_ID_RE = re.compile(ACCOUNT_ID_PATTERN)
+"""The same shape for Python code; use :func:`re.fullmatch`, because Python's ``$`` also
+matches before a final newline."""
 
 AccountId = Annotated[str, StringConstraints(pattern=ACCOUNT_ID_PATTERN)]
 """A field type that accepts only an AWS account id."""

@@ -45,7 +45,6 @@ from aiposture.snapshot.models import (
 
 __all__ = [
     "PAGE_SIZES",
-    "TRAIL_DETAIL_OPERATIONS",
     "excess_calls",
     "minimum_calls",
     "pages",
@@ -63,9 +62,6 @@ PAGE_SIZES: dict[str, int] = {
 }
 """The most items one page of each paginated operation returns."""
 
-TRAIL_DETAIL_OPERATIONS = ("GetTrailStatus", *OWNER_ONLY_OPERATIONS)
-"""The CloudTrail reads sent once per trail, in its home region (only the first for a
-trail another account owns)."""
 
 _DETECTION_OPERATIONS = frozenset(
     {

@@ -59,11 +59,6 @@ def botocore_version() -> str:
     return str(botocore.__version__)
 
 
-def partitions() -> list[str]:
-    """The partitions botocore knows, in its order (``aws`` first)."""
-    return [str(p["partition"]) for p in _endpoints()["partitions"]]
-
-
 def partition_of_region(region: str) -> str:
     """Return the partition of ``region`` as botocore resolves it.
 

@@ -8,7 +8,7 @@ attach ReadOnlyAccess or the statement :data:`SECURITY_AUDIT_ADDITION_COMMAND` p
 
 from __future__ import annotations
 
-from aiposture.iam.actions import IAM_PREFIX_BY_SERVICE, is_access_denied
+from aiposture.iam.actions import iam_action, is_access_denied
 from aiposture.iam.managed_policies import READ_ONLY_ACCESS, SECURITY_AUDIT
 
 POLICY_COMMAND = "aiposture policy"
@@ -30,10 +30,10 @@ def denied_action_hint(
     """
     if not is_access_denied(error_code):
         return None
-    prefix = IAM_PREFIX_BY_SERVICE.get(service)
-    if prefix is None:
+    try:
+        action = iam_action(service, operation)
+    except ValueError:  # a service with no known IAM prefix
         return None
-    action = f"{prefix}:{operation}"
     who = f"the identity reading account {account_id}" if account_id else "the scanning identity"
     by_security_audit = SECURITY_AUDIT.grants(action)
     by_read_only = READ_ONLY_ACCESS.grants(action)
