@@ -42,6 +42,16 @@ def test_the_demo_writes_every_format(demo_out: Path) -> None:
         assert path.is_file() and path.stat().st_size > 1000, name
 
 
+def test_the_demo_folder_is_whole_by_its_manifest(demo_out: Path) -> None:
+    """Every file the demo wrote, the snapshot included, is listed and matches."""
+    manifest = json.loads((demo_out / "MANIFEST.json").read_text())
+    expected = {get_renderer(name).filename for name in available_formats()} | {"snapshot.json"}
+    assert set(manifest["files"]) == expected
+    proc = run_aiposture(["verify", str(demo_out)], dict(os.environ))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(expected)} file(s) match MANIFEST.json" in proc.stdout
+
+
 def test_the_demo_applies_its_waivers(results: Results) -> None:
     statuses = {w.status.value for w in results.waivers}
     assert statuses == {"applied", "expired", "unmatched"}

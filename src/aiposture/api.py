@@ -17,10 +17,13 @@ from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.results import Results
 from aiposture.engine.runner import evaluate
 from aiposture.engine.waivers import Waiver
+from aiposture.errors import RenderError
 from aiposture.snapshot.io import dump_snapshot, snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from aiposture.collect.progress import ScanObserver
 
 
@@ -39,13 +42,15 @@ class RunOptions:
 
     ``checkpoint`` is the snapshot folder each finished account is written to (None: keep
     everything in memory); ``resume`` continues that folder; ``shard`` ``(K, N)`` collects
-    shard K of N; ``observer`` receives progress events.
+    shard K of N; ``observer`` receives progress events; ``scan_id`` is the scan id to
+    record (the same for every shard of one run; None: a hash of the plan).
     """
 
     checkpoint: Path | None = None
     resume: bool = False
     shard: tuple[int, int] | None = None
     observer: ScanObserver | None = None
+    scan_id: str | None = None
 
 
 def checkpoint_for(snapshot_path: Path) -> Path:
@@ -83,6 +88,7 @@ def collect_snapshot(
         observer=run.observer,
         checkpoint=run.checkpoint,
         resume=run.resume,
+        scan_id=run.scan_id,
     )
     return collect(factory, options)
 
@@ -112,6 +118,18 @@ def evaluate_snapshot(
     return evaluate(
         snapshot, sha256 or snapshot_sha256(snapshot), catalog or load_catalog(), config
     )
+
+
+def read_results(path: Path) -> Results:
+    """A results file, its content hash checked and its scores computed again from it.
+
+    A file edited since aiposture wrote it raises :class:`~aiposture.errors.IntegrityError`
+    (one line, exit 2); the stored scores are never trusted (:func:`rescored`).
+    """
+    from aiposture.engine.results import load_results
+    from aiposture.engine.scoring import rescored
+
+    return rescored(load_results(path))
 
 
 def known_checks(catalog: Catalog) -> set[str]:
@@ -175,11 +193,38 @@ def finish_results(
     return results
 
 
-def render(results: Results, formats: Sequence[str], out_dir: Path) -> list[Path]:
-    """Write ``results`` in each of ``formats`` into ``out_dir``."""
-    from aiposture.report import write_reports
+def render(
+    results: Results,
+    formats: Sequence[str],
+    out_dir: Path,
+    *,
+    snapshot_path: Path | None = None,
+    sign_key: Ed25519PrivateKey | None = None,
+) -> list[Path]:
+    """Write ``results`` in each of ``formats`` into ``out_dir``, then the folder's manifest.
 
-    return write_reports(results, formats, out_dir)
+    The manifest (:mod:`aiposture.report.manifest`) lists every report written, the
+    ``snapshot_path`` when given (a file in ``out_dir``), and the results and snapshot the
+    folder already holds when they are this scan's (:func:`companions`); ``sign_key``
+    signs it. Returns the paths written, the manifest (and signature) last.
+    """
+    from aiposture.engine.results import content_sha256
+    from aiposture.report import write_reports
+    from aiposture.report.manifest import companions, write_manifest
+
+    hashes = {
+        "snapshot_sha256": results.scan.snapshot_sha256,
+        "results_sha256": content_sha256(results),
+    }
+    paths = write_reports(results, formats, out_dir)
+    listed = [*([snapshot_path] if snapshot_path is not None else []), *paths]
+    listed += [p for p in companions(out_dir, **hashes) if p not in listed]
+    try:
+        paths += write_manifest(out_dir, listed, **hashes, key=sign_key)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise RenderError(f"cannot write the manifest to {where}: {exc.strerror or exc}") from exc
+    return paths
 
 
 def scan(
@@ -190,6 +235,7 @@ def scan(
     *,
     today: date | None = None,
     run: RunOptions | None = None,
+    sign_key: Ed25519PrivateKey | None = None,
 ) -> ScanOutput:
     """Collect, keep the evidence, evaluate, apply waivers and baseline, and render.
 
@@ -204,5 +250,11 @@ def scan(
     snapshot, digest = collect_to_file(config, snapshot_path, factory, run)
     results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
     results = finish_results(results, config, today=today, catalog=catalog, inputs=inputs)
-    paths = render(results, list(dict.fromkeys(["json", *formats])), out_dir)
+    paths = render(
+        results,
+        list(dict.fromkeys(["json", *formats])),
+        out_dir,
+        snapshot_path=snapshot_path,
+        sign_key=sign_key,
+    )
     return ScanOutput(results, snapshot_path, paths)

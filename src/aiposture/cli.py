@@ -20,8 +20,11 @@ from aiposture.config import Config, load_config
 from aiposture.engine.exit_codes import ExitCode, gate, parse_min_scores
 from aiposture.engine.results import Results, Severity
 from aiposture.errors import AiPostureError, CollectionCancelled, ConfigError
+from aiposture.outputs_guard import Labelled, guarding_inputs, refuse_overwrite
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from aiposture.api import RunOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,7 +105,14 @@ def _with_org(config: Config, org: dict[str, Any]) -> Config:
 
 
 def run_options(func: F) -> F:
-    """How a collection runs: workers, logs, checkpoint folder, resume, shard."""
+    """How a collection runs: workers, logs, checkpoint folder, resume, shard, scan id."""
+    func = click.option(
+        "--scan-id",
+        metavar="ID",
+        help="The scan id to record; give every shard of one run the same one (for example "
+        "the CI run id), so that `aiposture merge` refuses a shard of another run "
+        "(default: a hash of the plan: accounts, regions).",
+    )(func)
     func = click.option(
         "--shard",
         metavar="K/N",
@@ -145,7 +155,7 @@ def _run(config: Config, run: dict[str, Any]) -> tuple[Config, RunOptions]:
     """``config`` with --workers laid over it, and the run options of the other flags."""
     from aiposture.api import RunOptions
     from aiposture.collect.progress import choose_observer, configure_logging
-    from aiposture.snapshot.store import parse_shard
+    from aiposture.snapshot.shards import check_scan_id, parse_shard
 
     configure_logging(run["log_format"])
     if run.get("workers") is not None:
@@ -156,11 +166,13 @@ def _run(config: Config, run: dict[str, Any]) -> tuple[Config, RunOptions]:
     if resume is not None and checkpoint is not None and resume != checkpoint:
         raise ConfigError("--resume names the folder to continue; leave out --checkpoint-dir")
     shard = parse_shard(run["shard"]) if run.get("shard") else None
+    scan_id = check_scan_id(run["scan_id"]) if run.get("scan_id") is not None else None
     options = RunOptions(
         checkpoint=resume or checkpoint,
         resume=resume is not None,
         shard=shard,
         observer=choose_observer(run["log_format"]),
+        scan_id=scan_id,
     )
     return config, options
 
@@ -171,7 +183,7 @@ def config_option(func: F) -> F:
         "--config",
         "config_path",
         type=click.Path(path_type=Path),
-        help="Configuration file (TOML or YAML).",
+        help="Configuration file (TOML, YAML or JSON).",
     )(func)
 
 
@@ -241,6 +253,29 @@ def report_options(func: F) -> F:
     return func
 
 
+def sign_option(func: F) -> F:
+    """The --sign-key option: sign the output folder's manifest."""
+    return click.option(
+        "--sign-key",
+        type=click.Path(path_type=Path, dir_okay=False),
+        envvar="AIPOSTURE_SIGN_KEY",
+        default=None,
+        metavar="PEM",
+        help="Sign the folder's MANIFEST.json with this Ed25519 private key (PEM; make one "
+        "with `openssl genpkey -algorithm ed25519`). Check with `aiposture verify "
+        "--public-key`. Env: AIPOSTURE_SIGN_KEY.",
+    )(func)
+
+
+def _signing_key(path: Path | None) -> Ed25519PrivateKey | None:
+    """The private key at ``path``, read before any work so a bad key fails fast."""
+    if path is None:
+        return None
+    from aiposture.signing import load_private_key
+
+    return load_private_key(path)
+
+
 def _load(
     config_path: Path | None,
     profile: str | None,
@@ -267,6 +302,21 @@ def _with_files(config: Config, waivers: Path | None, baseline: Path | None) -> 
     flags = {"waivers": waivers, "baseline": baseline}
     report = config.report.model_copy(update={k: v for k, v in flags.items() if v is not None})
     return config.model_copy(update={"report": report})
+
+
+def _read_files(config_path: Path | None, config: Config) -> list[Labelled]:
+    """The files a command reads besides its arguments: the config, waivers and baseline."""
+    report = config.report
+    return [("config", config_path), ("waivers", report.waivers), ("baseline", report.baseline)]
+
+
+def _report_files(out_dir: Path, formats: list[str]) -> list[Path]:
+    """Every file a report folder receives for ``formats``: the reports and the manifest."""
+    from aiposture.report import get_renderer
+    from aiposture.report.manifest import MANIFEST_NAME, SIGNATURE_NAME
+
+    names = [get_renderer(name).filename for name in formats]
+    return [out_dir / name for name in [*names, MANIFEST_NAME, SIGNATURE_NAME]]
 
 
 def _today(value: datetime | None) -> date | None:
@@ -305,13 +355,14 @@ def _finish(results: Results, fail_on: str, min_scores: dict[str, float]) -> Non
 def cli(ctx: click.Context, debug: bool) -> None:
     """Check that AWS accounts monitor their AI workloads the way the guides require."""
     ctx.obj = {"debug": debug}
+    ctx.with_resource(guarding_inputs())  # no command writes over a file it read
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
 
 
-RUN_KEYS = ("workers", "log_format", "checkpoint_dir", "resume_dir", "shard")
+RUN_KEYS = ("workers", "log_format", "checkpoint_dir", "resume_dir", "shard", "scan_id")
 
 
 def _pop_run(org: dict[str, Any]) -> dict[str, Any]:
@@ -325,6 +376,7 @@ def _pop_run(org: dict[str, Any]) -> dict[str, Any]:
 @org_options
 @run_options
 @report_options
+@sign_option
 def scan(
     config_path: Path | None,
     profile: str | None,
@@ -338,11 +390,13 @@ def scan(
     waivers: Path | None,
     baseline: Path | None,
     today: datetime | None,
+    sign_key: Path | None,
     **org: Any,
 ) -> None:
     """Collect, evaluate and render in one go."""
     from aiposture.api import scan as run_scan
 
+    key = _signing_key(sign_key)
     run_flags = _pop_run(org)
     config = _with_files(
         _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org),
@@ -352,8 +406,16 @@ def scan(
     config, run = _run(config, run_flags)
     minimums = parse_min_scores(min_scores, config.report.min_score)
     out = out_dir or config.report.output_dir
+    chosen = _split(formats) or config.report.formats
+    planned = [out / "snapshot.json", *_report_files(out, ["json", *chosen])]
+    refuse_overwrite([("signing key", sign_key), *_read_files(config_path, config)], planned)
     output = run_scan(
-        config, out, _split(formats) or config.report.formats, today=_today(today), run=run
+        config,
+        out,
+        chosen,
+        today=_today(today),
+        run=run,
+        sign_key=key,
     )
     click.echo(str(out.resolve()))
     _finish(output.results, fail_on or config.report.fail_on.value, minimums)
@@ -387,6 +449,7 @@ def collect(
     run_flags = _pop_run(org)
     config = _with_org(_load(config_path, profile, regions, endpoint_url, assume_roles), org)
     config, run = _run(config, run_flags)
+    refuse_overwrite([("config", config_path)], [out_path])
     _, digest = collect_to_file(config, out_path, run=run)
     click.echo(f"{out_path} sha256={digest}")
 
@@ -401,14 +464,46 @@ def collect(
     show_default=True,
     help="Merged snapshot file to write.",
 )
-def merge(inputs: tuple[Path, ...], out_path: Path) -> None:
-    """Join snapshots of one scan (shard files or complete folders) into one snapshot."""
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Merge an incomplete set anyway (a shard left out, an unfinished snapshot folder, "
+    "snapshots that record no plan): the missing accounts stay in the plan and evaluate "
+    "judges them ERROR.",
+)
+def merge(inputs: tuple[Path, ...], out_path: Path, allow_partial: bool) -> None:
+    """Join the shards of one scan (snapshot files or folders) into one snapshot.
+
+    Every snapshot records its scan id and plan: the accounts the scan intended, the
+    regions requested, and shard K of N. The inputs must be of one scan, each shard given
+    once, and together hold every planned account; otherwise merge refuses with one line
+    (exit 2). A mixed set (another scan id, other regions, shards of another N) is always
+    refused; an incomplete one is merged with --allow-partial.
+    """
     from aiposture.snapshot.io import dump_snapshot
     from aiposture.snapshot.store import merge_paths
 
-    merged = merge_paths(list(inputs))
+    refuse_overwrite([("merge input", path) for path in inputs], [out_path])
+    merged = merge_paths(list(inputs), allow_partial=allow_partial)
     digest = dump_snapshot(merged, out_path)
-    click.echo(f"{out_path} sha256={digest} accounts={len(merged.accounts)}")
+    missing = merged.missing_accounts()
+    click.echo(
+        f"{out_path} sha256={digest} accounts={len(merged.accounts)}"
+        + (f" missing={len(missing)}" if missing else "")
+    )
+    if missing:
+        click.echo(
+            f"aiposture: warning: {len(missing)} planned account(s) not in the inputs "
+            f"({', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}): "
+            "evaluate judges them ERROR",
+            err=True,
+        )
+    elif merged.plan is None:
+        click.echo(
+            "aiposture: warning: the inputs record no scan plan: nothing proves the merged "
+            "snapshot complete",
+            err=True,
+        )
 
 
 @cli.command()
@@ -446,6 +541,8 @@ def evaluate(
 
     config = _with_files(load_config(config_path), waivers, baseline)
     minimums = parse_min_scores(min_scores, config.report.min_score)
+    inputs = [("snapshot", snapshot_path), *_read_files(config_path, config)]
+    refuse_overwrite(inputs, [out_path])
     if snapshot_path.is_dir():
         snapshot = load_any(snapshot_path)
         digest = snapshot_sha256(snapshot)
@@ -483,26 +580,41 @@ def evaluate(
     help="Print the verification (each targeted result before and after); exit 1 if the plan "
     "would not fix every targeted result or would break one that passes.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write apply.sh even when the plan fails its verification (it is not written then); "
+    "the script still refuses to run unless AIPOSTURE_APPLY_UNVERIFIED holds its account id.",
+)
+@sign_option
 def remediate(
     results_path: Path,
     out_dir: Path,
     snapshot_path: Path | None,
     config_path: Path | None,
     show_verification: bool,
+    force: bool,
+    sign_key: Path | None,
 ) -> None:
     """Write a fix plan for every failing result: script, CloudFormation, Terraform, Markdown.
 
     aiposture applies nothing: review the plan, then run it with credentials for each account.
+    The folder's MANIFEST.json (signed with --sign-key) lets whoever runs a script check,
+    with `aiposture verify`, that it is the one aiposture wrote.
     """
+    from aiposture.api import read_results
     from aiposture.engine.catalog import load_catalog
-    from aiposture.engine.results import load_results
+    from aiposture.engine.results import content_sha256
     from aiposture.errors import SnapshotError
     from aiposture.remediate.build import plan_and_verify
     from aiposture.remediate.outputs import write_plan
+    from aiposture.remediate.verify import UNVERIFIED_ENV
+    from aiposture.report.manifest import MANIFEST_NAME, SIGNATURE_NAME, write_manifest
     from aiposture.snapshot.io import load_snapshot
 
+    key = _signing_key(sign_key)
     config = load_config(config_path)
-    results = load_results(results_path)
+    results = read_results(results_path)
     snapshot_file = snapshot_path or results_path.parent / "snapshot.json"
     snapshot, digest = load_snapshot(snapshot_file)
     if results.scan.snapshot_sha256 != digest:
@@ -511,7 +623,24 @@ def remediate(
             f"{results.scan.snapshot_sha256[:12]}, file {digest[:12]}); give the right --snapshot"
         )
     plan, verification = plan_and_verify(snapshot, results, load_catalog(), config, digest)
-    write_plan(plan, out_dir, verification)
+    refuse_overwrite(
+        [
+            ("results", results_path),
+            ("snapshot", snapshot_file),
+            ("config", config_path),
+            ("signing key", sign_key),
+        ],
+        [out_dir / name for name in ("plan.json", "README.md", MANIFEST_NAME, SIGNATURE_NAME)],
+        folders=[out_dir / a.account_id for a in plan.accounts],
+    )
+    written = write_plan(plan, out_dir, verification, force=force)
+    write_manifest(
+        out_dir,
+        written.files,
+        snapshot_sha256=digest,
+        results_sha256=content_sha256(results),
+        key=key,
+    )
     changes = sum(len(a.changes) for a in plan.accounts)
     unresolved = sum(len(a.unresolved) for a in plan.accounts)
     click.echo(str(out_dir))
@@ -533,6 +662,14 @@ def remediate(
             f"verification: {len(verification.fixed)} of {verification.targeted} targeted "
             f"result(s) pass after the plan; {len(verification.regressed)} regression(s); "
             f"{verification.unchanged} result(s) unchanged"
+        )
+    for script in written.withheld:
+        click.echo(f"aiposture: {script} not written: the plan does not verify", err=True)
+    for script in written.guarded:
+        click.echo(
+            f"aiposture: {script} written (--force); it runs only with "
+            f"{UNVERIFIED_ENV}={script.parent.name}",
+            err=True,
         )
     if not verification.ok:
         click.echo("aiposture: the plan does not verify: do not apply it (see README.md)", err=True)
@@ -565,6 +702,7 @@ def remediate(
 )
 @min_score_option
 @results_options
+@sign_option
 def report(
     results_path: Path,
     config_path: Path | None,
@@ -575,16 +713,23 @@ def report(
     waivers: Path | None,
     baseline: Path | None,
     today: datetime | None,
+    sign_key: Path | None,
 ) -> None:
-    """Render a results file in the chosen formats (re-applying waivers, adding a baseline)."""
-    from aiposture.api import finish_results, render
-    from aiposture.engine.results import load_results
+    """Render a results file in the chosen formats (re-applying waivers, adding a baseline).
+
+    RESULTS must be a results file as aiposture wrote it: an edited one is refused (exit 2).
+    """
+    from aiposture.api import finish_results, read_results, render
 
     config = _with_files(load_config(config_path), waivers, baseline)
     minimums = parse_min_scores(min_scores, config.report.min_score)
-    results = finish_results(load_results(results_path), config, today=_today(today))
+    key = _signing_key(sign_key)
     out = out_dir or config.report.output_dir
-    for path in render(results, _split(formats) or config.report.formats, out):
+    chosen = _split(formats) or config.report.formats
+    inputs = [("results", results_path), ("signing key", sign_key)]
+    refuse_overwrite([*inputs, *_read_files(config_path, config)], _report_files(out, chosen))
+    results = finish_results(read_results(results_path), config, today=_today(today))
+    for path in render(results, chosen, out, sign_key=key):
         click.echo(str(path))
     _finish(results, fail_on, minimums)
 
@@ -633,6 +778,7 @@ def report(
     hidden=True,
     help="Judge waiver expiry as of this date (YYYY-MM-DD; for tests).",
 )
+@sign_option
 def demo(
     out_dir: Path,
     formats: tuple[str, ...],
@@ -641,6 +787,7 @@ def demo(
     waivers: Path | None,
     baseline: Path | None,
     today: datetime | None,
+    sign_key: Path | None,
 ) -> None:
     """Scan the embedded demo organization (moto; no credentials needed)."""
     if importlib.util.find_spec("moto") is None:
@@ -651,14 +798,21 @@ def demo(
     from aiposture.report import available_formats
 
     minimums = parse_min_scores(min_scores)
+    key = _signing_key(sign_key)
+    chosen = _split(formats) or available_formats()
+    refuse_overwrite(
+        [("waivers", waivers), ("baseline", baseline), ("signing key", sign_key)],
+        [out_dir / "snapshot.json", *_report_files(out_dir, ["json", *chosen])],
+    )
     with demo_environment() as env:
         config = _with_files(env.org.config, waivers or demo_waivers_path(), baseline)
         output = run_scan(
             config,
             out_dir,
-            _split(formats) or available_formats(),
+            chosen,
             factory=env.factory,
             today=_today(today),
+            sign_key=key,
         )
     for path in output.report_paths:
         click.echo(f"  {path}", err=True)
@@ -684,11 +838,11 @@ def demo(
 )
 def diff_command(old_path: Path, new_path: Path, fmt: str, fail_on_regression: bool) -> None:
     """Show what changed from results file OLD (the baseline) to NEW."""
+    from aiposture.api import read_results
     from aiposture.engine.diff import diff_results, has_regression, load_baseline, render_diff
-    from aiposture.engine.results import load_results
 
     old = load_baseline(old_path)
-    new = load_results(new_path)
+    new = read_results(new_path)
     changes = diff_results(old, new)
     click.echo(render_diff(changes, fmt), nl=False)
     if fail_on_regression and has_regression(changes):
@@ -698,6 +852,53 @@ def diff_command(old_path: Path, new_path: Path, fmt: str, fail_on_regression: b
             err=True,
         )
         sys.exit(int(ExitCode.FINDINGS))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="PEM",
+    help="Also check MANIFEST.json.sig against this Ed25519 public key (PEM or an OpenSSH "
+    "line), obtained from the key's holder by another channel.",
+)
+def verify(folder: Path, public_key: Path | None) -> None:
+    """Check a folder aiposture wrote (a report or a fix plan) against its MANIFEST.json.
+
+    With --public-key, MANIFEST.json.sig must be that key's signature of the manifest.
+
+    Exit 0 when every file is as listed; 1 when a file was changed, removed or added, the
+    results or snapshot are not the manifest's scan, or the signature is not the key's;
+    2 when the folder has no readable manifest or the key cannot be read.
+    """
+    from aiposture.report.manifest import SIGNATURE_NAME, verify_folder
+    from aiposture.signing import key_id, load_public_key
+
+    key = load_public_key(public_key) if public_key is not None else None
+    check = verify_folder(folder, key)
+    for problem in check.problems:
+        click.echo(f"FAIL {problem}")
+    count = len(check.manifest.files)
+    if not check.ok:
+        click.echo(f"{folder}: does not match its manifest ({len(check.problems)} problem(s))")
+        sys.exit(int(ExitCode.FINDINGS))
+    line = f"{folder}: {count} file(s) match MANIFEST.json (snapshot sha256 "
+    line += f"{check.manifest.snapshot_sha256[:12]}); "
+    if check.signature == "verified" and key is not None:
+        line += f"signature by {key_id(key)} verified"
+    elif check.signature == "unchecked":
+        line += (
+            f"signed ({SIGNATURE_NAME}, key {check.manifest.signing_key}) but the signature "
+            "was NOT checked: give --public-key"
+        )
+    else:
+        line += (
+            "not signed: this shows the files are unchanged since the manifest was written, "
+            "not who wrote it"
+        )
+    click.echo(line)
 
 
 @cli.group()
@@ -777,6 +978,19 @@ def _sigterm_interrupts() -> None:
         signal.signal(signal.SIGTERM, interrupt)
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: an error message never spans lines (nor starts a fake one)."""
+    return " ".join(text.splitlines())
+
+
+def _os_problem(exc: OSError) -> str:
+    """One line for a file or folder the OS refused (mkdir over a file says "File exists")."""
+    if isinstance(exc, FileExistsError) and exc.filename:
+        return f"cannot create the folder {exc.filename}: a file of that name is in the way"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return _one_line(f"{where}{exc.strerror or exc}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every aiposture error becomes one line on stderr and its exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -795,11 +1009,16 @@ def main(argv: list[str] | None = None) -> None:
     except AiPostureError as exc:
         if debug:
             raise
-        click.echo(f"aiposture: error: {exc}", err=True)
+        click.echo(f"aiposture: error: {_one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("aiposture: interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # a file or folder the OS refused (an input or an output): bad input
+        if debug:
+            raise
+        click.echo(f"aiposture: error: {_os_problem(exc)}", err=True)
+        sys.exit(int(ExitCode.USAGE))
     except Exception as exc:
         if debug:
             raise

@@ -1,11 +1,10 @@
-"""The configuration file (TOML or YAML): everything that is not a per-run flag.
+"""The configuration file (TOML, YAML or JSON): everything that is not a per-run flag.
 
 Unknown keys are errors, so a typo never silently turns a check off.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +19,10 @@ from pydantic import (
     model_validator,
 )
 
+from aiposture.documents import guard_depth, parse_json, read_utf8
 from aiposture.engine.results import Severity
 from aiposture.errors import ConfigError, validation_summary
+from aiposture.outputs_guard import note_input
 
 GUIDE_S3_BUCKET_PREFIXES = ["ai-training-data-", "model-artifacts-", "cicd-pipeline-"]
 GUIDE_LAMBDA_FUNCTION_PREFIXES = ["prod-", "ai-agent-"]
@@ -217,25 +218,26 @@ class Config(_Model):
 
 
 def _parse_text(path: Path, text: str) -> Any:
+    """Parse the configuration text by the file's suffix (see :mod:`aiposture.documents`)."""
     suffix = path.suffix.lower()
+    what = "config"
     if suffix == ".toml":
         try:
-            return tomllib.loads(text)
+            return guard_depth(lambda: tomllib.loads(text), path, what, ConfigError)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config {path} is not valid TOML: {exc}") from exc
     if suffix in {".yaml", ".yml"}:
         try:
-            return yaml.safe_load(text)
+            return guard_depth(lambda: yaml.safe_load(text), path, what, ConfigError)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             raise ConfigError(f"config {path} is not valid YAML{where}") from exc
     if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"config {path} is not valid JSON: {exc.msg}") from exc
-    raise ConfigError(f"config {path}: unknown file type '{suffix}' (use .toml, .yaml or .yml)")
+        return parse_json(text, path, what, ConfigError)
+    raise ConfigError(
+        f"config {path}: unknown file type '{suffix}' (use .toml, .yaml, .yml or .json)"
+    )
 
 
 def config_from_data(data: Any, source: str = "config") -> Config:
@@ -258,8 +260,6 @@ def load_config(path: Path | None) -> Config:
     """Load and validate a configuration file; ``None`` gives the defaults."""
     if path is None:
         return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    note_input("config", path)
+    text = read_utf8(path, "config", ConfigError)
     return config_from_data(_parse_text(path, text), source=f"config {path}")

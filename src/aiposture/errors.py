@@ -35,6 +35,12 @@ class SnapshotError(AiPostureError):
     exit_code = 2
 
 
+class IntegrityError(SnapshotError):
+    """A results file, snapshot or report folder is not what aiposture wrote (or signed)."""
+
+    exit_code = 2
+
+
 class CatalogError(AiPostureError):
     """A check in the catalog is malformed or names an unknown rule kind."""
 
@@ -75,6 +81,25 @@ class CollectionCancelled(CollectionError):
     def __init__(self, message: str, saved: str | None = None) -> None:
         super().__init__(message)
         self.saved = saved
+
+
+class MalformedAnswerError(CollectionError):
+    """The answer the scan starts from (STS GetCallerIdentity) is not AWS's.
+
+    Empty, cut short, an HTML page, or without a valid caller account: a bad input (a
+    wrong ``--endpoint-url``, a broken proxy), so exit 2 with one line, like a bad file.
+    """
+
+    exit_code = 2
+
+
+class OutputError(AiPostureError):
+    """An output cannot be written, or would overwrite one of the command's inputs.
+
+    A read-only or full folder, a parent that is a file: nothing partial is left behind.
+    """
+
+    exit_code = 2
 
 
 class ReadOnlyViolation(AiPostureError):

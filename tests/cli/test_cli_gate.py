@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.cli import main
 from aiposture.snapshot.io import dump_snapshot
 from tests.builders import snapshot, trail
+from tests.cli.helpers import one_line
+from tests.cli.helpers import run_main as run
 
 TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/ai-trail"
 WAIVER = """\
@@ -33,23 +34,6 @@ waivers:
     justification: Tries to hide an ERROR, which no waiver can.
     expires: 2026-12-31
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture

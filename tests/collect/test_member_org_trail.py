@@ -9,6 +9,7 @@ real collectors run against the in-process fleet (moto with aiposture's extensio
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import boto3
 import pytest
@@ -21,6 +22,7 @@ from aiposture.demo import assumer
 from aiposture.demo.fleet import ORG_TRAIL_NAME, FleetEnvironment, fleet_environment
 from aiposture.engine.results import Result, Results, Status
 from aiposture.snapshot.models import Snapshot
+from aiposture.snapshot.shards import shard_of
 from aiposture.snapshot.store import merge_snapshots
 
 pytestmark = pytest.mark.integration
@@ -134,10 +136,14 @@ def test_merged_shards_of_the_member_and_the_management_account_pass_too(
     env: FleetEnvironment, member: str
 ) -> None:
     management = env.fleet.management_account_id
+    # Shards of one scan of both accounts, split so that each shard holds one of them.
+    n = next(n for n in range(2, 16) if shard_of(member, n) != shard_of(management, n))
+    options = CollectOptions(org=True, regions=[REGION], accounts=[member, management])
     shards = [
-        collect(env.factory, CollectOptions(org=True, regions=[REGION], accounts=[account]))
+        collect(env.factory, replace(options, shard=(shard_of(account, n), n)))
         for account in (member, management)
     ]
+    assert [[a.account_id for a in s.accounts] for s in shards] == [[member], [management]]
     member_only = evaluate_snapshot(shards[0], env.fleet.config)
     merged = evaluate_snapshot(merge_snapshots(shards), env.fleet.config)
     for check_id in TRAIL_SETTINGS_CHECKS:

@@ -225,6 +225,15 @@ def test_ctrl_c_keeps_finished_accounts_and_resume_collects_only_the_rest(
     assert store.missing() == [PARTIAL, PLACEHOLDER, LAB]
     with pytest.raises(SnapshotError, match="incomplete"):
         store.load()
+    # Evaluated as it is, the interrupted scan judges the accounts it did not reach ERROR.
+    partial = store.load(allow_partial=True)
+    assert partial.plan is not None and partial.plan.accounts == [GUIDE, PARTIAL, PLACEHOLDER, LAB]
+    assert partial.missing_accounts() == [PARTIAL, PLACEHOLDER, LAB]
+    lost = [r for r in _statuses(partial, demo_env).items() if r[0][1] == LAB]
+    assert lost and {status for _, status in lost} <= {Status.ERROR, Status.NOT_APPLICABLE}
+
+    with pytest.raises(ConfigError, match="a resume keeps the folder's scan id"):
+        collect(factory_for(demo_env), CollectOptions(checkpoint=folder, resume=True, scan_id="x"))
 
     assumed: list[str] = []
 
@@ -236,6 +245,7 @@ def test_ctrl_c_keeps_finished_accounts_and_resume_collects_only_the_rest(
         CollectOptions(checkpoint=folder, resume=True),
     )
     assert len(assumed) == 3 and not any(GUIDE in a for a in assumed)
+    assert resumed.plan == partial.plan  # the resume keeps the scan id and plan
     assert normalized(resumed) == normalized(sequential)
     assert _statuses(resumed, demo_env) == _statuses(sequential, demo_env)
 

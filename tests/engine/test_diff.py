@@ -107,7 +107,7 @@ def test_render_formats_and_inert_strings():
     assert "10 -> 12.5" in text and "+2.5" in text and "-5" in text
     assert "\x1b" not in text and "\\x1b" in text
     md = render_diff(d, "markdown")
-    assert "<script>" not in md and "\\<script\\>" in md
+    assert "<script>" not in md and "&lt;script\\>" in md
     assert "\\|x" in md and "\x1b" not in md
     assert "| overall | 10 | 12.5 | +2.5 |" in md
     doc = json.loads(render_diff(d, "json"))

@@ -10,7 +10,8 @@ from aiposture.engine.exit_codes import ExitCode, exit_code
 from aiposture.engine.results import Severity, Status
 from aiposture.engine.runner import evaluate
 from aiposture.rules.base import RuleKind
-from aiposture.snapshot.models import AccountSnapshot, CallError
+from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan
+from aiposture.snapshot.shards import shard_of
 from tests.builders import snapshot, trail
 
 CATALOG = load_catalog()
@@ -128,6 +129,33 @@ def test_scope_wins_over_an_unreachable_account_and_scores_leave_it_out():
     assert theirs["ct-trail-logging"].status == Status.ERROR
     assert results.scores.accounts["444455556666"].overall == 0.0
     assert set(results.scores.accounts) == {"111122223333", "444455556666"}
+
+
+def test_a_planned_account_without_evidence_is_error_on_every_check_in_scope():
+    snap = snapshot(trail())
+    missing = "444455556666"
+    snap.plan = ScanPlan(scan_id="0" * 32, accounts=["111122223333", missing])
+    assert snap.missing_accounts() == [missing]
+    results = evaluate(snap, "sha", CATALOG, _scoped(genai=1))
+    theirs = {r.check_id: r for r in results.results if r.account_id == missing}
+    assert len(theirs) == len(CATALOG.checks)
+    assert theirs["ct-data-bedrock-model"].status == Status.NOT_APPLICABLE  # scope still wins
+    trail_logging = theirs["ct-trail-logging"]
+    assert trail_logging.status == Status.ERROR
+    assert f"Account {missing} could not be scanned: it is in the plan of scan {'0' * 32}" in (
+        trail_logging.message
+    )
+    assert {r.status for r in theirs.values()} == {Status.ERROR, Status.NOT_APPLICABLE}
+    assert results.scan.accounts == ["111122223333", missing]
+    assert results.scores.accounts[missing].overall == 0.0
+    assert exit_code(results, Severity.CRITICAL) == ExitCode.FINDINGS
+
+    # A shard is judged on its own accounts only: the other shards' are not missing from it.
+    assert [shard_of(a, 2) for a in ("111122223333", missing)] == [1, 2]
+    snap.plan = ScanPlan(scan_id="0" * 32, accounts=["111122223333", missing], shard="1/2")
+    assert snap.missing_accounts() == []
+    shard_results = evaluate(snap, "sha", CATALOG, Config())
+    assert {r.account_id for r in shard_results.results} == {"111122223333"}
 
 
 def test_evaluation_gives_the_garbage_collector_back_as_it_found_it():

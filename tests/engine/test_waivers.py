@@ -213,8 +213,14 @@ def test_load_good_file_unquoted_account_and_date(tmp_path):
     assert w.account == "111122223333" and w.expires == date(2027, 1, 1)
 
 
-def test_empty_file_has_no_waivers(tmp_path):
-    assert load_waivers(write(tmp_path, ""), KNOWN) == []
+@pytest.mark.parametrize("text", ["", "\n", "# nothing yet\n"])
+def test_empty_file_is_refused(tmp_path, text):
+    with pytest.raises(WaiverError, match=r"is empty; for no waivers write 'waivers: \[\]'"):
+        load_waivers(write(tmp_path, text), KNOWN)
+
+
+def test_explicit_empty_list_has_no_waivers(tmp_path):
+    assert load_waivers(write(tmp_path, "waivers: []\n"), KNOWN) == []
 
 
 @pytest.mark.parametrize(

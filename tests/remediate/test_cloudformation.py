@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
 from cfnlint.api import ManualArgs, lint
+from cfnlint.decode import cfn_yaml
 
 from aiposture.remediate.cloudformation import (
     CLOUDFORMATION_HOWTO,
@@ -17,7 +19,9 @@ from aiposture.remediate.cloudformation import (
 from aiposture.remediate.plan import (
     Plan,
     PutDashboard,
+    PutEventSelectors,
     PutInsightRule,
+    PutInvocationLogging,
     PutMetricAlarm,
     PutMetricFilter,
     PutQueryDefinition,
@@ -459,3 +463,275 @@ def test_a_trail_step_ids_from_the_sample_are_readable() -> None:
     resources = _load(_render()[MAIN])["Resources"]
     assert "TrailOrgAiTrail" in resources
     assert "AlarmAIBedrockUnauthorizedAccess" in resources
+
+
+# ---------------------------------------------------------------------------------------
+# Dynamic references, intrinsic syntax and YAML control characters stay inert
+
+SECRET = "{{resolve:secretsmanager:prod/db:SecretString:password}}"
+SSM = "{{resolve:ssm:/team/token}}"
+SSM_SECURE = "{{resolve:ssm-secure:/team/key:1}}"
+
+
+def _cfn_load(text: str) -> dict[str, Any]:
+    """The template as CloudFormation reads it (cfn-lint's decoder: YAML tags included)."""
+    data = cfn_yaml.loads(text)
+    assert isinstance(data, dict)
+    # No tag either: the plain safe loader reads the same document.
+    assert _load(text) == json.loads(json.dumps(data))
+    return data
+
+
+def _walk(value: Any) -> Iterator[tuple[str, str]]:
+    """Every ("key", text) and ("string", text) in a parsed template."""
+    if isinstance(value, str):
+        yield "string", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield "key", str(key)
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def _assert_inert(template: dict[str, Any]) -> None:
+    """No string holds a dynamic reference; no mapping key is an intrinsic function."""
+    for kind, text in _walk(template):
+        assert "{{" not in text, text
+        if kind == "key":
+            assert text not in {"Ref", "Condition"} and not text.startswith("Fn::"), text
+
+
+def _dynamic_reference_plan() -> tuple[Plan, PutDashboard, PutInsightRule]:
+    trail = json.loads(json.dumps(TRAIL_RAW))
+    trail["Tags"] = [{"Key": "owner", "Value": SECRET}]
+    selector = {
+        "Name": "planted",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.ARN", "StartsWith": [SSM_SECURE]},
+        ],
+    }
+    dashboard = PutDashboard(
+        account_id=ACCOUNT,
+        region=REGION,
+        reason=f"planted {SSM}",
+        dashboard_name="AI-Security",
+        body={"widgets": [{"type": "text", "properties": {"markdown": f"x {SECRET} {{{{{{y"}}]},
+        before={"widgets": [{"type": "text", "properties": {"markdown": SSM}}]},
+    )
+    rule = PutInsightRule(
+        account_id=ACCOUNT,
+        region=REGION,
+        reason="r",
+        rule_name="planted-rule",
+        definition={"Schema": {"Name": "CloudWatchLogRule", "Version": 1}, "Note": SSM},
+    )
+    steps = [
+        PutEventSelectors(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="selectors",
+            trail_name=TRAIL,
+            trail_arn=TRAIL_ARN,
+            trail=trail,
+            before_advanced=[MANAGEMENT],
+            after=[MANAGEMENT, selector],
+        ),
+        dashboard,
+        rule,
+        PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            alarm_name="planted-alarm",
+            description=f"see {SSM}",
+            namespace="AIWorkloadMetrics",
+            metric_name="Odd",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        ),
+        PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            alarm_name="plain-alarm",
+            description="plain",
+            namespace="AIWorkloadMetrics",
+            metric_name="Odd",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        ),
+        Unresolved(account_id=ACCOUNT, region=REGION, reason=f"unfixable {SECRET}"),
+    ]
+    return plan_with(steps), dashboard, rule
+
+
+def test_dynamic_references_in_a_dashboard_a_selector_and_a_tag_stay_inert() -> None:
+    plan, dashboard, rule = _dynamic_reference_plan()
+    files = _render(plan)
+    assert set(files) == {MAIN, IMPORT}
+    main, imported = _cfn_load(files[MAIN]), _cfn_load(files[IMPORT])
+    for template in (main, imported):
+        _assert_inert(template)
+    for name, text in files.items():
+        assert lint(text, config=ManualArgs(regions=[REGION])) == [], name
+
+    # JSON bodies keep the value exactly: the service parses back what was read.
+    body = _one(main, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    assert json.loads(body) == dashboard.body
+    before = _one(imported, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    assert json.loads(before) == dashboard.before
+    rule_body = _one(main, "AWS::CloudWatch::InsightRule")["Properties"]["RuleBody"]
+    assert json.loads(rule_body) == rule.definition
+
+    # A plain property cannot hold it exactly (CloudFormation resolves after Fn::Join and
+    # Fn::Sub): the trail (tag, selector) and the alarm are left out and named, with why.
+    assert _of_type(main, "AWS::CloudTrail::Trail") == []
+    assert _of_type(imported, "AWS::CloudTrail::Trail") == []
+    alarms = _of_type(main, "AWS::CloudWatch::Alarm")
+    assert [a["Properties"]["AlarmName"] for a in alarms] == ["plain-alarm"]
+    meta = main["Metadata"]["aiposture"]
+    left_out = {e["Step"]: e for e in meta["NotExpressed"]}
+    assert set(left_out) == {"put_event_selectors", "put_metric_alarm"}
+    values = " ".join(left_out["put_event_selectors"]["Values"])
+    assert "Properties.Tags[0].Value" in values
+    assert "Properties.AdvancedEventSelectors[1].FieldSelectors[1].StartsWith[0]" in values
+    assert "Fn::Join" in left_out["put_metric_alarm"]["Why"]
+    assert [r["ResourceType"] for r in imported["Metadata"]["aiposture"]["ResourcesToImport"]] == [
+        "AWS::CloudWatch::Dashboard"
+    ]
+    # Metadata is documentation: "{{" is shown as "{ {", and the template says so.
+    assert (
+        meta["Unresolved"][0]["Reason"]
+        == "unfixable { {resolve:secretsmanager:prod/db:SecretString:password}}"
+    )
+    assert "a space is written between them" in meta["InertNote"]
+
+
+def test_intrinsic_function_keys_from_aws_are_never_written_as_keys() -> None:
+    trail = json.loads(json.dumps(TRAIL_RAW))
+    selector = {"Name": "x", "FieldSelectors": [{"Field": "eventCategory", "Fn::Sub": "a"}]}
+    steps = [
+        PutEventSelectors(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            trail_name=TRAIL,
+            trail_arn=TRAIL_ARN,
+            trail=trail,
+            before_advanced=[{"Ref": "AWS::AccountId"}],
+            after=[selector],
+        ),
+        PutInvocationLogging(
+            account_id=ACCOUNT, region=REGION, reason="r", config={"Ref": "AWS::AccountId"}
+        ),
+        PutDashboard(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            dashboard_name="D",
+            body={"widgets": [{"Ref": "AWS::AccountId", "Fn::Sub": "${AWS::Region}"}]},
+        ),
+        PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="!Ref AWS::AccountId",
+            alarm_name="!Sub x",
+            description="Fn::GetAtt",
+            namespace="AIWorkloadMetrics",
+            metric_name="Odd",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        ),
+    ]
+    files = _render(plan_with(steps))
+    assert list(files) == [MAIN]
+    main = _cfn_load(files[MAIN])
+    _assert_inert(main)
+    # A value that looks like a tag or a function name is a quoted string, kept exactly.
+    alarm = _one(main, "AWS::CloudWatch::Alarm")
+    assert alarm["Properties"]["AlarmName"] == "!Sub x"
+    assert alarm["Metadata"]["aiposture"]["Reason"] == "!Ref AWS::AccountId"
+    meta = main["Metadata"]["aiposture"]
+    trail_entry = next(e for e in meta["NotExpressed"] if e["Step"] == "put_event_selectors")
+    assert any("'Fn::Sub'" in v for v in trail_entry["Values"])
+    assert any("'Ref'" in v for v in trail_entry["Values"])
+    # Inside a JSON body such keys are text in a string: kept, and exact.
+    body = _one(main, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    assert json.loads(body) == steps[2].body
+    logging_entry = next(e for e in meta["NotExpressed"] if e["Step"] == "put_invocation_logging")
+    assert json.loads(logging_entry["Config"]) == {"Ref": "AWS::AccountId"}
+
+
+CONTROL_CHARACTERS = [
+    "\x85",  # NEL: PyYAML folded it into a space in a single-quoted scalar
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\x80",
+    "\x9f",
+    "\r",
+    "\r\n",
+    "\t",
+    "\n",
+    "\xa0",
+    "\u200b",
+    "\u202e",
+    " ",
+]
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=[repr(c) for c in CONTROL_CHARACTERS])
+def test_every_character_loads_back_exactly(char: str) -> None:
+    value = f"{char}lead {char} mid{char}{char}end{char}"
+    trail = json.loads(json.dumps(TRAIL_RAW))
+    trail["Tags"] = [{"Key": f"k{char}", "Value": value}]
+    steps = [
+        StartLogging(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason=value,
+            trail_name=TRAIL,
+            trail_arn=TRAIL_ARN,
+            trail=trail,
+        ),
+        PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason=value,
+            alarm_name="a",
+            description=value,
+            namespace="AIWorkloadMetrics",
+            metric_name="Odd",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        ),
+        PutDashboard(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            dashboard_name="D",
+            body={"widgets": [{"type": "text", "properties": {"markdown": value}}]},
+        ),
+    ]
+    files = _render(plan_with(steps))
+    for name in (MAIN, IMPORT):
+        for template in (_load(files[name]), _cfn_load(files[name])):
+            trail_props = _one(template, "AWS::CloudTrail::Trail")["Properties"]
+            assert trail_props["Tags"] == [{"Key": f"k{char}", "Value": value}]
+    main = _load(files[MAIN])
+    alarm = _one(main, "AWS::CloudWatch::Alarm")
+    assert alarm["Properties"]["AlarmDescription"] == value
+    assert alarm["Metadata"]["aiposture"]["Reason"] == value
+    body = _one(main, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    assert json.loads(body) == steps[2].body

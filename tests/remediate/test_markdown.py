@@ -357,12 +357,16 @@ def test_index_lists_each_account_with_counts_and_link() -> None:
 
 
 def test_md_text_escapes_markdown_and_html_punctuation() -> None:
-    assert md_text(HOSTILE_TAG) == r"\</script\>\<img src=x onerror=alert(1)\>"
+    assert md_text(HOSTILE_TAG) == r"&lt;/script\>&lt;img src=x onerror=alert(1)\>"
     escaped = md_text(HOSTILE_NAME)
-    for raw in ("|", "`", "[", "]", "*", "_", "&", "$", "@", "<", ">"):
-        assert re.search(rf"(?<!\\){re.escape(raw)}", escaped) is None, raw
-    assert "http\\://evil.example" in escaped
-    assert md_text("a\nb\r\nc") == "a b  c"
+    # GitHub's own breaks: a zero-width space entity, "$" in a span (see markdown_text).
+    bare = escaped.replace("&#8203;", "").replace("<span>$</span>", "")
+    for raw in ("|", "`", "[", "]", "*", "_", "&", "<", ">"):
+        assert re.search(rf"(?<!\\){re.escape(raw)}", bare) is None, raw
+    assert "$" not in bare
+    assert "http:&#8203;//evil.example" in escaped
+    assert "@&#8203;me" in escaped
+    assert md_text("a\nb\r\nc") == "a b c"
 
 
 def test_md_code_and_md_fence_use_a_longer_fence_than_the_value() -> None:
@@ -426,6 +430,17 @@ def _shown(text: str) -> str:
     )
 
 
+def _shown_text(text: str) -> str:
+    """``text`` through md_text as markdown-it writes it: GitHub's breaks (a zero-width
+    space after "@" and in "://", "$" in a span) are the only difference."""
+    return (
+        _shown(text)
+        .replace("@", "@\u200b")
+        .replace("://", ":\u200b//")
+        .replace("$", "<span>$</span>")
+    )
+
+
 def test_hostile_values_render_inert_and_exact() -> None:
     plan = _hostile_plan()
     page = render_account_markdown(plan, plan.accounts[0], None)
@@ -437,10 +452,11 @@ def test_hostile_values_render_inert_and_exact() -> None:
     shown_name = _shown(HOSTILE_NAME)
     shown_tag = _shown(HOSTILE_TAG)
     # The selector row keeps its four cells and shows both values exactly.
-    assert f"<td>{shown_name}</td>\n<td>kept</td>\n<td>{shown_tag}</td>" in rendered
+    shown_text = _shown_text(HOSTILE_NAME)
+    assert f"<td>{shown_text}</td>\n<td>kept</td>\n<td>{shown_tag}</td>" in rendered
     # Heading code span, table title cells, the reason and the pattern, all exact.
     assert f"<code>{shown_name}</code>" in rendered
-    assert f"<td>{shown_name}</td>\n<td>us-east-1</td>\n<td>-</td>" in rendered
+    assert f"<td>{shown_text}</td>\n<td>us-east-1</td>\n<td>-</td>" in rendered
     assert f"{shown_tag}</li>" in rendered
     assert f"<pre><code>{_shown(HOSTILE_CODE)}</code></pre>" in rendered
     key = _shown(f'accounts."{ACCOUNT}".tags."{HOSTILE_TAG}`|"')
@@ -484,3 +500,38 @@ def test_classic_selectors_converted_show_the_classic_before() -> None:
     blocks = [json.loads(b) for b in _fences(section)]
     assert blocks[0] == step.after[0]
     assert classic in blocks
+
+
+GITHUB_HOSTILE = (
+    "@aws/security-team www.evil.example a@b.example $$x$$ $.eventName #1 "
+    "<img src=x> | pipe\nnewline [x](https://evil.example)"
+)
+
+
+def test_hostile_names_render_literally_on_github() -> None:
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    plan = sample_plan()
+    account = plan.accounts[0]
+    steps = [
+        s.model_copy(
+            update={
+                "reason": GITHUB_HOSTILE,
+                "targets": [t.model_copy(update={"title": GITHUB_HOSTILE}) for t in s.targets],
+            }
+        )
+        for s in account.steps
+    ]
+    plan = plan.model_copy(update={"accounts": [account.model_copy(update={"steps": steps})]})
+    page = render_account_markdown(plan, plan.accounts[0], None) + render_index(plan, None)
+    rendered = cmarkgfm.github_flavored_markdown_to_html(
+        page, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
+    )
+    assert "<img" not in rendered
+    assert "<a " not in rendered.replace(f'<a href="{ACCOUNT}/README.md">', "")
+    # GitHub skips code for mentions, references and math; everywhere else none is made.
+    outside_code = re.sub(r"<(pre|code)>.*?</\1>", "", rendered, flags=re.DOTALL)
+    visible = re.sub(r"<[^>]+>", "", outside_code.replace("<span>$</span>", ""))
+    assert "$" not in visible
+    assert re.search(r"(?:^|\W)@[A-Za-z0-9]", visible) is None
+    assert re.search(r"(?:^|\W)#\d", visible) is None
+    assert "@\u200baws/security-team www\u200b.evil.example a@\u200bb.example" in visible

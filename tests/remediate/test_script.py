@@ -28,7 +28,7 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
     Unresolved,
 )
-from aiposture.remediate.script import jmespath_literal, render_script
+from aiposture.remediate.script import jmespath_literal, quote, render_script
 from tests.remediate import sample_plan as sp
 from tests.remediate.script_support import assumed_credentials, run_script
 
@@ -416,3 +416,56 @@ def test_hostile_values_stay_inert_and_round_trip(
     assert alarm["AlarmDescription"] == steps[2].description
     [query] = account.query_definitions(steps[3].name)  # not doubled by the second run
     assert query["queryString"] == steps[3].query_string
+
+
+QUOTED = [
+    "",
+    "plain",
+    'it\'s "double" $HOME ${PATH} `id` $(id) \\ back\\\\slash ! !! * ? [a] ~ ; | & < > #',
+    "-n",
+    "--region=x",
+    "line one\nline two\r\n\ttab",
+    "nel\x85 ls\u2028 ps\u2029 bom\ufeff c1\x80\x9f del\x7f esc\x1b[31m rlo\u202e zw\u200b",
+    "é ✓ \U0001f600 $'x' \\x41 \\u0041 '$'\\n''",
+    "{{resolve:ssm:/x}} @team www.x.example",
+]
+
+
+def test_quote_gives_one_printable_bash_word_that_is_exactly_the_value(tmp_path: Path) -> None:
+    for value in QUOTED:
+        assert quote(value).isprintable(), value
+    script = tmp_path / "words.sh"
+    script.write_text("printf '%s\\0' " + " ".join(quote(v) for v in QUOTED) + "\n")
+    for locale in ("C", "C.UTF-8"):
+        run = subprocess.run(
+            ["bash", str(script)],
+            capture_output=True,
+            check=True,
+            env={"PATH": "/usr/bin:/bin", "LC_ALL": locale},
+        )
+        words = run.stdout.split(b"\0")[:-1]
+        assert [w.decode("utf-8") for w in words] == QUOTED, locale
+
+
+def test_a_script_with_hostile_values_is_valid_printable_bash(tmp_path: Path) -> None:
+    odd = "\x1b]0;owned\x07 \u202e\x85\u2028 `id` $(id) 'q' \"d\"\nnext line"
+    steps = [
+        CreateLogGroup(account_id=sp.ACCOUNT, region=sp.REGION, reason=odd, log_group_name=odd),
+        PutMetricAlarm(
+            account_id=sp.ACCOUNT,
+            region=sp.REGION,
+            reason=odd,
+            alarm_name=odd,
+            description=odd,
+            namespace="AIWorkloadMetrics",
+            metric_name="Hostile",
+            period=60,
+            threshold=1.0,
+            alarm_actions=[sp.TOPIC],
+        ),
+        Unresolved(account_id=sp.ACCOUNT, region=sp.REGION, reason=odd, config_key=odd),
+    ]
+    script = write_script(sp.plan_with(steps), tmp_path / "odd.sh")
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    for line in script.read_text().splitlines():
+        assert line.isprintable(), repr(line)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from aiposture.remediate.plan import (
     Plan,
     PutDashboard,
+    PutEventSelectors,
     PutInsightRule,
     PutMetricAlarm,
     PutMetricFilter,
@@ -52,8 +55,14 @@ HOSTILE = [
     "`whoami` $(id) 'single'",
     "bell\x07 and \x1b[0m escape",
     "unicode: é ✓ \u2028",
+    "nel\x85 ls\u2028 ps\u2029 bom\ufeff c1\x80\x9f del\x7f nul\x00 rlo\u202e zw\u200b",
+    "astral \U0001f600 private \U000f0000 unassigned \U000e0080",
+    "$${x} $$${y} %%%{z} ${ %{ $ % {{resolve:ssm:/x}}",
+    "<<EOT\nheredoc body\nEOT\n<<-X\n  X",
+    '\\"\\\\" \\u0041 \\n',
 ]
-_ESCAPE = re.compile(r'\\(["\\nrt])|\\u([0-9a-fA-F]{4})|\$\$\{|%%\{')
+GITHUB_AND_CFN = "@team www.x.example $$x$$ {{resolve:secretsmanager:s}} `id` $(id)"
+_ESCAPE = re.compile(r'\\(["\\nrt])|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\$\$\{|%%\{')
 
 
 def _unquote(raw: str) -> str:
@@ -64,8 +73,8 @@ def _unquote(raw: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(1):
             return {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}[m.group(1)]
-        if m.group(2):
-            return chr(int(m.group(2), 16))
+        if m.group(2) or m.group(3):
+            return chr(int(m.group(2) or m.group(3), 16))
         return m.group(0)[1:]  # $${ -> ${, %%{ -> %{
 
     return _ESCAPE.sub(sub, body)
@@ -121,6 +130,27 @@ def test_hcl_strings_parse_back_to_exactly_the_value(value: str) -> None:
     assert _unquote(doc["x"]) == value
 
 
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary")
+def test_terraform_itself_reads_every_string_back_exactly(tmp_path: Path) -> None:
+    """The real HCL parser (``terraform console``), not python-hcl2: base64 of each value."""
+    values = [v for v in HOSTILE if v] + [GITHUB_AND_CFN]
+    each = ", ".join(f"base64encode({hcl_string(v)})" for v in values)
+    run = subprocess.run(
+        ["terraform", "console"],
+        input=f'join(" ", [{each}])\n',
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    decoded = [base64.b64decode(b).decode() for b in json.loads(run.stdout).split(" ")]
+    # Terraform keeps strings in Unicode normalization form C (documented in hcl_string);
+    # every value here is already in it, so each comes back exactly.
+    assert all(unicodedata.is_normalized("NFC", v) for v in values)
+    assert decoded == values
+
+
 def test_no_template_sequence_survives_escaping() -> None:
     for value in HOSTILE:
         literal = hcl_string(value)
@@ -128,6 +158,8 @@ def test_no_template_sequence_survives_escaping() -> None:
         assert not re.search(r"(?<![$])\$\{", literal.replace("$${", "")), literal
         assert not re.search(r"(?<![%])%\{", literal.replace("%%{", "")), literal
         assert "\n" not in literal
+        # No invisible or line-breaking character (U+0085, U+2028, U+FEFF, bidi) is left.
+        assert literal.isprintable(), literal
 
 
 # ---------------------------------------------------------------------------------------
@@ -140,7 +172,7 @@ def test_the_sample_plan_parses_and_pins_the_provider() -> None:
     (terraform,) = doc["terraform"]
     (providers,) = terraform["required_providers"]
     assert _unquote(providers["aws"]["source"]) == "hashicorp/aws"
-    assert _unquote(providers["aws"]["version"]) == AWS_PROVIDER_VERSION == ">= 5.87.0"
+    assert _unquote(providers["aws"]["version"]) == AWS_PROVIDER_VERSION == ">= 5.100.0, < 6.0.0"
     assert _unquote(terraform["required_version"]) == ">= 1.5.0"
     assert not re.search(r"<[a-z-]+>|ACCOUNT_ID|\bREGION\b|KB_ID", text)
 
@@ -216,6 +248,35 @@ def test_the_trail_keeps_every_property_and_gets_the_selectors_one_by_one() -> N
     ]
     (lifecycle,) = trail["lifecycle"]
     assert lifecycle["prevent_destroy"] is True
+
+
+NETWORK_DENIED = {
+    "Name": "Network-BedrockDenied",
+    "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["NetworkActivity"]},
+        {"Field": "eventSource", "Equals": ["bedrock.amazonaws.com"]},
+        {"Field": "errorCode", "Equals": ["VpceAccessDenied"]},
+    ],
+}
+
+
+def test_selectors_the_provider_rejects_are_left_to_the_script_never_half_written() -> None:
+    plan = sample_plan()
+    steps = [
+        s.model_copy(update={"after": [*s.after, NETWORK_DENIED]})
+        if isinstance(s, PutEventSelectors)
+        else s
+        for s in plan.accounts[0].steps
+    ]
+    text = _render(plan_with(steps))
+    trail = _one(hcl2.loads(text), "aws_cloudtrail")
+    # Writing only the selectors the provider accepts would delete the others on apply.
+    assert "advanced_event_selector" not in trail
+    (lifecycle,) = trail["lifecycle"]
+    assert "advanced_event_selector" in lifecycle["ignore_changes"]
+    head = text.split("terraform {", 1)[0]
+    (line,) = [x for x in head.splitlines() if x.startswith("# NOT IN TERRAFORM: ")]
+    assert TRAIL in line and "errorCode" in line and "apply.sh" in line
 
 
 def test_existing_resources_are_imported() -> None:

@@ -29,9 +29,10 @@ from aiposture.engine.results import (
     WaiverRef,
     WaiverStatus,
 )
+from aiposture.markdown_text import md_text
 from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report.junit import UNMAPPED_SUITE
-from aiposture.report.markdown import TOP_LIMIT, md_escape
+from aiposture.report.markdown import TOP_LIMIT
 
 from .conftest import ACCOUNT_A, HOSTILE_CHECK_ID, IMG, SCRIPT, build_results
 
@@ -500,7 +501,7 @@ def test_markdown_summary_has_scores_counts_and_waivers(hand: Results):
     assert "| FAIL | 4 |" in text and "| ERROR (unverified) | 1 |" in text
     assert "| critical | 2 | 0 | 0 |" in text
     assert "### Top failures (5)" in text
-    assert "| W-12 | secops@example.com | 2026-03-31 | applied | 1 | 0 |" in text
+    assert "| W-12 | secops@&#8203;example.com | 2026-03-31 | applied | 1 | 0 |" in text
     assert "Change since baseline" in text
     hand.baseline = None
     assert "Change since baseline" not in _md(hand)
@@ -526,13 +527,13 @@ def _table_width(text: str, row: str) -> int:
     return len(re.findall(r"(?<!\\)\|", lines[i]))
 
 
-def test_md_escape_neutralises_markdown_and_html():
-    assert md_escape("a|b") == "a\\|b"
-    assert md_escape("`x`") == "\\`x\\`"
-    assert md_escape("<b>x</b>") == "&lt;b\\>x&lt;/b\\>"
-    assert md_escape("[x](javascript:y)") == "\\[x\\](javascript:y)"
-    assert md_escape("line\nbreak") == "line break"
-    assert "://" not in md_escape("see https://example.com")
+def test_the_report_escapes_with_the_one_markdown_escaper():
+    assert md_text("a|b") == "a\\|b"
+    assert md_text("`x`") == "\\`x\\`"
+    assert md_text("<b>x</b>") == "&lt;b\\>x&lt;/b\\>"
+    assert md_text("[x](javascript:y)") == "\\[x\\](javascript:y)"
+    assert md_text("line\nbreak") == "line break"
+    assert "://" not in md_text("see https://example.com")
 
 
 def test_markdown_bounds_the_top_failures(hand: Results):
@@ -617,3 +618,36 @@ def test_the_sarif_schema_rejects_a_bad_log(hand: Results):
     doc["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, SCHEMA, cls=jsonschema.Draft7Validator)
+
+
+GITHUB_HOSTILE = (
+    "@aws/security-team www.evil.example a@b.example $$x$$ $.eventName #1 "
+    "<img src=x> | pipe\nnewline [x](https://evil.example) :shipit:"
+)
+
+
+def test_markdown_renders_hostile_names_literally_on_github(hand: Results):
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    first = next(i for i, r in enumerate(hand.results) if r.status is Status.FAIL)
+    hand.results[first] = hand.results[first].model_copy(
+        update={
+            "title": GITHUB_HOSTILE,
+            "message": GITHUB_HOSTILE,
+            "resource_arn": f"arn:aws:iam::111111111111:role/{GITHUB_HOSTILE}",
+        }
+    )
+    text = _md(hand)
+    # GitHub math reads the source: no "$" outside a span.
+    assert "$" not in text.replace("<span>$</span>", "")
+    rendered = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
+    )
+    assert "<a " not in rendered and "<img" not in rendered
+    visible = re.sub(r"<[^>]+>", "", rendered)
+    assert re.search(r"(?:^|\W)@[A-Za-z0-9]", visible) is None  # no @mention
+    assert re.search(r"(?:^|\W)#\d", visible) is None  # no issue reference
+    assert "@\u200baws/security-team www\u200b.evil.example a@\u200bb.example" in visible
+    # The hostile row keeps its five cells.
+    for line in text.splitlines():
+        if line.startswith("|"):
+            assert len(re.findall(r"(?<!\\)\|", line)) == _table_width(text, line), line

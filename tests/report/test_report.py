@@ -16,7 +16,7 @@ import pytest
 from markupsafe import escape
 
 import aiposture
-from aiposture.engine.results import Results, Severity, Status
+from aiposture.engine.results import Results, Severity, Status, content_sha256, load_results
 from aiposture.errors import RenderError
 from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report import pdf as pdf_module
@@ -131,7 +131,10 @@ def test_unknown_format_names_the_choices():
 def test_json_round_trips(results: Results):
     data = get_renderer("json").render(results)
     assert data.endswith(b"\n")
-    assert Results.model_validate_json(data) == results
+    back = Results.model_validate_json(data)
+    assert back.integrity is not None  # sealed with the hash of its own content
+    assert back.integrity.content_sha256 == content_sha256(results)
+    assert back.model_copy(update={"integrity": None}) == results
 
 
 # ---- view ---------------------------------------------------------------------------
@@ -429,7 +432,7 @@ def test_write_reports_writes_every_format(results: Results, tmp_path: Path):
     out = tmp_path / "out"
     paths = write_reports(results, ["json", "html", "pdf", "json"], out)
     assert paths == [out / "results.json", out / "report.html", out / "report.pdf"]
-    assert Results.model_validate_json(paths[0].read_bytes()) == results
+    assert load_results(paths[0]).model_copy(update={"integrity": None}) == results
     assert paths[1].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert paths[2].read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.pdf", "results.json"]

@@ -12,7 +12,7 @@ from aiposture.engine.guide import ALARM_NAMES
 from aiposture.engine.results import Status
 from aiposture.rules.alarms import AlarmParams, alarm_chain
 from aiposture.rules.base import Outcome, RuleContext
-from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache
+from aiposture.rules.metric_filters import GuideMetric, MetricFilterParams, clear_search_cache
 from aiposture.rules.sample_events import SampleEvent
 from aiposture.snapshot.models import CallError, Snapshot, SnsTopic
 from tests.builders import (
@@ -34,7 +34,7 @@ METRIC = "AIWorkloadMetrics/BedrockUnauthorizedAccess"
 
 MF = MetricFilterParams(
     guide_pattern='{ ($.eventSource = "bedrock.amazonaws.com") && ($.errorCode = "AccessDenied") }',
-    guide_metric=METRIC,
+    guide_metric=GuideMetric(namespace="AIWorkloadMetrics", name="BedrockUnauthorizedAccess"),
     must_match=[
         SampleEvent(
             label="InvokeModel denied",
@@ -506,8 +506,12 @@ def test_every_guide_alarm_has_a_check_on_its_metric_filter() -> None:
         assert isinstance(params, AlarmParams)
         mf = CATALOG.params_by_id[params.metric_filter]
         assert isinstance(mf, MetricFilterParams)
-        assert mf.guide_metric.endswith(
-            "/" + c.check.remediation.text.split("--metric-name ")[1].split()[0]
+        assert (
+            mf.guide_metric.name == c.check.remediation.text.split("--metric-name ")[1].split()[0]
+        )
+        assert (
+            mf.guide_metric.namespace
+            == c.check.remediation.text.split("--namespace ")[1].split()[0]
         )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
 from aiposture.engine.results import Status
 from aiposture.rules.metric_filters import MetricFilterParams, find_filters
 from aiposture.snapshot.models import AccountSnapshot, OrganizationInfo, RegionSnapshot
@@ -299,3 +302,29 @@ def test_when_no_filter_matches_any_event_none_is_called_the_closest() -> None:
     assert outcome.status == Status.FAIL
     assert "no filter on the log group matches any of the events" in outcome.message
     assert "closest" not in outcome.message
+
+
+def test_the_guides_metric_is_its_namespace_and_name_together() -> None:
+    broken = (
+        '{ ($.eventSource = "bedrock.amazonaws.com") && '
+        '($.eventName = "InvokeAgent" && $.eventName = "InvokeInlineAgent") }'
+    )
+    # Same name in another namespace (which holds a "/", as AWS/Bedrock does): not the guide's.
+    elsewhere = entry(broken, name="agents")
+    elsewhere["metricTransformations"][0]["metricNamespace"] = "Team/AIWorkloadMetrics"
+    outcome = only(run_check(AGENTS, snap_with(elsewhere)))
+    assert outcome.status == Status.FAIL
+    assert "publishes the guide's metric" not in outcome.message
+
+
+def test_the_catalog_carries_the_guides_namespace_and_name_apart() -> None:
+    params = CATALOG.params_by_id[AGENTS]
+    assert isinstance(params, MetricFilterParams)
+    assert (params.guide_metric.namespace, params.guide_metric.name) == (
+        "AIWorkloadMetrics",
+        "BedrockAgentInvocations",
+    )
+    data = params.model_dump()
+    data["guide_metric"] = "AIWorkloadMetrics/BedrockAgentInvocations"
+    with pytest.raises(ValidationError):
+        MetricFilterParams.model_validate(data)

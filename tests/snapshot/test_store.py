@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from aiposture.errors import ConfigError, SnapshotError
 from aiposture.snapshot.io import canonical_json, dump_snapshot
-from aiposture.snapshot.models import AccountSnapshot, CallError, Snapshot
+from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan, Snapshot
+from aiposture.snapshot.shards import check_scan_id, plan_scan_id
 from aiposture.snapshot.store import (
     ACCOUNTS_DIR,
     MANIFEST_NAME,
@@ -62,7 +63,7 @@ def whole(ids: list[str] = IDS) -> Snapshot:
     return snap
 
 
-def header_of(snap: Snapshot) -> SnapshotHeader:
+def header_of(snap: Snapshot, plan: ScanPlan | None = None) -> SnapshotHeader:
     """The header a collector knows before its first account."""
     return SnapshotHeader(
         tool=snap.tool,
@@ -71,7 +72,35 @@ def header_of(snap: Snapshot) -> SnapshotHeader:
         partition=snap.partition,
         regions_requested=snap.regions_requested,
         errors=snap.errors,
+        plan=plan,
     )
+
+
+def plan_of(ids: list[str], shard: str | None = None, regions=("us-east-1",)) -> ScanPlan:
+    """The plan a collector records for a scan of ``ids`` (see :func:`whole`)."""
+    scan_id = plan_scan_id("aws", "123456789012", ids, list(regions))
+    return ScanPlan(scan_id=scan_id, accounts=ids, shard=shard)
+
+
+def planned_whole(ids: list[str] = IDS) -> Snapshot:
+    """:func:`whole`, with the plan a one-shot collection of ``ids`` records."""
+    snap = whole(ids)
+    snap.plan = plan_of(ids)
+    return snap
+
+
+def shard_files(tmp_path: Path, ids: list[str], n: int, **kw) -> list[Path]:
+    """Shards 1..n of one scan of ``ids``, each written as a snapshot file."""
+    paths = []
+    for k in range(1, n + 1):
+        snap = whole(shard_accounts(ids, k, n))
+        snap.plan = plan_of(ids, f"{k}/{n}", **kw)
+        if "regions" in kw:
+            snap.regions_requested = list(kw["regions"])
+        path = tmp_path / f"shard{k}of{n}.json"
+        dump_snapshot(snap, path)
+        paths.append(path)
+    return paths
 
 
 def clock():
@@ -375,11 +404,11 @@ def _sorted(snap: Snapshot) -> dict:
 
 def test_merge_of_shard_folders_equals_whole(tmp_path):
     ids = [f"{i:012d}" for i in range(1, 21)]
-    expected = whole(ids)
-    header = header_of(expected)
+    expected = planned_whole(ids)
     paths = []
     for k in range(1, 4):
         mine = shard_accounts(ids, k, 3)
+        header = header_of(expected, plan_of(ids, f"{k}/3"))
         store = SnapshotStore.create(
             tmp_path / f"shard{k}", header, mine, shard=(k, 3), clock=lambda: NOW
         )
@@ -388,18 +417,22 @@ def test_merge_of_shard_folders_equals_whole(tmp_path):
         paths.append(store.directory)
     merged = merge_paths(paths)
     assert merged.model_dump(mode="json") == _sorted(expected)
+    assert merged.plan == plan_of(ids) and merged.missing_accounts() == []
     reversed_merge = merge_snapshots([load_any(p) for p in reversed(paths)])
     assert reversed_merge == merged
 
 
 def test_merge_files_and_folders(tmp_path):
-    expected = whole()
-    first = whole(IDS[:2])
+    expected = planned_whole()
+    first = whole(shard_accounts(IDS, 1, 2))
+    first.plan = plan_of(IDS, "1/2")
     first.started_at = NOW - timedelta(hours=1)
     first.finished_at = NOW - timedelta(minutes=30)
     dump_snapshot(first, tmp_path / "first.json")
-    store = SnapshotStore.create(tmp_path / "rest", header_of(expected), IDS[2:], clock=lambda: NOW)
-    for a in IDS[2:]:
+    rest = shard_accounts(IDS, 2, 2)
+    header = header_of(expected, plan_of(IDS, "2/2"))
+    store = SnapshotStore.create(tmp_path / "rest", header, rest, shard=(2, 2), clock=lambda: NOW)
+    for a in rest:
         store.write_account(account(a))
     merged = merge_paths([tmp_path / "first.json", tmp_path / "rest"])
     assert merged.started_at == NOW - timedelta(hours=1)
@@ -409,41 +442,172 @@ def test_merge_files_and_folders(tmp_path):
 
 
 def test_merge_incomplete_folder_needs_allow_partial(tmp_path):
-    store = new_store(tmp_path)
+    store = SnapshotStore.create(tmp_path / "scan", header_of(whole(), plan_of(IDS)), IDS)
     store.write_account(account(IDS[0]))
     with pytest.raises(SnapshotError, match="incomplete"):
         merge_paths([store.directory])
-    assert [a.account_id for a in merge_paths([store.directory], allow_partial=True).accounts] == [
-        IDS[0]
-    ]
+    merged = merge_paths([store.directory], allow_partial=True)
+    assert [a.account_id for a in merged.accounts] == [IDS[0]]
+    assert merged.missing_accounts() == IDS[1:]  # planned, not collected: judged ERROR
 
 
-def test_merge_regions_union_or_none():
+def test_merge_refuses_a_missing_shard_unless_partial(tmp_path):
+    ids = [f"{i:012d}" for i in range(1, 13)]
+    paths = shard_files(tmp_path, ids, 3)
+    lost = shard_accounts(ids, 2, 3)
+    with pytest.raises(SnapshotError) as info:
+        merge_paths([paths[0], paths[2]])
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"{len(lost)} of 12 accounts of scan {plan_of(ids).scan_id} missing" in message
+    assert "(shard 2/3 not given)" in message and lost[0] in message
+
+    merged = merge_paths([paths[0], paths[2]], allow_partial=True)
+    assert merged.plan == plan_of(ids)  # the whole plan, so the lost shard stays visible
+    assert merged.missing_accounts() == lost
+    assert sorted(a.account_id for a in merged.accounts) == sorted(set(ids) - set(lost))
+
+    # The missing shard, merged later into the partial result, completes the scan.
+    dump_snapshot(merged, tmp_path / "partial.json")
+    done = merge_paths([tmp_path / "partial.json", paths[1]])
+    assert done.missing_accounts() == [] and len(done.accounts) == 12
+
+
+def test_merge_refuses_a_duplicated_shard_even_when_partial(tmp_path):
+    paths = shard_files(tmp_path, IDS, 2)
+    for allow_partial in (False, True):
+        with pytest.raises(SnapshotError, match=r"shard 1/2 is given twice \(.*shard1of2.json and"):
+            merge_paths([paths[0], paths[1], paths[0]], allow_partial=allow_partial)
+
+
+def test_merge_refuses_shards_of_two_scans_even_when_partial(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ours = shard_files(tmp_path / "a", IDS, 2)
+    # The same accounts in other regions: the scan the issue reported merged into a
+    # snapshot that claimed regions neither shard had read.
+    theirs = shard_files(tmp_path / "b", IDS, 2, regions=("eu-west-1",))
+    for allow_partial in (False, True):
+        with pytest.raises(SnapshotError, match=r"is of scan .*, .* of scan .*one scan"):
+            merge_paths([ours[0], theirs[1]], allow_partial=allow_partial)
+    other_accounts = shard_files(tmp_path / "b", [*IDS, "555555555555"], 2)
+    with pytest.raises(SnapshotError, match="of scan"):
+        merge_paths([ours[0], other_accounts[1]], allow_partial=True)
+
+
+def test_merge_refuses_other_splits_and_stray_accounts():
+    halves = [whole(shard_accounts(IDS, k, 2)) for k in (1, 2)]
+    for k, snap in enumerate(halves, start=1):
+        snap.plan = plan_of(IDS, f"{k}/2")
+    third = whole(shard_accounts(IDS, 3, 3))
+    third.plan = plan_of(IDS, "3/3")
+    assert "a shard of 2, input 3 a shard of 3" in _merge_error([*halves, third], partial=True)
+
+    stray = halves[0].model_copy(deep=True)
+    stray.accounts.append(halves[1].accounts[0])
+    assert (
+        f"outside shard 1/2 of scan {plan_of(IDS).scan_id}: {halves[1].accounts[0].account_id}"
+        in (_merge_error([stray, halves[1]], partial=True))
+    )
+
+
+def test_merge_regions_must_agree_even_without_a_plan():
     a, b = whole(IDS[:1]), whole(IDS[1:2])
     a.regions_requested = ["us-east-1", "eu-west-1"]
     b.regions_requested = ["eu-west-1", "us-west-2"]
-    assert merge_snapshots([a, b]).regions_requested == ["us-east-1", "eu-west-1", "us-west-2"]
+    message = _merge_error([a, b], partial=True)
+    assert "input 1 requested us-east-1, eu-west-1, input 2 requested eu-west-1, us-west-2" in (
+        message
+    )
     b.regions_requested = None
-    assert merge_snapshots([a, b]).regions_requested is None
+    assert "input 2 requested every enabled region" in _merge_error([a, b], partial=True)
+    b.regions_requested = ["eu-west-1", "us-east-1"]  # the same set: one scan
+    assert merge_snapshots([a, b], allow_partial=True).regions_requested == a.regions_requested
+
+
+def test_merge_without_a_plan_cannot_prove_completeness():
+    a, b = whole(IDS[:2]), whole(IDS[2:])
+    assert "records no scan plan" in _merge_error([a, b])
+    merged = merge_snapshots([a, b], allow_partial=True)
+    assert merged.plan is None and [x.account_id for x in merged.accounts] == IDS
+    c = planned_whole(IDS[2:])
+    assert "input 2 records a scan plan and input 1 does not" in _merge_error([a, c], partial=True)
 
 
 def test_merge_identical_duplicate_is_allowed():
     a, b = whole(IDS[:2]), whole(IDS[1:3])
-    assert [x.account_id for x in merge_snapshots([a, b]).accounts] == IDS[:3]
+    merged = merge_snapshots([a, b], allow_partial=True)
+    assert [x.account_id for x in merged.accounts] == IDS[:3]
 
 
-def _merge_error(snaps, labels=None) -> str:
-    with pytest.raises(SnapshotError) as info:
-        merge_snapshots(snaps, labels)
-    message = str(info.value)
-    assert "\n" not in message
-    return message
+def test_folder_plan_must_match_the_scan_plan(tmp_path):
+    mine = shard_accounts(IDS, 1, 2)
+    with pytest.raises(SnapshotError, match="scan plan is for shard 2/2, the folder for shard 1/2"):
+        SnapshotStore.create(
+            tmp_path / "a", header_of(whole(), plan_of(IDS, "2/2")), mine, shard=(1, 2)
+        )
+    with pytest.raises(SnapshotError, match="not those of scan"):
+        SnapshotStore.create(tmp_path / "b", header_of(whole(), plan_of(IDS)), IDS[:2])
+    store = SnapshotStore.create(
+        tmp_path / "c", header_of(whole(), plan_of(IDS, "1/2")), mine, shard=(1, 2)
+    )
+    assert SnapshotStore.open(store.directory).header.plan == plan_of(IDS, "1/2")
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"accounts": [IDS[0], IDS[0]]}, "planned twice"),
+        ({"shard": "3/2"}, "K must be between 1 and N"),
+        ({"scan_id": "../../x"}, "scan_id"),
+        ({"accounts": ["../../x"]}, "accounts"),
+    ],
+)
+def test_scan_plan_validation(change, pattern):
+    body = {**plan_of(IDS).model_dump(mode="json"), **change}
+    with pytest.raises(ValueError, match=pattern):
+        ScanPlan.model_validate(body)
+
+
+def test_scan_id_names_the_plan_not_its_order():
+    base = plan_scan_id("aws", "123456789012", IDS, ["us-east-1", "eu-west-1"])
+    assert plan_scan_id("aws", "123456789012", IDS[::-1], ["eu-west-1", "us-east-1"]) == base
+    others = {
+        plan_scan_id("aws", "123456789012", IDS[:3], ["us-east-1", "eu-west-1"]),
+        plan_scan_id("aws", "123456789012", IDS, ["us-east-1"]),
+        plan_scan_id("aws", "123456789012", IDS, None),
+        plan_scan_id("aws", "999999999999", IDS, ["us-east-1", "eu-west-1"]),
+        plan_scan_id("aws-cn", "123456789012", IDS, ["us-east-1", "eu-west-1"]),
+    }
+    assert base not in others and len(others) == 5
+
+
+def test_shards_of_one_plan_under_two_run_ids_are_refused():
+    halves = [whole(shard_accounts(IDS, k, 2)) for k in (1, 2)]
+    for k, (snap, run) in enumerate(zip(halves, ("run-1", "run-2"), strict=True), start=1):
+        snap.plan = ScanPlan(scan_id=run, accounts=IDS, shard=f"{k}/2")
+    assert "input 1 is of scan run-1, input 2 of scan run-2" in _merge_error(halves, partial=True)
+    halves[1].plan = ScanPlan(scan_id="run-1", accounts=IDS, shard="2/2")
+    assert merge_snapshots(halves).plan == ScanPlan(scan_id="run-1", accounts=IDS)
+
+
+@pytest.mark.parametrize("text", ["", "-x", "a b", "x\n", "a/b", "x" * 129])
+def test_bad_scan_ids(text):
+    with pytest.raises(ConfigError, match="scan id"):
+        check_scan_id(text)
+
+
+def test_snapshot_without_plan_still_loads(tmp_path):
+    legacy = whole()
+    dump_snapshot(legacy, tmp_path / "old.json")
+    assert load_any(tmp_path / "old.json").plan is None
+    assert load_any(tmp_path / "old.json").missing_accounts() == []
 
 
 def test_merge_conflicts():
     a, b = whole(IDS[:2]), whole(IDS[1:3])
     b.accounts[0].scanned_regions = []
-    message = _merge_error([a, b], ["s1.json", "s2.json"])
+    message = _merge_error([a, b], ["s1.json", "s2.json"], partial=True)
     assert f"account {IDS[1]} is in both s1.json and s2.json" in message
 
     c = whole(IDS[3:])
@@ -456,6 +620,14 @@ def test_merge_conflicts():
     assert "from account 999999999999" in _merge_error([a, d])
 
     assert "nothing to merge" in _merge_error([])
+
+
+def _merge_error(snaps, labels=None, *, partial: bool = False) -> str:
+    with pytest.raises(SnapshotError) as info:
+        merge_snapshots(snaps, labels, allow_partial=partial)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
 
 
 def test_concurrent_writers(tmp_path):

@@ -43,6 +43,7 @@ from aiposture.collect.recorder import (
     credentials_error,
     malformed_message,
 )
+from aiposture.collect.responses import MalformedResponse
 from aiposture.collect.scheduler import DEFAULT_WORKERS, AccountTarget, Scheduler
 from aiposture.collect.session import SessionFactory, arn_account, arn_partition
 from aiposture.errors import (
@@ -51,10 +52,12 @@ from aiposture.errors import (
     CollectionError,
     ConfigError,
     CredentialsError,
+    MalformedAnswerError,
     SnapshotError,
 )
-from aiposture.snapshot.models import CallerIdentity, CallError, Snapshot, ToolInfo
-from aiposture.snapshot.store import ScanRecord, SnapshotHeader, SnapshotStore, shard_accounts
+from aiposture.snapshot.models import CallerIdentity, CallError, ScanPlan, Snapshot, ToolInfo
+from aiposture.snapshot.shards import check_scan_id, format_shard, plan_scan_id, shard_accounts
+from aiposture.snapshot.store import ScanRecord, SnapshotHeader, SnapshotStore
 
 __all__ = [
     "COLLECTOR_OPERATIONS",
@@ -107,6 +110,9 @@ class CollectOptions:
     observer: ScanObserver | None = None
     checkpoint: Path | None = None
     resume: bool = False
+    scan_id: str | None = None
+    """The scan id to record (the same for every shard of one run, e.g. the CI run id);
+    ``None``: a hash of the plan (:func:`~aiposture.snapshot.shards.plan_scan_id`)."""
 
 
 def _now() -> datetime:
@@ -127,7 +133,8 @@ def scanning_identity(factory: SessionFactory) -> CallerIdentity:
 
     The call goes to STS in the partition of the configured region (GovCloud and China
     credentials are valid only there). Raises :class:`CredentialsError` when credentials
-    are missing or rejected and :class:`CollectionError` when STS cannot be reached.
+    are missing or rejected, :class:`MalformedAnswerError` (exit 2) when the answer is not
+    AWS's, and :class:`CollectionError` when STS cannot be reached.
     """
     session = factory.base_session()
     region = factory.default_region()
@@ -147,7 +154,9 @@ def scanning_identity(factory: SessionFactory) -> CallerIdentity:
             ) from exc
         raise CollectionError(f"sts:GetCallerIdentity failed ({code}): {message}") from exc
     except ResponseParserError as exc:
-        raise CollectionError(malformed_message(exc, "sts", "GetCallerIdentity")) from exc
+        raise MalformedAnswerError(malformed_message(exc, "sts", "GetCallerIdentity")) from exc
+    except MalformedResponse as exc:  # an answer, not an unreachable endpoint: exit 2
+        raise MalformedAnswerError(" ".join(str(exc).split())) from exc
     except BotoCoreError as exc:
         raise CollectionError(
             f"cannot reach AWS STS in {region} (sts:GetCallerIdentity): {exc}"
@@ -250,18 +259,24 @@ def _new_plan(
             f"shard {options.shard[0]}/{options.shard[1]}: {len(targets)} of "
             f"{len(planned)} accounts"
         )
+    regions = list(options.regions) if options.regions is not None else None
     header = SnapshotHeader(
         tool=ToolInfo(version=__version__),
         started_at=_now(),
         identity=identity,
         partition=partition,
-        regions_requested=list(options.regions) if options.regions is not None else None,
+        regions_requested=regions,
         errors=errors,
         scan=ScanRecord(
             org=options.org,
             role_name=options.role_name if options.org else None,
             assume_roles=[] if options.org else list(options.assume_roles),
             external_id_required=options.org and options.external_id is not None,
+        ),
+        plan=ScanPlan(
+            scan_id=options.scan_id or plan_scan_id(partition, identity.account, planned, regions),
+            accounts=planned,
+            shard=format_shard(*options.shard) if options.shard is not None else None,
         ),
     )
     return _Plan(header, targets, [t.account_id for t in targets])
@@ -275,6 +290,12 @@ def _resumed_plan(store: SnapshotStore, identity: CallerIdentity, options: Colle
             f"these credentials are of account {identity.account}"
         )
     record = header.scan or ScanRecord()
+    recorded = header.plan.scan_id if header.plan else None
+    if options.scan_id is not None and options.scan_id != recorded:
+        raise ConfigError(
+            f"{store.directory} is of scan {recorded or '(no scan id recorded)'}, not "
+            f"{options.scan_id}; a resume keeps the folder's scan id"
+        )
     if record.external_id_required and options.external_id is None:
         raise ConfigError(
             f"the scan in {store.directory} assumed its roles with an external id; "
@@ -310,6 +331,8 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
     :class:`CollectionCancelled` naming the folder to ``resume``.
     """
     validate_role_arns(options.assume_roles)
+    if options.scan_id is not None:
+        check_scan_id(options.scan_id)
     if options.resume and options.checkpoint is None:
         raise ConfigError("resume needs the snapshot folder to resume")
     if options.regions is not None and not options.resume:
@@ -370,6 +393,7 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         identity=header.identity,
         partition=header.partition,
         regions_requested=header.regions_requested,
+        plan=header.plan,
         accounts=[found[a] for a in plan.planned if a in found],
         errors=header.errors,
     )
@@ -377,8 +401,15 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
 
 
 def _some_account(snapshot: Snapshot, plan: _Plan) -> Snapshot:
-    """``snapshot``, unless it holds no account: then the scan failed (one line)."""
+    """``snapshot``, unless it holds no account: then the scan failed (one line).
+
+    A shard that the plan leaves no account (shard 8 of 8 of a 5-account organization) is
+    not a failure: its empty snapshot records the plan, so ``merge`` counts it as given.
+    """
     if snapshot.accounts:
+        return snapshot
+    scan_plan = snapshot.plan
+    if not plan.planned and scan_plan is not None and scan_plan.shard and scan_plan.accounts:
         return snapshot
     if not plan.planned:
         raise CollectionError("the scan plan has no account to read; nothing was scanned")

@@ -32,6 +32,8 @@ from typing import Any, cast
 
 from botocore.exceptions import BotoCoreError
 
+from aiposture.documents import lone_surrogate
+
 ALWAYS_RETURNED: Mapping[tuple[str, str], tuple[str, ...]] = {
     # botocore marks these required in the output shape (guardduty 2017-11-28 model).
     ("guardduty", "ListDetectors"): ("DetectorIds",),
@@ -148,9 +150,11 @@ def check_document(
 def check_members(
     http_response: Any = None, parsed: Any = None, model: Any = None, **_: Any
 ) -> None:
-    """The ``after-call`` handler: raise :class:`MalformedResponse` for a 2xx that lacks members.
+    r"""The ``after-call`` handler: raise :class:`MalformedResponse` for a 2xx that lacks members.
 
-    The members are those its operation always returns (:data:`ALWAYS_RETURNED`).
+    The members are those its operation always returns (:data:`ALWAYS_RETURNED`). An
+    answer holding a lone UTF-16 surrogate (a ``\ud800`` escape in a JSON body) is
+    malformed too: it is not Unicode text, and no snapshot could be written with it.
     """
     if http_response is None or model is None or not isinstance(parsed, Mapping):
         return
@@ -160,6 +164,10 @@ def check_members(
     missing = missing_members(service, operation, parsed)
     if missing:
         reason = f"the answer lacks {', '.join(missing)}, which it always carries"
+        raise MalformedResponse(service=service, operation=operation, reason=reason)
+    where = lone_surrogate(parsed)
+    if where is not None:  # no snapshot could hold it: UTF-8 cannot encode a lone surrogate
+        reason = f"the answer holds a lone UTF-16 surrogate at {where}, which is not Unicode text"
         raise MalformedResponse(service=service, operation=operation, reason=reason)
 
 

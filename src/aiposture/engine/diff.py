@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aiposture.engine.results import Diff, DiffEntry, Result, Results, Status, load_results
+from aiposture.engine.scoring import rescored
 from aiposture.errors import BaselineError, SnapshotError
+from aiposture.markdown_text import md_text
 
 __all__ = ["diff_results", "load_baseline", "render_diff"]
 
@@ -102,7 +104,7 @@ def diff_results(old: Results, new: Results) -> Diff:
 def load_baseline(path: Path) -> Results:
     """Read a baseline results file; any problem raises one-line :class:`BaselineError`."""
     try:
-        return load_results(path)
+        return rescored(load_results(path))
     except SnapshotError as exc:
         raise BaselineError(f"baseline: {exc}") from exc
 
@@ -110,7 +112,6 @@ def load_baseline(path: Path) -> Results:
 # --- rendering (for `aiposture diff`) -------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 
 
 def _inert(text: str | None) -> str:
@@ -121,11 +122,8 @@ def _inert(text: str | None) -> str:
 
 
 def _md(text: str | None) -> str:
-    """Markdown-safe text: every markup character escaped, newlines flattened."""
-    if text is None:
-        return "-"
-    flat = _inert(text)
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    """GitHub-safe Markdown text (the project's one escaper); ``-`` for nothing."""
+    return "-" if text is None else md_text(text)
 
 
 def _fmt_score(value: float | None) -> str:

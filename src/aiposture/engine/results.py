@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aiposture.errors import SnapshotError, validation_summary
+from aiposture.atomic import write_atomically
+from aiposture.documents import parse_json, read_utf8
+from aiposture.errors import IntegrityError, SnapshotError, validation_summary
 from aiposture.ids import AccountId
+from aiposture.outputs_guard import note_input
 
 RESULTS_SCHEMA_VERSION = "1"
 
@@ -188,6 +192,20 @@ class Diff(_Model):
     """``overall`` and each dimension: (baseline score, this scan's score)."""
 
 
+class Integrity(_Model):
+    """The results file's hash of its own content, checked whenever it is read back.
+
+    ``content_sha256`` is the SHA-256 of the canonical JSON of every other member of the
+    file (keys sorted, no spaces, ASCII escapes), so an edit anywhere, a flipped status or
+    a changed score, no longer matches. It proves the file is whole and unchanged since an
+    aiposture wrote it, not who wrote it: anyone can recompute it. Signing the report
+    folder's manifest (``aiposture report --sign-key``) adds the who.
+    """
+
+    algorithm: Literal["sha256"] = "sha256"
+    content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class Results(_Model):
     """The results file (``results.json``)."""
 
@@ -200,6 +218,8 @@ class Results(_Model):
     """Every waiver of the waivers file, applied or not."""
     baseline: Diff | None = None
     """The change since the baseline scan, when one was given."""
+    integrity: Integrity | None = None
+    """Set when the file is written (:func:`results_json`); required when it is read."""
 
     def counts(self) -> dict[str, int]:
         """Number of results per status."""
@@ -209,26 +229,61 @@ class Results(_Model):
         return out
 
 
+def content_sha256(results: Results) -> str:
+    """The SHA-256 of ``results``' canonical JSON, its ``integrity`` member left out."""
+    doc = results.model_dump(mode="json", exclude={"integrity"})
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def sealed(results: Results) -> Results:
+    """``results`` with its ``integrity`` member set to the hash of its current content."""
+    integrity = Integrity(content_sha256=content_sha256(results))
+    return results.model_copy(update={"integrity": integrity})
+
+
+def results_json(results: Results) -> bytes:
+    """The bytes of ``results.json``: indented JSON in UTF-8 with its content hash set."""
+    return (sealed(results).model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
 def dump_results(results: Results, path: Path) -> None:
-    """Write ``results`` as indented JSON."""
+    """Write ``results`` (sealed, see :func:`results_json`) to ``path``, all or nothing."""
+    data = results_json(results)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(results.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    write_atomically(path, data)
+
+
+def check_integrity(results: Results, path: Path) -> None:
+    """Raise :class:`IntegrityError` unless ``results`` carry their own, matching hash."""
+    if results.integrity is None:
+        raise IntegrityError(
+            f"results {path} carry no content hash, so an edit cannot be told apart: "
+            "evaluate the snapshot again to get a results file this aiposture can trust"
+        )
+    actual = content_sha256(results)
+    if actual != results.integrity.content_sha256:
+        raise IntegrityError(
+            f"results {path} were changed after aiposture wrote them (content sha256 "
+            f"{actual[:12]}, recorded {results.integrity.content_sha256[:12]}): evaluate "
+            "the snapshot again instead of editing results"
+        )
 
 
 def load_results(path: Path) -> Results:
-    """Read a results file; one readable :class:`SnapshotError` for any bad input."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SnapshotError(f"cannot read results {path}: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"results {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+    """Read a results file and check its content hash (:func:`check_integrity`).
+
+    Any bad input is one readable :class:`SnapshotError`; a file changed since aiposture
+    wrote it is an :class:`IntegrityError`.
+    """
+    note_input("results", path)
+    doc = parse_json(read_utf8(path, "results", SnapshotError), path, "results", SnapshotError)
     if not isinstance(doc, dict) or doc.get("schema_version") != RESULTS_SCHEMA_VERSION:
         raise SnapshotError(f"{path} is not an aiposture results file (schema_version mismatch)")
     try:
-        return Results.model_validate(doc)
+        results = Results.model_validate(doc)
     except ValidationError as exc:
         where, _, message = validation_summary(exc)
         raise SnapshotError(f"results {path} are invalid at {where}: {message}") from exc
+    check_integrity(results, path)
+    return results

@@ -84,14 +84,32 @@ def _unscannable(account: AccountSnapshot) -> str | None:
     return "no region was scanned"
 
 
+def _not_collected(snapshot: Snapshot) -> str:
+    """Why a planned account without evidence could not be judged."""
+    plan = snapshot.plan
+    assert plan is not None
+    where = f"shard {plan.shard} of " if plan.shard else ""
+    return (
+        f"it is in the plan of {where}scan {plan.scan_id}, but the snapshot holds no evidence "
+        "for it (not collected, or its shard was left out of the merge)"
+    )
+
+
 def evaluate_account(
-    snapshot: Snapshot, account: AccountSnapshot, catalog: Catalog, config: Config
+    snapshot: Snapshot,
+    account: AccountSnapshot,
+    catalog: Catalog,
+    config: Config,
+    *,
+    missing_reason: str | None = None,
 ) -> Iterable[Result]:
     """Every result for one account.
 
     A check outside the account's declared Scoping Matrix scopes gives one NOT_APPLICABLE
     result for the account, with the reason, and is not run (that depends only on the
     configuration, so it holds even when the account could not be scanned).
+    ``missing_reason`` marks a planned account the snapshot holds no evidence for: every
+    in-scope check is ERROR with that reason.
     """
     skipped = {
         item.check.id: why
@@ -108,7 +126,7 @@ def evaluate_account(
             )
             yield _result(item, outcome, account.account_id, None)
     in_scope = [item for item in catalog.checks if item.check.id not in skipped]
-    reason = _unscannable(account)
+    reason = missing_reason or _unscannable(account)
     if reason is not None:
         for item in in_scope:
             outcome = Outcome(
@@ -152,11 +170,27 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config: Config) -> Results:
-    """Judge ``snapshot`` with every check of ``catalog``."""
+    """Judge ``snapshot`` with every check of ``catalog``.
+
+    A planned account the snapshot holds no evidence for
+    (:meth:`~aiposture.snapshot.models.Snapshot.missing_accounts`) is judged too: ERROR on
+    every check in scope, and listed among the scan's accounts.
+    """
     with _without_cycle_collection():
         results: list[Result] = []
-        for account in sorted(snapshot.accounts, key=lambda a: a.account_id):
-            results.extend(evaluate_account(snapshot, account, catalog, config))
+        missing = snapshot.missing_accounts()
+        reasons = dict.fromkeys(missing, _not_collected(snapshot)) if missing else {}
+        accounts = [*snapshot.accounts, *(AccountSnapshot(account_id=a) for a in missing)]
+        for account in sorted(accounts, key=lambda a: a.account_id):
+            results.extend(
+                evaluate_account(
+                    snapshot,
+                    account,
+                    catalog,
+                    config,
+                    missing_reason=reasons.get(account.account_id),
+                )
+            )
         regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})
         return Results(
             tool=ToolRef(version=aiposture.__version__, catalog_version=catalog.version),
@@ -164,7 +198,7 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
                 started_at=snapshot.started_at,
                 finished_at=snapshot.finished_at,
                 identity_arn=snapshot.identity.arn if snapshot.identity else None,
-                accounts=sorted(a.account_id for a in snapshot.accounts),
+                accounts=sorted(a.account_id for a in accounts),
                 regions=regions,
                 snapshot_sha256=snapshot_sha256,
             ),

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aiposture.engine.results import Result, Scores, ScoreSet, Severity, Status
+from aiposture.engine.results import Result, Results, Scores, ScoreSet, Severity, Status
 
 FORMULA = (
     "score(d) = 100 x sum(weight(u) for u in U_d if u passes) / sum(weight(u) for u in U_d). "
@@ -109,3 +109,12 @@ def score(results: list[Result]) -> Scores:
         acct_overall, acct_dims = _score_set(us, dims[account_id])
         accounts[account_id] = ScoreSet(overall=acct_overall, dimensions=acct_dims)
     return Scores(overall=overall, dimensions=dimensions, formula=FORMULA, accounts=accounts)
+
+
+def rescored(results: Results) -> Results:
+    """``results`` with every score computed again from its results.
+
+    Commands that read a results file judge and render these, never the stored scores: a
+    score cannot disagree with the statuses it stands for.
+    """
+    return results.model_copy(update={"scores": score(results.results)})

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from aiposture.documents import guard_depth, read_utf8
 from aiposture.engine.results import (
     Result,
     Results,
@@ -37,6 +38,7 @@ from aiposture.engine.results import (
 )
 from aiposture.engine.scoring import score
 from aiposture.errors import WaiverError
+from aiposture.outputs_guard import note_input
 
 __all__ = ["Waiver", "apply_waivers", "load_waivers", "parse_waivers"]
 
@@ -188,15 +190,21 @@ def parse_waivers(
 
 
 def load_waivers(path: Path, known_checks: Iterable[str] | None = None) -> list[Waiver]:
-    """Read and validate a waivers file; any problem raises one-line :class:`WaiverError`."""
+    """Read and validate a waivers file; any problem raises one-line :class:`WaiverError`.
+
+    An empty file is refused (``waivers: []`` says "no waivers" on purpose), and so is
+    every bad input :mod:`aiposture.documents` names (not UTF-8, nested too deep, a lone
+    surrogate).
+    """
+    note_input("waivers", path)
+    text = read_utf8(path, "waivers", WaiverError)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise WaiverError(f"cannot read waivers {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise WaiverError(f"waivers {path} is not UTF-8 text") from exc
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = guard_depth(
+            lambda: yaml.load(text, Loader=_Loader),  # noqa: S506 - a SafeLoader subclass
+            path,
+            "waivers",
+            WaiverError,
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -204,6 +212,10 @@ def load_waivers(path: Path, known_checks: Iterable[str] | None = None) -> list[
         raise WaiverError(
             f"waivers {path} is not valid YAML{where}" + (f": {problem}" if problem else "")
         ) from exc
+    if data is None:  # an empty file (or only comments) is far more likely a mistake
+        raise WaiverError(
+            f"waivers {path} is empty; for no waivers write 'waivers: []', or leave out --waivers"
+        )
     return parse_waivers(data, source=f"waivers {path}", known_checks=known_checks)
 
 

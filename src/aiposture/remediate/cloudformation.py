@@ -1,4 +1,4 @@
-"""The fix plan as CloudFormation: one stack per region, plus an import template for trails.
+r"""The fix plan as CloudFormation: one stack per region, plus an import template for trails.
 
 :func:`render_cloudformation` returns ``{file name: YAML text}`` for one account:
 
@@ -15,8 +15,33 @@ and the :class:`~aiposture.remediate.plan.Unresolved` steps are named in the tem
 ``Metadata``, never dropped. A region with nothing CloudFormation can express gets no
 template (a template needs one resource); the script and the Markdown page carry its steps.
 
-Every value is data: the YAML is written by ``yaml.safe_dump`` (no intrinsic function, no
-``Fn::Sub``), so quotes, ``$``, backslashes and ``${`` stay inert and load back exactly.
+Every value is data, and stays data when CloudFormation reads it:
+
+- The YAML is written by a safe dumper (no tag, no anchor, no intrinsic function, no
+  ``Fn::Sub``), so quotes, ``$``, backslashes and ``${`` stay inert; a string holding a
+  character YAML would rewrite (U+0085 NEL, U+2028, U+2029, U+FEFF, C0/C1 controls, any
+  non-printable) is written double-quoted with escapes, so it loads back exactly.
+- CloudFormation resolves a *dynamic reference* (``{{resolve:service:key}}``) in any
+  resource property, and it does so on the final string, AFTER intrinsic functions: the
+  Secrets Manager guide builds one with ``Fn::Join`` (``['{{resolve:secretsmanager:',
+  !Ref MyRDSSecret, ':SecretString:username}}']``), see "Get an AWS Secrets Manager
+  secret in an AWS CloudFormation resource",
+  https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html
+  and "Get values stored in other services using dynamic references",
+  https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html .
+  So neither ``Fn::Join`` nor ``Fn::Sub`` can keep ``{{resolve:`` literal, and no escape
+  exists. What this module does instead (:func:`json_text`, :func:`_hazards`):
+
+  * a property that is JSON text (dashboard body, Contributor Insights rule body) writes
+    every ``{`` that is followed by ``{`` as the JSON escape ``\u007b``: the template holds
+    no ``{{`` and the service parses back exactly the value read;
+  * any other property value holding ``{{``, or a mapping key CloudFormation would take
+    for an intrinsic function (``Ref``, ``Condition``, ``Fn::...``), cannot be written
+    exactly: the resource (and whatever depends on it) is left out of the templates and
+    named under ``Metadata.aiposture.NotExpressed`` with the value's path, to apply with
+    the script or Terraform;
+  * ``Metadata`` text is documentation: ``{{`` there is written ``{ {`` (a note in the
+    template says so) and a mapping with an intrinsic-looking key is written as JSON text.
 The helpers that merge a trail's steps into one state (:func:`trail_states`) are shared
 with the Terraform renderer.
 """
@@ -57,6 +82,7 @@ __all__ = [
     "CLOUDFORMATION_HOWTO",
     "TrailState",
     "cloudformation_name",
+    "json_text",
     "render_cloudformation",
     "stack_name",
     "trail_states",
@@ -456,7 +482,7 @@ def _resource(step: Step, depends: dict[str, str]) -> dict[str, Any] | None:
             "Properties": {
                 "RuleName": step.rule_name,
                 "RuleState": step.state,
-                "RuleBody": json.dumps(step.definition, sort_keys=False),
+                "RuleBody": json_text(step.definition),
             },
         }
         groups = step.definition.get("LogGroupNames")
@@ -477,11 +503,40 @@ def _resource(step: Step, depends: dict[str, str]) -> dict[str, Any] | None:
             "Type": "AWS::CloudWatch::Dashboard",
             "Properties": {
                 "DashboardName": step.dashboard_name,
-                "DashboardBody": json.dumps(step.body, sort_keys=False),
+                "DashboardBody": json_text(step.body),
             },
         }
         return _retained(res) if step.before is not None else res
     return None
+
+
+def _not_inert(resources: dict[str, Any], imports: dict[str, Any]) -> dict[str, list[str]]:
+    """The logical ids to leave out of the templates, each with why.
+
+    Why: a property CloudFormation would not keep as it is (:func:`_hazards`), in either
+    template, or a dependency that is left out.
+    """
+    out: dict[str, list[str]] = {}
+    for lid, resource in resources.items():
+        found = _hazards(resource.get("Properties"), "Properties")
+        if lid in imports:
+            found += [
+                f"{h} (as read, in the import template)"
+                for h in _hazards(imports[lid].get("Properties"), "Properties")
+            ]
+        if found:
+            out[lid] = found
+    while True:
+        more = {
+            lid: [f"it depends on {dep}, which is left out"]
+            for lid, resource in resources.items()
+            if lid not in out
+            for dep in resource.get("DependsOn", [])
+            if dep in out
+        }
+        if not more:
+            return out
+        out.update(more)
 
 
 def _with_depends(resource: dict[str, Any], ids: Iterable[str | None]) -> dict[str, Any]:
@@ -491,12 +546,22 @@ def _with_depends(resource: dict[str, Any], ids: Iterable[str | None]) -> dict[s
     return resource
 
 
-def _not_expressed(step: Step) -> dict[str, Any]:
+_NO_RESOURCE_TYPE = "CloudFormation has no resource type for this change: apply it with the script."
+
+
+def _not_expressed(step: Step, why: list[str] | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Step": step.kind,
-        "Why": "CloudFormation has no resource type for this change: apply it with the script.",
+        "Why": _NO_RESOURCE_TYPE,
         "Reason": step.reason,
     }
+    if why:
+        entry["Why"] = (
+            "A value read from AWS cannot be written into a template exactly: CloudFormation "
+            "would resolve it as a dynamic reference or an intrinsic function (even built "
+            "with Fn::Join or Fn::Sub). Apply this change with the script or Terraform."
+        )
+        entry["Values"] = why
     if isinstance(step, PutInvocationLogging):
         entry["Config"] = step.config
     checks = _checks(step.targets)
@@ -521,10 +586,86 @@ def _unresolved(step: Unresolved) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """``yaml.SafeDumper`` without anchors and aliases (CloudFormation rejects aliases)."""
+    """``yaml.SafeDumper`` without anchors and aliases (CloudFormation rejects aliases).
+
+    A string with any character that is not printable (:meth:`str.isprintable`: C0 and C1
+    controls, U+0085 NEL, U+2028, U+2029, U+FEFF, other format characters) is written
+    double-quoted, where YAML escapes every such character. Left to PyYAML's choice of
+    style, U+0085 goes into a single-quoted scalar, where YAML reads it as a line break and
+    folds it into a space: the template would no longer hold the value read.
+    """
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = None if data.isprintable() else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+# "{{" opens a CloudFormation dynamic reference ("{{resolve:service:key}}"). Any "{{" is
+# treated as one: the documented pattern is all CloudFormation states about its parsing.
+_DYNAMIC_OPEN = re.compile(r"\{(?=\{)")
+_INTRINSIC_KEYS = frozenset({"Ref", "Condition"})
+
+
+def _intrinsic_key(key: object) -> bool:
+    """A mapping key CloudFormation reads as an intrinsic function (or a condition)."""
+    return isinstance(key, str) and (key in _INTRINSIC_KEYS or key.startswith("Fn::"))
+
+
+def json_text(value: Any) -> str:
+    r"""``value`` as JSON text for a string property, holding no ``{{``.
+
+    Every ``{`` followed by ``{`` can only be inside a JSON string (an object opens with
+    ``{"`` or ``{}``), so it is written as the JSON escape ``\u007b``: CloudFormation
+    sees no dynamic reference and the service parses back exactly ``value``.
+    """
+    return _DYNAMIC_OPEN.sub(r"\\u007b", json.dumps(value, sort_keys=False))
+
+
+def _hazards(value: Any, path: str) -> list[str]:
+    """Where ``value`` holds what CloudFormation would not keep as it is (paths, reasons)."""
+    found: list[str] = []
+    if isinstance(value, str):
+        if "{{" in value:
+            found.append(f"{path} holds two '{{' in a row (a dynamic reference opens so)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _intrinsic_key(key):
+                found.append(f"{path} has the key {key!r} (intrinsic function syntax)")
+            elif isinstance(key, str) and "{{" in key:
+                found.append(f"{path} has a key holding two '{{' in a row (dynamic reference)")
+            found += _hazards(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _hazards(item, f"{path}[{index}]")
+    return found
+
+
+def _inert_text(text: str) -> str:
+    return _DYNAMIC_OPEN.sub("{ ", text)
+
+
+def _inert_metadata(value: Any) -> Any:
+    """Metadata (documentation) with no ``{{`` and no intrinsic-looking key.
+
+    ``{{`` becomes ``{ {``; a mapping with a key CloudFormation would read as an intrinsic
+    function (resource Metadata is evaluated, as ``AWS::CloudFormation::Init`` shows) is
+    written as its JSON text instead.
+    """
+    if isinstance(value, str):
+        return _inert_text(value)
+    if isinstance(value, dict):
+        if any(_intrinsic_key(k) for k in value):
+            return _inert_text(json.dumps(value, sort_keys=False, default=str))
+        return {_inert_text(str(k)): _inert_metadata(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert_metadata(v) for v in value]
+    return value
 
 
 def _has_sub_syntax(value: Any) -> bool:
@@ -543,7 +684,9 @@ def _dump(template: dict[str, Any]) -> str:
     Outside ``Fn::Sub`` CloudFormation never substitutes ``${...}``; cfn-lint's E1029 still
     guesses a forgotten ``Fn::Sub``. A value read from AWS is data, so when one holds ``${``
     the template keeps it exactly and says, in its cfn-lint configuration, why E1029 is off.
+    Metadata and the description go through :func:`_inert_metadata` first.
     """
+    _make_inert(template)
     if _has_sub_syntax(template.get("Resources")) or _has_sub_syntax(template.get("Metadata")):
         metadata = template.setdefault("Metadata", {})
         metadata["cfn-lint"] = {"config": {"ignore_checks": ["E1029"]}}
@@ -560,6 +703,29 @@ def _dump(template: dict[str, Any]) -> str:
         width=100,
         default_flow_style=False,
     )
+
+
+def _make_inert(template: dict[str, Any]) -> None:
+    """Neutralise the template's documentation in place; say so when anything changed.
+
+    The documentation: the template's Metadata and description, the resources' Metadata.
+    """
+    changed = False
+    for holder, key in [
+        (template, "Description"),
+        (template, "Metadata"),
+        *((r, "Metadata") for r in template.get("Resources", {}).values()),
+    ]:
+        if key in holder:
+            inert = _inert_metadata(holder[key])
+            changed = changed or inert != holder[key]
+            holder[key] = inert
+    if changed:
+        template["Metadata"]["aiposture"]["InertNote"] = (
+            "Some text read from AWS held two opening braces in a row, which open a "
+            "CloudFormation dynamic reference: in this Metadata a space is written between "
+            "them, and a mapping with a key like 'Ref' or 'Fn::...' is written as JSON text."
+        )
 
 
 def _description(text: str) -> str:
@@ -613,9 +779,11 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
     not_expressed: list[dict[str, Any]] = []
     unresolved: list[dict[str, Any]] = []
     warnings: dict[str, list[str]] = {}
+    steps_of: dict[str, list[Step]] = {}
 
     for state in trail_states(steps):
         lid = ids[("Trail", state.name)]
+        steps_of[lid] = state.steps
         explained = _explain(state.steps)
         trail_warnings = _trail_warnings(state)
         if trail_warnings:
@@ -655,6 +823,7 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
             not_expressed.append(_not_expressed(step))
             continue
         lid = ids[key]
+        steps_of[lid] = [step]
         res = {"Type": res.pop("Type"), "Metadata": {"aiposture": _explain([step])}, **res}
         resources[lid] = res
         if isinstance(step, PutDashboard) and step.before is not None:
@@ -664,7 +833,7 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
                     "Metadata": {"aiposture": {"Existing": step.dashboard_name}},
                     "Properties": {
                         "DashboardName": step.dashboard_name,
-                        "DashboardBody": json.dumps(step.before, sort_keys=False),
+                        "DashboardBody": json_text(step.before),
                     },
                 }
             )
@@ -675,6 +844,13 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
                     "ResourceIdentifier": {"DashboardName": step.dashboard_name},
                 }
             )
+
+    for lid, why in _not_inert(resources, imports).items():
+        resources.pop(lid, None)
+        imports.pop(lid, None)
+        warnings.pop(lid, None)
+        to_import[:] = [r for r in to_import if r["LogicalResourceId"] != lid]
+        not_expressed += [_not_expressed(s, why) for s in steps_of[lid]]
 
     if not resources:
         return {}

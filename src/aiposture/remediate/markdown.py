@@ -6,19 +6,20 @@ steps), a summary per region, every change in order with why it is made and whic
 results it fixes, the verification when there is one, and how to apply it.
 
 Every value in a plan comes from AWS and is untrusted. It reaches the page only through
-:func:`md_text` (inline text and table cells), :func:`md_code` (code spans) or
-:func:`md_fence` (fenced blocks): no HTML, link, emphasis, table break or code span can
-come out of it, and a CommonMark reader shows the value exactly as it is.
+the project's one escaper, :mod:`aiposture.markdown_text`: :func:`md_text` (inline text
+and table cells), :func:`md_code` (code spans) or :func:`md_fence` (fenced blocks): no
+HTML, link, autolink, mention, math, emphasis, table break or code span can come out of
+it, and GitHub shows the value as it is.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from aiposture.markdown_text import md_code, md_fence, md_text
 from aiposture.remediate.cloudformation import (
     cloudformation_name,
     render_cloudformation,
@@ -71,55 +72,6 @@ INDEX_NAME = "README.md"
 """The plan's index, at the top of the output folder."""
 
 SHORT_SHA = 12
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-# Markdown punctuation (emphasis, code, links, images, HTML, tables, entities,
-# strikethrough, headings, math), the '@' of e-mail autolinks, the ':' of 'scheme://'
-# and the '.' of 'www.' (GFM's extended autolinks). A backslash before ASCII punctuation
-# is a CommonMark escape: the reader shows the character itself.
-_SPECIAL = re.compile(r"([\\`*_\[\]|<>!~&#$@]|:(?=//)|(?<=[wW]{3})\.)")
-_BACKTICKS = re.compile(r"`+")
-
-
-def md_text(value: object) -> str:
-    """Return ``value`` as inert Markdown text for one line (a sentence or a table cell).
-
-    Markdown punctuation is backslash-escaped (``|`` included, for table cells), so no
-    HTML, link, autolink, emphasis or code span can come out of it; line breaks and other
-    control characters become spaces (a table row is one line).
-    """
-    text = _CONTROL.sub(" ", str(value))
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def md_code(value: object, *, in_table: bool = False) -> str:
-    """Return ``value`` as a code span whose fence is longer than any backtick run in it.
-
-    A value that starts or ends with a backtick, or starts and ends with a space, is
-    padded with one space on each side, which CommonMark removes. ``in_table``: escape
-    ``|`` as a GFM table needs even inside a code span (the table removes the backslash).
-    """
-    text = _CONTROL.sub(" ", str(value))
-    if not text.strip(" "):
-        return md_text(text) if text else "(empty)"
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    fence = "`" * (longest + 1)
-    if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " "):
-        text = f" {text} "
-    if in_table:
-        text = text.replace("|", "\\|")
-    return f"{fence}{text}{fence}"
-
-
-def md_fence(content: str, info: str = "") -> str:
-    """Return ``content`` in a fenced code block whose fence is longer than any in it.
-
-    ``info`` is the block's language (a constant of this module, never a value).
-    """
-    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = content if content.endswith("\n") else content + "\n"
-    return f"{fence}{info}\n{body}{fence}"
 
 
 def _json(value: Any) -> str:
@@ -651,7 +603,9 @@ def _account_verification(account: AccountPlan, verification: Verification) -> l
 # --- how to apply ---------------------------------------------------------------------
 
 
-def _apply(account: AccountPlan, cloudformation_files: Sequence[str]) -> list[str]:
+def _apply(
+    account: AccountPlan, cloudformation_files: Sequence[str], script_note: str | None = None
+) -> list[str]:
     changes = account.changes
     if not changes:
         return []
@@ -662,14 +616,25 @@ def _apply(account: AccountPlan, cloudformation_files: Sequence[str]) -> list[st
         f"Apply one of the three forms below, with credentials for account {acct}, from this "
         "folder. Review the changes above first: aiposture never applies anything itself.",
         "",
+        "First check that the plan folder is the one aiposture wrote (the command exits 1 when "
+        "any file was changed, added or removed; add `--public-key` when the plan was signed):",
+        "",
+        md_fence("aiposture verify ..", "sh"),
+        "",
         "### The script",
         "",
-        f"{md_code(SCRIPT_NAME)} makes the changes above in order with the AWS CLI. It stops "
-        "before any change when the credentials are for another account; it is idempotent "
-        "(safe to run again) and makes no destructive call.",
-        "",
-        md_fence(f"bash {SCRIPT_NAME}", "sh"),
-        "",
+        *(
+            [f"**{md_text(script_note)}**", ""]
+            if script_note
+            else [
+                f"{md_code(SCRIPT_NAME)} makes the changes above in order with the AWS CLI. It "
+                "stops before any change when the credentials are for another account; it is "
+                "idempotent (safe to run again) and makes no destructive call.",
+                "",
+                md_fence(f"bash {SCRIPT_NAME}", "sh"),
+                "",
+            ]
+        ),
         "### CloudFormation",
         "",
     ]
@@ -726,11 +691,14 @@ def render_account_markdown(
     account: AccountPlan,
     verification: Verification | None,
     cloudformation_files: Sequence[str] | None = None,
+    *,
+    script_note: str | None = None,
 ) -> str:
     """One account's page: what the plan needs, a summary, each change, verification, how.
 
     ``cloudformation_files`` are the template names written for the account (rendered
     here when not given), so the page names exactly the files and stacks that exist.
+    ``script_note`` replaces how to run the script (it was held back or guarded).
     """
     if cloudformation_files is None:
         cloudformation_files = list(render_cloudformation(plan, account))
@@ -739,13 +707,14 @@ def render_account_markdown(
         "",
         _generated(plan),
         "",
+        *([f"**{md_text(script_note)}**", ""] if script_note else []),
         *_needs(account),
         *_summary(account),
         *_changes(account),
     ]
     if verification is not None:
         lines += _account_verification(account, verification)
-    lines += _apply(account, cloudformation_files)
+    lines += _apply(account, cloudformation_files, script_note)
     return _page(lines)
 
 
@@ -753,9 +722,17 @@ def _page_link(account_id: str) -> str:
     return f"[{md_text(account_id)}/{PAGE_NAME}]({quote(account_id, safe='')}/{PAGE_NAME})"
 
 
-def render_index(plan: Plan, verification: Verification | None) -> str:
-    """The plan's README: per account, its changes, fixed results, unresolved, its page."""
+def render_index(
+    plan: Plan, verification: Verification | None, *, script_note: str | None = None
+) -> str:
+    """The plan's README: per account, its changes, fixed results, unresolved, its page.
+
+    ``script_note`` (what became of the scripts of a plan that failed verification) comes
+    first, in bold.
+    """
     lines = ["# aiposture fix plan", "", _generated(plan), ""]
+    if script_note:
+        lines += [f"**{md_text(script_note)}**", ""]
     if not plan.accounts:
         lines += ["The plan holds no account: nothing to fix.", ""]
     else:

@@ -3,6 +3,9 @@
 :func:`render_script` prints an :class:`~aiposture.remediate.plan.AccountPlan` as a script a
 reviewer reads and an operator runs with the account's credentials. The script:
 
+- when its plan failed verification (written only with ``remediate --force``), refuses to
+  run at all unless the override variable holds the account id (exit
+  :data:`EXIT_UNVERIFIED`, before anything else);
 - refuses to run with credentials of another account (exit :data:`EXIT_WRONG_ACCOUNT`);
 - reads, before it changes anything, every value a replace-style call overwrites (event
   and insight selectors, a dashboard, model invocation logging) and compares it with what
@@ -21,7 +24,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,6 +47,7 @@ from aiposture.remediate.plan import (
 
 __all__ = [
     "EXIT_DRIFT",
+    "EXIT_UNVERIFIED",
     "EXIT_WRONG_ACCOUNT",
     "jmespath_literal",
     "quote",
@@ -53,6 +56,8 @@ __all__ = [
 
 EXIT_WRONG_ACCOUNT = 2
 """The script's exit status when the credentials are not the plan's account."""
+EXIT_UNVERIFIED = 4
+"""The script's exit status when its plan failed verification and the override is not set."""
 EXIT_DRIFT = 3
 """The script's exit status when a value it would overwrite changed since the scan."""
 
@@ -68,8 +73,28 @@ _CONT = " \\\n    "
 
 
 def quote(value: object) -> str:
-    """Quote ``value`` (made a string) as one inert bash word: the only quoting in the script."""
-    return shlex.quote(str(value))
+    r"""Quote ``value`` (made a string) as one inert bash word: the only quoting in the script.
+
+    A printable value is single-quoted (:func:`shlex.quote`): bash expands nothing inside
+    single quotes. A value with any character that is not printable (a line break, U+0085,
+    U+2028, an escape sequence, a bidi override that would reorder the line a reviewer
+    reads) is written as a bash ANSI-C string ``$'...'``: each such character is its UTF-8
+    bytes as ``\xHH`` escapes (exact in any locale, unlike ``\u``), and only ``\`` and
+    ``'`` are escaped besides, so the script text stays printable and the word is the
+    same. (No bash word can hold a NUL: ``\x00`` ends the word there.)
+    """
+    text = str(value)
+    if text.isprintable():
+        return shlex.quote(text)
+    out: list[str] = []
+    for ch in text:
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append("".join(f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogatepass")))
+    return "$'" + "".join(out) + "'"
 
 
 def _dump(value: Any) -> str:
@@ -83,9 +108,15 @@ def jmespath_literal(value: str) -> str:
 
 
 def _printable(text: str) -> str:
-    """``text`` with control characters shown as escapes, for comments and messages."""
+    """``text`` with every character that is not printable shown as an escape.
+
+    For comments, messages and progress lines, what a reviewer or a terminal shows: control
+    characters (terminal escape sequences), line separators and format characters (a bidi
+    override would reorder the line).
+    """
     return "".join(
-        f"\\x{ord(c):02x}" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
+        c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in text
     )
 
 
@@ -305,7 +336,7 @@ def _guard_block(number: int, step: Step) -> list[str]:
     return [
         f"aip_value=$({command})",
         f"aip_state_{number}=$({compare})",
-        f'aip_guard "$aip_state_{number}" {quote(_what(step))}',
+        f'aip_guard "$aip_state_{number}" {quote(_printable(_what(step)))}',
     ]
 
 
@@ -485,11 +516,35 @@ def _regions(steps: Iterable[Step]) -> list[str]:
     return list(dict.fromkeys(s.region for s in steps))
 
 
-def render_script(plan: Plan, account: AccountPlan) -> str:
+def _unverified_guard(account_id: str, failure: str, env: str) -> list[str]:
+    """The script's first statement: refuse to run a plan that failed verification.
+
+    It runs only when ``env`` holds the account id (one account's script at a time, never a
+    variable left set for every plan); otherwise one line on stderr and exit
+    :data:`EXIT_UNVERIFIED`, before anything else.
+    """
+    message = (
+        f"apply.sh for account {account_id} not run: {failure}; nothing was changed "
+        f"(review README.md; to run it anyway set {env}={account_id})"
+    )
+    return [
+        *_comment(f"GUARD: {failure}.", f"It runs only with {env}={account_id}."),
+        f'if [ "${{{env}:-}}" != {quote(account_id)} ]; then',
+        f"  printf '%s\\n' {quote(_printable(message))} >&2",
+        f"  exit {EXIT_UNVERIFIED}",
+        "fi",
+    ]
+
+
+def render_script(
+    plan: Plan, account: AccountPlan, unverified: tuple[str, str] | None = None
+) -> str:
     """The bash script that applies ``account``'s steps of ``plan`` with the AWS CLI.
 
-    Raises :class:`ValueError` when a step belongs to another account or would turn
-    something off (a plan never does either).
+    ``unverified`` (why the plan failed verification, and the override variable's name)
+    puts a guard first: the script then refuses to run unless that variable holds the
+    account id. Raises :class:`ValueError` when a step belongs to another account or would
+    turn something off (a plan never does either).
     """
     for step in account.steps:
         if step.account_id != account.account_id:
@@ -519,7 +574,10 @@ def render_script(plan: Plan, account: AccountPlan) -> str:
         "stops or turns anything off, and running it again is safe: what is already",
         "applied is skipped. Exit 0: everything applied or already applied.",
     )
-    out += ["", "set -euo pipefail", "export AWS_PAGER=''", ""]
+    out += [""]
+    if unverified is not None:
+        out += [*_unverified_guard(acct, *unverified), ""]
+    out += ["set -euo pipefail", "export AWS_PAGER=''", ""]
     out += [
         "for aip_tool in aws python3; do",
         '  if ! command -v "$aip_tool" >/dev/null 2>&1; then',
@@ -576,7 +634,7 @@ def render_script(plan: Plan, account: AccountPlan) -> str:
         out.append(
             "aip_step "
             + " ".join(
-                quote(v)
+                quote(_printable(str(v)))
                 for v in (number, total, step.region, step.operation.split(" ", 1)[1], step.subject)
             )
         )

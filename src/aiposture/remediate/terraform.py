@@ -2,9 +2,8 @@ r"""The fix plan as Terraform: one ``main.tf`` per account.
 
 :func:`render_terraform` writes, for one account:
 
-- the ``terraform`` block (Terraform 1.5+ for ``import`` blocks; the AWS provider from
-  :data:`AWS_PROVIDER_VERSION`, the first to have every resource used here:
-  ``aws_cloudwatch_contributor_insight_rule`` came in 5.87.0);
+- the ``terraform`` block (Terraform 1.5+ for ``import`` blocks; the AWS provider in
+  :data:`AWS_PROVIDER_VERSION`, the versions the generated code is validated against);
 - one ``provider "aws"`` per region, with an alias and ``allowed_account_ids`` so the file
   can only be applied to the account it was made for; every resource and import block
   names its provider;
@@ -46,14 +45,40 @@ from aiposture.remediate.plan import (
 
 __all__ = [
     "AWS_PROVIDER_VERSION",
+    "PROVIDER_SELECTOR_FIELDS",
     "TERRAFORM_VERSION",
     "hcl_string",
     "provider_alias",
     "render_terraform",
+    "unexpressible_fields",
 ]
 
-AWS_PROVIDER_VERSION = ">= 5.87.0"
-"""The lowest AWS provider with every resource used (contributor insight rule: 5.87.0)."""
+AWS_PROVIDER_VERSION = ">= 5.100.0, < 6.0.0"
+"""The AWS provider versions the generated code is checked against.
+
+The tests run ``terraform validate`` with provider 5.100.0, the last 5.x release (every
+resource used is there; ``aws_cloudwatch_contributor_insight_rule`` came in 5.87.0, but the
+earlier 5.x releases are not checked). 6.0 is a major release with breaking changes the
+generated code has not been validated against.
+"""
+PROVIDER_SELECTOR_FIELDS = frozenset(
+    {
+        "eventCategory",
+        "eventName",
+        "eventSource",
+        "readOnly",
+        "resources.ARN",
+        "resources.type",
+        "userIdentity.arn",
+    }
+)
+"""The ``field`` values ``aws_cloudtrail`` ``advanced_event_selector.field_selector`` accepts.
+
+As validated by the AWS provider 5.100.0 (its ``terraform validate`` error lists them);
+CloudTrail also accepts ``errorCode``, ``eventType``, ``vpcEndpointId`` and
+``sessionCredentialFromConsole`` (botocore ``cloudtrail`` ``AdvancedFieldSelector``), which
+only a 6.x provider allows (hashicorp/terraform-provider-aws pull request 43091).
+"""
 TERRAFORM_VERSION = ">= 1.5.0"
 """``import`` blocks need Terraform 1.5."""
 
@@ -70,13 +95,25 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def hcl_string(value: str) -> str:
-    """``value`` as an HCL quoted string literal that evaluates to exactly ``value``."""
+    r"""``value`` as an HCL quoted string literal that evaluates to exactly ``value``.
+
+    ``\`` and ``"`` are escaped; every character that is not printable
+    (:meth:`str.isprintable`: C0 and C1 controls, U+0085, U+2028, U+2029, U+FEFF, bidi
+    and other format characters) is written as an HCL ``\uNNNN`` / ``\UNNNNNNNN`` escape,
+    so the file holds no invisible or line-breaking character and no byte order mark; the
+    template sequences ``${`` and ``%{`` are doubled (``$${``, ``%%{``: HCL native syntax
+    specification, "Template Literals"). A value is never written as a heredoc. One limit
+    that no escape lifts: Terraform keeps every string in Unicode normalization form C, so
+    a value in another form (a letter and a combining accent) is composed when Terraform
+    reads it.
+    """
     out: list[str] = []
     for ch in value:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04x}")
+        elif not ch.isprintable():
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(ch)
     text = "".join(out)
@@ -91,8 +128,13 @@ def provider_alias(region: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """``text`` on one comment line (no newline can end the comment early)."""
-    return " ".join(str(text).split())
+    r"""``text`` on one comment line (no newline can end the comment early).
+
+    Whitespace runs become one space; any other character that is not printable (an
+    escape sequence, a bidi override) is shown as a ``\uNNNN`` escape.
+    """
+    flat = " ".join(str(text).split())
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in flat)
 
 
 def _value(value: Any) -> str:
@@ -285,6 +327,31 @@ def _classic_selector(selector: dict[str, Any]) -> _Block:
     return block
 
 
+def unexpressible_fields(state: TrailState) -> list[str]:
+    """Advanced selector fields of ``state`` the pinned provider rejects (sorted; [] if none).
+
+    The selectors Terraform would write: the plan's, else the trail's as read.
+    """
+    selectors = state.advanced_after
+    if selectors is None and state.selectors_known:
+        selectors = state.advanced_before
+    fields = {str(fs.get("Field")) for s in selectors or [] for fs in s.get("FieldSelectors", [])}
+    return sorted(fields - PROVIDER_SELECTOR_FIELDS)
+
+
+def _beyond_note(state: TrailState, fields: list[str]) -> str:
+    """Why Terraform leaves the trail's event selectors alone (one line)."""
+    what = (
+        "the plan's new event selectors must be put with the script (apply.sh)"
+        if state.advanced_after is not None
+        else "Terraform leaves them as they are"
+    )
+    return (
+        f"Trail {state.name}: its event selectors use field {', '.join(fields)}, which the "
+        f"AWS provider ({AWS_PROVIDER_VERSION}) rejects: {what}."
+    )
+
+
 def _trail(state: TrailState, name: str, alias: str) -> str:
     trail = state.trail
     block = _Block('resource "aws_cloudtrail" ' + hcl_string(name))
@@ -306,7 +373,11 @@ def _trail(state: TrailState, name: str, alias: str) -> str:
     if tags:
         block.attr("tags", {t["Key"]: t["Value"] for t in tags})
     ignore: list[str] = []
-    if state.advanced_after is not None:
+    beyond = unexpressible_fields(state)
+    if beyond:
+        block.comment(_beyond_note(state, beyond))
+        ignore += ["event_selector", "advanced_event_selector"]
+    elif state.advanced_after is not None:
         for selector in state.advanced_after:
             block.block(_advanced_selector(selector))
     elif not state.selectors_known:
@@ -527,6 +598,9 @@ def render_terraform(plan: Plan, account: AccountPlan) -> str:
             continue
         alias = provider_alias(region)
         for state in trail_states(steps):
+            beyond = unexpressible_fields(state)
+            if beyond and state.advanced_after is not None:
+                parts[0] += f"# NOT IN TERRAFORM: {_comment(_beyond_note(state, beyond))}\n"
             parts.append(_trail(state, names[("aws_cloudtrail", region, state.name)], alias))
         for step in steps:
             if isinstance(step, TrailStep | Unresolved):

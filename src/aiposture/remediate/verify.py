@@ -11,6 +11,24 @@ from aiposture.remediate.build import result_key as _key
 from aiposture.remediate.plan import Plan, StatusChange, Verification
 from aiposture.snapshot.models import Snapshot
 
+UNVERIFIED_ENV = "AIPOSTURE_APPLY_UNVERIFIED"
+"""Set to the account id, lets the ``apply.sh`` of a plan that failed verification run."""
+
+
+def failure(verification: Verification | None) -> str | None:
+    """Why ``verification`` failed, on one line; None when it passed or none was made."""
+    if verification is None or verification.ok:
+        return None
+    parts = []
+    if verification.not_fixed:
+        parts.append(
+            f"{len(verification.not_fixed)} of {verification.targeted} targeted result(s) "
+            "would still not pass"
+        )
+    if verification.regressed:
+        parts.append(f"{len(verification.regressed)} passing result(s) would fail")
+    return "the plan failed its verification: " + " and ".join(parts)
+
 
 def judged_after(plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Config) -> Results:
     """The results a scan would report once every change of ``plan`` is made."""

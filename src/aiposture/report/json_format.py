@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Results
+from aiposture.engine.results import Results, results_json
 
 __all__ = ["JsonRenderer"]
 
@@ -14,5 +14,5 @@ class JsonRenderer:
     filename = "results.json"
 
     def render(self, results: Results) -> bytes:
-        """Return ``results`` as indented JSON in UTF-8, ending with a newline."""
-        return (results.model_dump_json(indent=2) + "\n").encode("utf-8")
+        """Return ``results`` as indented JSON in UTF-8 with its content hash set."""
+        return results_json(results)

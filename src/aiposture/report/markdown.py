@@ -2,58 +2,42 @@
 
 Scores (overall and per dimension), counts by status and by severity, the top failures
 (at most :data:`TOP_LIMIT`, then "and N more"), waivers, and the change since the baseline
-when one was given. Every string from the results is escaped with :func:`md_escape`: no
-HTML tag, table break, code span or link can come out of it.
+when one was given. Every string from the results goes through the project's one escaper,
+:func:`aiposture.markdown_text.md_text`: GitHub makes no HTML, link, autolink, mention,
+issue reference, math, code span or table break of it.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from aiposture.engine.results import DiffEntry, Result, Results, Severity, Status
+from aiposture.markdown_text import md_text
 from aiposture.report.view import format_score, format_utc, ranked_results
 
-__all__ = ["TOP_LIMIT", "MarkdownRenderer", "md_escape"]
+__all__ = ["TOP_LIMIT", "MarkdownRenderer"]
 
 TOP_LIMIT = 20
 DIFF_LIMIT = 10
 MESSAGE_LIMIT = 300
-_SPECIAL = re.compile(r"([\\`*_\[\]|~>!])")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def md_escape(text: str, limit: int | None = None) -> str:
-    """Return ``text`` as inert Markdown on one line, cut to ``limit`` characters.
-
-    HTML-significant characters become entities, Markdown punctuation is
-    backslash-escaped (pipes included, for table cells), and ``://`` is broken with a
-    zero-width space so that no URL becomes a link.
-    """
-    text = _WHITESPACE.sub(" ", text).strip()
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return text.replace("://", ":\u200b//")
 
 
 def _where(result: Result | DiffEntry) -> str:
     parts = [result.account_id or "-", result.region or "-"]
     if result.resource_arn:
         parts.append(result.resource_arn)
-    return md_escape(" / ".join(parts), 160)
+    return md_text(" / ".join(parts), 160)
 
 
 def _header(results: Results) -> list[str]:
     scan = results.scan
     tool = results.tool
-    catalog = f", catalog {md_escape(tool.catalog_version)}" if tool.catalog_version else ""
+    catalog = f", catalog {md_text(tool.catalog_version)}" if tool.catalog_version else ""
     return [
         "## aiposture readiness summary",
         "",
         f"Scan finished {format_utc(scan.finished_at)}: {len(scan.accounts)} account(s), "
-        f"{len(scan.regions)} region(s); aiposture {md_escape(tool.version)}{catalog}.",
+        f"{len(scan.regions)} region(s); aiposture {md_text(tool.version)}{catalog}.",
         "",
         f"**Overall score: {format_score(results.scores.overall)} / 100**",
         "",
@@ -71,7 +55,7 @@ def _scores(results: Results) -> list[str]:
     else:
         lines += ["| Dimension | Score |", "|---|---:|"]
     for name in sorted(dims):
-        row = f"| {md_escape(name)} | {format_score(dims[name])} |"
+        row = f"| {md_text(name)} | {format_score(dims[name])} |"
         if changes:
             old = changes.get(name, (None, None))[0]
             row += f" {format_score(old)} |"
@@ -107,8 +91,8 @@ def _top(results: Results) -> list[str]:
     for r in failing[:TOP_LIMIT]:
         status = "ERROR (unverified)" if r.status is Status.ERROR else r.status.value
         lines.append(
-            f"| {r.severity.value} | {status} | {md_escape(r.check_id)}: "
-            f"{md_escape(r.title, 120)} | {_where(r)} | {md_escape(r.message, MESSAGE_LIMIT)} |"
+            f"| {r.severity.value} | {status} | {md_text(r.check_id)}: "
+            f"{md_text(r.title, 120)} | {_where(r)} | {md_text(r.message, MESSAGE_LIMIT)} |"
         )
     if len(failing) > TOP_LIMIT:
         lines += ["", f"… and {len(failing) - TOP_LIMIT} more."]
@@ -126,7 +110,7 @@ def _waivers(results: Results) -> list[str]:
     ]
     for w in results.waivers:
         lines.append(
-            f"| {md_escape(w.id)} | {md_escape(w.owner)} | {w.expires.isoformat()} | "
+            f"| {md_text(w.id)} | {md_text(w.owner)} | {w.expires.isoformat()} | "
             f"{w.status.value} | {w.matched} | {w.errors_not_waived} |"
         )
     return [*lines, ""]
@@ -137,7 +121,7 @@ def _entries(title: str, entries: list[DiffEntry]) -> list[str]:
     for e in entries[:DIFF_LIMIT]:
         old = e.old_status.value if e.old_status else "absent"
         new = e.new_status.value if e.new_status else "absent"
-        lines.append(f"- {e.severity.value} {md_escape(e.check_id)} at {_where(e)}: {old} → {new}")
+        lines.append(f"- {e.severity.value} {md_text(e.check_id)} at {_where(e)}: {old} → {new}")
     if len(entries) > DIFF_LIMIT:
         lines.append(f"- … and {len(entries) - DIFF_LIMIT} more.")
     return [*lines, ""] if entries else lines
@@ -182,5 +166,5 @@ class MarkdownRenderer:
             *_baseline(results),
         ]
         if results.scores.formula:
-            lines += [f"Score formula: {md_escape(results.scores.formula)}", ""]
+            lines += [f"Score formula: {md_text(results.scores.formula)}", ""]
         return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiposture.engine.results import Diff, DiffEntry, Result, Results, Severity, Status
+from aiposture.engine.results import (
+    Diff,
+    DiffEntry,
+    Result,
+    Results,
+    Severity,
+    Status,
+    content_sha256,
+)
 from aiposture.report.charts import score_chart
 from aiposture.report.view_models import (
     AccountScoreRow,
@@ -531,6 +539,7 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         accounts=list(scan.accounts),
         regions=list(scan.regions),
         snapshot_sha256=scan.snapshot_sha256,
+        results_sha256=content_sha256(results),
         total=len(results.results),
         status_counts=status_counts,
         severity_rows=severity_rows,

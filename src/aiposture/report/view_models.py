@@ -263,6 +263,8 @@ class ReportView:
     accounts: list[str]
     regions: list[str]
     snapshot_sha256: str
+    results_sha256: str
+    """The content hash of the results shown (``results.json``'s ``integrity``; MANIFEST.json)."""
     total: int
     status_counts: list[StatusCount]
     severity_rows: list[SeverityRow]

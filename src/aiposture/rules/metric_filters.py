@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import Field
+
 from aiposture.lang.filter_pattern_verdicts import assess
 from aiposture.memo import IdentityMemo
-from aiposture.rules.base import Outcome, RuleContext, RuleKind
+from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.chain import (
     Candidate,
     Link,
@@ -40,16 +42,33 @@ FILTER = "filter"
 """The metric filter's link in the chain."""
 
 
+class GuideMetric(Params):
+    """A CloudWatch metric: its namespace and its name, apart.
+
+    Either may hold ``/`` (namespace ``AWS/Bedrock``; botocore ``cloudwatch`` ``Namespace``
+    ``[^:].*``, ``logs`` ``MetricName`` ``[^:*$]*``), so no joined ``Namespace/Name`` text
+    can be split back: the two are always carried separately.
+    """
+
+    namespace: str = Field(min_length=1, max_length=255, pattern=r"^[^:][^:*$]*$")
+    name: str = Field(min_length=1, max_length=255, pattern=r"^[^:*$]+$")
+
+    @property
+    def label(self) -> str:
+        """``Namespace/Name``, for people to read (never parsed)."""
+        return f"{self.namespace}/{self.name}"
+
+
 class MetricFilterParams(SampleEvents):
     """Parameters of ``metric_filter``.
 
     The events a filter on the CloudTrail log group must match (``must_match``) and must not
     (``must_not_match``), and the guide's own filter for reference (``guide_pattern``,
-    ``guide_metric`` as ``Namespace/MetricName``). The guide's text is never used to judge.
+    ``guide_metric``). The guide's text is never used to judge.
     """
 
     guide_pattern: str
-    guide_metric: str
+    guide_metric: GuideMetric
 
 
 @dataclass(frozen=True)
@@ -150,8 +169,11 @@ def metric_of(entry: dict[str, Any]) -> str:
     return "no metric"
 
 
-def _publishes(entry: dict[str, Any], metric_name: str) -> bool:
-    return any(t.get("metricName") == metric_name for t in entry.get("metricTransformations") or [])
+def _publishes(entry: dict[str, Any], metric: GuideMetric) -> bool:
+    return any(
+        t.get("metricNamespace") == metric.namespace and t.get("metricName") == metric.name
+        for t in entry.get("metricTransformations") or []
+    )
 
 
 def _search(params: MetricFilterParams, ctx: RuleContext) -> FilterSearch:
@@ -223,10 +245,9 @@ def _judge_group(
         )
     if undecided:
         return GroupSearch(path, [], unknown(FILTER, "; ".join(undecided)))
-    guide_metric = params.guide_metric.rsplit("/", 1)[-1]
     parts = [*over_broad, *excluded]
     if not parts:
-        parts.append(_closest(params, entries, found.misses, group, n_must, guide_metric))
+        parts.append(_closest(params, entries, found.misses, group, n_must))
     parts.extend(
         f"filter {entries[i].get('filterName') or ''} has a pattern AWS would reject: {error}"
         for i, error in found.rejected
@@ -248,13 +269,12 @@ def _closest(
     misses: tuple[tuple[int, ...] | None, ...],
     group: DeliveryGroup,
     n_must: int,
-    guide_metric: str,
 ) -> str:
     best: tuple[tuple[int, bool], int, tuple[int, ...]] | None = None
     for i, missed in enumerate(misses):
         if missed is None:
             continue
-        rank = (n_must - len(missed), _publishes(entries[i], guide_metric))
+        rank = (n_must - len(missed), _publishes(entries[i], params.guide_metric))
         if best is None or rank > best[0]:
             best = (rank, i, missed)
     if best is None:
@@ -280,7 +300,7 @@ def filter_candidate(params: MetricFilterParams, g: GroupSearch) -> Candidate:
             (g.link,),
             "",
             group.arn,
-            {"log_group": group.name, "guide_metric": params.guide_metric},
+            {"log_group": group.name, "guide_metric": params.guide_metric.label},
         )
     best = g.matches[0]
     caught = ", ".join(s.label for s in params.must_match)
@@ -309,7 +329,7 @@ def metric_filter(params: MetricFilterParams, ctx: RuleContext) -> list[Outcome]
         [(g.path, [filter_candidate(params, g)]) for g in search.groups],
         "the metric filter",
         fix=(FILTER, "Create a metric filter whose pattern matches them (see the remediation)."),
-        evidence={"guide_metric": params.guide_metric},
+        evidence={"guide_metric": params.guide_metric.label},
     )
     return [outcome]
 

@@ -10,7 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from aiposture.atomic import write_atomically
+from aiposture.documents import parse_json, read_utf8
 from aiposture.errors import SnapshotError, validation_summary
+from aiposture.outputs_guard import note_input
 from aiposture.snapshot.models import SCHEMA_VERSION, Snapshot
 
 
@@ -41,22 +43,12 @@ def read_envelope(path: Path, kind: str, what: str) -> tuple[dict[str, Any], str
     """Read and integrity-check one file written by :func:`envelope`; return body and sha256.
 
     ``what`` names the file in the one-line :class:`SnapshotError` raised for every kind of
-    bad input (unreadable, not UTF-8, not JSON, not this kind, another schema version, a
-    digest that does not match).
+    bad input (unreadable, not UTF-8, not JSON, nested too deep, a lone surrogate, not this
+    kind, another schema version, a digest that does not match; see
+    :mod:`aiposture.documents`).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(f"{what} {path} is not UTF-8 text") from exc
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}); is the file truncated?"
-        ) from exc
+    text = read_utf8(path, what, SnapshotError)
+    doc = parse_json(text, path, what, SnapshotError, hint="; is the file truncated?")
     if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):
         raise SnapshotError(f"{path} is not an aiposture {what} (no '{kind}' object)")
     version = doc.get("schema_version")
@@ -90,6 +82,7 @@ def load_snapshot(path: Path) -> tuple[Snapshot, str]:
 
     Raises :class:`SnapshotError` with one readable line for every kind of bad input.
     """
+    note_input("snapshot", path)
     body, digest = read_envelope(path, "snapshot", "snapshot")
     try:
         snap = Snapshot.model_validate(body)

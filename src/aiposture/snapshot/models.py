@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from aiposture.errors import ConfigError
 from aiposture.ids import AccountId
+from aiposture.snapshot.shards import SCAN_ID_PATTERN, format_shard, parse_shard, shard_accounts
 
 SCHEMA_VERSION = "1"
 
@@ -327,6 +329,59 @@ class AccountSnapshot(_Model):
         return out
 
 
+class ScanPlan(_Model):
+    """What a scan set out to read, fixed before its first account is read.
+
+    It lets ``merge`` prove that a set of snapshots is one whole scan, and lets the
+    evaluation judge every planned account that holds no evidence as ERROR (see
+    :meth:`Snapshot.missing_accounts`). The plan's regions are
+    :attr:`Snapshot.regions_requested`; what each account actually read is its
+    :attr:`AccountSnapshot.scanned_regions`.
+    """
+
+    scan_id: str = Field(pattern=SCAN_ID_PATTERN)
+    """Names the scan, the same in each of its shards and kept by a resumed scan: the
+    ``--scan-id`` given to every shard (a CI run id), or else
+    :func:`~aiposture.snapshot.shards.plan_scan_id`, a hash of the plan."""
+    accounts: list[AccountId]
+    """Every account the scan intended to read, before sharding, in plan order."""
+    shard: str | None = None
+    """``"K/N"`` when this snapshot collects shard K of N of :attr:`accounts`; ``None`` for
+    the whole plan (an unsharded scan, or merged shards)."""
+
+    @field_validator("accounts")
+    @classmethod
+    def _once_each(cls, accounts: list[str]) -> list[str]:
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for account_id in accounts:
+            (repeated if account_id in seen else seen).add(account_id)
+        twice = sorted(repeated)
+        if twice:
+            raise ValueError(f"accounts planned twice: {', '.join(twice)}")
+        return accounts
+
+    @field_validator("shard")
+    @classmethod
+    def _k_of_n(cls, shard: str | None) -> str | None:
+        if shard is None:
+            return None
+        try:
+            return format_shard(*parse_shard(shard))
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @property
+    def shard_k_n(self) -> tuple[int, int] | None:
+        """The shard as ``(K, N)``, or ``None`` for the whole plan."""
+        return parse_shard(self.shard) if self.shard is not None else None
+
+    def shard_accounts(self) -> list[str]:
+        """The planned accounts this snapshot is to hold: its shard's, or all of them."""
+        k_n = self.shard_k_n
+        return shard_accounts(self.accounts, *k_n) if k_n else list(self.accounts)
+
+
 class Snapshot(_Model):
     """The evidence file: one scan's worth of reads, with the failures."""
 
@@ -337,6 +392,9 @@ class Snapshot(_Model):
     identity: CallerIdentity | None = None
     partition: str = "aws"
     regions_requested: list[str] | None = None
+    plan: ScanPlan | None = None
+    """The scan's id and plan; ``None`` in snapshots written before plans were recorded,
+    which therefore cannot prove that they hold every account their scan intended."""
     accounts: list[AccountSnapshot] = Field(default_factory=list)
     errors: list[CallError] = Field(default_factory=list)
     _account_index: tuple[list[AccountSnapshot], int, dict[str, AccountSnapshot]] | None = (
@@ -353,6 +411,18 @@ class Snapshot(_Model):
         if found is not None and found.account_id == account_id:
             return found
         return next((a for a in self.accounts if a.account_id == account_id), None)
+
+    def missing_accounts(self) -> list[str]:
+        """The planned accounts (of this snapshot's shard) that it holds no evidence for.
+
+        In plan order. They were planned but not collected (an interrupted scan evaluated
+        as it is, or a shard left out of a merge allowed to be partial); the evaluation
+        judges every check on them ERROR. Empty for a snapshot without a plan.
+        """
+        if self.plan is None:
+            return []
+        held = {a.account_id for a in self.accounts}
+        return [a for a in self.plan.shard_accounts() if a not in held]
 
     def all_trails(self) -> list[Trail]:
         """Every trail read, in every account, one copy per ARN.

@@ -19,11 +19,10 @@ one is logged as a warning and listed in :attr:`SnapshotStore.warnings`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,9 +36,28 @@ from aiposture.snapshot.models import (
     AccountSnapshot,
     CallerIdentity,
     CallError,
+    ScanPlan,
     Snapshot,
     ToolInfo,
 )
+from aiposture.snapshot.shards import format_shard, parse_shard, shard_accounts, shard_of
+
+__all__ = [
+    "ACCOUNTS_DIR",
+    "FOLDER_FORMAT",
+    "FOLDER_FORMAT_VERSION",
+    "MANIFEST_NAME",
+    "ScanRecord",
+    "SnapshotHeader",
+    "SnapshotStore",
+    "format_shard",
+    "load_any",
+    "merge_paths",
+    "merge_snapshots",
+    "parse_shard",
+    "shard_accounts",
+    "shard_of",
+]
 
 _LOG = logging.getLogger(__name__)
 
@@ -56,7 +74,6 @@ ACCOUNTS_DIR = "accounts"
 """The sub-folder holding one ``<account_id>.json`` per finished account."""
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 _MAX_LISTED = 10
 
 
@@ -96,6 +113,9 @@ class SnapshotHeader(BaseModel):
     regions_requested: list[str] | None = None
     errors: list[CallError] = Field(default_factory=list)
     scan: ScanRecord | None = None
+    plan: ScanPlan | None = None
+    """The scan id and plan (:class:`ScanPlan`); ``None`` in folders written before plans
+    were recorded. A resume keeps it, and with it the scan id."""
 
 
 class _Manifest(BaseModel):
@@ -131,53 +151,6 @@ def _check_account_id(account_id: str) -> None:
             f"account id {account_id!r} cannot name a file in a snapshot folder "
             "(letters, digits, '_' and '-' only)"
         )
-
-
-# --------------------------------------------------------------------------- sharding
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """Parse ``"K/N"`` (1-based: ``1 <= K <= N``) into ``(K, N)``.
-
-    Raises :class:`ConfigError` with one readable line for anything else.
-    """
-    match = _SHARD.fullmatch(text)
-    if not match:
-        raise ConfigError(f"shard {text!r} is not of the form K/N, for example 2/8")
-    k, n = int(match.group(1)), int(match.group(2))
-    if n < 1:
-        raise ConfigError(f"shard {text!r}: the number of shards N must be at least 1")
-    if not 1 <= k <= n:
-        raise ConfigError(f"shard {text!r}: K must be between 1 and N ({n}); shards count from 1")
-    return k, n
-
-
-def format_shard(k: int, n: int) -> str:
-    """The ``"K/N"`` text of a shard (the inverse of :func:`parse_shard`)."""
-    parse_shard(f"{k}/{n}")
-    return f"{k}/{n}"
-
-
-def shard_of(account_id: str, n: int) -> int:
-    """The 1-based shard (of ``n``) that ``account_id`` belongs to.
-
-    It depends only on the account id (its SHA-256), never on its position in a list, so
-    accounts joining or leaving the organization never move the others between shards.
-    """
-    if n < 1:
-        raise ConfigError(f"the number of shards must be at least 1, not {n}")
-    digest = hashlib.sha256(account_id.encode()).digest()
-    return int.from_bytes(digest[:8], "big") % n + 1
-
-
-def shard_accounts(account_ids: Iterable[str], k: int, n: int) -> list[str]:
-    """The accounts of ``account_ids`` that belong to shard ``k`` of ``n``, in input order.
-
-    Over ``k = 1..n`` the shards partition the input: each account is in exactly one shard
-    (see :func:`shard_of`).
-    """
-    format_shard(k, n)
-    return [a for a in account_ids if shard_of(a, n) == k]
 
 
 # --------------------------------------------------------------------------- the store
@@ -285,6 +258,7 @@ class SnapshotStore:
             raise SnapshotError(f"{manifest_path} is invalid at {where}: {message}") from exc
         try:
             cls._check_plan(manifest.planned_accounts, manifest.shard)
+            cls._check_scan_plan(manifest.header, manifest.planned_accounts, manifest.shard)
         except (SnapshotError, ConfigError) as exc:
             raise SnapshotError(f"{manifest_path}: {exc}") from exc
 
@@ -399,7 +373,9 @@ class SnapshotStore:
         ``finished_at`` is the time the last account was written (``started_at`` if none).
         An incomplete folder raises a :class:`SnapshotError` listing the missing accounts,
         unless ``allow_partial`` asks to evaluate the partial scan (then the missing
-        accounts are left out; :meth:`missing` lists them).
+        accounts are left out; :meth:`missing` lists them, and so does the snapshot's
+        :meth:`~aiposture.snapshot.models.Snapshot.missing_accounts` when the folder records
+        its plan: the evaluation judges them ERROR).
         """
         missing = self.missing()
         if missing and not allow_partial:
@@ -431,6 +407,7 @@ class SnapshotStore:
             regions_requested=(
                 list(header.regions_requested) if header.regions_requested is not None else None
             ),
+            plan=header.plan.model_copy(deep=True) if header.plan else None,
             accounts=accounts,
             errors=[e.model_copy(deep=True) for e in header.errors],
         )
@@ -461,11 +438,29 @@ class SnapshotStore:
             if outside:
                 raise SnapshotError(f"planned accounts outside shard {shard}: {_listed(outside)}")
 
+    @staticmethod
+    def _check_scan_plan(header: SnapshotHeader, planned: Sequence[str], shard: str | None) -> None:
+        """The folder's planned accounts and shard must be those of the header's scan plan."""
+        plan = header.plan
+        if plan is None:
+            return
+        if plan.shard != shard:
+            raise SnapshotError(
+                f"the scan plan is for shard {plan.shard or 'none'}, the folder for shard "
+                f"{shard or 'none'}"
+            )
+        if list(planned) != plan.shard_accounts():
+            raise SnapshotError(
+                f"the planned accounts are not those of scan {plan.scan_id}"
+                + (f" for shard {shard}" if shard else "")
+            )
+
     @classmethod
     def _build_manifest(
         cls, header: SnapshotHeader, planned: Sequence[str], shard: str | None
     ) -> _Manifest:
         cls._check_plan(planned, shard)
+        cls._check_scan_plan(header, planned, shard)
         if header.schema_version != SCHEMA_VERSION:
             raise SnapshotError(
                 f"header has schema_version {header.schema_version!r}; "
@@ -493,15 +488,32 @@ def _read_account(path: Path) -> _AccountDoc:
 # --------------------------------------------------------------------------- merging
 
 
-def merge_snapshots(snapshots: Sequence[Snapshot], labels: Sequence[str] | None = None) -> Snapshot:
-    """Join snapshots of one scan (shards, or partial runs) into one.
+def merge_snapshots(
+    snapshots: Sequence[Snapshot],
+    labels: Sequence[str] | None = None,
+    *,
+    allow_partial: bool = False,
+) -> Snapshot:
+    """Join the snapshots of one scan (its shards, or partial runs of it) into one.
 
-    All inputs must share the partition and the scanning identity's account. Accounts are
-    joined and sorted by account id, so the result does not depend on the input order; an
-    account present in two inputs must be identical in both. ``started_at`` is the earliest,
-    ``finished_at`` the latest, ``regions_requested`` the union (``None`` if any input
-    scanned all enabled regions), scan-wide errors are joined without duplicates; ``tool``
-    and ``identity`` come from the first input. ``labels`` name the inputs in errors.
+    All inputs must share the partition, the scanning identity's account, the requested
+    regions and the scan plan (:class:`~aiposture.snapshot.models.ScanPlan`: the scan id
+    and the planned accounts); shards must be of one split (the same N), each shard given
+    once, and each input may hold only accounts of its own shard. A mixed set raises one
+    :class:`SnapshotError` line whatever ``allow_partial`` says.
+
+    The result must hold every planned account. Unless ``allow_partial``, a set that does
+    not (a shard left out, an incomplete folder) raises, and so does a set whose inputs
+    record no plan (written before plans were recorded: nothing proves it complete). With
+    ``allow_partial`` the merge goes on: the result's plan still lists every account, so
+    :meth:`~aiposture.snapshot.models.Snapshot.missing_accounts` names the missing ones and
+    the evaluation judges them ERROR (inputs without a plan give a result without one).
+
+    Accounts are sorted by account id, so the result does not depend on the input order;
+    an account present in two inputs must be identical in both. ``started_at`` is the
+    earliest, ``finished_at`` the latest, scan-wide errors are joined without duplicates;
+    ``tool`` and ``identity`` come from the first input, and the result's plan is the
+    whole plan (no shard). ``labels`` name the inputs in errors.
     """
     if not snapshots:
         raise SnapshotError("nothing to merge: no snapshots given")
@@ -510,12 +522,65 @@ def merge_snapshots(snapshots: Sequence[Snapshot], labels: Sequence[str] | None 
     )
     if len(names) != len(snapshots):
         raise ValueError("labels must name every snapshot")
-    first, first_name = snapshots[0], names[0]
+    inputs = list(zip(snapshots, names, strict=True))
+    _check_same_scan(inputs, allow_partial=allow_partial)
+
+    accounts: dict[str, tuple[AccountSnapshot, str]] = {}
+    errors: list[CallError] = []
+    for snap, name in inputs:
+        for acct in snap.accounts:
+            seen = accounts.get(acct.account_id)
+            if seen is None:
+                accounts[acct.account_id] = (acct, name)
+            elif seen[0].model_dump(mode="json") != acct.model_dump(mode="json"):
+                raise SnapshotError(
+                    f"cannot merge: account {acct.account_id} is in both {seen[1]} and {name}, "
+                    "with different evidence"
+                )
+        for err in snap.errors:
+            if err not in errors:
+                errors.append(err)
+
+    first = snapshots[0]
+    plan = None
+    if first.plan is not None:
+        plan = ScanPlan(scan_id=first.plan.scan_id, accounts=list(first.plan.accounts))
+        missing = [a for a in plan.accounts if a not in accounts]
+        if missing and not allow_partial:
+            raise SnapshotError(_incomplete(inputs, plan, missing))
+
+    return Snapshot(
+        schema_version=first.schema_version,
+        tool=first.tool.model_copy(deep=True),
+        started_at=min(s.started_at for s in snapshots),
+        finished_at=max(s.finished_at for s in snapshots),
+        identity=first.identity.model_copy(deep=True) if first.identity else None,
+        partition=first.partition,
+        regions_requested=(
+            list(first.regions_requested) if first.regions_requested is not None else None
+        ),
+        plan=plan,
+        accounts=[accounts[a][0].model_copy(deep=True) for a in sorted(accounts)],
+        errors=[e.model_copy(deep=True) for e in errors],
+    )
+
+
+def _regions(snap: Snapshot) -> str:
+    regions = snap.regions_requested
+    return "every enabled region" if regions is None else ", ".join(regions) or "no region"
+
+
+def _check_same_scan(inputs: Sequence[tuple[Snapshot, str]], *, allow_partial: bool) -> None:
+    """Raise one :class:`SnapshotError` line unless ``inputs`` are parts of one scan."""
+    first, first_name = inputs[0]
 
     def scanner(snap: Snapshot) -> str | None:
         return snap.identity.account if snap.identity else None
 
-    for snap, name in zip(snapshots[1:], names[1:], strict=True):
+    def region_set(snap: Snapshot) -> frozenset[str] | None:
+        return frozenset(snap.regions_requested) if snap.regions_requested is not None else None
+
+    for snap, name in inputs[1:]:
         if snap.schema_version != first.schema_version:
             raise SnapshotError(
                 f"cannot merge: {first_name} has schema_version {first.schema_version!r}, "
@@ -531,38 +596,82 @@ def merge_snapshots(snapshots: Sequence[Snapshot], labels: Sequence[str] | None 
                 f"cannot merge: {first_name} was scanned from account {scanner(first)}, "
                 f"{name} from account {scanner(snap)}"
             )
-
-    accounts: dict[str, tuple[AccountSnapshot, str]] = {}
-    errors: list[CallError] = []
-    regions: list[str] | None = []
-    for snap, name in zip(snapshots, names, strict=True):
-        for acct in snap.accounts:
-            seen = accounts.get(acct.account_id)
-            if seen is None:
-                accounts[acct.account_id] = (acct, name)
-            elif seen[0].model_dump(mode="json") != acct.model_dump(mode="json"):
+        if (snap.plan is None) != (first.plan is None):
+            with_plan, without = (first_name, name) if first.plan else (name, first_name)
+            raise SnapshotError(
+                f"cannot merge: {with_plan} records a scan plan and {without} does not; "
+                "merge only the shards of one scan"
+            )
+        if snap.plan is not None and first.plan is not None:
+            if snap.plan.scan_id != first.plan.scan_id:
                 raise SnapshotError(
-                    f"cannot merge: account {acct.account_id} is in both {seen[1]} and {name}, "
-                    "with different evidence"
+                    f"cannot merge: {first_name} is of scan {first.plan.scan_id}, {name} of "
+                    f"scan {snap.plan.scan_id} (another run, or another plan of accounts or "
+                    "regions); merge only the shards of one scan"
                 )
-        for err in snap.errors:
-            if err not in errors:
-                errors.append(err)
-        if snap.regions_requested is None or regions is None:
-            regions = None
-        else:
-            regions.extend(r for r in snap.regions_requested if r not in regions)
+            if sorted(snap.plan.accounts) != sorted(first.plan.accounts):
+                raise SnapshotError(
+                    f"cannot merge: {first_name} and {name} are of scan {first.plan.scan_id} "
+                    "but plan different accounts"
+                )
+        if region_set(snap) != region_set(first):
+            raise SnapshotError(
+                f"cannot merge: {first_name} requested {_regions(first)}, {name} requested "
+                f"{_regions(snap)}; merge only the shards of one scan"
+            )
 
-    return Snapshot(
-        schema_version=first.schema_version,
-        tool=first.tool.model_copy(deep=True),
-        started_at=min(s.started_at for s in snapshots),
-        finished_at=max(s.finished_at for s in snapshots),
-        identity=first.identity.model_copy(deep=True) if first.identity else None,
-        partition=first.partition,
-        regions_requested=regions,
-        accounts=[accounts[a][0].model_copy(deep=True) for a in sorted(accounts)],
-        errors=[e.model_copy(deep=True) for e in errors],
+    if first.plan is None:
+        if not allow_partial:
+            raise SnapshotError(
+                f"cannot merge: {first_name} records no scan plan (written before aiposture "
+                "recorded one), so nothing proves the set complete; merge with "
+                "--allow-partial to accept it as it is"
+            )
+        return
+
+    shards: dict[int, str] = {}
+    split: tuple[int, str] | None = None
+    for snap, name in inputs:
+        plan = snap.plan
+        assert plan is not None
+        k_n = plan.shard_k_n
+        if k_n is not None:
+            k, n = k_n
+            if split is not None and split[0] != n:
+                raise SnapshotError(
+                    f"cannot merge: {split[1]} is a shard of {split[0]}, {name} a shard of {n}; "
+                    "merge the shards of one split"
+                )
+            split = (n, name)
+            if k in shards:
+                raise SnapshotError(
+                    f"cannot merge: shard {plan.shard} is given twice ({shards[k]} and {name})"
+                )
+            shards[k] = name
+        mine = set(plan.shard_accounts())
+        stray = [a.account_id for a in snap.accounts if a.account_id not in mine]
+        if stray:
+            where = f"shard {plan.shard} of scan {plan.scan_id}" if k_n else f"scan {plan.scan_id}"
+            raise SnapshotError(
+                f"cannot merge: {name} holds accounts outside {where}: {_listed(stray)}"
+            )
+
+
+def _incomplete(inputs: Sequence[tuple[Snapshot, str]], plan: ScanPlan, missing: list[str]) -> str:
+    """The one-line refusal of a set of one scan that misses planned accounts."""
+    given = {s.plan.shard for s, _ in inputs if s.plan is not None and s.plan.shard is not None}
+    splits = {s.plan.shard_k_n[1] for s, _ in inputs if s.plan is not None and s.plan.shard_k_n}
+    absent = [
+        format_shard(k, n)
+        for n in sorted(splits)
+        for k in range(1, n + 1)
+        if format_shard(k, n) not in given and shard_accounts(missing, k, n)
+    ]
+    why = f" (shard {', '.join(absent)} not given)" if absent else ""
+    return (
+        f"cannot merge: the set is incomplete: {len(missing)} of {len(plan.accounts)} accounts of "
+        f"scan {plan.scan_id} missing{why}: {_listed(missing)}; give every shard, or merge with "
+        "--allow-partial to judge the missing accounts ERROR"
     )
 
 
@@ -578,6 +687,10 @@ def load_any(path: Path, *, allow_partial: bool = False) -> Snapshot:
 
 
 def merge_paths(paths: Sequence[Path], *, allow_partial: bool = False) -> Snapshot:
-    """Load every snapshot file or folder in ``paths`` and merge them (errors name the path)."""
+    """Load every snapshot file or folder in ``paths`` and merge them (errors name the path).
+
+    ``allow_partial`` accepts incomplete folders and an incomplete set (see
+    :func:`merge_snapshots`).
+    """
     snapshots = [load_any(Path(p), allow_partial=allow_partial) for p in paths]
-    return merge_snapshots(snapshots, labels=[str(p) for p in paths])
+    return merge_snapshots(snapshots, labels=[str(p) for p in paths], allow_partial=allow_partial)
