@@ -132,6 +132,33 @@ def read_results(path: Path) -> Results:
     return rescored(load_results(path))
 
 
+def include_snapshot(results: Results, source: Path, out_dir: Path) -> Path:
+    """Put the snapshot ``results`` were judged on into ``out_dir`` as ``snapshot.json``.
+
+    ``source`` must be that very snapshot (its SHA-256 is the one the results record), or
+    :class:`~aiposture.errors.IntegrityError` is raised before anything is written. Its
+    bytes are copied unchanged (all or nothing); a ``source`` that already is the folder's
+    ``snapshot.json`` is left as it is. Returns the path in ``out_dir``.
+    """
+    from aiposture.atomic import write_atomically
+    from aiposture.errors import IntegrityError
+    from aiposture.snapshot.io import load_snapshot
+
+    _, digest = load_snapshot(source)
+    if digest != results.scan.snapshot_sha256:
+        raise IntegrityError(
+            f"{source} is not the snapshot the results were judged on (snapshot sha256 "
+            f"{digest[:12]}, the results name {results.scan.snapshot_sha256[:12]})"
+        )
+    target = out_dir / "snapshot.json"
+    if target.exists() and target.samefile(source):
+        return target
+    data = source.read_bytes()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, data)
+    return target
+
+
 def known_checks(catalog: Catalog) -> set[str]:
     """What a waiver's ``check`` may name: every check id and every seed_ref of the catalog."""
     names = {item.check.id for item in catalog.checks}

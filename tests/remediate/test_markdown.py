@@ -535,3 +535,16 @@ def test_hostile_names_render_literally_on_github() -> None:
     assert re.search(r"(?:^|\W)@[A-Za-z0-9]", visible) is None
     assert re.search(r"(?:^|\W)#\d", visible) is None
     assert "@\u200baws/security-team www\u200b.evil.example a@\u200bb.example" in visible
+
+
+def test_the_page_names_the_changes_no_template_makes() -> None:
+    """Whoever applies only CloudFormation learns which changes the script must still make:
+    invocation logging has no resource type, so no template carries it."""
+    plan = sample_plan()
+    numbered = numbered_changes(plan.accounts[0])
+    logging = next(n for n, step in numbered if step.kind == "put_invocation_logging")
+    section = _section(_page(), "### CloudFormation")
+    assert "No template makes these changes" in section
+    assert f"- change {logging}: Bedrock model invocation logging in us-east-1" in section
+    expressed = [n for n, step in numbered if step.kind == "put_metric_alarm"]
+    assert expressed and all(f"- change {n}:" not in section for n in expressed)

@@ -54,7 +54,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -759,7 +759,14 @@ def _update_commands(region: str, main_file: str, *, change_set_type: str) -> li
     ]
 
 
-def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[str, str]:
+class _RegionOutput(NamedTuple):
+    files: dict[str, str]
+    """File name -> YAML text (none when no change can be expressed)."""
+    left_out: list[Step]
+    """The changes of the region that no template makes (not unresolved ones)."""
+
+
+def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> _RegionOutput:
     steps = region.steps
     keys: list[tuple[str, str]] = []
     for step in steps:
@@ -777,6 +784,7 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
     imports: dict[str, Any] = {}
     to_import: list[dict[str, Any]] = []
     not_expressed: list[dict[str, Any]] = []
+    left_out: list[Step] = []
     unresolved: list[dict[str, Any]] = []
     warnings: dict[str, list[str]] = {}
     steps_of: dict[str, list[Step]] = {}
@@ -821,6 +829,7 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
         key = _key(step)
         if res is None or key is None:
             not_expressed.append(_not_expressed(step))
+            left_out.append(step)
             continue
         lid = ids[key]
         steps_of[lid] = [step]
@@ -851,9 +860,10 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
         warnings.pop(lid, None)
         to_import[:] = [r for r in to_import if r["LogicalResourceId"] != lid]
         not_expressed += [_not_expressed(s, why) for s in steps_of[lid]]
+        left_out += steps_of[lid]
 
     if not resources:
-        return {}
+        return _RegionOutput({}, [s for s in steps if not isinstance(s, Unresolved)])
 
     name = region.region
     main_file = cloudformation_name(name)
@@ -931,7 +941,7 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> dict[st
                 "Resources": imports,
             }
         )
-    return out
+    return _RegionOutput(out, left_out)
 
 
 def render_cloudformation(plan: Plan, account: AccountPlan) -> dict[str, str]:
@@ -941,5 +951,21 @@ def render_cloudformation(plan: Plan, account: AccountPlan) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for region in _regions(account):
-        out.update(_render_region(plan, account, region))
+        out.update(_render_region(plan, account, region).files)
+    return out
+
+
+def cloudformation_left_out(plan: Plan, account: AccountPlan) -> dict[str, list[Step]]:
+    """Per region, the changes of ``account`` that no CloudFormation template makes.
+
+    A change CloudFormation has no resource type for, one whose values cannot be written
+    inert (see the module docstring), and every change of a region with no template. The
+    account page lists them, so that whoever applies only the templates knows what the
+    script or Terraform must still do.
+    """
+    out: dict[str, list[Step]] = {}
+    for region in _regions(account):
+        left = _render_region(plan, account, region).left_out
+        if left:
+            out[region.region] = left
     return out

@@ -15,12 +15,13 @@ it, and GitHub shows the value as it is.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from aiposture.markdown_text import md_code, md_fence, md_text
 from aiposture.remediate.cloudformation import (
+    cloudformation_left_out,
     cloudformation_name,
     render_cloudformation,
     stack_name,
@@ -603,8 +604,30 @@ def _account_verification(account: AccountPlan, verification: Verification) -> l
 # --- how to apply ---------------------------------------------------------------------
 
 
+def _left_out(account: AccountPlan, left_out: Mapping[str, Sequence[Step]]) -> list[str]:
+    """The changes no template makes, by their number on this page."""
+    if not left_out:
+        return []
+    numbers = numbered_changes(account)
+    lines = [
+        "",
+        "No template makes these changes: apply them with the script or Terraform, or the "
+        "results they fix stay failing.",
+        "",
+    ]
+    for region, steps in left_out.items():
+        for step in steps:
+            number = next((n for n, s in numbers if s is step), None)
+            where = f"change {number}: " if number is not None else ""
+            lines.append(f"- {where}{_title(step)} in {md_text(region)}")
+    return lines
+
+
 def _apply(
-    account: AccountPlan, cloudformation_files: Sequence[str], script_note: str | None = None
+    account: AccountPlan,
+    cloudformation_files: Sequence[str],
+    script_note: str | None = None,
+    left_out: Mapping[str, Sequence[Step]] | None = None,
 ) -> list[str]:
     changes = account.changes
     if not changes:
@@ -663,6 +686,8 @@ def _apply(
     )
     if regions:
         lines += ["", "After any import, the update:", "", md_fence(deploy, "sh")]
+    if regions:
+        lines += _left_out(account, left_out or {})
     lines += [
         "",
         "### Terraform",
@@ -714,7 +739,8 @@ def render_account_markdown(
     ]
     if verification is not None:
         lines += _account_verification(account, verification)
-    lines += _apply(account, cloudformation_files, script_note)
+    left_out = cloudformation_left_out(plan, account)
+    lines += _apply(account, cloudformation_files, script_note, left_out)
     return _page(lines)
 
 

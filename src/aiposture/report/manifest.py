@@ -178,15 +178,36 @@ def _bound(folder: Path, manifest: Manifest) -> list[str]:
     return problems
 
 
+def _still_listed(folder: Path, snapshot_sha256: str, results_sha256: str) -> list[Path]:
+    """The files the folder's current manifest lists for this same scan, still unchanged."""
+    try:
+        manifest, _ = _read_manifest(folder)
+    except IntegrityError:
+        return []
+    if (manifest.snapshot_sha256, manifest.results_sha256) != (snapshot_sha256, results_sha256):
+        return []
+    kept: list[Path] = []
+    for name, expected in manifest.files.items():
+        path = folder / name
+        unsafe = name.startswith("/") or ".." in PurePosixPath(name).parts
+        if unsafe or path.is_symlink() or name in (RESULTS_NAME, SNAPSHOT_NAME):
+            continue  # the results and snapshot are checked by their content (companions)
+        if path.is_file() and file_sha256(path) == expected:
+            kept.append(path)
+    return kept
+
+
 def companions(folder: Path, *, snapshot_sha256: str, results_sha256: str) -> list[Path]:
-    """The results and snapshot files already in ``folder`` that are this very scan.
+    """The files already in ``folder`` that belong to this very scan, unchanged.
 
     Re-rendering a scan folder in another format (``report out/results.json --out out
     --format pdf``) keeps the folder whole: its ``results.json`` and ``snapshot.json`` are
     listed in the new manifest when they are the results rendered and the snapshot they
-    were judged on; a file of another scan is left out, and ``verify`` names it.
+    were judged on, and so are the reports the previous manifest listed for the same
+    results, while unchanged. A file of another scan, or a report of other results (other
+    waivers), is left out, and ``verify`` names it.
     """
-    found: list[Path] = []
+    found = _still_listed(folder, snapshot_sha256, results_sha256)
     results_path, snapshot_path = folder / RESULTS_NAME, folder / SNAPSHOT_NAME
     try:
         if results_path.is_file() and _results_hashes(results_path) == (
