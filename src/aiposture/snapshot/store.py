@@ -20,7 +20,6 @@ one is logged as a warning and listed in :attr:`SnapshotStore.warnings`.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aiposture.atomic import write_atomically
 from aiposture.errors import ConfigError, SnapshotError, validation_summary
+from aiposture.ids import ACCOUNT_ID_RE
 from aiposture.snapshot.io import envelope, load_snapshot, read_envelope
 from aiposture.snapshot.models import (
     SCHEMA_VERSION,
@@ -73,7 +73,6 @@ MANIFEST_NAME = "manifest.json"
 ACCOUNTS_DIR = "accounts"
 """The sub-folder holding one ``<account_id>.json`` per finished account."""
 
-_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _MAX_LISTED = 10
 
 
@@ -146,10 +145,10 @@ def _listed(ids: Sequence[str]) -> str:
 
 
 def _check_account_id(account_id: str) -> None:
-    if not _ACCOUNT_ID.fullmatch(account_id):
+    if not ACCOUNT_ID_RE.fullmatch(account_id):
         raise SnapshotError(
             f"account id {account_id!r} cannot name a file in a snapshot folder "
-            "(letters, digits, '_' and '-' only)"
+            "(an account id is twelve digits)"
         )
 
 
