@@ -929,11 +929,22 @@ def checks() -> None:
 
 @checks.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def checks_list(as_json: bool) -> None:
-    """List every check."""
+@click.option("--kind", help="Only checks of this rule kind (e.g. metric_filter).")
+@click.option(
+    "--severity",
+    type=click.Choice([s.value for s in Severity]),
+    help="Only checks of this severity.",
+)
+def checks_list(as_json: bool, kind: str | None, severity: str | None) -> None:
+    """List every check (or those of one rule kind or severity)."""
     from aiposture.engine.catalog import load_catalog
+    from aiposture.rules import REGISTRY
 
-    catalog = load_catalog()
+    if kind is not None and kind not in REGISTRY:
+        raise ConfigError(f"unknown rule kind '{kind}' (one of: {', '.join(sorted(REGISTRY))})")
+    catalog = load_catalog().selected(
+        lambda c: kind in (None, c.check.rule.kind) and severity in (None, c.check.severity.value)
+    )
     if as_json:
         rows = [
             {
@@ -955,14 +966,17 @@ def checks_list(as_json: bool) -> None:
 @checks.command("show")
 @click.argument("check_id")
 def checks_show(check_id: str) -> None:
-    """Show one check in full."""
+    """Show one check in full, headed by where its YAML, rule kind and tests are."""
     import yaml
 
-    from aiposture.engine.catalog import load_catalog
+    from aiposture.engine.catalog import load_catalog, rule_module, selector_for_tests, source_path
 
     item = load_catalog().get(check_id)
     if item is None:
         raise ConfigError(f"no check with id '{check_id}' (see `aiposture checks list`)")
+    click.echo(f"# yaml:  {source_path(item)}")
+    click.echo(f"# rule:  {item.kind.name} in {rule_module(item.kind)}")
+    click.echo(f"# tests: {selector_for_tests(item.check.id)}")
     data = item.check.model_dump(mode="json")
     data["rule"]["summary"] = item.kind.summary
     click.echo(yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True))

@@ -34,11 +34,14 @@ def test_every_cloudtrail_requirement_has_a_check(ref):
     assert any(ref in c.check.seed_refs for c in CATALOG.checks), ref
 
 
-def test_ids_match_files_and_are_unique():
-    ids = [c.check.id for c in CATALOG.checks]
-    assert len(ids) == len(set(ids))
-    for item in CATALOG.checks:
-        assert item.path.stem == item.check.id
+def test_the_same_id_in_two_folders_is_rejected_naming_both_files(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x-check.yaml").write_text(GOOD.format(id="x-check"))
+    with pytest.raises(CatalogError, match="duplicate check id 'x-check'") as caught:
+        load_catalog(tmp_path)
+    assert str(tmp_path / "a" / "x-check.yaml") in str(caught.value)
+    assert str(tmp_path / "b" / "x-check.yaml") in str(caught.value)
 
 
 def test_data_event_checks_target_their_seed_type():

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from aiposture.errors import PatternSyntaxError
+from aiposture.guide.detection import metric_filter
 from aiposture.lang.filter_pattern import (
     DEFAULT_SEMANTICS,
     Pattern,
@@ -187,54 +188,40 @@ def res(rtype: str) -> list[dict[str, str]]:
     return [{"accountId": "111122223333", "type": rtype, "ARN": f"arn:aws:bedrock:::{rtype}/x"}]
 
 
-def _bedrock_filter(names: str) -> str:
-    alts = " || ".join(f'$.eventName = "{n}"' for n in names.split())
-    return f'{{ ($.eventSource = "bedrock.amazonaws.com") && ({alts}) }}'
-
-
-def _type_filter(source: str, types: str) -> str:
-    alts = " || ".join(f'$.resources[0].type = "{t}"' for t in types.split())
-    return f'{{ ($.eventSource = "{source}") && ({alts}) }}'
-
-
 GUIDE: list[tuple[str, str, str, str]] = [
     (
         "MF1",
-        '{ ($.eventSource = "bedrock.amazonaws.com") && (($.errorCode = "AccessDenied") || '
-        '($.errorCode = "UnauthorizedOperation")) }',
+        metric_filter(1).pattern,
         cloudtrail(errorCode="AccessDenied", errorMessage="not authorized"),
         cloudtrail(),
     ),
     (
         "MF2",
-        _bedrock_filter("InvokeAgent InvokeInlineAgent"),
+        metric_filter(2).pattern,
         cloudtrail(eventName="InvokeAgent", eventCategory="Data"),
         cloudtrail(eventName="GetAgent"),
     ),
     (
         "MF3",
-        _bedrock_filter("Retrieve RetrieveAndGenerate"),
+        metric_filter(3).pattern,
         cloudtrail(eventName="RetrieveAndGenerate", eventCategory="Data"),
         cloudtrail(eventName="ListKnowledgeBases"),
     ),
     (
         "MF6",
-        _bedrock_filter(
-            "InvokeModel InvokeModelWithResponseStream Converse ConverseStream "
-            "InvokeModelWithBidirectionalStream GetAsyncInvoke StartAsyncInvoke"
-        ),
+        metric_filter(6).pattern,
         cloudtrail(eventName="Converse"),
         cloudtrail(eventName="ListFoundationModels"),
     ),
     (
         "MF8",
-        _bedrock_filter("InvokeFlow"),
+        metric_filter(8).pattern,
         cloudtrail(eventName="InvokeFlow", resources=res("AWS::Bedrock::FlowAlias")),
         cloudtrail(eventName="GetFlow"),
     ),
     (
         "MF21",
-        _type_filter(BEDROCK, "AWS::Bedrock::Session"),
+        metric_filter(21).pattern,
         cloudtrail(eventName="PutInvocationStep", resources=res("AWS::Bedrock::Session")),
         cloudtrail(
             eventName="PutInvocationStep",
@@ -243,15 +230,13 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF22",
-        _type_filter(BEDROCK, "AWS::Bedrock::FlowExecution"),
+        metric_filter(22).pattern,
         cloudtrail(eventName="GetFlowExecution", resources=res("AWS::Bedrock::FlowExecution")),
         cloudtrail(eventName="GetFlowExecution"),
     ),
     (
         "MF23",
-        _type_filter(
-            BEDROCK, "AWS::Bedrock::DataAutomationInvocation AWS::Bedrock::DataAutomationProject"
-        ),
+        metric_filter(23).pattern,
         cloudtrail(
             eventName="InvokeDataAutomationAsync",
             resources=res("AWS::Bedrock::DataAutomationProject"),
@@ -263,7 +248,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF24",
-        _type_filter(BEDROCK, "AWS::Bedrock::Tool"),
+        metric_filter(24).pattern,
         cloudtrail(eventName="InvokeTool", resources=res("AWS::Bedrock::Tool")),
         cloudtrail(
             eventSource=AGENTCORE, eventName="InvokeTool", resources=res("AWS::Bedrock::Tool")
@@ -271,45 +256,37 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF4",
-        _bedrock_filter("CreateGuardrail UpdateGuardrail DeleteGuardrail DeleteGuardrailVersion"),
+        metric_filter(4).pattern,
         cloudtrail(eventName="DeleteGuardrail", readOnly=False),
         cloudtrail(eventName="GetGuardrail"),
     ),
     (
         "MF5",
-        _bedrock_filter(
-            "PutModelInvocationLoggingConfiguration DeleteModelInvocationLoggingConfiguration"
-        ),
+        metric_filter(5).pattern,
         cloudtrail(eventName="DeleteModelInvocationLoggingConfiguration", readOnly=False),
         cloudtrail(eventName="GetModelInvocationLoggingConfiguration"),
     ),
     (
         "MF7",
-        '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "AttachRolePolicy" || '
-        '$.eventName = "DetachRolePolicy" || $.eventName = "PutRolePolicy" || '
-        '$.eventName = "DeleteRolePolicy") }',
+        metric_filter(7).pattern,
         cloudtrail(eventSource="iam.amazonaws.com", eventName="AttachRolePolicy"),
         cloudtrail(eventSource="iam.amazonaws.com", eventName="GetRolePolicy"),
     ),
     (
         "MF13",
-        '{ ($.eventCategory = "Insight") }',
+        metric_filter(13).pattern,
         cloudtrail(eventCategory="Insight", eventType="AwsCloudTrailInsight"),
         cloudtrail(),
     ),
     (
         "MF14",
-        '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || '
-        '($.eventName = "UpdateTrail") }',
+        metric_filter(14).pattern,
         cloudtrail(eventSource="cloudtrail.amazonaws.com", eventName="StopLogging"),
         cloudtrail(eventSource="cloudtrail.amazonaws.com", eventName="StartLogging"),
     ),
     (
         "MF25",
-        _type_filter(
-            BEDROCK,
-            "AWS::Bedrock::AutomatedReasoningPolicy AWS::Bedrock::AutomatedReasoningPolicyVersion",
-        ),
+        metric_filter(25).pattern,
         cloudtrail(
             eventName="UpdateAutomatedReasoningPolicy",
             resources=res("AWS::Bedrock::AutomatedReasoningPolicyVersion"),
@@ -318,8 +295,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF9",
-        '{ ($.errorCode = "VpceAccessDenied") && ($.eventSource = "bedrock.amazonaws.com" || '
-        '$.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com") }',
+        metric_filter(9).pattern,
         cloudtrail(
             eventSource="s3.amazonaws.com", eventName="GetObject", errorCode="VpceAccessDenied"
         ),
@@ -327,10 +303,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF10",
-        '{ ($.errorCode = "AccessDenied") && ($.userIdentity.type = "AssumedRole") && '
-        '($.eventSource = "s3.amazonaws.com" || $.eventSource = "lambda.amazonaws.com" || '
-        '$.eventSource = "kms.amazonaws.com" || $.eventSource = "sagemaker.amazonaws.com" || '
-        '$.eventSource = "secretsmanager.amazonaws.com") }',
+        metric_filter(10).pattern,
         cloudtrail(eventSource="kms.amazonaws.com", eventName="Decrypt", errorCode="AccessDenied"),
         cloudtrail(
             eventSource="kms.amazonaws.com",
@@ -341,28 +314,25 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF11",
-        '{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "PutObject" || '
-        '$.eventName = "DeleteObject" || $.eventName = "CopyObject") && ($.readOnly IS FALSE) }',
+        metric_filter(11).pattern,
         cloudtrail(eventSource="s3.amazonaws.com", eventName="PutObject", readOnly=False),
         cloudtrail(eventSource="s3.amazonaws.com", eventName="PutObject", readOnly=True),
     ),
     (
         "MF12",
-        '{ ($.eventSource = "lambda.amazonaws.com") && ($.eventName = "Invoke" || '
-        '$.eventName = "Invoke20150331") }',
+        metric_filter(12).pattern,
         cloudtrail(eventSource="lambda.amazonaws.com", eventName="Invoke", eventCategory="Data"),
         cloudtrail(eventSource="lambda.amazonaws.com", eventName="GetFunction"),
     ),
     (
         "MF15",
-        '{ ($.eventSource = "bedrock-agentcore.amazonaws.com") && ($.eventName = "InvokeGateway") }',
+        metric_filter(15).pattern,
         cloudtrail(eventSource=AGENTCORE, eventName="InvokeGateway"),
         cloudtrail(eventSource=AGENTCORE, eventName="CreateGateway"),
     ),
     (
         "MF16",
-        '{ ($.eventSource = "bedrock-agentcore.amazonaws.com") && ($.eventName = "InvokeGateway") '
-        "&& ($.responseElements.statusCode = 401 || $.responseElements.statusCode = 403) }",
+        metric_filter(16).pattern,
         cloudtrail(
             eventSource=AGENTCORE, eventName="InvokeGateway", responseElements={"statusCode": 403}
         ),
@@ -372,11 +342,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF17",
-        _type_filter(
-            AGENTCORE,
-            "AWS::BedrockAgentCore::CodeInterpreter AWS::BedrockAgentCore::CodeInterpreterCustom "
-            "AWS::BedrockAgentCore::Browser AWS::BedrockAgentCore::BrowserCustom",
-        ),
+        metric_filter(17).pattern,
         cloudtrail(
             eventSource=AGENTCORE,
             eventName="InvokeCodeInterpreter",
@@ -390,11 +356,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF18",
-        _type_filter(
-            AGENTCORE,
-            "AWS::BedrockAgentCore::TokenVault AWS::BedrockAgentCore::OAuth2CredentialProvider "
-            "AWS::BedrockAgentCore::APIKeyCredentialProvider",
-        ),
+        metric_filter(18).pattern,
         cloudtrail(
             eventSource=AGENTCORE,
             eventName="GetResourceOauth2Token",
@@ -408,7 +370,7 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF19",
-        _type_filter(AGENTCORE, "AWS::BedrockAgentCore::Memory"),
+        metric_filter(19).pattern,
         cloudtrail(
             eventSource=AGENTCORE,
             eventName="RetrieveMemoryRecords",
@@ -420,26 +382,17 @@ GUIDE: list[tuple[str, str, str, str]] = [
     ),
     (
         "MF20",
-        '{ ($.eventSource = "bedrock-agentcore.amazonaws.com") && ($.eventName = "CreateGateway" || '
-        '$.eventName = "UpdateGateway" || $.eventName = "DeleteGateway" || '
-        '$.eventName = "CreateGatewayTarget" || $.eventName = "UpdateGatewayTarget" || '
-        '$.eventName = "DeleteGatewayTarget") }',
+        metric_filter(20).pattern,
         cloudtrail(eventSource=AGENTCORE, eventName="UpdateGatewayTarget", readOnly=False),
         cloudtrail(eventSource=AGENTCORE, eventName="GetGateway"),
     ),
 ]
 
-SEED_GLOB = "/work/shared/seeds/001_*.txt"
-
-
-def _guide_patterns_from_seed() -> list[str]:
-    found: list[str] = []
-    for path in sorted(Path("/").glob(SEED_GLOB.lstrip("/"))):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        found += [
-            lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line == "Filter Pattern:"
-        ]
-    return found
+SEED_PATTERNS: dict[str, str] = json.loads(
+    (Path(__file__).parent / "filter_cases" / "guide_patterns.json").read_text(encoding="utf-8")
+)
+"""The guide's 25 filter patterns, copied verbatim from its text: the ``Filter Pattern:`` line
+under each ``Metric Filter N:`` heading, by N."""
 
 
 def test_guide_has_25_filters() -> None:
@@ -447,11 +400,12 @@ def test_guide_has_25_filters() -> None:
     assert len({g[0] for g in GUIDE}) == 25
 
 
-def test_guide_table_matches_the_seed_text() -> None:
-    seed = _guide_patterns_from_seed()
-    if not seed:
-        pytest.skip("guide text not available")
-    assert [g[1] for g in GUIDE] == seed
+def test_the_guide_data_and_the_table_carry_the_guides_own_patterns() -> None:
+    assert sorted(SEED_PATTERNS, key=int) == [str(n) for n in range(1, 26)]
+    for number, text in SEED_PATTERNS.items():
+        assert metric_filter(int(number)).pattern == text, f"Metric Filter {number}"
+    for name, pattern, _, _ in GUIDE:
+        assert pattern == SEED_PATTERNS[name.removeprefix("MF")], name
 
 
 @pytest.mark.parametrize(("name", "pattern", "hit", "miss"), GUIDE, ids=[g[0] for g in GUIDE])

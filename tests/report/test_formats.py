@@ -34,7 +34,7 @@ from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report.junit import UNMAPPED_SUITE
 from aiposture.report.markdown import TOP_LIMIT
 
-from .conftest import ACCOUNT_A, HOSTILE_CHECK_ID, IMG, SCRIPT, build_results
+from .conftest import ACCOUNT_A, HOSTILE_CHECK_ID, IMG, SCRIPT
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
@@ -607,10 +607,6 @@ def test_every_machine_format_renders_the_demo(demo_results: Results, tmp_path: 
     assert len(rows) == len(demo_results.results)
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"**Overall score: {demo_results.scores.overall:.1f} / 100**" in md
-
-
-def test_build_results_is_the_shared_fixture():
-    assert build_results().results[0].check_id == "CT-SEL-BEDROCK-AGENTALIAS"
 
 
 def test_the_sarif_schema_rejects_a_bad_log(hand: Results):

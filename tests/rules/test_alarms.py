@@ -12,7 +12,7 @@ from aiposture.engine.guide import ALARM_NAMES
 from aiposture.engine.results import Status
 from aiposture.rules.alarms import AlarmParams, alarm_chain
 from aiposture.rules.base import Outcome, RuleContext
-from aiposture.rules.metric_filters import GuideMetric, MetricFilterParams, clear_search_cache
+from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache
 from aiposture.rules.sample_events import SampleEvent
 from aiposture.snapshot.models import CallError, Snapshot, SnsTopic
 from tests.builders import (
@@ -33,8 +33,7 @@ TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:ai-security-alerts"
 METRIC = "AIWorkloadMetrics/BedrockUnauthorizedAccess"
 
 MF = MetricFilterParams(
-    guide_pattern='{ ($.eventSource = "bedrock.amazonaws.com") && ($.errorCode = "AccessDenied") }',
-    guide_metric=GuideMetric(namespace="AIWorkloadMetrics", name="BedrockUnauthorizedAccess"),
+    guide_filter=1,
     must_match=[
         SampleEvent(
             label="InvokeModel denied",
@@ -506,13 +505,10 @@ def test_every_guide_alarm_has_a_check_on_its_metric_filter() -> None:
         assert isinstance(params, AlarmParams)
         mf = CATALOG.params_by_id[params.metric_filter]
         assert isinstance(mf, MetricFilterParams)
-        assert (
-            mf.guide_metric.name == c.check.remediation.text.split("--metric-name ")[1].split()[0]
-        )
-        assert (
-            mf.guide_metric.namespace
-            == c.check.remediation.text.split("--namespace ")[1].split()[0]
-        )
+        text = c.check.remediation.text
+        assert text.count("--metric-name ") == 1 and text.count("--namespace ") == 1, c.check.id
+        assert f"--metric-name {mf.guide_metric.name} " in text, c.check.id
+        assert f"--namespace {mf.guide_metric.namespace} " in text, c.check.id
 
 
 def test_the_catalog_check_passes_on_a_corrected_guide_setup() -> None:

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from aiposture.engine.results import Status
+from aiposture.lang.contributor_rules import RuleIssueSeverity, validate_rule
 from aiposture.rules.contributor_insights import (
     PLACEHOLDER,
     ContributorInsightsParams,
@@ -578,13 +579,27 @@ def test_missing_log_group_is_a_broken_chain() -> None:
 # --- params --------------------------------------------------------------------------------------
 
 
-def test_params_refuse_an_invalid_guide_definition() -> None:
+def test_every_guide_and_recommended_definition_is_a_valid_rule() -> None:
+    for check_id in CI_CHECKS:
+        params = params_of(check_id)
+        for definition in (params.guide_definition, params.recommended_definition):
+            if definition is None:
+                continue
+            errors = [
+                i.message
+                for i in validate_rule(definition)
+                if i.severity is RuleIssueSeverity.ERROR
+            ]
+            assert not errors, (check_id, errors)
+
+
+def test_params_refuse_a_rule_the_guide_does_not_have() -> None:
     good = params_of("ci-04-top-bedrock-flow-callers").model_dump()
-    bad = copy.deepcopy(good)
-    bad["guide_definition"]["Contribution"]["Keys"] = []
-    with pytest.raises(ValidationError, match="Keys"):
-        ContributorInsightsParams.model_validate(bad)
-    assert ContributorInsightsParams.model_validate(good).guide_rule_name
+    assert ContributorInsightsParams.model_validate(good).guide_rule_name == (
+        "AI-TopBedrockFlowCallers"
+    )
+    with pytest.raises(ValidationError, match="Contributor Insights Rules 1-23, not 24"):
+        ContributorInsightsParams.model_validate({**good, "guide_rule": 24})
 
 
 def test_mantle_samples_explain_the_blind_spot() -> None:

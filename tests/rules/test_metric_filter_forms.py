@@ -1,8 +1,9 @@
 """Every metric-filter check accepts correct rewrites of its filter and rejects broken ones.
 
-Forms are generated from each check's remediation pattern (the guide's own pattern, corrected
-for bedrock-mantle in Metric Filters 1 and 6) and run through the real rule: a builder snapshot
-whose trail delivers to a log group holding only that filter.
+Forms are generated from each check's recommended pattern in :mod:`aiposture.guide.detection`
+(the guide's own pattern, corrected for bedrock-mantle in Metric Filters 1 and 6) and run
+through the real rule: a builder snapshot whose trail delivers to a log group holding only
+that filter.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from aiposture.engine.results import Status
+from aiposture.guide import detection as guide_detection
 from aiposture.lang.filter_pattern import DEFAULT_SEMANTICS
 from aiposture.lang.filter_pattern_common import StarString
 from aiposture.lang.filter_pattern_json import And, Cmp, Expr, IsKw, Or, StrLit, parse_json_body
@@ -29,8 +31,8 @@ CHECKS = sorted(i.check.id for i in CATALOG.checks if i.kind.name == "metric_fil
 def _pattern_of(check_id: str) -> str:
     item = CATALOG.get(check_id)
     assert item is not None
-    text = item.check.remediation.text
-    return text.split("--filter-pattern '", 1)[1].split("' --metric", 1)[0]
+    (ref,) = [r for r in item.check.seed_refs if r.startswith("Metric Filter ")]
+    return guide_detection.metric_filter(int(ref.removeprefix("Metric Filter "))).complete_pattern
 
 
 def _params(check_id: str) -> MetricFilterParams:

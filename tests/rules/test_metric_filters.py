@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from aiposture.engine.results import Status
+from aiposture.guide import detection as guide_detection
 from aiposture.rules.metric_filters import MetricFilterParams, find_filters
 from aiposture.snapshot.models import AccountSnapshot, OrganizationInfo, RegionSnapshot
 from tests.builders import (
@@ -51,6 +52,12 @@ def guide(check_id: str) -> str:
     params = CATALOG.params_by_id[check_id]
     assert isinstance(params, MetricFilterParams)
     return params.guide_pattern
+
+
+def _number(seed_refs: list[str]) -> int:
+    """The guide's Metric Filter number a check names."""
+    (ref,) = [r for r in seed_refs if r.startswith("Metric Filter ")]
+    return int(ref.removeprefix("Metric Filter "))
 
 
 AGENTS = "mf-02-bedrock-agent-invocations"
@@ -118,12 +125,11 @@ def test_guide_unauthorized_access_filter_fails_on_denied_mantle_call() -> None:
     assert "bedrock-mantle CreateInference denied" in outcome.message
 
 
-def test_remediation_patterns_pass_every_check() -> None:
+def test_recommended_patterns_pass_every_check() -> None:
     for item in CATALOG.checks:
         if item.kind.name != "metric_filter":
             continue
-        text = item.check.remediation.text
-        pattern = text.split("--filter-pattern '", 1)[1].split("' --metric", 1)[0]
+        pattern = guide_detection.metric_filter(_number(item.check.seed_refs)).complete_pattern
         outcome = only(run_check(item.check.id, snap_with(entry(pattern))))
         assert outcome.status == Status.PASS, (item.check.id, outcome.message)
 
@@ -325,6 +331,10 @@ def test_the_catalog_carries_the_guides_namespace_and_name_apart() -> None:
         "BedrockAgentInvocations",
     )
     data = params.model_dump()
+    data["guide_filter"] = 26
+    with pytest.raises(ValidationError, match="the guide has Metric Filters 1-25, not 26"):
+        MetricFilterParams.model_validate(data)
+    data["guide_filter"] = 2
     data["guide_metric"] = "AIWorkloadMetrics/BedrockAgentInvocations"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="guide_metric"):
         MetricFilterParams.model_validate(data)

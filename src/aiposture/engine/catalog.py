@@ -22,6 +22,7 @@ from aiposture.engine.guide import (
 )
 from aiposture.engine.results import Remediation, Severity
 from aiposture.errors import CatalogError, validation_summary
+from aiposture.guide.remediation import fill as fill_remediation
 from aiposture.rules import REGISTRY
 from aiposture.rules.base import Params, RuleKind
 
@@ -203,6 +204,27 @@ def checks_dir() -> Path:
     return Path(aiposture.__file__).resolve().parents[2] / "checks"
 
 
+def rule_module(kind: RuleKind) -> str:
+    """The dotted name of the module that defines ``kind``'s evaluator."""
+    return kind.function.__module__
+
+
+def source_path(item: LoadedCheck) -> str:
+    """Where ``item``'s YAML lives, relative to the folder holding the catalog (POSIX form)."""
+    root = checks_dir().resolve().parent
+    path = item.path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def selector_for_tests(check_id: str) -> str:
+    """The pytest command that runs the tests whose parameter id is ``check_id``.
+
+    The brackets keep ``ct-data-agentcore-browser`` from also selecting the tests of
+    ``ct-data-agentcore-browser-custom``.
+    """
+    return f"pytest tests -k '[{check_id}]'"
+
+
 def _load_one(path: Path) -> LoadedCheck:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -215,6 +237,11 @@ def _load_one(path: Path) -> LoadedCheck:
         raise CatalogError(f"check {path} is invalid at {where}: {message}") from exc
     if check.id != path.stem:
         raise CatalogError(f"check {path}: id '{check.id}' does not match the file name")
+    try:
+        text = fill_remediation(check.remediation.text, check.seed_refs)
+    except ValueError as exc:
+        raise CatalogError(f"check {path}: {exc}") from exc
+    check.remediation.text = text
     kind = REGISTRY.get(check.rule.kind)
     if kind is None:
         raise CatalogError(f"check {path}: unknown rule kind '{check.rule.kind}'")
@@ -257,9 +284,13 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             )
         seen[item.check.id] = item.path
     _check_references(loaded)
+    # The version names the content users see: each file, and each check as loaded, whose
+    # remediation text is filled from the guide's data (guide/detection.py), so a change
+    # there moves the version too.
     digest = hashlib.sha256()
-    for path in paths:
+    for path, item in zip(paths, loaded, strict=True):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
+        digest.update(item.check.model_dump_json().encode())
     version = f"{aiposture.__version__}+{digest.hexdigest()[:12]}"
     return Catalog(tuple(sorted(loaded, key=lambda c: c.check.id)), version)

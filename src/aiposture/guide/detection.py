@@ -84,8 +84,9 @@ class Alarm:
         return f"AI-{self.metric}"
 
 
-RuleFilter = tuple[str, str, tuple[str, ...]]
-"""A Contributor Insights filter: (Match selector, list operator, values)."""
+RuleFilter = tuple[str, str, tuple[str | int, ...]]
+"""A Contributor Insights filter: (Match selector, list operator, values as the guide writes
+them: strings, or numbers such as Rule 14's HTTP status codes)."""
 
 
 @dataclass(frozen=True)
@@ -616,7 +617,7 @@ INSIGHT_RULES: tuple[InsightRule, ...] = (
         filters=(
             ("$.eventSource", "In", ("bedrock-agentcore.amazonaws.com",)),
             ("$.eventName", "In", ("InvokeGateway",)),
-            ("$.responseElements.statusCode", "In", ("401", "403")),
+            ("$.responseElements.statusCode", "In", (401, 403)),
         ),
         keys=("$.sourceIPAddress", "$.additionalEventData.jwt.claims.sub", "$.resources[0].ARN"),
     ),

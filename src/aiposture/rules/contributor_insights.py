@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
+from aiposture.guide import detection as guide
+from aiposture.guide.remediation import insight_rule_command
 from aiposture.lang.contributor_rules import (
     ContributorRule,
     RuleIssueSeverity,
@@ -55,48 +57,54 @@ class ContributorInsightsParams(SampleEvents):
     ``must_not_match``: close events the rule is not for (counting one is a failure);
     ``keys``: the guide's ``Contribution.Keys``, which a rule must all have (in any order);
     ``counts``: what the rule counts, in words, for messages.
-    ``guide_rule_name`` and ``guide_definition`` (the guide's JSON, with
-    ``YOUR_CLOUDTRAIL_LOG_GROUP``) and, when the guide's rule is wrong,
-    ``recommended_definition`` and ``guide_gap`` are used for remediation only, never to judge.
+    ``guide_rule``: which of the guide's Contributor Insights Rules the check is for; its
+    name, its definition (the guide's JSON, with ``YOUR_CLOUDTRAIL_LOG_GROUP``) and, when the
+    guide's rule is wrong, the recommended definition are read from
+    :mod:`aiposture.guide.detection`; they and ``guide_gap`` are used for remediation only,
+    never to judge.
     """
 
     keys: list[str] = Field(min_length=1, max_length=4)
     counts: str = Field(min_length=1)
-    guide_rule_name: str = Field(min_length=1, max_length=128)
-    guide_definition: dict[str, Any]
-    recommended_definition: dict[str, Any] | None = None
+    guide_rule: int
+    """The guide's Contributor Insights Rule number (1-23)."""
     guide_gap: str | None = None
 
-    @model_validator(mode="after")
-    def _definitions_valid(self) -> Self:
-        for name in ("guide_definition", "recommended_definition"):
-            definition = getattr(self, name)
-            if definition is None:
-                continue
-            errors = [
-                f"{i.path}: {i.message}"
-                for i in validate_rule(definition)
-                if i.severity is RuleIssueSeverity.ERROR
-            ]
-            if errors:
-                raise ValueError(f"{name} is not a valid rule: {'; '.join(errors)}")
-        return self
+    @field_validator("guide_rule")
+    @classmethod
+    def _known_rule(cls, value: int) -> int:
+        numbers = [r.number for r in guide.INSIGHT_RULES]
+        if value not in numbers:
+            raise ValueError(
+                f"the guide has Contributor Insights Rules {min(numbers)}-{max(numbers)}, "
+                f"not {value}"
+            )
+        return value
+
+    @property
+    def guide_rule_name(self) -> str:
+        """The guide's rule name."""
+        return guide.insight_rule(self.guide_rule).name
+
+    @property
+    def guide_definition(self) -> dict[str, Any]:
+        """The guide's own definition, verbatim, on ``YOUR_CLOUDTRAIL_LOG_GROUP``."""
+        return guide.insight_rule(self.guide_rule).definition(PLACEHOLDER, mantle_aware=False)
+
+    @property
+    def recommended_definition(self) -> dict[str, Any] | None:
+        """The corrected definition where the guide's rule is wrong (guide 002), else None."""
+        if self.guide_rule not in guide.MANTLE_AWARE_RULE_FILTERS:
+            return None
+        return guide.insight_rule(self.guide_rule).definition(PLACEHOLDER)
 
     def fix_definition(self, log_group: str) -> dict[str, Any]:
-        """The definition to deploy (recommended, else the guide's) on ``log_group``."""
-        source = self.recommended_definition or self.guide_definition
-        definition = json.loads(json.dumps(source))
-        definition.pop("LogGroupARNs", None)
-        definition["LogGroupNames"] = [log_group]
-        return dict(definition)
+        """The definition to deploy (the fix plan's: recommended, else the guide's)."""
+        return guide.insight_rule(self.guide_rule).definition(log_group)
 
     def fix_command(self, log_group: str) -> str:
         """The ``aws cloudwatch put-insight-rule`` command that creates the rule on ``log_group``."""
-        body = json.dumps(self.fix_definition(log_group), separators=(",", ":"))
-        return (
-            f"aws cloudwatch put-insight-rule --rule-name {self.guide_rule_name} "
-            f"--rule-state ENABLED --rule-definition '{body}'"
-        )
+        return insight_rule_command(self.guide_rule, log_group)
 
 
 def normalise_selector(selector: str) -> str:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from aiposture.guide import detection as guide
 from aiposture.lang.filter_pattern_verdicts import assess
 from aiposture.memo import IdentityMemo
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
@@ -63,12 +64,36 @@ class MetricFilterParams(SampleEvents):
     """Parameters of ``metric_filter``.
 
     The events a filter on the CloudTrail log group must match (``must_match``) and must not
-    (``must_not_match``), and the guide's own filter for reference (``guide_pattern``,
-    ``guide_metric``). The guide's text is never used to judge.
+    (``must_not_match``), and which of the guide's Metric Filters the check is for
+    (``guide_filter``); the guide's own pattern and metric are read from
+    :mod:`aiposture.guide.detection`, for reference only. The guide's text is never used to
+    judge.
     """
 
-    guide_pattern: str
-    guide_metric: GuideMetric
+    guide_filter: int
+    """The guide's Metric Filter number (1-25)."""
+
+    @field_validator("guide_filter")
+    @classmethod
+    def _known_filter(cls, value: int) -> int:
+        if value not in guide.FILTERS_BY_NUMBER:
+            raise ValueError(
+                f"the guide has Metric Filters {min(guide.FILTERS_BY_NUMBER)}-"
+                f"{max(guide.FILTERS_BY_NUMBER)}, not {value}"
+            )
+        return value
+
+    @property
+    def guide_pattern(self) -> str:
+        """The guide's own pattern for this filter, verbatim."""
+        return guide.metric_filter(self.guide_filter).pattern
+
+    @property
+    def guide_metric(self) -> GuideMetric:
+        """The guide's metric for this filter: its namespace and name."""
+        return GuideMetric(
+            namespace=guide.METRIC_NAMESPACE, name=guide.metric_filter(self.guide_filter).metric
+        )
 
 
 @dataclass(frozen=True)

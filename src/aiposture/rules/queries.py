@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
+from aiposture.guide import detection as guide
 from aiposture.lang.logs_query import Query, Source, parse_definition
 from aiposture.rules.base import (
     Outcome,
@@ -66,13 +67,31 @@ class SavedQueryParams(SampleEvents):
 
     ``must_match``: records the query must return (one per value the guide's IN lists name);
     ``must_not_match``: close records it must leave out. ``fields``: CloudTrail fields it must return or
-    group by. ``joins``: joins it must make. ``guide_query``: the guide's SQL, with
-    ``YOUR_CLOUDTRAIL_LOG_GROUP``, for reference and remediation only (never used to judge).
+    group by. ``joins``: joins it must make. ``guide_query_number``: which of the guide's
+    Queries the check is for; its SQL (:attr:`guide_query`, with ``YOUR_CLOUDTRAIL_LOG_GROUP``)
+    is read from :mod:`aiposture.guide.detection`, for reference and remediation only (never
+    used to judge).
     """
 
-    guide_query: str = Field(min_length=1)
+    guide_query_number: int
+    """The guide's Query number (1-27)."""
     fields: list[str] = Field(default_factory=list)
     joins: list[RequiredJoin] = Field(default_factory=list)
+
+    @field_validator("guide_query_number")
+    @classmethod
+    def _known_query(cls, value: int) -> int:
+        if value not in guide.QUERIES_BY_NUMBER:
+            raise ValueError(
+                f"the guide has Queries {min(guide.QUERIES_BY_NUMBER)}-"
+                f"{max(guide.QUERIES_BY_NUMBER)}, not {value}"
+            )
+        return value
+
+    @property
+    def guide_query(self) -> str:
+        """The guide's own SQL, verbatim, with ``YOUR_CLOUDTRAIL_LOG_GROUP``."""
+        return guide.query(self.guide_query_number).sql
 
 
 @dataclass

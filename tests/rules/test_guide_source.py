@@ -1,0 +1,259 @@
+"""The report and the fix plan recommend the same detection items, read from one place.
+
+A metric-filter, Contributor Insights or saved-query check's remediation text is filled at
+catalog load from :mod:`aiposture.guide.detection`, the data the fix planner deploys; this
+judges a snapshot with no filters, rules or queries (every such check fails), builds the real
+fix plan, and compares filter name, pattern, metric and namespace (rule name and definition;
+query name, SQL and log groups) across the catalog, the guide data and the plan.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aiposture.api import evaluate_snapshot
+from aiposture.config import Config
+from aiposture.engine.catalog import LoadedCheck, load_catalog
+from aiposture.errors import CatalogError
+from aiposture.guide import detection as guide
+from aiposture.guide.remediation import (
+    LOG_GROUP_PLACEHOLDER,
+    RECOMMENDED_COMMAND,
+    insight_rule_command,
+    metric_filter_command,
+    saved_query_command,
+)
+from aiposture.remediate.build import build_plan
+from aiposture.remediate.plan import PutInsightRule, PutMetricFilter, PutQueryDefinition
+from aiposture.rules.contributor_insights import ContributorInsightsParams
+from aiposture.rules.metric_filters import MetricFilterParams
+from aiposture.rules.queries import SavedQueryParams
+from aiposture.snapshot.io import snapshot_sha256
+from tests.builders import ACCOUNT, guide_trail, log_group, snapshot, with_detection
+from tests.rules.helpers import CATALOG
+
+GROUP = "aws-cloudtrail-logs/ai"
+PlanStep = Any
+"""A fix-plan step (the plan's step classes share no base that names ``targets``)."""
+FILTER_CHECKS = [c for c in CATALOG.checks if c.kind.name == "metric_filter"]
+RULE_CHECKS = [c for c in CATALOG.checks if c.kind.name == "contributor_insights_rule"]
+QUERY_CHECKS = [c for c in CATALOG.checks if c.kind.name == "saved_query"]
+
+
+def _filter_number(seed_refs: list[str]) -> int:
+    (ref,) = [r for r in seed_refs if r.startswith("Metric Filter ")]
+    return int(ref.removeprefix("Metric Filter "))
+
+
+def _rule_number(seed_refs: list[str]) -> int:
+    (ref,) = [r for r in seed_refs if r.startswith("Contributor Insights Rule ")]
+    return int(ref.removeprefix("Contributor Insights Rule "))
+
+
+@pytest.fixture(scope="module")
+def planned() -> dict[str, PlanStep]:
+    """The fix plan's step for each failing check, on a log group with no detections."""
+    snap = with_detection(
+        snapshot(
+            guide_trail(),
+            log_groups=[log_group(GROUP)],
+            invocation={"cloudWatchConfig": {"logGroupName": guide.INVOCATION_LOG_GROUP_NAME}},
+        ),
+        metric_filters={GROUP: []},
+        insight_rules=[],
+        query_definitions=[],
+    )
+    config = Config()
+    results = evaluate_snapshot(snap, config, CATALOG)
+    failing = {r.check_id for r in results.results if r.status.value == "FAIL"}
+    assert {c.check.id for c in FILTER_CHECKS + RULE_CHECKS + QUERY_CHECKS} <= failing
+    plan = build_plan(snap, results, CATALOG, config, snapshot_sha256(snap))
+    account = plan.account(ACCOUNT)
+    assert account is not None
+    steps: dict[str, PlanStep] = {}
+    for step in account.steps:
+        for target in getattr(step, "targets", []):
+            steps[target.check_id] = step
+    return steps
+
+
+@pytest.fixture(scope="module")
+def planned_filters(planned: dict[str, PlanStep]) -> dict[str, PutMetricFilter]:
+    """The fix plan's filter step for each metric-filter check."""
+    return {k: v for k, v in planned.items() if isinstance(v, PutMetricFilter)}
+
+
+def test_every_guide_filter_has_a_check() -> None:
+    assert len(FILTER_CHECKS) == len(guide.METRIC_FILTERS) == 25
+    assert sorted(_filter_number(c.check.seed_refs) for c in FILTER_CHECKS) == list(range(1, 26))
+
+
+@pytest.mark.parametrize("item", FILTER_CHECKS, ids=lambda c: c.check.id)
+def test_remediation_guide_and_fix_plan_name_the_same_filter(
+    item: LoadedCheck, planned_filters: dict[str, PutMetricFilter]
+) -> None:
+    check = item.check
+    mf = guide.metric_filter(_filter_number(check.seed_refs))
+    step = planned_filters[check.id]
+    text = check.remediation.text
+    assert RECOMMENDED_COMMAND not in text
+    assert metric_filter_command(mf.number) in text
+    assert (step.filter_name, step.pattern, step.metric_name, step.namespace) == (
+        mf.filter_name,
+        mf.complete_pattern,
+        mf.metric,
+        guide.METRIC_NAMESPACE,
+    )
+    assert f"--filter-name {step.filter_name} " in text
+    assert f"--filter-pattern '{step.pattern}' " in text
+    assert f"metricName={step.metric_name},metricNamespace={step.namespace}," in text
+    assert text.count("put-metric-filter") == 1
+
+
+def test_unauthorized_access_advice_counts_access_denied_exception() -> None:
+    item = CATALOG.get("mf-01-bedrock-unauthorized-access")
+    assert item is not None
+    text = item.check.remediation.text
+    assert '$.errorCode = "AccessDeniedException"' in text
+    assert "--filter-name AI-BedrockUnauthorizedAccess " in text
+
+
+def test_check_yaml_holds_no_copy_of_the_recommended_command() -> None:
+    for item in FILTER_CHECKS:
+        raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))["remediation"]["text"]
+        assert RECOMMENDED_COMMAND in raw, item.path
+        assert "put-metric-filter" not in raw and "--filter-pattern" not in raw, item.path
+
+
+def test_placeholder_without_a_guide_item_is_a_catalog_error(tmp_path: Path) -> None:
+    source = next(c.path for c in FILTER_CHECKS)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["seed_refs"] = ["Management events"]
+    data["dimensions"], data["dimension_source"] = ["genai.controls"], "guide"
+    (tmp_path / source.name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(CatalogError, match="name no guide item with a recommended command"):
+        load_catalog(tmp_path)
+
+
+def test_each_check_names_its_own_guide_filter() -> None:
+    for item in FILTER_CHECKS:
+        params = item.params
+        assert isinstance(params, MetricFilterParams)
+        assert params.guide_filter == _filter_number(item.check.seed_refs), item.check.id
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_each_filter_pattern_is_written_in_guide_data_only() -> None:
+    root = Path(__file__).resolve().parents[2]
+    home = root / "src" / "aiposture" / "guide" / "detection.py"
+    files = [
+        p
+        for p in [*(root / "src").rglob("*"), *(root / "checks").rglob("*.yaml")]
+        if p.suffix in {".py", ".json", ".yaml"} and p != home
+    ]
+    texts = {p: _flat(p.read_text(encoding="utf-8")) for p in files}
+    for mf in guide.METRIC_FILTERS:
+        for pattern in {mf.pattern, mf.complete_pattern}:
+            copies = [p for p, text in texts.items() if _flat(pattern) in text]
+            assert not copies, (mf.seed_ref, copies)
+
+
+# --- Contributor Insights rules -------------------------------------------------------------
+
+
+def test_every_guide_rule_has_a_check() -> None:
+    assert len(RULE_CHECKS) == len(guide.INSIGHT_RULES) == 23
+    assert sorted(_rule_number(c.check.seed_refs) for c in RULE_CHECKS) == list(range(1, 24))
+
+
+@pytest.mark.parametrize("item", RULE_CHECKS, ids=lambda c: c.check.id)
+def test_remediation_message_guide_and_fix_plan_name_the_same_rule(
+    item: LoadedCheck, planned: dict[str, PlanStep]
+) -> None:
+    check, params = item.check, item.params
+    assert isinstance(params, ContributorInsightsParams)
+    rule = guide.insight_rule(_rule_number(check.seed_refs))
+    assert params.guide_rule == rule.number
+    step = planned[check.id]
+    assert isinstance(step, PutInsightRule)
+    assert (step.rule_name, step.definition) == (rule.name, rule.definition(GROUP))
+    text = check.remediation.text
+    assert RECOMMENDED_COMMAND not in text
+    assert insight_rule_command(rule.number) in text
+    assert text.count("put-insight-rule") == 1
+    # the FAIL message's "Fix:" command is the same one, on the real log group
+    assert params.fix_command(GROUP) == insight_rule_command(rule.number, GROUP)
+    body = json.dumps(step.definition, separators=(",", ":"))
+    assert f"--rule-name {step.rule_name} --rule-state ENABLED --rule-definition '{body}'" in (
+        params.fix_command(GROUP)
+    )
+
+
+def test_access_denied_rule_advice_counts_access_denied_exception() -> None:
+    item = CATALOG.get("ci-05-bedrock-access-denied")
+    assert item is not None
+    assert '"AccessDeniedException"' in item.check.remediation.text
+
+
+def test_rule_yaml_holds_no_copy_of_the_rule() -> None:
+    for item in RULE_CHECKS:
+        raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))
+        assert RECOMMENDED_COMMAND in raw["remediation"]["text"], item.path
+        assert "put-insight-rule" not in raw["remediation"]["text"], item.path
+        assert "CloudWatchLogRule" not in item.path.read_text(encoding="utf-8"), item.path
+
+
+# --- saved queries --------------------------------------------------------------------------
+
+
+def _query_number(seed_refs: list[str]) -> int:
+    (ref,) = [r for r in seed_refs if r.startswith("Query ")]
+    return int(ref.removeprefix("Query "))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_guide_query_has_a_check() -> None:
+    assert len(QUERY_CHECKS) == len(guide.QUERIES) == 27
+    assert sorted(_query_number(c.check.seed_refs) for c in QUERY_CHECKS) == list(range(1, 28))
+
+
+@pytest.mark.parametrize("item", QUERY_CHECKS, ids=lambda c: c.check.id)
+def test_remediation_guide_and_fix_plan_name_the_same_query(
+    item: LoadedCheck, planned: dict[str, PlanStep]
+) -> None:
+    check, params = item.check, item.params
+    assert isinstance(params, SavedQueryParams)
+    q = guide.query(_query_number(check.seed_refs))
+    assert params.guide_query_number == q.number and params.guide_query == q.sql
+    text = check.remediation.text
+    assert RECOMMENDED_COMMAND not in text
+    assert saved_query_command(q.number) in text
+    assert text.count("put-query-definition") == 1
+    step = planned[check.id]
+    assert isinstance(step, PutQueryDefinition)
+    assert (step.name, step.query_string, step.log_group_names) == (
+        q.query_name,
+        q.sql_for(GROUP),
+        q.log_groups(GROUP),
+    )
+    # the report shows the same SQL on one line, the log group as a placeholder
+    sql = _flat(step.query_string).replace(GROUP, LOG_GROUP_PLACEHOLDER).replace("'", "'\\''")
+    assert f"--name '{step.name}' --query-string '{sql}' " in text
+
+
+def test_query_yaml_holds_no_copy_of_the_query() -> None:
+    for item in QUERY_CHECKS:
+        raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))
+        assert RECOMMENDED_COMMAND in raw["remediation"]["text"], item.path
+        assert "SELECT" not in item.path.read_text(encoding="utf-8"), item.path
