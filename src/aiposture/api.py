@@ -142,6 +142,7 @@ def include_snapshot(results: Results, source: Path, out_dir: Path) -> Path:
     """
     from aiposture.atomic import write_atomically
     from aiposture.errors import IntegrityError
+    from aiposture.outputs_guard import same_path
     from aiposture.snapshot.io import load_snapshot
 
     _, digest = load_snapshot(source)
@@ -151,7 +152,7 @@ def include_snapshot(results: Results, source: Path, out_dir: Path) -> Path:
             f"{digest[:12]}, the results name {results.scan.snapshot_sha256[:12]})"
         )
     target = out_dir / "snapshot.json"
-    if target.exists() and target.samefile(source):
+    if same_path(target, source):
         return target
     data = source.read_bytes()
     out_dir.mkdir(parents=True, exist_ok=True)

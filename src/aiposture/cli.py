@@ -20,7 +20,7 @@ from aiposture.config import Config, load_config
 from aiposture.engine.exit_codes import ExitCode, gate, parse_min_scores
 from aiposture.engine.results import Results, Severity
 from aiposture.errors import AiPostureError, CollectionCancelled, ConfigError
-from aiposture.outputs_guard import Labelled, guarding_inputs, refuse_overwrite
+from aiposture.outputs_guard import Labelled, guarding_inputs, refuse_overwrite, same_path
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -737,7 +737,7 @@ def report(
     chosen = _split(formats) or config.report.formats
     inputs = [("results", results_path), ("signing key", sign_key)]
     planned = _report_files(out, chosen)
-    if snapshot_path is not None and not _is_file(out / "snapshot.json", snapshot_path):
+    if snapshot_path is not None and not same_path(out / "snapshot.json", snapshot_path):
         planned.append(out / "snapshot.json")
     refuse_overwrite([*inputs, *_read_files(config_path, config)], planned)
     results = finish_results(read_results(results_path), config, today=_today(today))
@@ -745,14 +745,6 @@ def report(
     for path in render(results, chosen, out, snapshot_path=evidence, sign_key=key):
         click.echo(str(path))
     _finish(results, fail_on, minimums)
-
-
-def _is_file(path: Path, other: Path) -> bool:
-    """True when ``path`` exists and is the very file ``other`` names."""
-    try:
-        return path.samefile(other)
-    except OSError:
-        return False
 
 
 @cli.command()

@@ -69,21 +69,26 @@ def check_document(data: Any, path: Path, what: str, error: ErrorFactory) -> Any
     """Return ``data`` (a parsed document) once it is shown fit to use.
 
     It must nest at most :data:`MAX_DEPTH` levels and hold no lone surrogate, in a key or
-    a value. The walks are iterative, so a deep document cannot exhaust the stack here.
+    a value. One iterative walk checks both, so a deep document cannot exhaust the stack
+    here; the location of a surrogate is found only once one is known to be there.
     """
+    surrogate = False
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise error(f"{what} {path} is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, dict):
+        if isinstance(node, str):
+            surrogate = surrogate or _SURROGATE.search(node) is not None
+        elif isinstance(node, dict):
+            surrogate = surrogate or any(isinstance(k, str) and _SURROGATE.search(k) for k in node)
             stack.extend((value, depth + 1) for value in node.values())
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)
-    where = lone_surrogate(data)
-    if where is not None:
+    if surrogate:  # only now pay for tracking where: a second walk, on a bad file alone
         raise error(
-            f"{what} {path} holds a lone UTF-16 surrogate at {where}, which is not Unicode text"
+            f"{what} {path} holds a lone UTF-16 surrogate at {lone_surrogate(data)}, "
+            "which is not Unicode text"
         )
     return data
 

@@ -37,7 +37,12 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _same(output: Path, source: Path) -> bool:
+def same_path(output: Path, source: Path) -> bool:
+    """True when ``output`` names the file ``source`` names.
+
+    That is the same resolved path, or (both existing) the same file by
+    :func:`os.path.samefile`.
+    """
     if _resolved(output) == _resolved(source):
         return True
     try:
@@ -48,7 +53,7 @@ def _same(output: Path, source: Path) -> bool:
 
 def _clash(output: Path, label: str, source: Path) -> str | None:
     """Why writing ``output`` would overwrite the input ``source`` (``None``: it would not)."""
-    if _same(output, source):
+    if same_path(output, source):
         return f"{output} would overwrite the {label} input {source}"
     if source.is_dir() and _resolved(output).is_relative_to(_resolved(source)):
         return f"{output} would be written inside the {label} input folder {source}"
@@ -76,7 +81,7 @@ def refuse_overwrite(
                 raise _refusal(reason)
     for folder in folders:
         for label, source in sources:
-            if _same(folder, source) or _resolved(source).is_relative_to(_resolved(folder)):
+            if same_path(folder, source) or _resolved(source).is_relative_to(_resolved(folder)):
                 raise _refusal(f"the output folder {folder} holds the {label} input {source}")
 
 

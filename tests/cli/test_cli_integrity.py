@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from aiposture.engine.results import dump_results, load_results
+from aiposture.report.manifest import file_sha256
 from aiposture.snapshot.io import dump_snapshot
 from tests.builders import snapshot, trail
 from tests.cli.helpers import one_line
@@ -210,7 +211,6 @@ def test_a_rewritten_manifest_fails_the_signature(
     _report(capsys, scanned, out, "csv", private)
     (out / "report.csv").write_text("check_id,status\nct-trail-logging,PASS\n")
     manifest = json.loads((out / "MANIFEST.json").read_text())
-    from aiposture.report.manifest import file_sha256
 
     manifest["files"]["report.csv"] = file_sha256(out / "report.csv")
     (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2))
@@ -248,7 +248,6 @@ def test_results_of_another_scan_in_the_folder_fail(
     run(capsys, "evaluate", str(other_snap), "--out", str(other), "--fail-on", "none")
     out = tmp_path / "out"
     _report(capsys, scanned, out, "json")
-    from aiposture.report.manifest import file_sha256
 
     shutil.copy(other, out / "results.json")
     manifest = json.loads((out / "MANIFEST.json").read_text())

@@ -10,6 +10,7 @@ query name, SQL and log groups) across the catalog, the guide data and the plan.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,18 @@ RULE_CHECKS = [c for c in CATALOG.checks if c.kind.name == "contributor_insights
 QUERY_CHECKS = [c for c in CATALOG.checks if c.kind.name == "saved_query"]
 
 
+def _seed_number(seed_refs: list[str], kind: str) -> int:
+    """N of the one seed_ref ``"<kind> N"`` (the guide's own numbering, not the params')."""
+    (ref,) = [r for r in seed_refs if r.startswith(f"{kind} ")]
+    return int(ref.removeprefix(f"{kind} "))
+
+
 def _filter_number(seed_refs: list[str]) -> int:
-    (ref,) = [r for r in seed_refs if r.startswith("Metric Filter ")]
-    return int(ref.removeprefix("Metric Filter "))
+    return _seed_number(seed_refs, "Metric Filter")
 
 
 def _rule_number(seed_refs: list[str]) -> int:
-    (ref,) = [r for r in seed_refs if r.startswith("Contributor Insights Rule ")]
-    return int(ref.removeprefix("Contributor Insights Rule "))
+    return _seed_number(seed_refs, "Contributor Insights Rule")
 
 
 @pytest.fixture(scope="module")
@@ -215,8 +220,7 @@ def test_rule_yaml_holds_no_copy_of_the_rule() -> None:
 
 
 def _query_number(seed_refs: list[str]) -> int:
-    (ref,) = [r for r in seed_refs if r.startswith("Query ")]
-    return int(ref.removeprefix("Query "))
+    return _seed_number(seed_refs, "Query")
 
 
 def _flat(text: str) -> str:
@@ -247,9 +251,12 @@ def test_remediation_guide_and_fix_plan_name_the_same_query(
         q.sql_for(GROUP),
         q.log_groups(GROUP),
     )
-    # the report shows the same SQL on one line, the log group as a placeholder
-    sql = _flat(step.query_string).replace(GROUP, LOG_GROUP_PLACEHOLDER).replace("'", "'\\''")
-    assert f"--name '{step.name}' --query-string '{sql}' " in text
+    # the report shows the same SQL on one line, the log group as a placeholder; a shell
+    # reads back exactly the name and SQL the plan saves
+    args = shlex.split(saved_query_command(q.number))
+    assert args[args.index("--name") + 1] == step.name
+    sql = _flat(step.query_string).replace(GROUP, LOG_GROUP_PLACEHOLDER)
+    assert args[args.index("--query-string") + 1] == sql
 
 
 def test_query_yaml_holds_no_copy_of_the_query() -> None:

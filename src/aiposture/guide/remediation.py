@@ -12,6 +12,7 @@ and namespace are therefore written once, in ``guide/detection.py``.
 from __future__ import annotations
 
 import json
+import shlex
 
 from aiposture.guide import detection as guide
 
@@ -33,7 +34,7 @@ def metric_filter_command(number: int) -> str:
     mf = guide.metric_filter(number)
     return (
         f"aws logs put-metric-filter --log-group-name {LOG_GROUP_PLACEHOLDER} "
-        f"--filter-name {mf.filter_name} --filter-pattern '{mf.complete_pattern}' "
+        f"--filter-name {mf.filter_name} --filter-pattern {shlex.quote(mf.complete_pattern)} "
         f"--metric-transformations metricName={mf.metric},"
         f"metricNamespace={guide.METRIC_NAMESPACE},metricValue=1,defaultValue=0"
     )
@@ -51,7 +52,7 @@ def insight_rule_command(
     body = json.dumps(rule.definition(log_group), separators=(",", ":"))
     return (
         f"aws cloudwatch put-insight-rule --rule-name {rule.name} "
-        f"--rule-state ENABLED --rule-definition '{body}'"
+        f"--rule-state ENABLED --rule-definition {shlex.quote(body)}"
     )
 
 
@@ -65,14 +66,9 @@ def saved_query_command(number: int) -> str:
     sql = " ".join(q.sql_for(LOG_GROUP_PLACEHOLDER).split())
     groups = " ".join(q.log_groups(LOG_GROUP_PLACEHOLDER))
     return (
-        f"aws logs put-query-definition --query-language SQL --name {_shell_quote(q.query_name)} "
-        f"--query-string {_shell_quote(sql)} --log-group-names {groups}"
+        f"aws logs put-query-definition --query-language SQL --name {shlex.quote(q.query_name)} "
+        f"--query-string {shlex.quote(sql)} --log-group-names {groups}"
     )
-
-
-def _shell_quote(text: str) -> str:
-    r"""``text`` in POSIX single quotes (``'`` written ``'\''``)."""
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def _number(ref: str, prefix: str) -> int | None:

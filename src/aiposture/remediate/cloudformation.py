@@ -944,28 +944,32 @@ def _render_region(plan: Plan, account: AccountPlan, region: _Region) -> _Region
     return _RegionOutput(out, left_out)
 
 
+class CloudFormationForms(NamedTuple):
+    """One account's plan as CloudFormation, and what the templates leave out."""
+
+    files: dict[str, str]
+    """``{file name: YAML text}``, per region; a region with no expressible change has none."""
+    left_out: dict[str, list[Step]]
+    """Per region, the changes no template makes: a change CloudFormation has no resource
+    type for, one whose values cannot be written inert (see the module docstring), and
+    every change of a region with no template. The account page lists them, so that
+    whoever applies only the templates knows what the script or Terraform must still do."""
+
+
+def cloudformation_forms(plan: Plan, account: AccountPlan) -> CloudFormationForms:
+    """Render every region of ``account`` once: the templates and what they leave out."""
+    forms = CloudFormationForms({}, {})
+    for region in _regions(account):
+        rendered = _render_region(plan, account, region)
+        forms.files.update(rendered.files)
+        if rendered.left_out:
+            forms.left_out[region.region] = rendered.left_out
+    return forms
+
+
 def render_cloudformation(plan: Plan, account: AccountPlan) -> dict[str, str]:
     """One account's plan as CloudFormation: ``{file name: YAML text}``, per region.
 
     A plan (or a region) with no change CloudFormation can express gives no file.
     """
-    out: dict[str, str] = {}
-    for region in _regions(account):
-        out.update(_render_region(plan, account, region).files)
-    return out
-
-
-def cloudformation_left_out(plan: Plan, account: AccountPlan) -> dict[str, list[Step]]:
-    """Per region, the changes of ``account`` that no CloudFormation template makes.
-
-    A change CloudFormation has no resource type for, one whose values cannot be written
-    inert (see the module docstring), and every change of a region with no template. The
-    account page lists them, so that whoever applies only the templates knows what the
-    script or Terraform must still do.
-    """
-    out: dict[str, list[Step]] = {}
-    for region in _regions(account):
-        left = _render_region(plan, account, region).left_out
-        if left:
-            out[region.region] = left
-    return out
+    return cloudformation_forms(plan, account).files

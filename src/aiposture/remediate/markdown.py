@@ -21,9 +21,9 @@ from urllib.parse import quote
 
 from aiposture.markdown_text import md_code, md_fence, md_text
 from aiposture.remediate.cloudformation import (
-    cloudformation_left_out,
+    CloudFormationForms,
+    cloudformation_forms,
     cloudformation_name,
-    render_cloudformation,
     stack_name,
 )
 from aiposture.remediate.plan import (
@@ -624,10 +624,7 @@ def _left_out(account: AccountPlan, left_out: Mapping[str, Sequence[Step]]) -> l
 
 
 def _apply(
-    account: AccountPlan,
-    cloudformation_files: Sequence[str],
-    script_note: str | None = None,
-    left_out: Mapping[str, Sequence[Step]] | None = None,
+    account: AccountPlan, cloudformation: CloudFormationForms, script_note: str | None = None
 ) -> list[str]:
     changes = account.changes
     if not changes:
@@ -661,7 +658,7 @@ def _apply(
         "### CloudFormation",
         "",
     ]
-    files = set(cloudformation_files)
+    files = set(cloudformation.files)
     regions = [
         r for r in dict.fromkeys(s.region for s in changes) if cloudformation_name(r) in files
     ]
@@ -687,7 +684,7 @@ def _apply(
     if regions:
         lines += ["", "After any import, the update:", "", md_fence(deploy, "sh")]
     if regions:
-        lines += _left_out(account, left_out or {})
+        lines += _left_out(account, cloudformation.left_out)
     lines += [
         "",
         "### Terraform",
@@ -715,18 +712,19 @@ def render_account_markdown(
     plan: Plan,
     account: AccountPlan,
     verification: Verification | None,
-    cloudformation_files: Sequence[str] | None = None,
+    cloudformation: CloudFormationForms | None = None,
     *,
     script_note: str | None = None,
 ) -> str:
     """One account's page: what the plan needs, a summary, each change, verification, how.
 
-    ``cloudformation_files`` are the template names written for the account (rendered
-    here when not given), so the page names exactly the files and stacks that exist.
-    ``script_note`` replaces how to run the script (it was held back or guarded).
+    ``cloudformation`` is the account's templates as written (rendered here when not
+    given), so the page names exactly the files and stacks that exist, and the changes
+    they leave out. ``script_note`` replaces how to run the script (it was held back or
+    guarded).
     """
-    if cloudformation_files is None:
-        cloudformation_files = list(render_cloudformation(plan, account))
+    if cloudformation is None:
+        cloudformation = cloudformation_forms(plan, account)
     lines = [
         f"# Fix plan for account {md_text(account.account_id)}",
         "",
@@ -739,8 +737,7 @@ def render_account_markdown(
     ]
     if verification is not None:
         lines += _account_verification(account, verification)
-    left_out = cloudformation_left_out(plan, account)
-    lines += _apply(account, cloudformation_files, script_note, left_out)
+    lines += _apply(account, cloudformation, script_note)
     return _page(lines)
 
 

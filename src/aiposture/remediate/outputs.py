@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiposture.atomic import write_atomically
-from aiposture.remediate.cloudformation import render_cloudformation
+from aiposture.remediate.cloudformation import CloudFormationForms, cloudformation_forms
 from aiposture.remediate.markdown import (
     INDEX_NAME,
     PAGE_NAME,
@@ -114,11 +114,14 @@ def write_plan(
     for account in plan.accounts:
         folder = out_dir / account.account_id
         note = script_note(failed, force, account.account_id) if account.changes else None
-        templates = render_cloudformation(plan, account) if "cloudformation" in forms else {}
+        cfn = (
+            cloudformation_forms(plan, account)
+            if "cloudformation" in forms
+            else CloudFormationForms({}, {})
+        )
+        templates = cfn.files
         if "markdown" in forms:
-            page = render_account_markdown(
-                plan, account, verification, list(templates), script_note=note
-            )
+            page = render_account_markdown(plan, account, verification, cfn, script_note=note)
             put(folder / PAGE_NAME, page)
         if not account.changes:
             continue

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import aiposture
 from aiposture.atomic import write_atomically
-from aiposture.engine.results import content_sha256, load_results
+from aiposture.engine.results import load_results
 from aiposture.errors import AiPostureError, IntegrityError, validation_summary
 from aiposture.signing import key_id, sign, signature_valid
 from aiposture.snapshot.io import read_envelope
@@ -146,8 +146,9 @@ def _present(folder: Path) -> set[str]:
 
 def _results_hashes(path: Path) -> tuple[str, str]:
     """The content hash of the results file at ``path`` and the snapshot it names."""
-    results = load_results(path)
-    return content_sha256(results), results.scan.snapshot_sha256
+    results = load_results(path)  # which checks the recorded content hash is the content's
+    assert results.integrity is not None
+    return results.integrity.content_sha256, results.scan.snapshot_sha256
 
 
 def _snapshot_hash(path: Path) -> str:
