@@ -8,9 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from aiposture.api import evaluate_snapshot, render
-from aiposture.config import Config
-from aiposture.demo import demo_environment
 from aiposture.engine.results import (
     Remediation,
     Result,
@@ -21,6 +18,10 @@ from aiposture.engine.results import (
     Status,
     ToolRef,
 )
+
+from aiposture.api import evaluate_snapshot, render
+from aiposture.config import Config
+from aiposture.demo.environment import demo_environment
 from aiposture.report import get_renderer
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 

@@ -101,8 +101,8 @@ def run(
     """Seed, scan, print and return the figures of one organization scan."""
     import boto3
 
-    from aiposture.collect import CollectOptions, collect
     from aiposture.collect.budget import minimum_calls
+    from aiposture.collect.scan import CollectOptions, collect
     from aiposture.collect.session import SessionFactory
 
     chosen = REGIONS[:regions]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from aiposture.demo import DemoEnvironment, DemoServer, demo_environment
-from aiposture.demo import demo_server as start_demo_server
+from aiposture.demo.environment import DemoEnvironment, DemoServer, demo_environment
+from aiposture.demo.environment import demo_server as start_demo_server
 
 _AWS_ENV = (
     "AWS_PROFILE",

@@ -29,7 +29,7 @@ from aiposture import cli
 from aiposture.api import evaluate_snapshot
 from aiposture.collect.responses import MalformedResponse, install_response_check
 from aiposture.config import Config
-from aiposture.engine.results import Results, content_sha256, dump_results
+from aiposture.results import Results, content_sha256, dump_results
 from aiposture.snapshot.io import dump_snapshot, load_snapshot
 from tests.builders import snapshot, trail
 

@@ -7,10 +7,10 @@ from collections import defaultdict
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.demo import DemoEnvironment
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.engine.catalog import load_catalog
-from aiposture.engine.guide import AGENTCORE_TYPES, ALARM_NAMES, BEDROCK_TYPES, MANTLE_TYPES
-from aiposture.engine.results import Result, Results, Status
+from aiposture.guide.vocabulary import AGENTCORE_TYPES, ALARM_NAMES, BEDROCK_TYPES, MANTLE_TYPES
+from aiposture.results import Result, Results, Status
 
 pytestmark = pytest.mark.integration
 

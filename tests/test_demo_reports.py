@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from aiposture.demo.seed import HOSTILE_TAG
-from aiposture.engine.results import Results, Status, load_results
 from aiposture.report import available_formats, get_renderer
+from aiposture.results import Results, Status, load_results
 from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration

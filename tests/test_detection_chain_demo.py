@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.demo import DemoEnvironment
-from aiposture.engine.results import Result, Results, Status
+from aiposture.demo.environment import DemoEnvironment
+from aiposture.results import Result, Results, Status
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,9 @@ import os
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from tests.test_detection_chain_demo import CASES, assert_case
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

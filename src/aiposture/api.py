@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, load_catalog
-from aiposture.engine.results import Results
 from aiposture.engine.runner import evaluate
 from aiposture.engine.waivers import Waiver
 from aiposture.errors import RenderError
+from aiposture.results import Results
 from aiposture.snapshot.io import dump_snapshot, snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 
@@ -62,8 +62,8 @@ def collect_snapshot(
     config: Config, factory: object | None = None, run: RunOptions | None = None
 ) -> Snapshot:
     """Read the accounts and regions ``config`` names. The only function that talks to AWS."""
-    from aiposture.collect import CollectOptions, collect
     from aiposture.collect.deadline import scan_timeouts
+    from aiposture.collect.scan import CollectOptions, collect
     from aiposture.collect.session import SessionFactory
 
     if factory is None:
@@ -126,8 +126,8 @@ def read_results(path: Path) -> Results:
     A file edited since aiposture wrote it raises :class:`~aiposture.errors.IntegrityError`
     (one line, exit 2); the stored scores are never trusted (:func:`rescored`).
     """
-    from aiposture.engine.results import load_results
     from aiposture.engine.scoring import rescored
+    from aiposture.results import load_results
 
     return rescored(load_results(path))
 
@@ -169,7 +169,7 @@ def known_checks(catalog: Catalog) -> set[str]:
 
 def demo_waivers_path() -> Path:
     """The waivers file the demo applies (package data)."""
-    import aiposture.demo
+    import aiposture.demo.environment
 
     return Path(aiposture.demo.__file__).parent / "waivers.yaml"
 
@@ -236,9 +236,9 @@ def render(
     folder already holds when they are this scan's (:func:`companions`); ``sign_key``
     signs it. Returns the paths written, the manifest (and signature) last.
     """
-    from aiposture.engine.results import content_sha256
     from aiposture.report import write_reports
     from aiposture.report.manifest import companions, write_manifest
+    from aiposture.results import content_sha256
 
     hashes = {
         "snapshot_sha256": results.scan.snapshot_sha256,

@@ -18,9 +18,9 @@ import click
 import aiposture
 from aiposture.config import Config, load_config
 from aiposture.engine.exit_codes import ExitCode, gate, parse_min_scores
-from aiposture.engine.results import Results, Severity
 from aiposture.errors import AiPostureError, CollectionCancelled, ConfigError
 from aiposture.outputs_guard import Labelled, guarding_inputs, refuse_overwrite, same_path
+from aiposture.results import Results, Severity
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -535,7 +535,7 @@ def evaluate(
     """Judge a snapshot (a file, or a complete snapshot folder) offline and write results."""
     from aiposture.api import evaluate_snapshot, finish_results
     from aiposture.engine.catalog import load_catalog
-    from aiposture.engine.results import dump_results
+    from aiposture.results import dump_results
     from aiposture.snapshot.io import load_snapshot, snapshot_sha256
     from aiposture.snapshot.store import load_any
 
@@ -604,12 +604,11 @@ def remediate(
     """
     from aiposture.api import read_results
     from aiposture.engine.catalog import load_catalog
-    from aiposture.engine.results import content_sha256
     from aiposture.errors import SnapshotError
-    from aiposture.remediate.build import plan_and_verify
     from aiposture.remediate.outputs import write_plan
-    from aiposture.remediate.verify import UNVERIFIED_ENV
+    from aiposture.remediate.verify import UNVERIFIED_ENV, plan_and_verify
     from aiposture.report.manifest import MANIFEST_NAME, SIGNATURE_NAME, write_manifest
+    from aiposture.results import content_sha256
     from aiposture.snapshot.io import load_snapshot
 
     key = _signing_key(sign_key)
@@ -807,7 +806,7 @@ def demo(
         raise ConfigError("the demo needs moto: pip install 'aiposture[demo]'")
     from aiposture.api import demo_waivers_path
     from aiposture.api import scan as run_scan
-    from aiposture.demo import demo_environment
+    from aiposture.demo.environment import demo_environment
     from aiposture.report import available_formats
 
     minimums = parse_min_scores(min_scores)
@@ -852,7 +851,8 @@ def demo(
 def diff_command(old_path: Path, new_path: Path, fmt: str, fail_on_regression: bool) -> None:
     """Show what changed from results file OLD (the baseline) to NEW."""
     from aiposture.api import read_results
-    from aiposture.engine.diff import diff_results, has_regression, load_baseline, render_diff
+    from aiposture.engine.diff import diff_results, has_regression, load_baseline
+    from aiposture.report.diff import render_diff
 
     old = load_baseline(old_path)
     new = read_results(new_path)

@@ -20,9 +20,9 @@ from pydantic import (
 )
 
 from aiposture.documents import guard_depth, parse_json, read_utf8
-from aiposture.engine.results import Severity
 from aiposture.errors import ConfigError, validation_summary
 from aiposture.outputs_guard import note_input
+from aiposture.results import Severity
 
 GUIDE_S3_BUCKET_PREFIXES = ["ai-training-data-", "model-artifacts-", "cicd-pipeline-"]
 GUIDE_LAMBDA_FUNCTION_PREFIXES = ["prod-", "ai-agent-"]

@@ -17,8 +17,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from aiposture.engine.results import dump_results, load_results
 from aiposture.report.manifest import file_sha256
+from aiposture.results import dump_results, load_results
 from aiposture.snapshot.io import dump_snapshot
 from tests.builders import snapshot, trail
 from tests.cli.helpers import one_line

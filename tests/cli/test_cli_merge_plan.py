@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from aiposture.snapshot.io import envelope, load_snapshot
 from aiposture.snapshot.shards import shard_of
 from tests.cli.helpers import run_aiposture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from aiposture.collect.policy import iam_policy
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from tests.cli.helpers import run_aiposture
 
 pytestmark = pytest.mark.integration

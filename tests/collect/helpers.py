@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoEnvironment
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 
 GUIDE, PARTIAL, PLACEHOLDER = "111122223333", "444455556666", "777788889999"

@@ -11,11 +11,11 @@ import pytest
 from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 
 from aiposture import __version__
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect import cloudtrail as cloudtrail_collector
 from aiposture.collect.org import role_session_name
 from aiposture.collect.progress import Silent
-from aiposture.demo import DemoEnvironment
+from aiposture.collect.scan import CollectOptions, collect
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.demo.seed import guide_selectors
 from aiposture.errors import CredentialsError, ReadOnlyViolation
 from aiposture.guide import detection as dc

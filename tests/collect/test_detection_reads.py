@@ -11,9 +11,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.detection import read_account_dashboards, read_region_detection
-from aiposture.demo import DemoEnvironment, moto_ext
+from aiposture.collect.scan import CollectOptions, collect
+from aiposture.demo import moto_ext
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.snapshot.models import AccountSnapshot, RegionSnapshot
 from tests.collect.helpers import E1, W2, factory_for
 

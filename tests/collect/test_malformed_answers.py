@@ -23,14 +23,14 @@ import boto3
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.deadline import Timeouts
 from aiposture.collect.guard import COLLECTOR_OPERATIONS
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from aiposture.demo.faults import CORRUPTIONS, FaultInjector, FaultPlan, fault_demo_server
-from aiposture.engine.results import Status
 from aiposture.errors import AiPostureError
+from aiposture.results import Status
 from aiposture.snapshot.models import Snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -15,12 +15,12 @@ import boto3
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.budget import minimum_calls
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import assumer
+from aiposture.demo.environment import assumer
 from aiposture.demo.fleet import ORG_TRAIL_NAME, FleetEnvironment, fleet_environment
-from aiposture.engine.results import Result, Results, Status
+from aiposture.results import Result, Results, Status
 from aiposture.snapshot.models import Snapshot
 from aiposture.snapshot.shards import shard_of
 from aiposture.snapshot.store import merge_snapshots

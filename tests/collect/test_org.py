@@ -395,7 +395,7 @@ def test_an_account_list_without_the_management_account_is_incomplete(
 
 
 def test_a_scan_with_no_account_left_to_read_stops_with_one_line(moto_org: MotoOrg) -> None:
-    from aiposture.collect import CollectOptions, collect
+    from aiposture.collect.scan import CollectOptions, collect
     from aiposture.errors import CollectionError
 
     everyone = [MANAGEMENT, *moto_org.members]

@@ -22,12 +22,12 @@ import boto3
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.budget import minimum_calls
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.faults import FaultInjector, FaultPlan, fault_fleet_server
 from aiposture.demo.fleet import Fleet
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import Snapshot
 from tests.cli.helpers import SRC
 from tests.collect.helpers import E1, W2, normalized

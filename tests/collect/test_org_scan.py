@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
-from aiposture.demo import DemoEnvironment
+from aiposture.collect.scan import CollectOptions, collect
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.errors import ConfigError
 from tests.collect.helpers import E1, GUIDE, LAB, PARTIAL, PLACEHOLDER, factory_for, on_calls
 

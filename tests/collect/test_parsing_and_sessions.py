@@ -15,7 +15,6 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from aiposture.collect import CollectOptions, collect, validate_role_arns
 from aiposture.collect.cloudtrail import (
     parse_event_selectors,
     parse_time,
@@ -26,6 +25,7 @@ from aiposture.collect.logs import log_group_from_description
 from aiposture.collect.org import member_role_arn, validate_external_id
 from aiposture.collect.partitions import partition_of_region
 from aiposture.collect.recorder import record_call
+from aiposture.collect.scan import CollectOptions, collect, validate_role_arns
 from aiposture.collect.session import SessionFactory, arn_account, arn_partition
 from aiposture.errors import ConfigError, CredentialsError, ReadOnlyViolation
 from aiposture.snapshot.models import CallError

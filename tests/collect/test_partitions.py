@@ -1,7 +1,7 @@
 """Partitions and regions: every request stays in the configured region's partition, and a
 service botocore's endpoint data does not offer in a region is not called there.
 
-The scans run the real :func:`~aiposture.collect.collect` against moto in-process; each
+The scans run the real :func:`~aiposture.collect.scan.collect` against moto in-process; each
 client created by the scan gets a ``before-send`` handler that records the request's URL
 and the signing region of its SigV4 ``Authorization`` header.
 """
@@ -19,14 +19,14 @@ from botocore.awsrequest import AWSPreparedRequest
 from moto import mock_aws
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.budget import minimum_calls
 from aiposture.collect.partitions import global_region, partition_regions, service_offered
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.config import Config
 from aiposture.demo import moto_ext
 from aiposture.engine.catalog import load_catalog
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.io import envelope, load_snapshot
 from aiposture.snapshot.models import Snapshot
 from tests import builders

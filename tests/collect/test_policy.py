@@ -7,7 +7,6 @@ import json
 import boto3
 import pytest
 
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.guard import (
     COLLECTOR_OPERATIONS,
     CREDENTIAL_OPERATIONS,
@@ -19,8 +18,9 @@ from aiposture.collect.policy import (
     iam_policy,
     security_audit_addition,
 )
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoEnvironment
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.iam.managed_policies import SECURITY_AUDIT
 from tests.collect.helpers import OperationRecorder
 

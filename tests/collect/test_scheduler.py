@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.progress import Silent
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.config import Config
-from aiposture.demo import DemoEnvironment
-from aiposture.engine.results import Status
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.errors import CollectionCancelled, ConfigError, SnapshotError
+from aiposture.results import Status
 from aiposture.snapshot.models import Snapshot
 from aiposture.snapshot.store import SnapshotStore, merge_snapshots
 from tests.cli.helpers import run_aiposture

@@ -16,14 +16,14 @@ import boto3
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
 from aiposture.collect.guard import COLLECTOR_OPERATIONS
 from aiposture.collect.policy import iam_action
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from aiposture.demo.faults import FaultInjector, FaultPlan, fault_demo_server
-from aiposture.engine.results import Status
 from aiposture.iam.managed_policies import SECURITY_AUDIT
+from aiposture.results import Status
 
 pytestmark = pytest.mark.integration
 

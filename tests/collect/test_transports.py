@@ -7,9 +7,9 @@ import json
 import pytest
 
 from aiposture import __version__
-from aiposture.collect import CollectOptions, collect
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoServer, demo_environment
+from aiposture.demo.environment import DemoServer, demo_environment
 from aiposture.snapshot.models import Snapshot
 from tests.collect.helpers import normalized
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from aiposture.engine.guide import ALARM_NAMES
 from aiposture.guide import detection as dc
+from aiposture.guide.vocabulary import ALARM_NAMES
 from aiposture.lang.contributor_rules import RuleIssueSeverity, parse_rule, validate_rule
 from aiposture.lang.filter_pattern import parse
 

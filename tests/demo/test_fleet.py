@@ -14,9 +14,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from aiposture.api import evaluate_snapshot
-from aiposture.collect import CollectOptions, collect
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import assumer
+from aiposture.demo.environment import assumer
 from aiposture.demo.fleet import (
     MEMBER_TRAIL_NAME,
     ORG_TRAIL_NAME,
@@ -26,7 +26,7 @@ from aiposture.demo.fleet import (
     fleet_environment,
     fleet_server,
 )
-from aiposture.engine.results import Result, Results
+from aiposture.results import Result, Results
 from aiposture.snapshot.models import Snapshot
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from aiposture.config import Config
-from aiposture.demo import DEMO_ACCOUNTS, DEMO_RESOURCE_IDS, demo_environment
+from aiposture.demo.environment import DEMO_ACCOUNTS, DEMO_RESOURCE_IDS, demo_environment
 from aiposture.demo.seed import (
     BEDROCK_EXECUTION_ROLE,
     PLACEHOLDER_VALUES,

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from aiposture.engine.catalog import load_catalog
-from aiposture.engine.guide import AGENTCORE_TYPES, BEDROCK_TYPES, MANTLE_TYPES, NETWORK_SOURCES
 from aiposture.errors import CatalogError
+from aiposture.guide.vocabulary import AGENTCORE_TYPES, BEDROCK_TYPES, MANTLE_TYPES, NETWORK_SOURCES
 
 CATALOG = load_catalog()
 REQUIRED = [

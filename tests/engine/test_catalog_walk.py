@@ -12,8 +12,8 @@ import pytest
 
 from aiposture.config import Config
 from aiposture.engine.catalog import LoadedCheck, load_catalog, rule_module
-from aiposture.engine.results import Status
 from aiposture.engine.runner import evaluate
+from aiposture.results import Status
 from aiposture.rules import REGISTRY
 from tests.builders import snapshot
 

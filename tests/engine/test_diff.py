@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.engine.diff import diff_results, has_regression, load_baseline, render_diff
-from aiposture.engine.results import Results, Scores, Severity, Status, dump_results
+from aiposture.engine.diff import diff_results, has_regression, load_baseline
 from aiposture.errors import BaselineError
+from aiposture.report.diff import render_diff
+from aiposture.results import Results, Scores, Severity, Status, dump_results
 from tests.engine.test_waivers import res, results_of
 
 ARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/"

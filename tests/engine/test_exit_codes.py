@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aiposture.engine.exit_codes import ExitCode, exit_code, gate, parse_min_scores
-from aiposture.engine.results import Scores, Severity, Status
 from aiposture.errors import ConfigError
+from aiposture.results import Scores, Severity, Status
 from tests.engine.test_waivers import res, results_of
 
 H, M, L, C = Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.CRITICAL

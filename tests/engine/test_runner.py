@@ -7,8 +7,8 @@ import gc
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.exit_codes import ExitCode, exit_code
-from aiposture.engine.results import Severity, Status
 from aiposture.engine.runner import evaluate
+from aiposture.results import Severity, Status
 from aiposture.rules.base import RuleKind
 from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan
 from aiposture.snapshot.shards import shard_of

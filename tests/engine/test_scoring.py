@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Remediation, Result, Severity, Status
 from aiposture.engine.scoring import score
+from aiposture.results import Remediation, Result, Severity, Status
 
 
 def _r(

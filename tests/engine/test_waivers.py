@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from aiposture.engine.results import (
+from aiposture.engine.scoring import score
+from aiposture.engine.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
+from aiposture.errors import ConfigError, WaiverError
+from aiposture.results import (
     Remediation,
     Result,
     Results,
@@ -18,9 +21,6 @@ from aiposture.engine.results import (
     ToolRef,
     WaiverStatus,
 )
-from aiposture.engine.scoring import score
-from aiposture.engine.waivers import Waiver, apply_waivers, load_waivers, parse_waivers
-from aiposture.errors import ConfigError, WaiverError
 
 TODAY = date(2026, 11, 21)
 A1, A2 = "111122223333", "444455556666"

@@ -18,17 +18,17 @@ from typing import Any
 
 import pytest
 
-from aiposture.collect import CollectOptions, collect
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo import DemoServer, scoped_env
+from aiposture.demo.environment import DemoServer, scoped_env
 from aiposture.engine.catalog import load_catalog
-from aiposture.engine.results import Results, Status
 from aiposture.engine.runner import evaluate
 from aiposture.lang.guide_placeholders import find_placeholders
-from aiposture.remediate.build import plan_and_verify, result_key
+from aiposture.remediate.build import result_key
 from aiposture.remediate.outputs import write_plan
 from aiposture.remediate.plan import Plan, PutEventSelectors, Verification
-from aiposture.remediate.verify import judged_after
+from aiposture.remediate.verify import judged_after, plan_and_verify
+from aiposture.results import Results, Status
 from aiposture.snapshot.io import snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 

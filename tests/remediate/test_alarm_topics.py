@@ -12,10 +12,10 @@ import pytest
 
 from aiposture.api import evaluate_snapshot
 from aiposture.config import Config
-from aiposture.demo import DemoEnvironment
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.engine.catalog import load_catalog
-from aiposture.remediate.build import plan_and_verify
 from aiposture.remediate.plan import Plan, PutMetricAlarm, Verification
+from aiposture.remediate.verify import plan_and_verify
 from aiposture.snapshot.io import snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from aiposture.engine.results import Status
 from aiposture.remediate.cloudformation import (
     cloudformation_name,
     render_cloudformation,
@@ -36,6 +35,7 @@ from aiposture.remediate.plan import (
     Unresolved,
     Verification,
 )
+from aiposture.results import Status
 from tests.remediate.sample_plan import (
     ACCOUNT,
     FIXED_KB,

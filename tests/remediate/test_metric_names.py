@@ -14,11 +14,11 @@ import hcl2
 import pytest
 
 from aiposture.api import evaluate_snapshot
-from aiposture.demo import DemoEnvironment
+from aiposture.demo.environment import DemoEnvironment
 from aiposture.engine.catalog import load_catalog
-from aiposture.remediate.build import plan_and_verify
 from aiposture.remediate.plan import PutMetricAlarm, PutMetricFilter
 from aiposture.remediate.terraform import render_terraform
+from aiposture.remediate.verify import plan_and_verify
 from aiposture.snapshot.io import snapshot_sha256
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ import boto3
 import jmespath
 import pytest
 
-from aiposture.demo import DemoServer
+from aiposture.demo.environment import DemoServer
 from aiposture.remediate.plan import (
     AccountPlan,
     CreateLogGroup,

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-import aiposture.remediate.build as build
-from aiposture.engine.results import Status
+import aiposture.remediate.verify as build
 from aiposture.remediate.outputs import write_plan
 from aiposture.remediate.plan import Plan, StatusChange, Verification
 from aiposture.remediate.script import EXIT_UNVERIFIED, EXIT_WRONG_ACCOUNT
 from aiposture.remediate.verify import UNVERIFIED_ENV
+from aiposture.results import Status
 from aiposture.snapshot.io import dump_snapshot
 from tests.builders import snapshot, trail
 from tests.cli.helpers import run_main

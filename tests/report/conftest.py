@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aiposture.engine.results import (
+from aiposture.results import (
     Diff,
     DiffEntry,
     Remediation,

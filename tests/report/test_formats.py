@@ -17,8 +17,12 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aiposture.api import evaluate_snapshot
-from aiposture.demo import DemoEnvironment
-from aiposture.engine.results import (
+from aiposture.demo.environment import DemoEnvironment
+from aiposture.markdown_text import md_text
+from aiposture.report import available_formats, get_renderer, write_reports
+from aiposture.report.junit import UNMAPPED_SUITE
+from aiposture.report.markdown import TOP_LIMIT
+from aiposture.results import (
     Diff,
     DiffEntry,
     Result,
@@ -29,10 +33,6 @@ from aiposture.engine.results import (
     WaiverRef,
     WaiverStatus,
 )
-from aiposture.markdown_text import md_text
-from aiposture.report import available_formats, get_renderer, write_reports
-from aiposture.report.junit import UNMAPPED_SUITE
-from aiposture.report.markdown import TOP_LIMIT
 
 from .conftest import ACCOUNT_A, HOSTILE_CHECK_ID, IMG, SCRIPT
 

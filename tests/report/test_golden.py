@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.engine.results import Results, ToolRef
 from aiposture.report import get_renderer
+from aiposture.results import Results, ToolRef
 
 from .conftest import build_results
 

@@ -16,9 +16,9 @@ import pytest
 
 from aiposture.api import evaluate_snapshot
 from aiposture.config import Config
-from aiposture.engine.results import Results
 from aiposture.report import get_renderer
 from aiposture.report.html import render_html
+from aiposture.results import Results
 from aiposture.rules.metric_filters import clear_search_cache
 from tests.builders import log_group, snapshot, trail, with_detection
 

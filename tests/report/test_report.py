@@ -16,7 +16,6 @@ import pytest
 from markupsafe import escape
 
 import aiposture
-from aiposture.engine.results import Results, Severity, Status, content_sha256, load_results
 from aiposture.errors import RenderError
 from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report import pdf as pdf_module
@@ -33,6 +32,7 @@ from aiposture.report.view import (
     https_url,
     ranked_results,
 )
+from aiposture.results import Results, Severity, Status, content_sha256, load_results
 from tests.report.conftest import (
     ACCOUNT_A,
     ACCOUNT_B,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.engine.results import Results
 from aiposture.report import write_reports
+from aiposture.results import Results
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

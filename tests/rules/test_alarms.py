@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from aiposture.config import Config
-from aiposture.engine.guide import ALARM_NAMES
-from aiposture.engine.results import Status
+from aiposture.guide.vocabulary import ALARM_NAMES
+from aiposture.results import Status
 from aiposture.rules.alarms import AlarmParams, alarm_chain
 from aiposture.rules.base import Outcome, RuleContext
 from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aiposture.engine.results import Status
 from aiposture.lang.contributor_rules import RuleIssueSeverity, validate_rule
+from aiposture.results import Status
 from aiposture.rules.contributor_insights import (
     PLACEHOLDER,
     ContributorInsightsParams,

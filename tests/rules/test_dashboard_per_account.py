@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import CallError, Snapshot
 from tests.builders import ACCOUNT, REGION
 from tests.rules.helpers import only, run_check

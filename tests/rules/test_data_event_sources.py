@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from aiposture.engine.results import Status
 from aiposture.lang.data_event_types import (
     AGENTCORE_TYPES,
     BEDROCK_TYPES,
@@ -19,6 +18,7 @@ from aiposture.lang.data_event_types import (
     arn_service,
 )
 from aiposture.lang.selector_validation import validate_selectors
+from aiposture.results import Status
 from tests.builders import MANAGEMENT, data_selector, snapshot, trail
 from tests.rules.helpers import CATALOG, only, run_check
 

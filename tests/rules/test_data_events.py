@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import OrganizationInfo
 from tests.builders import ACCOUNT, MANAGEMENT, OTHER, REGION, data_selector, snapshot, trail
 from tests.rules.helpers import only, run_check, with_ids

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.rules.base import describe_error
 from aiposture.snapshot.models import CallError
 from tests.builders import ACCOUNT, REGION, denied, guide_trail, log_group, snapshot, trail

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from aiposture.config import Config
-from aiposture.engine.results import Status
 from aiposture.guide import detection as guide
+from aiposture.results import Status
 from aiposture.rules.base import Outcome
 from aiposture.rules.contributor_insights import ContributorInsightsParams
 from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from aiposture.config import Config
-from aiposture.engine.results import Status
 from aiposture.engine.runner import evaluate
+from aiposture.results import Status
 from aiposture.snapshot.models import CallError, Snapshot, Trail
 from tests.builders import (
     ACCOUNT,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from aiposture.collect.cloudtrail import parse_event_selectors
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import EventSelectors
 from tests.builders import snapshot, trail
 from tests.rules.helpers import only, run_check

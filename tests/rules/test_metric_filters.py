@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aiposture.engine.results import Status
 from aiposture.guide import detection as guide_detection
+from aiposture.results import Status
 from aiposture.rules.metric_filters import MetricFilterParams, find_filters
 from aiposture.snapshot.models import AccountSnapshot, OrganizationInfo, RegionSnapshot
 from tests.builders import (

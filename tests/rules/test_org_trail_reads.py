@@ -6,7 +6,7 @@ the member's copy (status only) is in the snapshot.
 
 from __future__ import annotations
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import CallError, OrganizationInfo, Trail
 from tests.builders import ACCOUNT, REGION, denied, guide_trail, snapshot
 from tests.rules.helpers import only, run_check

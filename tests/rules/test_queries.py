@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.rules.queries import SavedQueryParams
 from aiposture.snapshot.models import CallError, Snapshot
 from tests.builders import ACCOUNT, REGION, guide_trail, log_group, snapshot, trail, with_detection

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import CallError, Snapshot
 from tests.builders import ACCOUNT, REGION
 from tests.rules.helpers import only, run_check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.snapshot.models import CallError
 from tests.builders import MANAGEMENT, REGION, data_selector, log_group, snapshot, trail
 from tests.rules.helpers import only, run_check

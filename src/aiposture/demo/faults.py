@@ -693,7 +693,7 @@ def fault_seeded_server(
     Seeding runs without faults; the counters are zeroed before the plan applies. Yields
     ``(endpoint URL, what seed returned, injector)``.
     """
-    from aiposture.demo import scoped_env, seed_through
+    from aiposture.demo.environment import scoped_env, seed_through
 
     with (
         scoped_env({"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}, ()),
@@ -716,7 +716,7 @@ def fault_demo_server(
 
     Yields ``(DemoServer, injector)``.
     """
-    from aiposture.demo import DemoServer
+    from aiposture.demo.environment import DemoServer
     from aiposture.demo.seed import DEMO_REGIONS, seed_demo
 
     chosen = list(regions or DEMO_REGIONS)

@@ -28,7 +28,7 @@ import boto3
 import botocore.session
 from botocore.credentials import Credentials
 
-from aiposture.collect import CollectOptions, collect
+from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.config import (
     GUIDE_LAMBDA_FUNCTION_PREFIXES,
@@ -37,13 +37,13 @@ from aiposture.config import (
     ResourcesConfig,
     ScanConfig,
 )
-from aiposture.demo import (
+from aiposture.demo import moto_ext
+from aiposture.demo.environment import (
     _CLEARED_ENV,
     _MOTO_SETTINGS,
     DUMMY_CREDENTIALS,
     Seeder,
     assumer,
-    moto_ext,
     scoped_env,
     seeded_server,
 )

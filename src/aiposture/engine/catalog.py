@@ -13,16 +13,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import aiposture
-from aiposture.engine.guide import (
+from aiposture.errors import CatalogError, validation_summary
+from aiposture.guide.remediation import fill as fill_remediation
+from aiposture.guide.vocabulary import (
     AGENTIC_SCOPES,
     DIMENSIONS,
     GENAI_SCOPES,
     GUIDE_DIMENSIONS,
     SEED_REFS,
 )
-from aiposture.engine.results import Remediation, Severity
-from aiposture.errors import CatalogError, validation_summary
-from aiposture.guide.remediation import fill as fill_remediation
+from aiposture.results import Remediation, Severity
 from aiposture.rules import REGISTRY
 from aiposture.rules.base import Params, RuleKind
 

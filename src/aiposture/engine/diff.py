@@ -6,18 +6,15 @@ ERROR: an unverified control is not a passing one.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from aiposture.engine.results import Diff, DiffEntry, Result, Results, Status, load_results
 from aiposture.engine.scoring import rescored
 from aiposture.errors import BaselineError, SnapshotError
-from aiposture.markdown_text import md_text
+from aiposture.results import Diff, DiffEntry, Result, Results, Status, load_results
 
-__all__ = ["diff_results", "load_baseline", "render_diff"]
+__all__ = ["diff_results", "has_regression", "load_baseline"]
 
 _FAILING = {Status.FAIL, Status.ERROR}
 Key = tuple[str, str | None, str | None, str | None, int]
@@ -107,116 +104,6 @@ def load_baseline(path: Path) -> Results:
         return rescored(load_results(path))
     except SnapshotError as exc:
         raise BaselineError(f"baseline: {exc}") from exc
-
-
-# --- rendering (for `aiposture diff`) -------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _inert(text: str | None) -> str:
-    """Terminal-safe text: control characters (escape sequences) shown as hex escapes."""
-    if text is None:
-        return "-"
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _md(text: str | None) -> str:
-    """GitHub-safe Markdown text (the project's one escaper); ``-`` for nothing."""
-    return "-" if text is None else md_text(text)
-
-
-def _fmt_score(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:g}"
-
-
-def _delta(old: float | None, new: float | None) -> str:
-    if old is None or new is None:
-        return ""
-    d = round(new - old, 1)
-    return f"{d:+g}" if d else "0"
-
-
-def _status(value: Status | None) -> str:
-    return "absent" if value is None else value.value
-
-
-_SECTIONS = (
-    ("new_failures", "New failures"),
-    ("regressed", "Regressed"),
-    ("resolved", "Resolved"),
-)
-
-
-def _text(diff: Diff) -> str:
-    lines = [
-        f"Baseline: scan finished {diff.baseline_finished_at.isoformat()}, "
-        f"snapshot sha256 {diff.baseline_snapshot_sha256}",
-        "",
-        "Scores (baseline -> now):",
-    ]
-    for name, (old, new) in diff.score_changes.items():
-        delta = _delta(old, new)
-        lines.append(f"  {name:<24} {_fmt_score(old):>6} -> {_fmt_score(new):<6} {delta}".rstrip())
-    for attr, title in _SECTIONS:
-        entries: list[DiffEntry] = getattr(diff, attr)
-        lines += ["", f"{title} ({len(entries)}):"]
-        for e in entries:
-            lines.append(
-                f"  [{e.severity.value}] {_inert(e.check_id)} "
-                f"{_status(e.old_status)} -> {_status(e.new_status)}  "
-                f"account {_inert(e.account_id)} region {_inert(e.region)} "
-                f"resource {_inert(e.resource_arn)}"
-            )
-    return "\n".join(lines) + "\n"
-
-
-def _markdown(diff: Diff) -> str:
-    lines = [
-        "## aiposture: changes since the baseline",
-        "",
-        f"Baseline scan finished {_md(diff.baseline_finished_at.isoformat())}, "
-        f"snapshot `{_inert(diff.baseline_snapshot_sha256).replace('`', '')}`.",
-        "",
-        "| Score | Baseline | Now | Change |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, (old, new) in diff.score_changes.items():
-        lines.append(
-            f"| {_md(name)} | {_fmt_score(old)} | {_fmt_score(new)} | {_delta(old, new)} |"
-        )
-    for attr, title in _SECTIONS:
-        entries: list[DiffEntry] = getattr(diff, attr)
-        lines += ["", f"### {title} ({len(entries)})", ""]
-        if not entries:
-            lines.append("None.")
-            continue
-        lines += [
-            "| Severity | Check | Account | Region | Resource | Before | Now |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for e in entries:
-            lines.append(
-                f"| {e.severity.value} | {_md(e.check_id)} | {_md(e.account_id)} | "
-                f"{_md(e.region)} | {_md(e.resource_arn)} | {_status(e.old_status)} | "
-                f"{_status(e.new_status)} |"
-            )
-    return "\n".join(lines) + "\n"
-
-
-DIFF_FORMATS = ("text", "json", "markdown")
-"""The output formats of :func:`render_diff`."""
-
-
-def render_diff(diff: Diff, fmt: str = "text") -> str:
-    """The diff as ``text`` (for a terminal), ``json`` (the Diff model) or ``markdown``."""
-    if fmt == "json":
-        return json.dumps(diff.model_dump(mode="json"), indent=2) + "\n"
-    if fmt == "markdown":
-        return _markdown(diff)
-    if fmt == "text":
-        return _text(diff)
-    raise ValueError(f"unknown diff format {fmt!r}; choose from {', '.join(DIFF_FORMATS)}")
 
 
 def has_regression(diff: Diff) -> bool:

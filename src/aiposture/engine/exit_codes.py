@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from aiposture.engine.guide import DIMENSIONS
-from aiposture.engine.results import Results, Severity, Status
 from aiposture.errors import ConfigError
+from aiposture.guide.vocabulary import DIMENSIONS
+from aiposture.results import Results, Severity, Status
 
 OVERALL = "overall"
 """The ``--min-score`` key of the overall score."""

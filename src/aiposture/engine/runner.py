@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, LoadedCheck, scope_range
-from aiposture.engine.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
 from aiposture.engine.scoring import score
+from aiposture.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
 from aiposture.rules.base import Outcome, RuleContext, describe_error
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 

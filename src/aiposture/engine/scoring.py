@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aiposture.engine.results import Result, Results, Scores, ScoreSet, Severity, Status
+from aiposture.results import Result, Results, Scores, ScoreSet, Severity, Status
 
 FORMULA = (
     "score(d) = 100 x sum(weight(u) for u in U_d if u passes) / sum(weight(u) for u in U_d). "

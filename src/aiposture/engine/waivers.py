@@ -28,7 +28,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aiposture.documents import guard_depth, read_utf8
-from aiposture.engine.results import (
+from aiposture.engine.scoring import score
+from aiposture.errors import WaiverError
+from aiposture.outputs_guard import note_input
+from aiposture.results import (
     Result,
     Results,
     Status,
@@ -36,9 +39,6 @@ from aiposture.engine.results import (
     WaiverRef,
     WaiverStatus,
 )
-from aiposture.engine.scoring import score
-from aiposture.errors import WaiverError
-from aiposture.outputs_guard import note_input
 
 __all__ = ["Waiver", "apply_waivers", "load_waivers", "parse_waivers"]
 

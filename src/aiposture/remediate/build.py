@@ -20,8 +20,6 @@ from typing import Any
 import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog
-from aiposture.engine.results import Result, Results, Status
-from aiposture.engine.runner import evaluate
 from aiposture.lang.classic_selectors import to_advanced
 from aiposture.lang.data_event_types import HIGH_VOLUME_TYPES
 from aiposture.lang.selector_validation import (
@@ -61,6 +59,7 @@ from aiposture.remediate.selectors import (
     repair,
     unique_name,
 )
+from aiposture.results import Result, Results, Status
 from aiposture.rules.base import RuleContext
 from aiposture.rules.coverage import coverage, trail_covers
 from aiposture.rules.data_events import DataEventsParams, NetworkActivityParams
@@ -724,20 +723,3 @@ def attribute_side_effects(plan: Plan, verification: Verification) -> Plan:
             home.notes.append(f"Also fixes {target.check_id} in {target.region or 'the account'}.")
         account.steps = kept
     return plan
-
-
-def plan_and_verify(
-    snapshot: Snapshot, results: Results, catalog: Catalog, config: Config, snapshot_sha256: str
-) -> tuple[Plan, Verification]:
-    """Build the plan, attribute what it fixes on the side, and verify it.
-
-    The changed snapshot is judged once: attributing side effects moves targets between
-    steps and changes no step, so the same judgement verifies the final plan.
-    """
-    from aiposture.remediate.verify import compare, judged_after
-
-    before = evaluate(snapshot, snapshot_sha256, catalog, config)
-    plan = build_plan(snapshot, results, catalog, config, snapshot_sha256)
-    after = judged_after(plan, snapshot, catalog, config)
-    plan = attribute_side_effects(plan, compare(plan, before, after))
-    return plan, compare(plan, before, after)

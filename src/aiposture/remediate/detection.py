@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aiposture.engine.results import Result
 from aiposture.guide import detection as guide
 from aiposture.remediate.plan import (
     PutDashboard,
@@ -25,6 +24,7 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
 )
 from aiposture.remediate.selectors import unique_name
+from aiposture.results import Result
 from aiposture.rules.alarms import metric_publishers
 from aiposture.rules.chain import upstream
 from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups

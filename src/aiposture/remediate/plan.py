@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 
 PLAN_SCHEMA_VERSION = "1"
 

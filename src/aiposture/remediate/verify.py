@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog
-from aiposture.engine.results import Results, Status
 from aiposture.engine.runner import evaluate
 from aiposture.remediate.apply import applied
+from aiposture.remediate.build import attribute_side_effects, build_plan
 from aiposture.remediate.build import result_key as _key
 from aiposture.remediate.plan import Plan, StatusChange, Verification
+from aiposture.results import Results, Status
 from aiposture.snapshot.models import Snapshot
 
 UNVERIFIED_ENV = "AIPOSTURE_APPLY_UNVERIFIED"
@@ -63,3 +64,18 @@ def compare(plan: Plan, before: Results, after: Results) -> Verification:
         else:
             out.other_changes.append(change)
     return out
+
+
+def plan_and_verify(
+    snapshot: Snapshot, results: Results, catalog: Catalog, config: Config, snapshot_sha256: str
+) -> tuple[Plan, Verification]:
+    """Build the plan, attribute what it fixes on the side, and verify it.
+
+    The changed snapshot is judged once: attributing side effects moves targets between
+    steps and changes no step, so the same judgement verifies the final plan.
+    """
+    before = evaluate(snapshot, snapshot_sha256, catalog, config)
+    plan = build_plan(snapshot, results, catalog, config, snapshot_sha256)
+    after = judged_after(plan, snapshot, catalog, config)
+    plan = attribute_side_effects(plan, compare(plan, before, after))
+    return plan, compare(plan, before, after)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Protocol
 
 from aiposture.atomic import write_atomically
-from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.asff import AsffRenderer
 from aiposture.report.csv_format import CsvRenderer
@@ -22,6 +21,7 @@ from aiposture.report.markdown import MarkdownRenderer
 from aiposture.report.ocsf import OcsfRenderer
 from aiposture.report.pdf import PdfRenderer
 from aiposture.report.sarif import SarifRenderer
+from aiposture.results import Results
 
 __all__ = ["Renderer", "available_formats", "get_renderer", "write_reports"]
 

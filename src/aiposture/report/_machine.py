@@ -6,8 +6,8 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from aiposture.engine.results import Result, Results
 from aiposture.report.view import https_url
+from aiposture.results import Result, Results
 
 __all__ = [
     "PRODUCT_NAME",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiposture.engine.results import Result, Results, Severity, Status
 from aiposture.report._machine import (
     PRODUCT_NAME,
     fingerprint,
@@ -31,6 +30,7 @@ from aiposture.report._machine import (
     partition,
 )
 from aiposture.report.view import https_url, ranked_results
+from aiposture.results import Result, Results, Severity, Status
 
 __all__ = ["ASFF_SCHEMA_VERSION", "AsffRenderer", "compliance_status", "resource_type"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from aiposture.engine.results import Result, Results
 from aiposture.report.view import https_url, ranked_results
+from aiposture.results import Result, Results
 
 __all__ = ["COLUMNS", "CsvRenderer", "neutralise"]
 

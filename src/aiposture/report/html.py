@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import jinja2
 
-from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.templates import get_template, script, script_csp_source, stylesheet
 from aiposture.report.view import ReportOptions, build_view
+from aiposture.results import Results
 
 __all__ = ["REPORT_TEMPLATE", "HtmlRenderer", "render_html"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Results, results_json
+from aiposture.results import Results, results_json
 
 __all__ = ["JsonRenderer"]
 

@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import aiposture
 from aiposture.atomic import write_atomically
-from aiposture.engine.results import load_results
 from aiposture.errors import AiPostureError, IntegrityError, validation_summary
+from aiposture.results import load_results
 from aiposture.signing import key_id, sign, signature_valid
 from aiposture.snapshot.io import read_envelope
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiposture.engine.results import Result, Results, Severity, Status
 from aiposture.report._machine import (
     PRODUCT_NAME,
     as_utc,
@@ -29,6 +28,7 @@ from aiposture.report._machine import (
     partition,
 )
 from aiposture.report.view import evidence_excerpt, https_url, ranked_results
+from aiposture.results import Result, Results, Severity, Status
 
 __all__ = ["OCSF_VERSION", "OcsfRenderer", "compliance_status", "severity_id"]
 

@@ -12,10 +12,10 @@ import logging
 from functools import lru_cache
 from typing import Any, NoReturn
 
-from aiposture.engine.results import Results
 from aiposture.errors import RenderError
 from aiposture.report.html import render_html
 from aiposture.report.view import ReportOptions
+from aiposture.results import Results
 
 __all__ = [
     "PDF_OPTIONS",

@@ -13,15 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiposture.engine.results import (
-    Diff,
-    DiffEntry,
-    Result,
-    Results,
-    Severity,
-    Status,
-    content_sha256,
-)
 from aiposture.report.charts import score_chart
 from aiposture.report.view_models import (
     AccountScoreRow,
@@ -42,6 +33,15 @@ from aiposture.report.view_models import (
     TopRisk,
     WaiverRow,
     WeightRow,
+)
+from aiposture.results import (
+    Diff,
+    DiffEntry,
+    Result,
+    Results,
+    Severity,
+    Status,
+    content_sha256,
 )
 
 __all__ = [

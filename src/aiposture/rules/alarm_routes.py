@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
 from aiposture.lang.alarm_expressions import STATES, State, fires_when, parse_rule
+from aiposture.results import Status
 from aiposture.rules.base import describe_error, errors_for
 from aiposture.rules.chain import Link, broken, ok, unknown
 from aiposture.rules.detection_scope import DeliveryGroup

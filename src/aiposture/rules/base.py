@@ -9,8 +9,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from aiposture.config import Config, ResourcesConfig
-from aiposture.engine.results import Status
 from aiposture.iam.denials import denied_action_hint
+from aiposture.results import Status
 from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
 
 P = TypeVar("P", bound="Params")

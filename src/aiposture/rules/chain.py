@@ -32,8 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aiposture.engine.results import Status
 from aiposture.memo import IdentityMemo
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, RuleContext
 from aiposture.rules.coverage import Coverage, coverage
 from aiposture.rules.detection_scope import (

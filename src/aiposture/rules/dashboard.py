@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import Field
 
-from aiposture.engine.results import Status
 from aiposture.lang.contributor_rules import RuleDefinitionError, parse_rule
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.detection_scope import cloudtrail_log_groups
 

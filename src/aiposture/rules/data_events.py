@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from aiposture.engine.results import Status
 from aiposture.lang.selector_validation import IssueSeverity
 from aiposture.lang.selectors import trail_logs
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.coverage import Coverage, coverage
 from aiposture.rules.events import PROBE_ID, cloudtrail_event, describe_event

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.coverage import coverage
 from aiposture.rules.detection_scope import delivery_problem

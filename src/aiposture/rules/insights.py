@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiposture.engine.results import Status
 from aiposture.lang.insights import insight_categories, insight_prerequisite_ok
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.coverage import coverage, selectors_unknown_reason, unread_reason
 

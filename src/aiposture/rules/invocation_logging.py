@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiposture.engine.results import Status
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, RuleContext, RuleKind, describe_error, errors_for
 from aiposture.rules.trail import NoParams
 from aiposture.snapshot.models import BEDROCK_SERVICE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiposture.engine.results import Status
 from aiposture.lang.selectors import trail_logs
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.coverage import coverage
 from aiposture.rules.events import cloudtrail_event, describe_event

@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from aiposture.engine.results import Status
 from aiposture.errors import PatternSyntaxError
 from aiposture.guide import detection as guide
 from aiposture.lang.logs_query import Query, Source, parse_definition
+from aiposture.results import Status
 from aiposture.rules.base import (
     Outcome,
     Params,

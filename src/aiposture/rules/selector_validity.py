@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from aiposture.engine.results import Status
 from aiposture.lang.selector_validation import IssueSeverity
+from aiposture.results import Status
 from aiposture.rules.base import Outcome, RuleContext, RuleKind
 from aiposture.rules.coverage import selectors_unknown_reason
 from aiposture.rules.selector_facts import trail_issues
