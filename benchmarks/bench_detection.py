@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiposture.config import Config
-from aiposture.demo.seed import BOTH_INSIGHTS, GUIDE_AGGREGATION, guide_account_selectors
+from aiposture.demo.selectors import BOTH_INSIGHTS, GUIDE_AGGREGATION, guide_account_selectors
 from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.engine.runner import evaluate
 from aiposture.lang.filter_pattern import Pattern, parse
-from aiposture.rules.alarms import AlarmParams
-from aiposture.rules.metric_filters import MetricFilterParams
-from aiposture.rules.sample_events import event_messages
+from aiposture.rules.alarm_chain import AlarmParams
+from aiposture.rules.metric_filter import MetricFilterParams
+from aiposture.rules.support.sample_events import event_messages
 from aiposture.snapshot.models import (
     AccountSnapshot,
     CallerIdentity,
@@ -85,7 +85,7 @@ def _account(n: int, catalog: Catalog) -> AccountSnapshot:
     patterns = _variants([c.guide_pattern for c in checks], 100)
     filters = []
     for i, pattern in enumerate(patterns):
-        metric = checks[i].guide_metric.split("/", 1)[1] if i < len(checks) else f"Other{i}"
+        metric = checks[i].guide_metric.name if i < len(checks) else f"Other{i}"
         filters.append(
             {
                 "filterName": f"filter-{i}",
@@ -109,7 +109,7 @@ def _account(n: int, catalog: Catalog) -> AccountSnapshot:
     for i in range(100):
         if i < len(alarms_p):
             p = alarms_p[i]
-            metric = guide_metric[p.metric_filter].split("/", 1)[1]
+            metric = guide_metric[p.metric_filter].name
             threshold, period = p.threshold, p.period_seconds
         else:
             metric, threshold, period = f"Other{i}", 10.0, 300

@@ -8,7 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from aiposture.engine.results import (
+from aiposture.api import evaluate_snapshot, render
+from aiposture.config import Config
+from aiposture.demo.environment import demo_environment
+from aiposture.report import get_renderer
+from aiposture.results import (
     Remediation,
     Result,
     Results,
@@ -18,11 +22,6 @@ from aiposture.engine.results import (
     Status,
     ToolRef,
 )
-
-from aiposture.api import evaluate_snapshot, render
-from aiposture.config import Config
-from aiposture.demo.environment import demo_environment
-from aiposture.report import get_renderer
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 
 
@@ -76,7 +75,7 @@ def run(accounts: int, regions: int, *, pdf: bool = True) -> None:
     with TemporaryDirectory() as tmp:
         for fmt in formats:
             start = time.perf_counter()
-            (path,) = render(demo_results, [fmt], Path(tmp))
+            path = render(demo_results, [fmt], Path(tmp))[0]  # the manifest comes last
             print(
                 f"render {fmt}: {len(demo_results.results)} results in {time.perf_counter() - start:.2f} s "
                 f"({path.stat().st_size / 1024:,.0f} KiB)"

@@ -1,8 +1,9 @@
 """An organization scan at scale, over HTTP, with latency and throttling.
 
-A moto HTTP server runs in its own process behind :class:`~aiposture.demo.faults.FaultInjector`,
-seeded in-process with :func:`~aiposture.demo.fleet.seed_fleet` (N accounts x 4 regions: an
-organization trail, member trails, detection content). This process then runs the real
+A moto HTTP server runs in its own process behind
+:class:`~aiposture.testing.faults.FaultInjector`, seeded in-process with
+:func:`~aiposture.testing.fleet.seed_fleet` (N accounts x 4 regions: an organization trail,
+member trails, detection content). This process then runs the real
 ``collect --org`` through ``--endpoint-url`` and prints:
 
 - wall time of the scan;
@@ -60,8 +61,8 @@ class OrgFigures:
 
 def _serve(accounts: int, regions: tuple[str, ...], conn: Connection) -> None:
     """The server process: seed the fleet in-process, serve it behind the fault injector."""
-    from aiposture.demo.faults import fault_server
-    from aiposture.demo.fleet import fleet_environment
+    from aiposture.testing.fault_servers import fault_server
+    from aiposture.testing.fleet import fleet_environment
 
     started = time.perf_counter()
     with (

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from aiposture.lang.selectors import trail_logs
-from aiposture.rules.events import cloudtrail_event
+from aiposture.rules.support.events import cloudtrail_event
 
 GUIDE = Path(__file__).resolve().parents[1] / "src" / "aiposture" / "guide" / "selectors.json"
 

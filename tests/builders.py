@@ -142,7 +142,7 @@ def guide_selectors(
     account: str = ACCOUNT, regions: tuple[str, ...] = (REGION,)
 ) -> list[dict[str, Any]]:
     """The guide's complete advanced selectors for ``account`` (the demo guide account's)."""
-    from aiposture.demo.seed import guide_account_selectors
+    from aiposture.demo.selectors import guide_account_selectors
 
     return guide_account_selectors(account, regions)
 
@@ -153,7 +153,7 @@ def guide_trail(name: str = "ai-trail", **kwargs: Any) -> Trail:
     Its selectors name the demo's resource ids, so a rule run without configured ids judges
     the data events on those resources (the ids the trail's own selectors name).
     """
-    from aiposture.demo.seed import BOTH_INSIGHTS, GUIDE_AGGREGATION
+    from aiposture.demo.selectors import BOTH_INSIGHTS, GUIDE_AGGREGATION
 
     account = kwargs.get("account", ACCOUNT)
     kwargs.setdefault("advanced", guide_selectors(account, (kwargs.get("home", REGION),)))

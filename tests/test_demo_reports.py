@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aiposture.demo.seed import HOSTILE_TAG
+from aiposture.demo.accounts import HOSTILE_TAG
 from aiposture.report import available_formats, get_renderer
 from aiposture.results import Results, Status, load_results
 from tests.cli.helpers import run_aiposture

@@ -40,9 +40,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"rules"}),
     frozenset({"engine"}),
     frozenset({"report"}),
-    frozenset({"remediate", "demo"}),
-    frozenset({"api"}),
-    frozenset({"cli", "__main__"}),
+    frozenset({"remediate", "demo", "testing"}),
+    frozenset({"api", "overrides", "summaries", "fix_plans", "catalog_views"}),
+    frozenset({"cli", "__main__", "cli_options", "commands"}),
 )
 """Each top-level module or package of ``aiposture``, by layer (index 0 is the bottom)."""
 

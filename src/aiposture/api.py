@@ -120,6 +120,35 @@ def evaluate_snapshot(
     )
 
 
+def read_snapshot(path: Path) -> tuple[Snapshot, str]:
+    """A snapshot file, or a complete snapshot folder, and its sha256."""
+    from aiposture.snapshot.io import load_snapshot
+    from aiposture.snapshot.store import load_any
+
+    if path.is_dir():
+        snapshot = load_any(path)
+        return snapshot, snapshot_sha256(snapshot)
+    return load_snapshot(path)
+
+
+def evaluate_file(
+    snapshot_path: Path, config: Config, out_path: Path, *, today: date | None = None
+) -> Results:
+    """Judge a snapshot file or folder offline, finish the results, and write them.
+
+    The snapshot is read with :func:`read_snapshot`; the waivers and baseline of
+    ``config.report`` are applied (:func:`finish_results`); the results go to ``out_path``.
+    """
+    from aiposture.results import dump_results
+
+    snapshot, digest = read_snapshot(snapshot_path)
+    catalog = load_catalog()
+    results = evaluate_snapshot(snapshot, config, catalog=catalog, sha256=digest)
+    results = finish_results(results, config, today=today, catalog=catalog)
+    dump_results(results, out_path)
+    return results
+
+
 def read_results(path: Path) -> Results:
     """A results file, its content hash checked and its scores computed again from it.
 
@@ -221,6 +250,15 @@ def finish_results(
     return results
 
 
+def report_files(out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Every file :func:`render` writes into ``out_dir`` for ``formats``, manifest included."""
+    from aiposture.report import get_renderer
+    from aiposture.report.manifest import MANIFEST_NAME, SIGNATURE_NAME
+
+    names = [get_renderer(name).filename for name in formats]
+    return [out_dir / name for name in [*names, MANIFEST_NAME, SIGNATURE_NAME]]
+
+
 def render(
     results: Results,
     formats: Sequence[str],
@@ -286,3 +324,19 @@ def scan(
         sign_key=sign_key,
     )
     return ScanOutput(results, snapshot_path, paths)
+
+
+def iam_policy_json(*, security_audit_addition: bool = False) -> str | None:
+    """The least-privilege read-only IAM policy aiposture needs, as indented JSON.
+
+    With ``security_audit_addition``, only the statement the AWS managed policy
+    SecurityAudit lacks; ``None`` when SecurityAudit grants every action aiposture reads.
+    """
+    import json
+
+    from aiposture.collect import policy as iam
+
+    if not security_audit_addition:
+        return json.dumps(iam.iam_policy(), indent=2)
+    addition = iam.security_audit_addition()
+    return None if addition is None else json.dumps(addition, indent=2)

@@ -29,8 +29,10 @@ def test_show_names_the_yaml_the_rule_module_and_the_tests(capsys):
     head = _header(out)
     assert head["yaml"] == f"checks/detection-metric-filters/{CHECK}.yaml"
     assert (ROOT / head["yaml"]).is_file()
-    assert head["rule"] == "metric_filter in aiposture.rules.metric_filters"
+    assert head["rule"] == "metric_filter in aiposture.rules.metric_filter"
     assert head["tests"] == f"pytest tests -k '[{CHECK}]'"
+    assert head["cases"] == f"checks/detection-metric-filters/{CHECK}.cases.yaml"
+    assert (ROOT / head["cases"]).is_file()
     body = yaml.safe_load(out)  # the header is YAML comments: the rest still parses
     assert body["id"] == CHECK and body["rule"]["kind"] == "metric_filter"
 

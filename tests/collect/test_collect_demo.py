@@ -16,9 +16,9 @@ from aiposture.collect.org import role_session_name
 from aiposture.collect.progress import Silent
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.demo.environment import DemoEnvironment
-from aiposture.demo.seed import guide_selectors
 from aiposture.errors import CredentialsError, ReadOnlyViolation
 from aiposture.guide import detection as dc
+from aiposture.guide import guide_selectors
 from aiposture.snapshot.io import dump_snapshot, load_snapshot, snapshot_sha256
 from aiposture.snapshot.models import CallError, Snapshot
 from tests.collect.helpers import (

@@ -1,7 +1,7 @@
 """Answers that are not what they claim, for every operation the collectors send.
 
 The demo organization is served by moto's HTTP server behind the project's fault injector
-(:mod:`aiposture.demo.faults`); an organization scan reads two of its accounts. For each
+(:mod:`aiposture.testing.faults`); an organization scan reads two of its accounts. For each
 collector operation and each corruption (an
 empty 200, moto's 200 cut in half, an HTML page with status 200, an answer that never
 comes), an organization scan runs the real collectors and the results are compared with
@@ -28,10 +28,11 @@ from aiposture.collect.guard import COLLECTOR_OPERATIONS
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import DemoServer
-from aiposture.demo.faults import CORRUPTIONS, FaultInjector, FaultPlan, fault_demo_server
 from aiposture.errors import AiPostureError
 from aiposture.results import Status
 from aiposture.snapshot.models import Snapshot
+from aiposture.testing.fault_servers import fault_demo_server
+from aiposture.testing.faults import CORRUPTIONS, FaultInjector, FaultPlan
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -19,11 +19,11 @@ from aiposture.collect.budget import minimum_calls
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import assumer
-from aiposture.demo.fleet import ORG_TRAIL_NAME, FleetEnvironment, fleet_environment
 from aiposture.results import Result, Results, Status
+from aiposture.snapshot.merge import merge_snapshots
 from aiposture.snapshot.models import Snapshot
 from aiposture.snapshot.shards import shard_of
-from aiposture.snapshot.store import merge_snapshots
+from aiposture.testing.fleet import ORG_TRAIL_NAME, FleetEnvironment, fleet_environment
 
 pytestmark = pytest.mark.integration
 

@@ -25,10 +25,11 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect.budget import minimum_calls
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo.faults import FaultInjector, FaultPlan, fault_fleet_server
-from aiposture.demo.fleet import Fleet
 from aiposture.results import Status
 from aiposture.snapshot.models import Snapshot
+from aiposture.testing.fault_servers import fault_fleet_server
+from aiposture.testing.faults import FaultInjector, FaultPlan
+from aiposture.testing.fleet import Fleet
 from tests.cli.helpers import SRC
 from tests.collect.helpers import E1, W2, normalized
 

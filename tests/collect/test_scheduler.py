@@ -20,8 +20,9 @@ from aiposture.config import Config
 from aiposture.demo.environment import DemoEnvironment
 from aiposture.errors import CollectionCancelled, ConfigError, SnapshotError
 from aiposture.results import Status
+from aiposture.snapshot.merge import merge_snapshots
 from aiposture.snapshot.models import Snapshot
-from aiposture.snapshot.store import SnapshotStore, merge_snapshots
+from aiposture.snapshot.store import SnapshotStore
 from tests.cli.helpers import run_aiposture
 from tests.collect.helpers import (
     E1,

@@ -1,7 +1,7 @@
 """A scan by an identity with only the AWS managed policy SecurityAudit, over moto's HTTP server.
 
 The demo organization is served behind the project's fault injector
-(:mod:`aiposture.demo.faults`), which denies every read SecurityAudit does not grant (from
+(:mod:`aiposture.testing.faults`), which denies every read SecurityAudit does not grant (from
 the managed-policy data, :mod:`aiposture.iam.managed_policies`) with the AccessDenied code
 of each service's protocol. Every result that differs from the clean scan's is an ERROR
 that names the missing IAM action and the statement that adds it.
@@ -21,9 +21,10 @@ from aiposture.collect.policy import iam_action
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import DemoServer
-from aiposture.demo.faults import FaultInjector, FaultPlan, fault_demo_server
 from aiposture.iam.managed_policies import SECURITY_AUDIT
 from aiposture.results import Status
+from aiposture.testing.fault_servers import fault_demo_server
+from aiposture.testing.faults import FaultInjector, FaultPlan
 
 pytestmark = pytest.mark.integration
 

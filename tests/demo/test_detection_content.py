@@ -11,7 +11,8 @@ import pytest
 
 from aiposture.guide import detection as dc
 from aiposture.guide.vocabulary import ALARM_NAMES
-from aiposture.lang.contributor_rules import RuleIssueSeverity, parse_rule, validate_rule
+from aiposture.lang.contributor_rule_validation import RuleIssueSeverity, validate_rule
+from aiposture.lang.contributor_rules import parse_rule
 from aiposture.lang.filter_pattern import parse
 
 _COMPARISON = re.compile(r"\$\.([\w.\[\]]+)\s*=\s*(\"[^\"]*\"|\d+)")

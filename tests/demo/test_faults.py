@@ -18,7 +18,8 @@ from botocore.retries.standard import (
     ThrottlingErrorDetector,
 )
 
-from aiposture.demo.faults import FaultInjector, FaultPlan, fault_server
+from aiposture.testing.fault_servers import fault_server
+from aiposture.testing.faults import FaultInjector, FaultPlan
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's account for keys it does not know
 MEMBER = "222222222222"

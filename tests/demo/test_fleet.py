@@ -17,7 +17,9 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import assumer
-from aiposture.demo.fleet import (
+from aiposture.results import Result, Results
+from aiposture.snapshot.models import Snapshot
+from aiposture.testing.fleet import (
     MEMBER_TRAIL_NAME,
     ORG_TRAIL_NAME,
     Fleet,
@@ -26,8 +28,6 @@ from aiposture.demo.fleet import (
     fleet_environment,
     fleet_server,
 )
-from aiposture.results import Result, Results
-from aiposture.snapshot.models import Snapshot
 
 pytestmark = pytest.mark.integration
 

@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from aiposture.demo import moto_ext
+from aiposture.demo.moto_ext.cloudtrail import set_trail_delivery
+from aiposture.demo.moto_ext.sns import confirmation_token
 
 REGION = "us-east-1"
 BUCKET = "moto-ext-trail-bucket"
@@ -103,7 +105,7 @@ def test_trail_status_while_logging(cloudtrail: Any) -> None:
 def test_trail_delivery_overrides(cloudtrail: Any) -> None:
     cloudtrail.start_logging(Name="trail-one")
     three_days_ago = datetime.now(UTC) - timedelta(days=3)
-    moto_ext.set_trail_delivery(
+    set_trail_delivery(
         DEFAULT_ACCOUNT,
         REGION,
         "trail-one",
@@ -434,7 +436,7 @@ def test_endpoint_subscriptions_stay_pending_until_confirmed(
     with pytest.raises(ClientError) as info:
         sns.confirm_subscription(TopicArn=topic, Token="not-the-token")
     assert code_of(info) == "InvalidParameter"
-    token = moto_ext.confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
+    token = confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
     confirmed = sns.confirm_subscription(TopicArn=topic, Token=token)["SubscriptionArn"]
     assert confirmed.startswith(topic + ":")
     [listed] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
@@ -442,7 +444,7 @@ def test_endpoint_subscriptions_stay_pending_until_confirmed(
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("1", "0")
     with pytest.raises(LookupError):
-        moto_ext.confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
+        confirmation_token(DEFAULT_ACCOUNT, REGION, topic, endpoint)
 
 
 def test_subscribe_can_return_the_pending_arn(aws: boto3.Session) -> None:

@@ -8,17 +8,15 @@ from typing import Any
 import pytest
 
 from aiposture.config import Config
+from aiposture.demo.accounts import BEDROCK_EXECUTION_ROLE, demo_config, role_arn
 from aiposture.demo.environment import DEMO_ACCOUNTS, DEMO_RESOURCE_IDS, demo_environment
-from aiposture.demo.seed import (
-    BEDROCK_EXECUTION_ROLE,
+from aiposture.demo.selectors import (
     PLACEHOLDER_VALUES,
-    demo_config,
     fill_placeholders,
     guide_account_selectors,
-    guide_selectors,
     partial_account_selectors,
-    role_arn,
 )
+from aiposture.guide import guide_selectors
 
 GUIDE = "111122223333"
 REGIONS = ("us-east-1", "us-west-2")

@@ -24,6 +24,7 @@ CHECKS = [pytest.param(item, id=item.check.id) for item in CATALOG.checks]
 @pytest.mark.parametrize("item", CHECKS)
 def test_check_rule_kind_lives_in_the_module_checks_show_names(item: LoadedCheck) -> None:
     assert REGISTRY[item.check.rule.kind] is item.kind
+    assert rule_module(item.kind) == f"aiposture.rules.{item.check.rule.kind}"
     module = importlib.import_module(rule_module(item.kind))
     assert Path(module.__file__ or "").is_file()
     assert getattr(module, item.kind.function.__name__) is item.kind.function

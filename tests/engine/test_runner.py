@@ -12,7 +12,8 @@ from aiposture.results import Severity, Status
 from aiposture.rules.base import RuleKind
 from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan
 from aiposture.snapshot.shards import shard_of
-from tests.builders import snapshot, trail
+from tests.builders import REGION, snapshot, trail
+from tests.rules.test_metric_filter import AGENTS, GROUP, entry, guide, snap_with
 
 CATALOG = load_catalog()
 
@@ -169,3 +170,18 @@ def test_evaluation_gives_the_garbage_collector_back_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_each_evaluation_judges_the_snapshot_as_it_is_then() -> None:
+    """The rules' caches belong to one evaluation: a snapshot changed in place between two
+    evaluations is judged afresh, never with a verdict left over from the first."""
+    catalog = CATALOG.selected(lambda item: item.check.id == AGENTS)
+    snap = snap_with(entry(guide(AGENTS)))
+    first = evaluate(snap, "sha", catalog, Config())
+    assert [r.status for r in first.results] == [Status.PASS]
+    region = snap.accounts[0].regions[REGION]
+    assert region.metric_filters is not None
+    region.metric_filters[GROUP][0]["filterPattern"] = '{ $.eventName = "StopLogging" }'
+    second = evaluate(snap, "sha", catalog, Config())
+    assert [r.status for r in second.results] == [Status.FAIL]
+    assert "filter" in second.results[0].message

@@ -1,4 +1,9 @@
-"""The monitoring guide's selectors (tests/lang/cases/guide_selectors.json), raw or filled in."""
+"""The monitoring guide's selectors, raw or filled in.
+
+The groups aiposture recommends come from :func:`aiposture.guide.guide_selectors` (``bedrock``,
+``agentcore``, ``s3``, ``lambda``, ``network``, ``org_trail``, ``mantle``); the guide's examples of
+narrowed groups, which aiposture does not deploy, from tests/lang/cases/guide_narrowing_selectors.json.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from aiposture.guide import guide_selectors as recommended_group
 
 CASES = Path(__file__).parent / "cases"
 
@@ -40,8 +47,8 @@ GUIDE_VALUES = {
 
 
 @cache
-def _raw() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((CASES / "guide_selectors.json").read_text())
+def _narrowing_groups() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CASES / "guide_narrowing_selectors.json").read_text())
     return data
 
 
@@ -54,7 +61,8 @@ def fill_in(text: str, values: dict[str, str] = GUIDE_VALUES) -> str:
 
 def guide_selectors(key: str, *, filled: bool = False) -> list[dict[str, Any]]:
     """A fresh copy of one group of the guide's advanced selectors."""
-    text = json.dumps(_raw()[key])
+    narrowing = _narrowing_groups()
+    text = json.dumps(narrowing[key] if key in narrowing else recommended_group(key))
     result: list[dict[str, Any]] = json.loads(fill_in(text) if filled else text)
     return result
 

@@ -11,14 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiposture.errors import AiPostureError
+from aiposture.guide.detection import (
+    INSIGHT_RULES,
+    MANTLE_INFERENCE,
+    MANTLE_SOURCE,
+    insight_rule,
+)
+from aiposture.lang.contributor_rule_validation import RuleIssue, RuleIssueSeverity, validate_rule
 from aiposture.lang.contributor_rules import (
     ContributorRule,
     RuleDefinitionError,
     RuleFilter,
-    RuleIssue,
-    RuleIssueSeverity,
     parse_rule,
-    validate_rule,
 )
 
 LOG_GROUP = "aws-cloudtrail-logs-111122223333-ai"
@@ -26,496 +30,6 @@ ARN = "arn:aws:sts::111122223333:assumed-role/AgentRole/session-1"
 IP = "203.0.113.10"
 GATEWAY = "arn:aws:bedrock-agentcore:us-east-1:111122223333:gateway/gw-0abc"
 MEMORY = "arn:aws:bedrock-agentcore:us-east-1:111122223333:memory/mem-0abc"
-
-# The guide's 23 rules, verbatim except for the log group placeholder.
-GUIDE_RULES: dict[int, tuple[str, str]] = {
-    1: (
-        "AI-TopBedrockModelCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["InvokeModel", "InvokeModelWithResponseStream",
-"Converse", "ConverseStream",
-"InvokeModelWithBidirectionalStream",
-"GetAsyncInvoke", "StartAsyncInvoke",
-"ListAsyncInvokes"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    2: (
-        "AI-TopBedrockAgentCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["InvokeAgent", "InvokeInlineAgent"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    3: (
-        "AI-TopKnowledgeBaseCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["Retrieve", "RetrieveAndGenerate"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    4: (
-        "AI-TopBedrockFlowCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{ "Match": "$.eventName", "In": ["InvokeFlow"] }
-],
-"Keys": ["$.userIdentity.arn", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    5: (
-        "AI-BedrockAccessDenied-TopIdentities",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{ "Match": "$.errorCode", "In": ["AccessDenied", "UnauthorizedOperation"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    6: (
-        "AI-AgentCrossServiceAccessDenied",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{
-"Match": "$.eventSource",
-"In": ["s3.amazonaws.com", "lambda.amazonaws.com",
-"kms.amazonaws.com", "secretsmanager.amazonaws.com",
-"sagemaker.amazonaws.com"]
-},
-{ "Match": "$.errorCode", "In": ["AccessDenied", "UnauthorizedOperation"] },
-{ "Match": "$.userIdentity.type", "In": ["AssumedRole"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventSource", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    7: (
-        "AI-VpceAccessDenied-AllAIServices",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{
-"Match": "$.eventSource",
-"In": ["bedrock.amazonaws.com", "s3.amazonaws.com", "lambda.amazonaws.com"]
-},
-{ "Match": "$.errorCode", "In": ["VpceAccessDenied"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventSource", "$.vpcEndpointId", "$.eventName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    8: (
-        "AI-TopS3TrainingDataAccess",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["s3.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["GetObject", "PutObject", "DeleteObject", "CopyObject"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.requestParameters.bucketName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    9: (
-        "AI-TopLambdaAIPipelineInvocations",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["lambda.amazonaws.com"] },
-{ "Match": "$.eventName", "In": ["Invoke", "Invoke20150331"] }
-],
-"Keys": ["$.userIdentity.arn", "$.requestParameters.functionName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    10: (
-        "AI-BedrockGuardrailChanges-TopIdentities",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["CreateGuardrail", "UpdateGuardrail", "DeleteGuardrail",
-"CreateGuardrailVersion", "DeleteGuardrailVersion"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    11: (
-        "AI-SecurityConfigurationChanges",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{
-"Match": "$.eventName",
-"In": ["StopLogging", "DeleteTrail", "UpdateTrail",
-"PutModelInvocationLoggingConfiguration",
-"DeleteModelInvocationLoggingConfiguration",
-"PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    12: (
-        "AI-TopAPICalls-AllAIServices",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{
-"Match": "$.eventSource",
-"In": ["bedrock.amazonaws.com", "bedrock-agentcore.amazonaws.com",
-"s3.amazonaws.com", "lambda.amazonaws.com",
-"sagemaker.amazonaws.com"]
-},
-{ "Match": "$.eventName", "NotIn": ["AssumeRole"] }
-],
-"Keys": ["$.eventSource", "$.eventName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    13: (
-        "AI-TopGatewayCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{ "Match": "$.eventName", "In": ["InvokeGateway"] }
-],
-"Keys": ["$.additionalEventData.jwt.claims.sub", "$.sourceIPAddress", "$.resources[0].ARN"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    14: (
-        "AI-GatewayAuthFailures-TopSources",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{ "Match": "$.eventName", "In": ["InvokeGateway"] },
-{ "Match": "$.responseElements.statusCode", "In": [401, 403] }
-],
-"Keys": ["$.sourceIPAddress", "$.additionalEventData.jwt.claims.sub", "$.resources[0].ARN"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    15: (
-        "AI-TopAgentCoreToolUsers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{
-"Match": "$.resources[0].type",
-"In": [
-"AWS::BedrockAgentCore::CodeInterpreter",
-"AWS::BedrockAgentCore::CodeInterpreterCustom",
-"AWS::BedrockAgentCore::Browser",
-"AWS::BedrockAgentCore::BrowserCustom"
-]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.resources[0].type", "$.eventName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    16: (
-        "AI-TopAgentCoreCredentialAccessors",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{
-"Match": "$.resources[0].type",
-"In": [
-"AWS::BedrockAgentCore::TokenVault",
-"AWS::BedrockAgentCore::OAuth2CredentialProvider",
-"AWS::BedrockAgentCore::APIKeyCredentialProvider"
-]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.resources[0].type", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    17: (
-        "AI-TopAgentCoreMemoryAccessors",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{ "Match": "$.resources[0].type", "In": ["AWS::BedrockAgentCore::Memory"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.resources[0].ARN"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    18: (
-        "AI-AgentCoreGatewayConfigChanges",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock-agentcore.amazonaws.com"] },
-{
-"Match": "$.eventName",
-"In": ["CreateGateway", "UpdateGateway", "DeleteGateway",
-"CreateGatewayTarget", "UpdateGatewayTarget", "DeleteGatewayTarget"]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    19: (
-        "AI-TopBedrockSessionCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{ "Match": "$.resources[0].type", "In": ["AWS::Bedrock::Session"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    20: (
-        "AI-TopBedrockFlowExecutionCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{ "Match": "$.resources[0].type", "In": ["AWS::Bedrock::FlowExecution"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    21: (
-        "AI-TopBedrockDataAutomationCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.resources[0].type",
-"In": [
-"AWS::Bedrock::DataAutomationProject",
-"AWS::Bedrock::DataAutomationInvocation",
-"AWS::Bedrock::DataAutomationProfile"
-]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.resources[0].type", "$.eventName"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    22: (
-        "AI-TopBedrockToolCallers",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{ "Match": "$.resources[0].type", "In": ["AWS::Bedrock::Tool"] }
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-    23: (
-        "AI-AutomatedReasoningChanges-TopIdentities",
-        """\
-{
-"Schema": { "Name": "CloudWatchLogRule", "Version": 1 },
-"AggregateOn": "Count",
-"Contribution": {
-"Filters": [
-{ "Match": "$.eventSource", "In": ["bedrock.amazonaws.com"] },
-{
-"Match": "$.resources[0].type",
-"In": [
-"AWS::Bedrock::AutomatedReasoningPolicy",
-"AWS::Bedrock::AutomatedReasoningPolicyVersion"
-]
-}
-],
-"Keys": ["$.userIdentity.arn", "$.eventName", "$.sourceIPAddress"]
-},
-"LogFormat": "JSON",
-"LogGroupNames": ["aws-cloudtrail-logs-111122223333-ai"]
-}
-""",
-    ),
-}
 
 
 def cloudtrail(**fields: Any) -> str:
@@ -679,21 +193,33 @@ UNRELATED = cloudtrail(
 )
 
 
-def rule_of(number: int) -> ContributorRule:
-    return parse_rule(GUIDE_RULES[number][1])
+GUIDE_NUMBERS = [rule.number for rule in INSIGHT_RULES]
+"""The guide's rule numbers; the rule bodies come from :mod:`aiposture.guide.detection`."""
+FORMS = pytest.mark.parametrize("mantle_aware", [False, True], ids=["guide", "mantle-aware"])
+"""Each rule as the guide writes it, and as an account following guides 001 and 002 deploys it."""
+
+
+def definition_text(number: int, *, mantle_aware: bool = False) -> str:
+    """The guide's Rule ``number`` on LOG_GROUP, as the JSON text PutInsightRule takes."""
+    return insight_rule(number).definition_text(LOG_GROUP, mantle_aware=mantle_aware)
+
+
+def rule_of(number: int, *, mantle_aware: bool = False) -> ContributorRule:
+    return parse_rule(definition_text(number, mantle_aware=mantle_aware))
 
 
 # --- the guide's rules ---------------------------------------------------------------------------
 
 
-def test_all_23_guide_rules_are_present() -> None:
-    assert sorted(GUIDE_RULES) == list(range(1, 24))
-    assert sorted(MATCHING) == list(range(1, 24))
+def test_all_23_guide_rules_have_a_matching_event() -> None:
+    assert list(range(1, 24)) == GUIDE_NUMBERS
+    assert sorted(MATCHING) == GUIDE_NUMBERS
 
 
-@pytest.mark.parametrize("number", sorted(GUIDE_RULES))
-def test_guide_rule_validates_without_errors(number: int) -> None:
-    issues = validate_rule(GUIDE_RULES[number][1])
+@FORMS
+@pytest.mark.parametrize("number", GUIDE_NUMBERS)
+def test_guide_rule_validates_without_errors(number: int, mantle_aware: bool) -> None:
+    issues = validate_rule(definition_text(number, mantle_aware=mantle_aware))
     assert [i for i in issues if i.severity is RuleIssueSeverity.ERROR] == []
     if number == 14:
         assert [(i.severity, i.path) for i in issues] == [
@@ -704,9 +230,10 @@ def test_guide_rule_validates_without_errors(number: int) -> None:
         assert issues == []
 
 
-@pytest.mark.parametrize("number", sorted(GUIDE_RULES))
-def test_guide_rule_counts_its_event(number: int) -> None:
-    rule = rule_of(number)
+@FORMS
+@pytest.mark.parametrize("number", GUIDE_NUMBERS)
+def test_guide_rule_counts_its_event(number: int, mantle_aware: bool) -> None:
+    rule = rule_of(number, mantle_aware=mantle_aware)
     message, key = MATCHING[number]
     assert rule.contribution(message) == key
     assert rule.accepts(message)
@@ -714,9 +241,10 @@ def test_guide_rule_counts_its_event(number: int) -> None:
     assert rule.applies_to_log_group(LOG_GROUP)
 
 
-@pytest.mark.parametrize("number", sorted(GUIDE_RULES))
-def test_guide_rule_ignores_an_unrelated_event(number: int) -> None:
-    rule = rule_of(number)
+@FORMS
+@pytest.mark.parametrize("number", GUIDE_NUMBERS)
+def test_guide_rule_ignores_an_unrelated_event(number: int, mantle_aware: bool) -> None:
+    rule = rule_of(number, mantle_aware=mantle_aware)
     assert rule.contribution(UNRELATED) is None
     assert not rule.accepts(UNRELATED)
     assert rule.value(UNRELATED) is None
@@ -765,6 +293,34 @@ def test_guide_rule_12_not_in() -> None:
     base = json.loads(cloudtrail(eventSource="s3.amazonaws.com"))
     del base["eventName"]
     assert rule.contribution(json.dumps(base)) is None  # NotIn on a missing field fails
+
+
+@pytest.mark.parametrize(
+    ("number", "mantle_event"),
+    [
+        (
+            1,
+            cloudtrail(eventSource=MANTLE_SOURCE, eventName=MANTLE_INFERENCE, eventCategory="Data"),
+        ),
+        (5, cloudtrail(eventSource=MANTLE_SOURCE, errorCode="AccessDeniedException")),
+    ],
+)
+def test_only_the_mantle_aware_rule_counts_bedrock_mantle(number: int, mantle_event: str) -> None:
+    assert rule_of(number).contribution(mantle_event) is None
+    assert rule_of(number, mantle_aware=True).contribution(mantle_event) is not None
+
+
+@pytest.mark.parametrize("number", GUIDE_NUMBERS)
+def test_parsing_keeps_the_guide_rules_keys_and_filters(number: int) -> None:
+    guide = insight_rule(number)
+    rule = rule_of(number)
+    assert rule.keys == guide.keys
+    assert rule.filters == tuple(
+        RuleFilter(
+            match, operator, tuple(v if isinstance(v, str) else json.dumps(v) for v in values)
+        )
+        for match, operator, values in guide.filters
+    )
 
 
 def test_parsed_guide_rule_fields() -> None:

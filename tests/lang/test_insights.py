@@ -195,7 +195,7 @@ def test_unknown_type_or_category_is_never_satisfied() -> None:
 def test_guide_trail_without_management_selector() -> None:
     # The guide's organization trail JSON has data and network selectors only: applied alone it
     # would switch management events off, and with them management Insights.
-    trail = guide_trail("organization_trail", filled=True)
+    trail = guide_trail("org_trail", filled=True)
     assert logs_any_data(trail)
     assert not logs_management(trail, need_write=False)
     assert not insight_prerequisite_ok("ApiErrorRateInsight", "Management", trail)

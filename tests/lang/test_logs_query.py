@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiposture.lang.logs_query import QuerySyntaxError, parse
-from aiposture.rules.queries import SavedQueryParams
-from aiposture.rules.sample_events import build_event
+from aiposture.rules.saved_query import SavedQueryParams
+from aiposture.rules.support.sample_events import build_event
 from tests.builders import ACCOUNT, REGION
 from tests.rules.helpers import CATALOG
 

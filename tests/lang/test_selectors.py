@@ -267,30 +267,30 @@ WORK_AS_PRINTED = {
 
 
 def test_org_trail_events_cover_every_selector() -> None:
-    names = [s["Name"] for s in guide_trail("organization_trail")["AdvancedEventSelectors"]]
+    names = [s["Name"] for s in guide_trail("org_trail")["AdvancedEventSelectors"]]
     assert len(names) == 34
     assert sorted(names) == sorted(name for name, _ in ORG_TRAIL_EVENTS)
 
 
 @pytest.mark.parametrize(("name", "event"), ORG_TRAIL_EVENTS, ids=[n for n, _ in ORG_TRAIL_EVENTS])
 def test_org_trail_filled_in_logs_its_event(name: str, event: dict[str, Any]) -> None:
-    match = trail_logs(guide_trail("organization_trail", filled=True), event)
+    match = trail_logs(guide_trail("org_trail", filled=True), event)
     assert match == SelectorMatch(True, match.selector_index, name, "advanced")
 
 
 @pytest.mark.parametrize(("name", "event"), ORG_TRAIL_EVENTS, ids=[n for n, _ in ORG_TRAIL_EVENTS])
 def test_org_trail_with_placeholders_logs_only_unscoped(name: str, event: dict[str, Any]) -> None:
-    match = trail_logs(guide_trail("organization_trail"), event)
+    match = trail_logs(guide_trail("org_trail"), event)
     assert match.logged is (name in WORK_AS_PRINTED)
 
 
 def test_org_trail_write_only_s3_misses_reads() -> None:
     read = s3_object_event("ai-training-corpus", "shard-0001.parquet", "GetObject", read_only=True)
-    assert not trail_logs(guide_trail("organization_trail", filled=True), read).logged
+    assert not trail_logs(guide_trail("org_trail", filled=True), read).logged
 
 
 def test_org_trail_lambda_dev_function_not_logged() -> None:
-    trail = guide_trail("organization_trail", filled=True)
+    trail = guide_trail("org_trail", filled=True)
     assert not trail_logs(trail, lambda_invoke_event("dev-inference")).logged
     assert not trail_logs(
         trail, lambda_invoke_event("prod-inference", account="444455556666")
@@ -343,7 +343,7 @@ def test_guide_inline_agent_exclude_dev_roles() -> None:
 
 
 def test_guide_network_selectors() -> None:
-    trail = guide_trail("network_vpce_denied")
+    trail = guide_trail("network")
     for source in ("bedrock.amazonaws.com", "s3.amazonaws.com", "lambda.amazonaws.com"):
         assert trail_logs(trail, vpce_denied_event(source)).logged
     assert not trail_logs(trail, vpce_denied_event("kms.amazonaws.com")).logged

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import boto3
 
-from aiposture.demo.seed import role_arn
+from aiposture.demo.accounts import role_arn
 
 __all__ = ["assumed_credentials", "run_script", "script_env"]
 

@@ -24,9 +24,9 @@ from aiposture.demo.environment import DemoServer, scoped_env
 from aiposture.engine.catalog import load_catalog
 from aiposture.engine.runner import evaluate
 from aiposture.lang.guide_placeholders import find_placeholders
-from aiposture.remediate.build import result_key
 from aiposture.remediate.outputs import write_plan
 from aiposture.remediate.plan import Plan, PutEventSelectors, Verification
+from aiposture.remediate.planning import result_key
 from aiposture.remediate.verify import judged_after, plan_and_verify
 from aiposture.results import Results, Status
 from aiposture.snapshot.io import snapshot_sha256

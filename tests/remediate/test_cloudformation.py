@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -457,6 +458,36 @@ def test_logical_ids_are_alphanumeric_unique_and_stable() -> None:
     names = {r["Properties"]["AlarmName"] for r in first.values()}
     assert names == {"ai-alarm", "ai_alarm", "ai alarm", "x" * 240}
     assert lint(_render(plan)[MAIN], config=ManualArgs(regions=[REGION])) == []
+
+
+def test_logical_ids_that_collide_or_run_long_get_a_stable_hash_of_the_name() -> None:
+    # A logical id is the resource's identity in the stack: the suffix must not change
+    # from one release to the next, or an update would replace the resource.
+    def alarm(name: str) -> PutMetricAlarm:
+        return PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=REGION,
+            reason="r",
+            alarm_name=name,
+            description="d",
+            namespace="NS",
+            metric_name="M",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        )
+
+    def suffix(*parts: str) -> str:
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:8]
+
+    long = "y" * 240
+    resources = _load(_render(plan_with([alarm("ai-alarm"), alarm("ai_alarm"), alarm(long)]))[MAIN])
+    ids = {r["Properties"]["AlarmName"]: lid for lid, r in resources["Resources"].items()}
+    assert ids == {
+        "ai-alarm": "AlarmAiAlarm" + suffix("Alarm", "ai-alarm"),
+        "ai_alarm": "AlarmAiAlarm" + suffix("Alarm", "ai_alarm"),
+        long: ("Alarm" + "Y" + "y" * 239)[:200] + suffix("Alarm", long),
+    }
 
 
 def test_a_trail_step_ids_from_the_sample_are_readable() -> None:

@@ -28,7 +28,8 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
     Unresolved,
 )
-from aiposture.remediate.script import jmespath_literal, quote, render_script
+from aiposture.remediate.script import render_script
+from aiposture.remediate.script_text import jmespath_literal, quote
 from tests.remediate import sample_plan as sp
 from tests.remediate.script_support import assumed_credentials, run_script
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import shutil
@@ -24,7 +25,9 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
     StartLogging,
 )
-from aiposture.remediate.terraform import AWS_PROVIDER_VERSION, hcl_string, render_terraform
+from aiposture.remediate.terraform import render_terraform
+from aiposture.remediate.terraform_hcl import hcl_string
+from aiposture.remediate.terraform_resources import AWS_PROVIDER_VERSION
 from tests.remediate.sample_plan import (
     ACCOUNT,
     CUSTOM,
@@ -317,6 +320,39 @@ def test_resource_names_are_valid_and_unique_and_every_resource_names_its_provid
         seen.add((kind, name))
         assert body["provider"] == "${aws.us_east_1}", (kind, name)
     assert len(seen) == 8  # every change step but the trail's four, which are one resource
+
+
+def test_names_that_collide_or_run_long_get_a_stable_hash_of_the_resource() -> None:
+    # The resource name is its address in the Terraform state: the suffix must not change
+    # from one release to the next, or `terraform plan` would destroy and recreate it.
+    def alarm(name: str, region: str = REGION) -> PutMetricAlarm:
+        return PutMetricAlarm(
+            account_id=ACCOUNT,
+            region=region,
+            reason="r",
+            alarm_name=name,
+            description="d",
+            namespace="NS",
+            metric_name="M",
+            period=60,
+            threshold=1,
+            alarm_actions=[TOPIC],
+        )
+
+    def suffix(*parts: str) -> str:
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:8]
+
+    kind = "aws_cloudwatch_metric_alarm"
+    long = "Z" * 80
+    steps = [alarm("ai-alarm"), alarm("ai_alarm"), alarm(long), alarm("solo", "us-west-2")]
+    doc = hcl2.loads(_render(plan_with(steps)))
+    names = {_unquote(body["alarm_name"]): name for k, name, body in _resources(doc) if k == kind}
+    assert names == {
+        "ai-alarm": "ai_alarm_" + suffix(kind, REGION, "ai-alarm"),
+        "ai_alarm": "ai_alarm_" + suffix(kind, REGION, "ai_alarm"),
+        long: "z" * 64 + "_" + suffix(kind, REGION, long),
+        "solo": "solo",
+    }
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary here")

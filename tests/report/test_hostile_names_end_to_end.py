@@ -19,7 +19,6 @@ from aiposture.config import Config
 from aiposture.report import get_renderer
 from aiposture.report.html import render_html
 from aiposture.results import Results
-from aiposture.rules.metric_filters import clear_search_cache
 from tests.builders import log_group, snapshot, trail, with_detection
 
 SCRIPT = "<script>alert(1)</script>"
@@ -30,7 +29,6 @@ POPPLER = shutil.which("pdftotext") is not None
 
 @pytest.fixture(scope="module")
 def results() -> Results:
-    clear_search_cache()
     hostile_trail = trail(f"trail-{SCRIPT}", log_group=GROUP)
     hostile_trail.tags = {"team": f"tag-{IMG}"}
     snap = snapshot(hostile_trail, log_groups=[log_group(GROUP)])

@@ -21,17 +21,10 @@ from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report import pdf as pdf_module
 from aiposture.report import templates as templates_module
 from aiposture.report.charts import score_chart
+from aiposture.report.formatting import STATUS_ORDER, evidence_excerpt, https_url, ranked_results
 from aiposture.report.html import render_html
 from aiposture.report.pdf import PDF_OPTIONS, URLRefusedError, html_to_pdf, refusing_url_fetcher
-from aiposture.report.view import (
-    STATUS_ORDER,
-    ReportOptions,
-    build_view,
-    check_groups,
-    evidence_excerpt,
-    https_url,
-    ranked_results,
-)
+from aiposture.report.view import ReportOptions, build_view, check_groups
 from aiposture.results import Results, Severity, Status, content_sha256, load_results
 from tests.report.conftest import (
     ACCOUNT_A,

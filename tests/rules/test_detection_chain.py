@@ -8,7 +8,6 @@ logs, log alarms). Every test runs the catalog's real checks over a hand-built s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,8 +17,8 @@ from aiposture.config import Config
 from aiposture.guide import detection as guide
 from aiposture.results import Status
 from aiposture.rules.base import Outcome
-from aiposture.rules.contributor_insights import ContributorInsightsParams
-from aiposture.rules.metric_filters import MetricFilterParams, clear_search_cache
+from aiposture.rules.contributor_insights_rule import ContributorInsightsParams
+from aiposture.rules.metric_filter import MetricFilterParams
 from aiposture.snapshot.models import Snapshot, SnsTopic, Trail
 from tests.builders import (
     ACCOUNT,
@@ -56,13 +55,6 @@ ALARM = {
     4: "alarm-bedrock-guardrail-modification",
     14: "alarm-cloudtrail-logging-disruption",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    clear_search_cache()
-    yield
-    clear_search_cache()
 
 
 def link_of(outcome: Outcome) -> str | None:
@@ -149,7 +141,6 @@ def world(
 
 def check(check_id: str, snap: Snapshot, config: Config | None = None) -> Outcome:
     """The outcome of catalog check ``check_id`` for ACCOUNT in REGION."""
-    clear_search_cache()
     return only(run_check(check_id, snap, config=config))
 
 

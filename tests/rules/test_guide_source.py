@@ -1,10 +1,11 @@
 """The report and the fix plan recommend the same detection items, read from one place.
 
-A metric-filter, Contributor Insights or saved-query check's remediation text is filled at
-catalog load from :mod:`aiposture.guide.detection`, the data the fix planner deploys; this
-judges a snapshot with no filters, rules or queries (every such check fails), builds the real
-fix plan, and compares filter name, pattern, metric and namespace (rule name and definition;
-query name, SQL and log groups) across the catalog, the guide data and the plan.
+A metric-filter, alarm, Contributor Insights or saved-query check's remediation text is
+filled at catalog load from :mod:`aiposture.guide.detection`, the data the fix planner
+deploys; this judges a snapshot with no filters, alarms, rules or queries (every such check
+fails), builds the real fix plan, and compares filter name, pattern, metric and namespace
+(alarm name, metric, threshold and period; rule name and definition; query name, SQL and log
+groups) across the catalog, the guide data and the plan.
 """
 
 from __future__ import annotations
@@ -23,19 +24,27 @@ from aiposture.engine.catalog import LoadedCheck, load_catalog
 from aiposture.errors import CatalogError
 from aiposture.guide import detection as guide
 from aiposture.guide.remediation import (
+    ALARM_TOPICS,
     LOG_GROUP_PLACEHOLDER,
     RECOMMENDED_COMMAND,
+    alarm_command,
     insight_rule_command,
     metric_filter_command,
     saved_query_command,
 )
 from aiposture.remediate.build import build_plan
-from aiposture.remediate.plan import PutInsightRule, PutMetricFilter, PutQueryDefinition
-from aiposture.rules.contributor_insights import ContributorInsightsParams
-from aiposture.rules.metric_filters import MetricFilterParams
-from aiposture.rules.queries import SavedQueryParams
+from aiposture.remediate.plan import (
+    PutInsightRule,
+    PutMetricAlarm,
+    PutMetricFilter,
+    PutQueryDefinition,
+)
+from aiposture.rules.alarm_chain import AlarmParams
+from aiposture.rules.contributor_insights_rule import ContributorInsightsParams
+from aiposture.rules.metric_filter import MetricFilterParams
+from aiposture.rules.saved_query import SavedQueryParams
 from aiposture.snapshot.io import snapshot_sha256
-from tests.builders import ACCOUNT, guide_trail, log_group, snapshot, with_detection
+from tests.builders import ACCOUNT, REGION, guide_trail, log_group, snapshot, with_detection
 from tests.rules.helpers import CATALOG
 
 GROUP = "aws-cloudtrail-logs/ai"
@@ -44,6 +53,9 @@ PlanStep = Any
 FILTER_CHECKS = [c for c in CATALOG.checks if c.kind.name == "metric_filter"]
 RULE_CHECKS = [c for c in CATALOG.checks if c.kind.name == "contributor_insights_rule"]
 QUERY_CHECKS = [c for c in CATALOG.checks if c.kind.name == "saved_query"]
+ALARM_CHECKS = [c for c in CATALOG.checks if c.kind.name == "alarm_chain"]
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
+"""A topic with a confirmed subscriber, from the configuration: the plan then writes alarms."""
 
 
 def _seed_number(seed_refs: list[str], kind: str) -> int:
@@ -60,8 +72,7 @@ def _rule_number(seed_refs: list[str]) -> int:
     return _seed_number(seed_refs, "Contributor Insights Rule")
 
 
-@pytest.fixture(scope="module")
-def planned() -> dict[str, PlanStep]:
+def _plan(config: Config) -> dict[str, PlanStep]:
     """The fix plan's step for each failing check, on a log group with no detections."""
     snap = with_detection(
         snapshot(
@@ -72,11 +83,12 @@ def planned() -> dict[str, PlanStep]:
         metric_filters={GROUP: []},
         insight_rules=[],
         query_definitions=[],
+        alarms=[],
     )
-    config = Config()
     results = evaluate_snapshot(snap, config, CATALOG)
     failing = {r.check_id for r in results.results if r.status.value == "FAIL"}
-    assert {c.check.id for c in FILTER_CHECKS + RULE_CHECKS + QUERY_CHECKS} <= failing
+    checks = FILTER_CHECKS + RULE_CHECKS + QUERY_CHECKS + ALARM_CHECKS
+    assert {c.check.id for c in checks} <= failing
     plan = build_plan(snap, results, CATALOG, config, snapshot_sha256(snap))
     account = plan.account(ACCOUNT)
     assert account is not None
@@ -85,6 +97,12 @@ def planned() -> dict[str, PlanStep]:
         for target in getattr(step, "targets", []):
             steps[target.check_id] = step
     return steps
+
+
+@pytest.fixture(scope="module")
+def planned() -> dict[str, PlanStep]:
+    """The fix plan's step for each failing check, on a log group with no detections."""
+    return _plan(Config())
 
 
 @pytest.fixture(scope="module")
@@ -158,15 +176,17 @@ def _flat(text: str) -> str:
 
 def test_each_filter_pattern_is_written_in_guide_data_only() -> None:
     root = Path(__file__).resolve().parents[2]
-    home = root / "src" / "aiposture" / "guide" / "detection.py"
+    home = root / "src" / "aiposture" / "guide" / guide.DATA_FILE
     files = [
         p
         for p in [*(root / "src").rglob("*"), *(root / "checks").rglob("*.yaml")]
         if p.suffix in {".py", ".json", ".yaml"} and p != home
     ]
     texts = {p: _flat(p.read_text(encoding="utf-8")) for p in files}
+    home_text = _flat(home.read_text(encoding="utf-8"))
     for mf in guide.METRIC_FILTERS:
         for pattern in {mf.pattern, mf.complete_pattern}:
+            assert _flat(pattern) in home_text, mf.seed_ref
             copies = [p for p, text in texts.items() if _flat(pattern) in text]
             assert not copies, (mf.seed_ref, copies)
 
@@ -264,3 +284,82 @@ def test_query_yaml_holds_no_copy_of_the_query() -> None:
         raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))
         assert RECOMMENDED_COMMAND in raw["remediation"]["text"], item.path
         assert "SELECT" not in item.path.read_text(encoding="utf-8"), item.path
+
+
+# --- alarms ---------------------------------------------------------------------------------
+
+
+def _alarm_name(seed_refs: list[str]) -> str:
+    (ref,) = [r for r in seed_refs if r.startswith("Alarm: ")]
+    return ref.removeprefix("Alarm: ")
+
+
+@pytest.fixture(scope="module")
+def planned_alarms() -> dict[str, PutMetricAlarm]:
+    """The fix plan's alarm step for each alarm check, with a confirmed topic configured."""
+    base = Config()
+    config = base.model_copy(
+        update={"remediation": base.remediation.model_copy(update={"alarm_topic_arns": [TOPIC]})}
+    )
+    return {k: v for k, v in _plan(config).items() if isinstance(v, PutMetricAlarm)}
+
+
+def test_every_guide_alarm_has_a_check() -> None:
+    assert len(ALARM_CHECKS) == len(guide.ALARMS) == 25
+    assert sorted(_alarm_name(c.check.seed_refs) for c in ALARM_CHECKS) == sorted(
+        a.name for a in guide.ALARMS
+    )
+
+
+@pytest.mark.parametrize("item", ALARM_CHECKS, ids=lambda c: c.check.id)
+def test_remediation_guide_and_fix_plan_name_the_same_alarm(
+    item: LoadedCheck, planned_alarms: dict[str, PutMetricAlarm]
+) -> None:
+    check, params = item.check, item.params
+    alarm = guide.ALARMS_BY_NAME[_alarm_name(check.seed_refs)]
+    # the check judges the alarm the guide's table describes, on its filter's metric
+    assert isinstance(params, AlarmParams)
+    assert (params.alarm_name, params.threshold, params.period_seconds) == (
+        alarm.name,
+        alarm.threshold,
+        alarm.period_seconds,
+    )
+    filter_check = CATALOG.get(params.metric_filter)
+    assert filter_check is not None
+    assert guide.metric_filter(_filter_number(filter_check.check.seed_refs)).metric == alarm.metric
+    step = planned_alarms[check.id]
+    text = check.remediation.text
+    assert RECOMMENDED_COMMAND not in text
+    assert alarm_command(alarm.name) in text
+    assert text.count("put-metric-alarm") == 1
+    assert (step.alarm_name, step.namespace, step.metric_name) == (
+        alarm.name,
+        guide.METRIC_NAMESPACE,
+        alarm.metric,
+    )
+    assert (step.threshold, step.period) == (alarm.threshold, alarm.period_seconds)
+    # a shell reads back from the report's command exactly the alarm the plan writes
+    put = alarm_command(alarm.name).split("; ")[-1]
+    args = shlex.split(put)
+    assert args[:3] == ["aws", "cloudwatch", "put-metric-alarm"]
+    option = {args[i]: args[i + 1] for i in range(3, len(args) - 1, 2)}
+    assert option == {
+        "--alarm-name": step.alarm_name,
+        "--namespace": step.namespace,
+        "--metric-name": step.metric_name,
+        "--statistic": step.statistic,
+        "--period": str(step.period),
+        "--evaluation-periods": str(step.evaluation_periods),
+        "--datapoints-to-alarm": str(step.datapoints_to_alarm),
+        "--threshold": f"{step.threshold:g}",
+        "--comparison-operator": step.comparison_operator,
+        "--treat-missing-data": step.treat_missing_data,
+        "--alarm-actions": f"arn:aws:sns:<region>:<account>:{ALARM_TOPICS[alarm.team]}",
+    }
+
+
+def test_alarm_yaml_holds_no_copy_of_the_command() -> None:
+    for item in ALARM_CHECKS:
+        raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))["remediation"]["text"]
+        assert RECOMMENDED_COMMAND in raw, item.path
+        assert "put-metric-alarm" not in raw and "create-topic" not in raw, item.path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import botocore.session
 
-from aiposture.rules.log_classes import FEATURES, KNOWN_CLASSES, supports, why_unsupported
+from aiposture.rules.support.log_classes import FEATURES, KNOWN_CLASSES, supports, why_unsupported
 
 
 def test_the_known_classes_are_the_installed_botocore_enum() -> None:

@@ -19,8 +19,8 @@ from aiposture.lang.filter_pattern import DEFAULT_SEMANTICS
 from aiposture.lang.filter_pattern_common import StarString
 from aiposture.lang.filter_pattern_json import And, Cmp, Expr, IsKw, Or, StrLit, parse_json_body
 from aiposture.results import Status
-from aiposture.rules.metric_filters import MetricFilterParams
-from aiposture.rules.sample_events import build_event
+from aiposture.rules.metric_filter import MetricFilterParams
+from aiposture.rules.support.sample_events import build_event
 from tests.builders import ACCOUNT, REGION, guide_trail, log_group, snapshot, with_detection
 from tests.rules.helpers import CATALOG, only, run_check
 

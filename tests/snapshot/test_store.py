@@ -13,19 +13,21 @@ from hypothesis import strategies as st
 
 from aiposture.errors import ConfigError, SnapshotError
 from aiposture.snapshot.io import canonical_json, dump_snapshot
+from aiposture.snapshot.merge import merge_paths, merge_snapshots
 from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan, Snapshot
-from aiposture.snapshot.shards import check_scan_id, plan_scan_id
+from aiposture.snapshot.shards import (
+    check_scan_id,
+    parse_shard,
+    plan_scan_id,
+    shard_accounts,
+    shard_of,
+)
 from aiposture.snapshot.store import (
     ACCOUNTS_DIR,
     MANIFEST_NAME,
     SnapshotHeader,
     SnapshotStore,
     load_any,
-    merge_paths,
-    merge_snapshots,
-    parse_shard,
-    shard_accounts,
-    shard_of,
 )
 from tests.builders import NOW, snapshot, trail
 

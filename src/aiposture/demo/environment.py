@@ -1,4 +1,4 @@
-"""The embedded demo organization: moto, patched to behave like AWS, seeded with three accounts.
+"""The embedded demo organization: moto, patched to behave like AWS, seeded with four accounts.
 
 Two ways to run it:
 
@@ -25,14 +25,14 @@ import boto3
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import moto_ext
-from aiposture.demo.seed import (
+from aiposture.demo.accounts import (
     DEMO_ACCOUNTS,
     DEMO_REGIONS,
     DEMO_RESOURCE_IDS,
     DemoOrg,
     role_arn,
-    seed_demo,
 )
+from aiposture.demo.seed import seed_demo
 from aiposture.snapshot.models import Snapshot
 
 __all__ = [
@@ -57,15 +57,17 @@ DUMMY_CREDENTIALS = {
 }
 """Credentials that can never reach a real account."""
 
-_CLEARED_ENV = (
+CLEARED_ENV = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_ENDPOINT_URL",
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
 )
+"""Environment variables hidden inside an in-process moto world (none may reach AWS)."""
 _SEED_SESSION_NAME = "aiposture-demo-seed"
-_MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}  # the demo needs no AMIs; saves seconds
+MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+"""moto settings of a seeded world: no default AMIs (nothing needs them; saves seconds)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class DemoEnvironment:
 
     @property
     def options(self) -> CollectOptions:
-        """Collect options that scan the demo's regions and all three accounts."""
+        """Collect options that scan the demo's regions and all four accounts."""
         return CollectOptions(regions=self.org.regions, assume_roles=self.org.assume_roles)
 
     def collect(self) -> Snapshot:
@@ -150,9 +152,9 @@ def demo_environment(regions: Sequence[str] = DEMO_REGIONS) -> Iterator[DemoEnvi
     """
     from moto import mock_aws
 
-    env = {**DUMMY_CREDENTIALS, **_MOTO_SETTINGS, "AWS_DEFAULT_REGION": regions[0]}
+    env = {**DUMMY_CREDENTIALS, **MOTO_SETTINGS, "AWS_DEFAULT_REGION": regions[0]}
     with (
-        scoped_env(env, _CLEARED_ENV),
+        scoped_env(env, CLEARED_ENV),
         mock_aws(config={"core": {"mock_credentials": False}}),
     ):
         moto_ext.install()
@@ -196,7 +198,7 @@ def seeded_server(
     request_log.setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     with ExitStack() as stack:
-        stack.enter_context(scoped_env(_MOTO_SETTINGS, ()))
+        stack.enter_context(scoped_env(MOTO_SETTINGS, ()))
         stack.callback(request_log.setLevel, saved_level)
         server.start()
         stack.callback(server.stop)

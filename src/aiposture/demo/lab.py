@@ -35,9 +35,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aiposture.demo.seed import (
-    INVOCATION_LOG_GROUP,
-    LAB_TRAIL_LOG_GROUP,
+from aiposture.demo.accounts import INVOCATION_LOG_GROUP, LAB_TRAIL_LOG_GROUP
+from aiposture.demo.writers import (
     SeedAccount,
     put_alarm,
     put_filter,

@@ -196,6 +196,10 @@ class Catalog:
         return {c.check.id: c.params for c in self.every or self.checks}
 
 
+CASES_SUFFIX = ".cases.yaml"
+"""The name ending of a check's example file (see :func:`cases_path`): not a check itself."""
+
+
 def checks_dir() -> Path:
     """Where the catalog lives: package data in a wheel, else ``checks/`` of the source tree."""
     packaged = Path(aiposture.__file__).parent / "_data" / "checks"
@@ -209,11 +213,26 @@ def rule_module(kind: RuleKind) -> str:
     return kind.function.__module__
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the folder holding the catalog (POSIX form), else as it is."""
+    root = checks_dir().resolve().parent
+    path = path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def source_path(item: LoadedCheck) -> str:
     """Where ``item``'s YAML lives, relative to the folder holding the catalog (POSIX form)."""
-    root = checks_dir().resolve().parent
-    path = item.path.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return _shown(item.path)
+
+
+def cases_path(item: LoadedCheck) -> str | None:
+    """Where ``item``'s pass and fail examples live (as :func:`source_path`), if it has any.
+
+    They sit beside the check, in ``<check-id>.cases.yaml``, and are run by
+    ``tests/rules/test_check_cases.py``.
+    """
+    path = item.path.with_name(f"{item.check.id}{CASES_SUFFIX}")
+    return _shown(path) if path.is_file() else None
 
 
 def selector_for_tests(check_id: str) -> str:
@@ -270,9 +289,13 @@ def _check_references(loaded: list[LoadedCheck]) -> None:
 
 
 def load_catalog(directory: Path | None = None) -> Catalog:
-    """Load and validate every check; ids must be unique."""
+    """Load and validate every check; ids must be unique.
+
+    Every ``*.yaml`` under ``directory`` is a check, except a check's examples
+    (``*.cases.yaml``, see :func:`cases_path`).
+    """
     root = directory or checks_dir()
-    paths = sorted(root.rglob("*.yaml"))
+    paths = sorted(p for p in root.rglob("*.yaml") if not p.name.endswith(CASES_SUFFIX))
     if not paths:
         raise CatalogError(f"no checks found under {root}")
     loaded = [_load_one(p) for p in paths]
@@ -285,7 +308,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         seen[item.check.id] = item.path
     _check_references(loaded)
     # The version names the content users see: each file, and each check as loaded, whose
-    # remediation text is filled from the guide's data (guide/detection.py), so a change
+    # remediation text is filled from the guide's data (guide/detection.yaml), so a change
     # there moves the version too.
     digest = hashlib.sha256()
     for path, item in zip(paths, loaded, strict=True):

@@ -11,6 +11,7 @@ import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, LoadedCheck, scope_range
 from aiposture.engine.scoring import score
+from aiposture.memo import EvaluationMemo
 from aiposture.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
 from aiposture.rules.base import Outcome, RuleContext, describe_error
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
@@ -102,6 +103,7 @@ def evaluate_account(
     config: Config,
     *,
     missing_reason: str | None = None,
+    memo: EvaluationMemo | None = None,
 ) -> Iterable[Result]:
     """Every result for one account.
 
@@ -109,7 +111,8 @@ def evaluate_account(
     result for the account, with the reason, and is not run (that depends only on the
     configuration, so it holds even when the account could not be scanned).
     ``missing_reason`` marks a planned account the snapshot holds no evidence for: every
-    in-scope check is ERROR with that reason.
+    in-scope check is ERROR with that reason. ``memo`` holds the facts the rules derive,
+    shared by the accounts of one evaluation (a fresh one when not given).
     """
     skipped = {
         item.check.id: why
@@ -135,9 +138,15 @@ def evaluate_account(
             yield _result(item, outcome, account.account_id, None)
         return
     params = catalog.params_by_id
+    memo = memo if memo is not None else EvaluationMemo()
     for index, region in enumerate(account.scanned_regions):
         ctx = RuleContext(
-            snapshot=snapshot, account=account, region=region, config=config, checks=params
+            snapshot=snapshot,
+            account=account,
+            region=region,
+            config=config,
+            checks=params,
+            memo=memo,
         )
         for item in in_scope:
             if item.kind.scope == "account":
@@ -174,13 +183,15 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
 
     A planned account the snapshot holds no evidence for
     (:meth:`~aiposture.snapshot.models.Snapshot.missing_accounts`) is judged too: ERROR on
-    every check in scope, and listed among the scan's accounts.
+    every check in scope, and listed among the scan's accounts. The facts the rules derive
+    are cached for this evaluation alone (one :class:`~aiposture.memo.EvaluationMemo`).
     """
     with _without_cycle_collection():
         results: list[Result] = []
         missing = snapshot.missing_accounts()
         reasons = dict.fromkeys(missing, _not_collected(snapshot)) if missing else {}
         accounts = [*snapshot.accounts, *(AccountSnapshot(account_id=a) for a in missing)]
+        memo = EvaluationMemo()
         for account in sorted(accounts, key=lambda a: a.account_id):
             results.extend(
                 evaluate_account(
@@ -189,6 +200,7 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
                     catalog,
                     config,
                     missing_reason=reasons.get(account.account_id),
+                    memo=memo,
                 )
             )
         regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})

@@ -2,16 +2,17 @@
 
 A check's YAML remediation text writes the placeholder :data:`RECOMMENDED_COMMAND`; the
 catalog loader replaces it with the command (``put-metric-filter`` for a Metric Filter,
-``put-insight-rule`` for a Contributor Insights Rule, ``put-query-definition`` for a Query)
-this module builds from
+``put-insight-rule`` for a Contributor Insights Rule, ``put-query-definition`` for a Query,
+an SNS topic and ``put-metric-alarm`` for an Alarm) this module builds from
 :mod:`aiposture.guide.detection`, the same data the fix planner
-(:mod:`aiposture.remediate.detection`) deploys. The recommended filter name, pattern, metric
-and namespace are therefore written once, in ``guide/detection.py``.
+(:mod:`aiposture.remediate.detection`) deploys. The recommended filter name, pattern, metric,
+namespace and alarm threshold are therefore written once, in ``guide/detection.yaml``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 from aiposture.guide import detection as guide
@@ -23,6 +24,9 @@ LOG_GROUP_PLACEHOLDER = "<cloudtrail-log-group>"
 _FILTER_REF = "Metric Filter "
 _RULE_REF = "Contributor Insights Rule "
 _QUERY_REF = "Query "
+_ALARM_REF = "Alarm: "
+ALARM_TOPICS: dict[str, str] = {"security": "ai-security-alerts", "ai-ops": "ai-ops-alerts"}
+"""The SNS topic remediation text recommends for each alarm table (team) of the guide."""
 
 
 def metric_filter_command(number: int) -> str:
@@ -71,6 +75,32 @@ def saved_query_command(number: int) -> str:
     )
 
 
+def _double_quoted(text: str) -> str:
+    """``text`` for a shell: in double quotes when plain (the guide's alarm names), else quoted."""
+    return f'"{text}"' if re.fullmatch(r"[\w .-]+", text) else shlex.quote(text)
+
+
+def alarm_command(name: str) -> str:
+    """The commands creating the guide's alarm ``name`` and the topic it notifies.
+
+    The team's SNS topic (:data:`ALARM_TOPICS`) with an e-mail subscription, then ``aws
+    cloudwatch put-metric-alarm`` on the guide's metric: the name, namespace, threshold and
+    period of the guide's alarm table, Sum over one period, as the fix plan writes it.
+    """
+    alarm = guide.ALARMS_BY_NAME[name]
+    topic = ALARM_TOPICS[alarm.team]
+    arn = f"arn:aws:sns:<region>:<account>:{topic}"
+    return (
+        f"aws sns create-topic --name {topic}; aws sns subscribe --topic-arn {arn} "
+        "--protocol email --notification-endpoint <address> (confirm the subscription from "
+        "the message it sends); aws cloudwatch put-metric-alarm --alarm-name "
+        f"{_double_quoted(alarm.name)} --namespace {guide.METRIC_NAMESPACE} --metric-name "
+        f"{alarm.metric} --statistic Sum --period {alarm.period_seconds} --evaluation-periods 1 "
+        f"--datapoints-to-alarm 1 --threshold {alarm.threshold:g} --comparison-operator "
+        f"GreaterThanThreshold --treat-missing-data notBreaching --alarm-actions {arn}"
+    )
+
+
 def _number(ref: str, prefix: str) -> int | None:
     rest = ref.removeprefix(prefix)
     return int(rest) if rest != ref and rest.isdigit() else None
@@ -85,6 +115,8 @@ def recommended_command(seed_refs: list[str]) -> str | None:
             return insight_rule_command(n)
         if (n := _number(ref, _QUERY_REF)) is not None:
             return saved_query_command(n)
+        if ref.startswith(_ALARM_REF) and ref.removeprefix(_ALARM_REF) in guide.ALARMS_BY_NAME:
+            return alarm_command(ref.removeprefix(_ALARM_REF))
     return None
 
 

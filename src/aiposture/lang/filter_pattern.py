@@ -41,7 +41,8 @@ from aiposture.lang.filter_pattern_common import (
     Semantics,
     compile_regex,
 )
-from aiposture.lang.filter_pattern_json import evaluate, load_event, parse_json_body
+from aiposture.lang.filter_pattern_json import parse_json_body
+from aiposture.lang.filter_pattern_json_eval import evaluate, load_event
 from aiposture.lang.filter_pattern_text import (
     match_delimited,
     match_terms,

@@ -5,7 +5,7 @@ sample events that differ only by account id and region. Three exact caches make
 
 * each distinct pattern text is parsed once;
 * a JSON-flavour pattern's verdict on an event depends only on the nodes its selectors reach
-  (:func:`~aiposture.lang.filter_pattern_json.evaluate` reads nothing else), so verdicts are
+  (:func:`~aiposture.lang.filter_pattern_json_eval.evaluate` reads nothing else), so verdicts are
   cached by (pattern text, projection of the events onto those selectors): identical filters
   in many accounts are evaluated once;
 * better still, when the selectors reach no ``{account}`` / ``{region}`` / ``{partition}``
@@ -31,16 +31,8 @@ from typing import Any
 from aiposture.errors import PatternSyntaxError
 from aiposture.lang.filter_pattern import DEFAULT_SEMANTICS, Pattern, classify, parse
 from aiposture.lang.filter_pattern_common import WHITESPACE
-from aiposture.lang.filter_pattern_json import (
-    Expr,
-    JsonNumber,
-    Selector,
-    evaluate,
-    iter_conditions,
-    load_event,
-    parse_json_body,
-    resolve,
-)
+from aiposture.lang.filter_pattern_json import Expr, Selector, iter_conditions, parse_json_body
+from aiposture.lang.filter_pattern_json_eval import JsonNumber, evaluate, load_event, resolve
 
 _MAX_ENTRIES = 200_000
 

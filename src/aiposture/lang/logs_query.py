@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from aiposture.lang.logs_query_cwli import CwliParser
 from aiposture.lang.logs_query_model import LANGUAGES, Query, QuerySyntaxError, Source
-from aiposture.lang.logs_query_parser import _CwliParser, _SqlParser, _tokenize
+from aiposture.lang.logs_query_sql import SqlParser
+from aiposture.lang.logs_query_tokens import tokenize
 
 __all__ = ["LANGUAGES", "Query", "QuerySyntaxError", "Source", "parse", "parse_definition"]
 
@@ -56,12 +58,12 @@ def parse(query_string: str, language: str = "CWLI", log_group_names: Sequence[s
         )
     if lang == "SQL":
         query = Query("SQL", query_string)
-        toks = _tokenize(query_string, regex_ok=False)
-        _SqlParser(toks, query_string, query).parse_query()
+        toks = tokenize(query_string, regex_ok=False)
+        SqlParser(toks, query_string, query).parse_query()
         return query
     query = Query("CWLI", query_string)
-    toks = _tokenize(query_string, regex_ok=True)
-    _CwliParser(toks, query_string, query).parse_pipeline(log_group_names)
+    toks = tokenize(query_string, regex_ok=True)
+    CwliParser(toks, query_string, query).parse_pipeline(log_group_names)
     return query
 
 

@@ -213,7 +213,8 @@ class Query:
                 return src
         return None
 
-    def _resolve(self, ref: FieldRef) -> Source | None:
+    def source_of(self, ref: FieldRef) -> Source | None:
+        """The source a field belongs to: its qualifier's, else the first (None with no source)."""
         if ref.qualifier is not None:
             return self.source(ref.qualifier)
         return self.sources[0] if self.sources else None
@@ -221,7 +222,7 @@ class Query:
     def _owns(self, ref: FieldRef, source: Source) -> bool:
         if not self.sources:
             return True
-        return self._resolve(ref) == source
+        return self.source_of(ref) == source
 
     def reads_all(self, source: Source | None = None) -> bool:
         """True when the query returns every field of ``source`` (``SELECT *``, ``@message``)."""
@@ -267,7 +268,7 @@ class Query:
         if isinstance(cond, Not):
             inner = self._restrict(cond.item, src)
             return None if inner is None else Not(inner)
-        refs = list(_cond_fields(cond))
+        refs = list(cond_fields(cond))
         if src is not None and any(not self._owns(r, src) for r in refs):
             return None
         return cond
@@ -300,24 +301,26 @@ class Query:
 # --------------------------------------------------------------------------- evaluation
 
 
-def _cond_fields(cond: Cond) -> Iterator[FieldRef]:
+def cond_fields(cond: Cond) -> Iterator[FieldRef]:
+    """Every field a condition reads, left to right."""
     if isinstance(cond, BoolOp):
         for c in cond.items:
-            yield from _cond_fields(c)
+            yield from cond_fields(c)
     elif isinstance(cond, Not):
-        yield from _cond_fields(cond.item)
+        yield from cond_fields(cond.item)
     elif isinstance(cond, Compare):
-        yield from _expr_fields(cond.left)
-        yield from _expr_fields(cond.right)
+        yield from expr_fields(cond.left)
+        yield from expr_fields(cond.right)
     elif isinstance(cond, InList):
-        yield from _expr_fields(cond.expr)
+        yield from expr_fields(cond.expr)
         for v in cond.values:
-            yield from _expr_fields(v)
+            yield from expr_fields(v)
     else:
-        yield from _expr_fields(cond.expr)
+        yield from expr_fields(cond.expr)
 
 
-def _expr_fields(expr: Expr) -> Iterator[FieldRef]:
+def expr_fields(expr: Expr) -> Iterator[FieldRef]:
+    """Every field an expression reads (a field itself, or those an opaque expression names)."""
     if isinstance(expr, FieldRef):
         yield expr
     elif isinstance(expr, Opaque):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, assert_never
 
 from aiposture.remediate.plan import (
     CreateLogGroup,
@@ -25,6 +25,7 @@ from aiposture.remediate.plan import (
     PutQueryDefinition,
     StartLogging,
     Step,
+    TrailChange,
     TrailStep,
     Unresolved,
     UpdateTrail,
@@ -62,41 +63,44 @@ def apply_step(snapshot: Snapshot, step: Step) -> None:
             _apply_trail(trail, step)
         return
     reg = _region(snapshot, step.account_id, step.region)
-    if isinstance(step, CreateLogGroup):
-        _create_log_group(reg, step)
-    elif isinstance(step, PutMetricFilter):
-        _put_metric_filter(reg, step)
-    elif isinstance(step, PutMetricAlarm):
-        _put_alarm(reg, step)
-    elif isinstance(step, PutInsightRule):
-        rules = _read(reg.insight_rules, "insight rules", step)
-        entry = {
-            "Name": step.rule_name,
-            "State": step.state,
-            "Schema": '{"Name" : "CloudWatchLogRule", "Version" : 1}',
-            "Definition": json.dumps(step.definition),
-            "ManagedRule": False,
-        }
-        _replace_by(rules, "Name", entry)
-    elif isinstance(step, PutQueryDefinition):
-        queries = _read(reg.query_definitions, "query definitions", step)
-        entry = {
-            "queryDefinitionId": _stable_id(step.account_id, step.region, step.name),
-            "name": step.name,
-            "queryString": step.query_string,
-            "logGroupNames": list(step.log_group_names),
-            "queryLanguage": step.query_language,
-        }
-        _replace_by(queries, "name", entry)
-    elif isinstance(step, PutDashboard):
-        acct = snapshot.account(step.account_id)
-        # dashboards are account-wide (AccountSnapshot.dashboards); older snapshots per region
-        per_account = acct is not None and acct.dashboards_per_account
-        held = acct.dashboards if acct is not None and per_account else reg.dashboards
-        dashboards = _read(held, "dashboards", step)
-        dashboards[step.dashboard_name] = json.dumps(step.body)
-    elif isinstance(step, PutInvocationLogging):
-        reg.invocation_logging = InvocationLogging(config=dict(step.config))
+    match step:
+        case CreateLogGroup():
+            _create_log_group(reg, step)
+        case PutMetricFilter():
+            _put_metric_filter(reg, step)
+        case PutMetricAlarm():
+            _put_alarm(reg, step)
+        case PutInsightRule():
+            rules = _read(reg.insight_rules, "insight rules", step)
+            entry = {
+                "Name": step.rule_name,
+                "State": step.state,
+                "Schema": '{"Name" : "CloudWatchLogRule", "Version" : 1}',
+                "Definition": json.dumps(step.definition),
+                "ManagedRule": False,
+            }
+            _replace_by(rules, "Name", entry)
+        case PutQueryDefinition():
+            queries = _read(reg.query_definitions, "query definitions", step)
+            entry = {
+                "queryDefinitionId": _stable_id(step.account_id, step.region, step.name),
+                "name": step.name,
+                "queryString": step.query_string,
+                "logGroupNames": list(step.log_group_names),
+                "queryLanguage": step.query_language,
+            }
+            _replace_by(queries, "name", entry)
+        case PutDashboard():
+            acct = snapshot.account(step.account_id)
+            # dashboards are account-wide (AccountSnapshot.dashboards); older snapshots per region
+            per_account = acct is not None and acct.dashboards_per_account
+            held = acct.dashboards if acct is not None and per_account else reg.dashboards
+            dashboards = _read(held, "dashboards", step)
+            dashboards[step.dashboard_name] = json.dumps(step.body)
+        case PutInvocationLogging():
+            reg.invocation_logging = InvocationLogging(config=dict(step.config))
+        case _:
+            assert_never(step)
 
 
 def _trail_copies(snapshot: Snapshot, arn: str) -> list[Trail]:
@@ -106,19 +110,22 @@ def _trail_copies(snapshot: Snapshot, arn: str) -> list[Trail]:
     return found
 
 
-def _apply_trail(trail: Trail, step: TrailStep) -> None:
-    if isinstance(step, StartLogging):
-        status = trail.status or TrailStatus(is_logging=True)
-        trail.status = status.model_copy(update={"is_logging": True})
-    elif isinstance(step, UpdateTrail):
-        if step.enable_log_file_validation:
-            trail.log_file_validation_enabled = True
-    elif isinstance(step, PutEventSelectors):
-        trail.event_selectors = EventSelectors(advanced=[dict(s) for s in step.after])
-        trail.has_custom_event_selectors = True
-    elif isinstance(step, PutInsightSelectors):
-        trail.insight_selectors = [dict(s) for s in step.after]
-        trail.has_insight_selectors = bool(step.after)
+def _apply_trail(trail: Trail, step: TrailChange) -> None:
+    match step:
+        case StartLogging():
+            status = trail.status or TrailStatus(is_logging=True)
+            trail.status = status.model_copy(update={"is_logging": True})
+        case UpdateTrail():
+            if step.enable_log_file_validation:
+                trail.log_file_validation_enabled = True
+        case PutEventSelectors():
+            trail.event_selectors = EventSelectors(advanced=[dict(s) for s in step.after])
+            trail.has_custom_event_selectors = True
+        case PutInsightSelectors():
+            trail.insight_selectors = [dict(s) for s in step.after]
+            trail.has_insight_selectors = bool(step.after)
+        case _:
+            assert_never(step)
 
 
 def _region(snapshot: Snapshot, account_id: str, region: str) -> RegionSnapshot:

@@ -4,18 +4,18 @@ Everything goes on the CloudTrail delivery log group of the (account, region) be
 in that log group's own account and region (an organization trail's log group lives in
 the management account). Content comes from :mod:`aiposture.guide.detection` (the guide's
 text, mantle-aware where guide 002 requires); names already in use get a suffix, so no
-existing filter, alarm, rule or query is ever overwritten.
+existing filter, alarm, rule or query is ever overwritten. Which log group that is, and
+whether a detection there could fire at all, is :mod:`.detection_groups`'s part.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiposture.guide import detection as guide
+from aiposture.remediate.detection_groups import DetectionGroups, PlannedGroup, published_metrics
 from aiposture.remediate.plan import (
     PutDashboard,
     PutInsightRule,
@@ -25,162 +25,18 @@ from aiposture.remediate.plan import (
 )
 from aiposture.remediate.selectors import unique_name
 from aiposture.results import Result
-from aiposture.rules.alarms import metric_publishers
-from aiposture.rules.chain import upstream
-from aiposture.rules.detection_scope import DeliveryGroup, cloudtrail_log_groups
-from aiposture.rules.log_classes import QUERY_FEATURE, Feature
-from aiposture.rules.sample_events import SampleEvents
-from aiposture.snapshot.models import Snapshot
-
-if TYPE_CHECKING:
-    from aiposture.remediate.build import PlanBuilder
+from aiposture.rules.support.detection_scope import DeliveryGroup
 
 DETECTION_KINDS = frozenset(
     {"metric_filter", "alarm_chain", "contributor_insights_rule", "saved_query", "dashboard"}
 )
+"""The rule kinds the detection layer fixes."""
 TOPIC_KEY = "remediation.alarm_topic_arns"
-_NUMBER = re.compile(r"(\d+)$")
-FEATURE: dict[str, Feature] = {
-    "metric_filter": "metric filters",
-    "alarm_chain": "metric filters",
-    "contributor_insights_rule": "Contributor Insights rules",
-    "saved_query": QUERY_FEATURE["SQL"],
-}
-"""The log-class feature each planned detection uses (queries are written in SQL)."""
+"""The configuration key listing the SNS topics new alarms notify."""
 
 
-def _number(result: Result) -> int | None:
-    for ref in result.seed_refs:
-        match = _NUMBER.search(ref)
-        if match and not ref.startswith("Alarm"):
-            return int(match.group(1))
-    return None
-
-
-@dataclass
-class _Group:
-    """What is planned on one delivery log group so far."""
-
-    group: DeliveryGroup
-    filters: set[str] = field(default_factory=set)
-    alarms: set[str] = field(default_factory=set)
-    rules: set[str] = field(default_factory=set)
-    queries: set[str] = field(default_factory=set)
-    planned_filters: dict[str, PutMetricFilter] = field(default_factory=dict)
-    planned_alarms: dict[str, PutMetricAlarm] = field(default_factory=dict)
-    planned_rules: dict[int, PutInsightRule] = field(default_factory=dict)
-    planned_queries: dict[int, PutQueryDefinition] = field(default_factory=dict)
-    metrics: set[str] = field(default_factory=set)
-    """Metric names the plan's filters publish (each filter gets a metric of its own)."""
-
-
-def _published(g: DeliveryGroup, namespace: str) -> dict[str, list[str]]:
-    """Metric name -> the filters of the log group's account and region publishing it."""
-    reg = g.region_snapshot
-    if reg is None or not reg.metric_filters:
-        return {}
-    out: dict[str, list[str]] = {}
-    for name, rows in metric_publishers(reg.metric_filters).items():
-        mine = [
-            f"{entry.get('filterName')} (log group {group})"
-            for group, entry, t in rows
-            if t.get("metricNamespace") == namespace
-        ]
-        if mine:
-            out[name] = mine
-    return out
-
-
-class DetectionPlanner:
+class DetectionPlanner(DetectionGroups):
     """Plans the detection layer for every failing detection result."""
-
-    def __init__(self, builder: PlanBuilder) -> None:
-        self.b = builder
-        self.groups: dict[tuple[str, str, str], _Group] = {}
-        self.work: Snapshot = builder.work()
-
-    def _group_for(self, account_id: str | None, region: str | None) -> _Group | str:
-        ctx = self.b.ctx(self.work, account_id or "", region or "")
-        if ctx is None:
-            return f"account {account_id} was not scanned"
-        scope = cloudtrail_log_groups(ctx)
-        readable = sorted(
-            scope.readable,
-            key=lambda g: (
-                (g.log_group.log_group_class or "STANDARD") != "STANDARD" if g.log_group else True,
-                g.account_id,
-                g.name,
-            ),
-        )
-        if not readable:
-            why = "; ".join([*scope.broken, *scope.missing(), *scope.unknowns()]) or (
-                "no logging trail delivers its events to CloudWatch Logs"
-            )
-            return (
-                f"the detection layer of account {account_id} in {region} needs a "
-                f"CloudTrail log group: {why}"
-            )
-        g = readable[0]
-        key = (g.account_id, g.region, g.name)
-        if key not in self.groups:
-            reg = g.region_snapshot
-            state = _Group(g)
-            if reg is not None:
-                state.filters = {
-                    str(f.get("filterName")) for f in (reg.metric_filters or {}).get(g.name, [])
-                }
-                state.alarms = {str(a.get("AlarmName")) for a in reg.alarms or []}
-                state.alarms |= {str(a.get("AlarmName")) for a in reg.composite_alarms or []}
-                state.rules = {str(r.get("Name")) for r in reg.insight_rules or []}
-                state.queries = {str(q.get("name")) for q in reg.query_definitions or []}
-            self.groups[key] = state
-        return self.groups[key]
-
-    def _upstream_problem(self, r: Result, state: _Group) -> str | None:
-        """Why a detection on ``state``'s log group could not fire, whatever the plan adds.
-
-        The plan writes filters, alarms, rules and queries; it cannot make the trail deliver
-        (a role's permissions, a delivery error) or change a log group's class. Those links of
-        the chain (:mod:`aiposture.rules.chain`) are judged on the snapshot as the plan's
-        earlier phases leave it (selectors repaired): when one is not whole, the result is
-        left to be fixed by hand first, never claimed.
-        """
-        kind = self.b.kind_of(r.check_id) or ""
-        params = self.b.params(r.check_id)
-        if kind == "alarm_chain":
-            params = self.b.params(params.metric_filter)
-        if kind not in FEATURE or not isinstance(params, SampleEvents):
-            return None
-        ctx = self.b.ctx(self.work, r.account_id or "", r.region or "")
-        if ctx is None:
-            return f"account {r.account_id} was not scanned"
-        up = upstream(ctx, params, FEATURE[kind])
-        path = next((p for p in up.paths if p.group.arn == state.group.arn), None)
-        if path is None:
-            return f"log group {state.group.name} does not receive these events"
-        for link in path.links:
-            if link.state != "ok":
-                return (
-                    f"the detection could not fire on log group {state.group.name} even once "
-                    f"written: {link.name}: {link.detail.rstrip('.')}; fix that first"
-                )
-        return None
-
-    def _placed(self, r: Result, what: str) -> tuple[int, _Group] | None:
-        """The guide item's number and the log group for ``r``; None (and left) without."""
-        number = _number(r)
-        state = self._group_for(r.account_id, r.region)
-        if isinstance(state, str):
-            self.b.leave(r, state)
-            return None
-        if number is None:
-            self.b.leave(r, f"not a guide {what}")
-            return None
-        problem = self._upstream_problem(r, state)
-        if problem:
-            self.b.leave(r, problem)
-            return None
-        return number, state
 
     def run(self) -> None:
         """Plan filters, then alarms, rules, queries, and last the dashboards."""
@@ -208,7 +64,7 @@ class DetectionPlanner:
         return self.b.config.remediation.metric_namespace or guide.METRIC_NAMESPACE
 
     def _filter(self, r: Result) -> None:
-        placed = self._placed(r, "metric filter")
+        placed = self.placed(r, "metric filter")
         if placed is None:
             return
         number, state = placed
@@ -221,7 +77,7 @@ class DetectionPlanner:
         state.filters.add(name)
         namespace = self.namespace
         notes = []
-        published = _published(g, namespace)
+        published = published_metrics(g, namespace)
         metric = unique_name(mf.metric, set(published) | state.metrics)
         state.metrics.add(metric)
         others = published.get(mf.metric, [])
@@ -253,7 +109,7 @@ class DetectionPlanner:
         self.b.add(step, [r])
 
     def _metric(
-        self, state: _Group, mf_check: str, account: str, region: str
+        self, state: PlannedGroup, mf_check: str, account: str, region: str
     ) -> tuple[str, str] | str | None:
         """The metric the alarm must watch: the planned filter's, or the passing filter's.
 
@@ -272,7 +128,9 @@ class DetectionPlanner:
                     own = (
                         f"{res.evidence.get('filter')} (log group {res.evidence.get('log_group')})"
                     )
-                    others = [f for f in _published(state.group, ns).get(name, []) if f != own]
+                    others = [
+                        f for f in published_metrics(state.group, ns).get(name, []) if f != own
+                    ]
                     if others:
                         return (
                             f"the metric {metric} of the passing filter is also published by "
@@ -302,7 +160,7 @@ class DetectionPlanner:
         return next((a for a in confirmed if word in a.rsplit(":", 1)[-1]), confirmed[0])
 
     def _alarm(self, r: Result) -> None:
-        state = self._group_for(r.account_id, r.region)
+        state = self.group_for(r.account_id, r.region)
         if isinstance(state, str):
             self.b.leave(r, state)
             return
@@ -313,7 +171,7 @@ class DetectionPlanner:
         if alarm is None:
             self.b.leave(r, "not a guide alarm")
             return
-        problem = self._upstream_problem(r, state)
+        problem = self.upstream_problem(r, state)
         if problem:
             self.b.leave(r, problem)
             return
@@ -374,7 +232,7 @@ class DetectionPlanner:
     # --- rules and queries ---------------------------------------------------------------
 
     def _rule(self, r: Result) -> None:
-        placed = self._placed(r, "rule")
+        placed = self.placed(r, "rule")
         if placed is None:
             return
         number, state = placed
@@ -406,7 +264,7 @@ class DetectionPlanner:
         self.b.add(step, [r])
 
     def _query(self, r: Result) -> None:
-        placed = self._placed(r, "query")
+        placed = self.placed(r, "query")
         if placed is None:
             return
         number, state = placed
@@ -463,7 +321,7 @@ class DetectionPlanner:
         if not candidates:
             acct = self.work.account(account)
             for region in acct.scanned_regions if acct else []:
-                state = self._group_for(account, region)
+                state = self.group_for(account, region)
                 if not isinstance(state, str):
                     candidates.append(state)
                     break

@@ -10,31 +10,23 @@
                                    forced, and then it refuses to run without the override
     DIR/<account>/main.tf          Terraform (imports the resources it changes)
     DIR/<account>/cloudformation-<region>[-import].yaml
+
+``aiposture remediate`` always writes every form (it has no option to choose them); the
+forms are listed in :mod:`aiposture.remediate.plan_forms`. An account with no change gets
+only its page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiposture.atomic import write_atomically
-from aiposture.remediate.cloudformation import CloudFormationForms, cloudformation_forms
-from aiposture.remediate.markdown import (
-    INDEX_NAME,
-    PAGE_NAME,
-    SCRIPT_NAME,
-    TERRAFORM_NAME,
-    render_account_markdown,
-    render_index,
-)
 from aiposture.remediate.plan import Plan, Verification
-from aiposture.remediate.script import render_script
-from aiposture.remediate.terraform import render_terraform
-from aiposture.remediate.verify import UNVERIFIED_ENV, failure
+from aiposture.remediate.plan_forms import PlanFile, PlanJob, available_forms, get_form
 
 PLAN_NAME = "plan.json"
-FORMS = ("script", "cloudformation", "terraform", "markdown")
-"""The forms ``aiposture remediate --form`` can write (all by default)."""
 
 
 @dataclass
@@ -49,47 +41,20 @@ class WrittenPlan:
     unless :data:`~aiposture.remediate.verify.UNVERIFIED_ENV` holds their account id."""
 
 
-def script_note(failed: str | None, force: bool, account_id: str) -> str | None:
-    """What the account's page says about its script when the plan failed verification."""
-    if failed is None:
-        return None
-    if not force:
-        return (
-            f"{SCRIPT_NAME} was not written: {failed} (see the plan's verification). Do not "
-            "apply the other forms either. aiposture remediate --force writes the script "
-            f"anyway, and it then refuses to run unless {UNVERIFIED_ENV}={account_id} is set."
-        )
-    return (
-        f"{SCRIPT_NAME} was written with --force although {failed}: it refuses to run "
-        f"unless {UNVERIFIED_ENV}={account_id} is set. Apply no form before the plan's "
-        "verification is understood."
-    )
-
-
-def _index_note(failed: str | None, force: bool) -> str | None:
-    if failed is None:
-        return None
-    what = f"{failed[:1].upper()}{failed[1:]}."
-    if not force:
-        return (
-            f"{what} No {SCRIPT_NAME} was written; apply no form of this plan, and report it "
-            "as an aiposture bug (the verification is at the end)."
-        )
-    return (
-        f"{what} The {SCRIPT_NAME} scripts were written with --force and refuse to run "
-        f"unless {UNVERIFIED_ENV} holds the account id."
-    )
-
-
 def write_plan(
     plan: Plan,
     out_dir: Path,
     verification: Verification | None,
-    forms: tuple[str, ...] = FORMS,
+    forms: Sequence[str] | None = None,
     *,
     force: bool = False,
 ) -> WrittenPlan:
-    """Write ``plan`` in every form of ``forms`` under ``out_dir``.
+    """Write ``plan.json`` and ``plan`` in every form of ``forms`` under ``out_dir``.
+
+    ``forms`` (default: every one, which is what ``aiposture remediate`` writes) are names
+    from :func:`~aiposture.remediate.plan_forms.available_forms`; an unknown name raises
+    :class:`ValueError` before anything is written. Files are written in the registry's
+    order, the index first, then account by account.
 
     When ``verification`` failed, no account's ``apply.sh`` is written (a stale one from an
     earlier run is removed): a step in one account can break results in another, so the
@@ -97,47 +62,31 @@ def write_plan(
     refuses to run unless :data:`~aiposture.remediate.verify.UNVERIFIED_ENV` holds its
     account id.
     """
+    chosen = available_forms() if forms is None else list(dict.fromkeys(forms))
+    for name in chosen:
+        get_form(name)
+    writers = [get_form(name) for name in available_forms() if name in chosen]
+    job = PlanJob(plan, verification, force=force, forms=chosen)
     done = WrittenPlan()
-    failed = failure(verification)
 
-    def put(path: Path, text: str, executable: bool = False) -> None:
+    def put(item: PlanFile) -> None:
+        path = out_dir / item.path
+        if item.text is None:
+            path.unlink(missing_ok=True)
+            done.withheld.append(path)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, text.encode("utf-8"), 0o755 if executable else 0o644)
+        write_atomically(path, item.text.encode("utf-8"), 0o755 if item.executable else 0o644)
         done.files.append(path)
+        if item.guarded:
+            done.guarded.append(path)
 
-    put(out_dir / PLAN_NAME, plan.model_dump_json(indent=2) + "\n")
-    if "markdown" in forms:
-        put(
-            out_dir / INDEX_NAME,
-            render_index(plan, verification, script_note=_index_note(failed, force)),
-        )
+    put(PlanFile(Path(PLAN_NAME), plan.model_dump_json(indent=2) + "\n"))
+    for form in writers:
+        for item in form.index_files(job):
+            put(item)
     for account in plan.accounts:
-        folder = out_dir / account.account_id
-        note = script_note(failed, force, account.account_id) if account.changes else None
-        cfn = (
-            cloudformation_forms(plan, account)
-            if "cloudformation" in forms
-            else CloudFormationForms({}, {})
-        )
-        templates = cfn.files
-        if "markdown" in forms:
-            page = render_account_markdown(plan, account, verification, cfn, script_note=note)
-            put(folder / PAGE_NAME, page)
-        if not account.changes:
-            continue
-        if "script" in forms:
-            script = folder / SCRIPT_NAME
-            if failed is None:
-                put(script, render_script(plan, account), executable=True)
-            elif force:
-                text = render_script(plan, account, (failed, UNVERIFIED_ENV))
-                put(script, text, executable=True)
-                done.guarded.append(script)
-            else:
-                script.unlink(missing_ok=True)
-                done.withheld.append(script)
-        if "terraform" in forms:
-            put(folder / TERRAFORM_NAME, render_terraform(plan, account))
-        for name, text in templates.items():
-            put(folder / name, text)
+        for form in writers:
+            for item in form.account_files(job, account):
+                put(item)
     return done

@@ -57,11 +57,13 @@ class _Step(_Model):
     """Further facts for the reader: cost, what is kept, what was chosen and why."""
     operation: ClassVar[str] = ""
     """The AWS CLI ``service operation`` the step makes (empty for :class:`Unresolved`)."""
+    subject_template: ClassVar[str] = ""
+    """How :attr:`subject` is written: a :meth:`str.format` template over the step's fields."""
 
     @property
     def subject(self) -> str:
         """The name of what the step changes (a trail, a filter, an alarm...)."""
-        return ""
+        return self.subject_template.format_map(vars(self))
 
 
 class TrailStep(_Step):
@@ -72,11 +74,7 @@ class TrailStep(_Step):
     trail: dict[str, Any] = Field(default_factory=dict)
     """The trail as read (DescribeTrails, plus ``Tags`` and ``IsLogging``), for renderers
     that must state the whole resource (CloudFormation and Terraform import)."""
-
-    @property
-    def subject(self) -> str:
-        """The trail's name."""
-        return self.trail_name
+    subject_template: ClassVar[str] = "{trail_name}"
 
 
 class StartLogging(TrailStep):
@@ -138,11 +136,7 @@ class CreateLogGroup(_Step):
 
     kind: Literal["create_log_group"] = "create_log_group"
     operation: ClassVar[str] = "logs create-log-group"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.log_group_name
+    subject_template: ClassVar[str] = "{log_group_name}"
 
     log_group_name: str
     retention_in_days: int | None = None
@@ -153,11 +147,7 @@ class PutMetricFilter(_Step):
 
     kind: Literal["put_metric_filter"] = "put_metric_filter"
     operation: ClassVar[str] = "logs put-metric-filter"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.filter_name
+    subject_template: ClassVar[str] = "{filter_name}"
 
     log_group_name: str
     filter_name: str
@@ -173,11 +163,7 @@ class PutMetricAlarm(_Step):
 
     kind: Literal["put_metric_alarm"] = "put_metric_alarm"
     operation: ClassVar[str] = "cloudwatch put-metric-alarm"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.alarm_name
+    subject_template: ClassVar[str] = "{alarm_name}"
 
     alarm_name: str
     description: str
@@ -198,11 +184,7 @@ class PutInsightRule(_Step):
 
     kind: Literal["put_insight_rule"] = "put_insight_rule"
     operation: ClassVar[str] = "cloudwatch put-insight-rule"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.rule_name
+    subject_template: ClassVar[str] = "{rule_name}"
 
     rule_name: str
     definition: dict[str, Any]
@@ -214,11 +196,7 @@ class PutQueryDefinition(_Step):
 
     kind: Literal["put_query_definition"] = "put_query_definition"
     operation: ClassVar[str] = "logs put-query-definition"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.name
+    subject_template: ClassVar[str] = "{name}"
 
     name: str
     query_string: str
@@ -231,11 +209,7 @@ class PutDashboard(_Step):
 
     kind: Literal["put_dashboard"] = "put_dashboard"
     operation: ClassVar[str] = "cloudwatch put-dashboard"
-
-    @property
-    def subject(self) -> str:
-        """The name of what the step changes."""
-        return self.dashboard_name
+    subject_template: ClassVar[str] = "{dashboard_name}"
 
     dashboard_name: str
     before: dict[str, Any] | None = None
@@ -247,11 +221,7 @@ class PutInvocationLogging(_Step):
 
     kind: Literal["put_invocation_logging"] = "put_invocation_logging"
     operation: ClassVar[str] = "bedrock put-model-invocation-logging-configuration"
-
-    @property
-    def subject(self) -> str:
-        """What the step changes: the region's invocation logging settings."""
-        return f"bedrock model invocation logging ({self.region})"
+    subject_template: ClassVar[str] = "bedrock model invocation logging ({region})"
 
     before: dict[str, Any] = Field(default_factory=dict)
     config: dict[str, Any]
@@ -266,11 +236,11 @@ class Unresolved(_Step):
     """The configuration key that would let the plan fix it (``None``: a manual change)."""
 
 
+TrailChange = StartLogging | UpdateTrail | PutEventSelectors | PutInsightSelectors
+"""Any step on an existing trail (each a :class:`TrailStep`)."""
+
 Step = Annotated[
-    StartLogging
-    | UpdateTrail
-    | PutEventSelectors
-    | PutInsightSelectors
+    TrailChange
     | CreateLogGroup
     | PutMetricFilter
     | PutMetricAlarm
@@ -281,7 +251,10 @@ Step = Annotated[
     | Unresolved,
     Field(discriminator="kind"),
 ]
-"""Any step of a plan."""
+"""Any step of a plan: the union of every step kind.
+
+Renderers dispatch on it with ``match step:`` and end with ``case _: assert_never(step)``,
+so mypy names every renderer that forgets a step kind added here."""
 
 STEP_ORDER: tuple[str, ...] = (
     "update_trail",

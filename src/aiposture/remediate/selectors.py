@@ -17,13 +17,13 @@ from typing import Any
 from aiposture.config import ResourcesConfig
 from aiposture.guide import guide_selectors
 from aiposture.lang.guide_placeholders import find_placeholders
-from aiposture.lang.selector_validation import (
+from aiposture.lang.selector_issues import (
     IssueKind,
     IssueSeverity,
     SelectorIssue,
 )
 from aiposture.remediate.plan import SelectorChange
-from aiposture.rules.data_events import DataEventsParams
+from aiposture.rules.data_events_logged import DataEventsParams
 
 MAX_VALUES = 500
 """CloudTrail's limit on the values of all advanced selectors of one trail."""

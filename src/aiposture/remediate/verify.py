@@ -7,8 +7,8 @@ from aiposture.engine.catalog import Catalog
 from aiposture.engine.runner import evaluate
 from aiposture.remediate.apply import applied
 from aiposture.remediate.build import attribute_side_effects, build_plan
-from aiposture.remediate.build import result_key as _key
 from aiposture.remediate.plan import Plan, StatusChange, Verification
+from aiposture.remediate.planning import result_key as _key
 from aiposture.results import Results, Status
 from aiposture.snapshot.models import Snapshot
 

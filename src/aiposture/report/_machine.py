@@ -6,7 +6,7 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from aiposture.report.view import https_url
+from aiposture.report.formatting import https_url
 from aiposture.results import Result, Results
 
 __all__ = [

@@ -29,7 +29,7 @@ from aiposture.report._machine import (
     iso_utc,
     partition,
 )
-from aiposture.report.view import https_url, ranked_results
+from aiposture.report.formatting import https_url, ranked_results
 from aiposture.results import Result, Results, Severity, Status
 
 __all__ = ["ASFF_SCHEMA_VERSION", "AsffRenderer", "compliance_status", "resource_type"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from aiposture.report.view import https_url, ranked_results
+from aiposture.report.formatting import https_url, ranked_results
 from aiposture.results import Result, Results
 
 __all__ = ["COLUMNS", "CsvRenderer", "neutralise"]

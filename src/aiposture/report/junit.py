@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from aiposture.report._machine import PRODUCT_NAME, iso_utc, where
-from aiposture.report.view import evidence_excerpt, ranked_results
+from aiposture.report.formatting import evidence_excerpt, ranked_results
 from aiposture.results import Result, Results, Status
 
 __all__ = ["UNMAPPED_SUITE", "JunitRenderer", "suites"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from aiposture.markdown_text import md_text
-from aiposture.report.view import format_score, format_utc, ranked_results
+from aiposture.report.formatting import format_score, format_utc, ranked_results
 from aiposture.results import DiffEntry, Result, Results, Severity, Status
 
 __all__ = ["TOP_LIMIT", "MarkdownRenderer"]

@@ -27,7 +27,7 @@ from aiposture.report._machine import (
     iso_utc,
     partition,
 )
-from aiposture.report.view import evidence_excerpt, https_url, ranked_results
+from aiposture.report.formatting import evidence_excerpt, https_url, ranked_results
 from aiposture.results import Result, Results, Severity, Status
 
 __all__ = ["OCSF_VERSION", "OcsfRenderer", "compliance_status", "severity_id"]

@@ -28,7 +28,7 @@ from aiposture.report._machine import (
     iso_utc,
     remediation_text,
 )
-from aiposture.report.view import https_url, ranked_results
+from aiposture.report.formatting import https_url, ranked_results
 from aiposture.results import Result, Results, Severity, Status
 
 __all__ = ["SARIF_SCHEMA_URI", "SarifRenderer", "sarif_level"]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from aiposture.config import Config, ResourcesConfig
 from aiposture.iam.denials import denied_action_hint
+from aiposture.memo import EvaluationMemo
 from aiposture.results import Status
 from aiposture.snapshot.models import AccountSnapshot, CallError, RegionSnapshot, Snapshot
 
@@ -34,6 +35,10 @@ class Params(BaseModel):
         return {}
 
 
+class NoParams(Params):
+    """A rule kind without parameters."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a rule decided about one resource in one account and region."""
@@ -54,6 +59,8 @@ class RuleContext:
     config: Config
     checks: Mapping[str, Params] = field(default_factory=dict)
     """Every catalog check's parameters, by check id (for rules that build on another check)."""
+    memo: EvaluationMemo = field(default_factory=EvaluationMemo, compare=False, repr=False)
+    """The evaluation's caches of derived facts (shared by every context of one evaluation)."""
 
     @property
     def account_id(self) -> str:

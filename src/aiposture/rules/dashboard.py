@@ -23,7 +23,7 @@ from pydantic import Field
 from aiposture.lang.contributor_rules import RuleDefinitionError, parse_rule
 from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind, describe_error, errors_for
-from aiposture.rules.detection_scope import cloudtrail_log_groups
+from aiposture.rules.support.detection_scope import cloudtrail_log_groups
 
 _SOURCE = re.compile(r"""\bSOURCE\s+(?:'([^']*)'|"([^"]*)")""", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+`([^`]+)`", re.IGNORECASE)

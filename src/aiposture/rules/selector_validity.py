@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from aiposture.lang.selector_validation import IssueSeverity
+from aiposture.lang.selector_issues import IssueSeverity
 from aiposture.results import Status
-from aiposture.rules.base import Outcome, RuleContext, RuleKind
-from aiposture.rules.coverage import selectors_unknown_reason
-from aiposture.rules.selector_facts import trail_issues
-from aiposture.rules.trail import NoParams, trails_homed_here
+from aiposture.rules.base import NoParams, Outcome, RuleContext, RuleKind
+from aiposture.rules.support.coverage import selectors_unknown_reason
+from aiposture.rules.support.selector_facts import trail_issues
+from aiposture.rules.support.trails import trails_homed_here
 
 
 def selector_validity(_: NoParams, ctx: RuleContext) -> list[Outcome]:
@@ -25,7 +25,7 @@ def selector_validity(_: NoParams, ctx: RuleContext) -> list[Outcome]:
                 )
             )
             continue
-        issues = trail_issues(trail, ctx.account)
+        issues = trail_issues(trail, ctx)
         evidence = {
             "mode": trail.event_selectors.mode,
             "issues": [
