@@ -205,6 +205,38 @@ run_options = stack(
 """How a collection runs: workers (into ``overrides``), and logs, checkpoint folder, resume,
 shard and scan id (into ``run``)."""
 
+
+def out_option(dest: str, help: str, default: Path | None = None, **kwargs: Any) -> Any:
+    """An ``--out`` option into ``dest`` (a file or folder path; its default shown when set)."""
+    return click.option(
+        "--out",
+        dest,
+        type=click.Path(path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+        **kwargs,
+    )
+
+
+def formats_option(help: str) -> Any:
+    """The ``--format F1,F2`` option (repeatable, comma-separated) into ``formats``."""
+    return click.option(
+        "--format", "formats", multiple=True, metavar="F1,F2", callback=comma_list, help=help
+    )
+
+
+def fail_on_option(help: str, default: str | None = None) -> Any:
+    """The ``--fail-on SEVERITY`` gate option (its default shown when set)."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_CHOICES),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
 config_option = click.option(
     "--config",
     "config_path",
@@ -259,27 +291,11 @@ results_options = stack(
 """--waivers and --baseline (into ``overrides``), and the hidden --today."""
 
 report_options = stack(
-    click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Output folder (default from config: aiposture-out).",
-    ),
-    click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        metavar="F1,F2",
-        callback=comma_list,
-        help="Report formats (default from config: json,html,pdf).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_ON_CHOICES),
-        default=None,
-        help="Exit 1 when a check of this severity or above fails or is unverified "
-        "(default from config: high; 'none' never fails).",
+    out_option("out_dir", "Output folder (default from config: aiposture-out)."),
+    formats_option("Report formats (default from config: json,html,pdf)."),
+    fail_on_option(
+        "Exit 1 when a check of this severity or above fails or is unverified "
+        "(default from config: high; 'none' never fails)."
     ),
     min_score_option,
     results_options,
@@ -298,25 +314,11 @@ sign_option = click.option(
 )
 """The --sign-key option: sign the output folder's manifest."""
 
-collect_options = click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path),
-    default=Path("snapshot.json"),
-    show_default=True,
-    help="Snapshot file to write.",
-)
+collect_options = out_option("out_path", "Snapshot file to write.", Path("snapshot.json"))
 """``collect``'s own option: the snapshot file."""
 
 merge_options = stack(
-    click.option(
-        "--out",
-        "out_path",
-        type=click.Path(path_type=Path),
-        default=Path("snapshot.json"),
-        show_default=True,
-        help="Merged snapshot file to write.",
-    ),
+    out_option("out_path", "Merged snapshot file to write.", Path("snapshot.json")),
     click.option(
         "--allow-partial",
         is_flag=True,
@@ -329,29 +331,18 @@ merge_options = stack(
 
 evaluate_options = stack(
     config_option,
-    click.option(
-        "--out",
-        "out_path",
-        type=click.Path(path_type=Path),
-        default=Path("results.json"),
-        show_default=True,
-        help="Results file to write.",
-    ),
-    click.option(
-        "--fail-on", type=click.Choice(FAIL_ON_CHOICES), default=None, help="See `scan --help`."
-    ),
+    out_option("out_path", "Results file to write.", Path("results.json")),
+    fail_on_option("See `scan --help`."),
     min_score_option,
     results_options,
 )
 """``evaluate``'s options: config, results file, gate, waivers and baseline."""
 
 remediate_options = stack(
-    click.option(
-        "--out",
+    out_option(
         "out_dir",
-        type=click.Path(path_type=Path),
+        "Folder for the plan: plan.json, README.md and one folder per account.",
         required=True,
-        help="Folder for the plan: plan.json, README.md and one folder per account.",
     ),
     click.option(
         "--snapshot",
@@ -381,28 +372,9 @@ remediate_options = stack(
 
 report_command_options = stack(
     config_option,
-    click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Output folder (default from config: aiposture-out).",
-    ),
-    click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        metavar="F1,F2",
-        callback=comma_list,
-        help="Formats (default from config: json,html,pdf).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_ON_CHOICES),
-        default="none",
-        show_default=True,
-        help="Exit 1 when a check of this severity or above fails or is unverified.",
-    ),
+    out_option("out_dir", "Output folder (default from config: aiposture-out)."),
+    formats_option("Formats (default from config: json,html,pdf)."),
+    fail_on_option("Exit 1 when a check of this severity or above fails or is unverified.", "none"),
     min_score_option,
     results_options,
     sign_option,
@@ -418,28 +390,10 @@ report_command_options = stack(
 """``report``'s options: config, folder, formats, gate, waivers, baseline, key, snapshot."""
 
 demo_options = stack(
-    click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(path_type=Path),
-        default=Path("out/demo"),
-        show_default=True,
-        help="Output folder.",
-    ),
-    click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        metavar="F1,F2",
-        callback=comma_list,
-        help="Formats (default: every format, see `aiposture report --help`).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_ON_CHOICES),
-        default="none",
-        show_default=True,
-        help="The demo organization fails checks on purpose; set a severity to see the gate.",
+    out_option("out_dir", "Output folder.", Path("out/demo")),
+    formats_option("Formats (default: every format, see `aiposture report --help`)."),
+    fail_on_option(
+        "The demo organization fails checks on purpose; set a severity to see the gate.", "none"
     ),
     min_score_option,
     gather("overrides", _files),

@@ -11,6 +11,7 @@ groups) across the catalog, the guide data and the plan.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -174,16 +175,25 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_each_filter_pattern_is_written_in_guide_data_only() -> None:
+def _guide_home_and_others() -> tuple[str, dict[Path, str]]:
+    """The guide data file's text and every other source file's, whitespace folded."""
     root = Path(__file__).resolve().parents[2]
     home = root / "src" / "aiposture" / "guide" / guide.DATA_FILE
     files = [
         p
         for p in [*(root / "src").rglob("*"), *(root / "checks").rglob("*.yaml")]
-        if p.suffix in {".py", ".json", ".yaml"} and p != home
+        # a case file is an account's evidence: it holds what that account deployed
+        if p.suffix in {".py", ".json", ".yaml"}
+        and p != home
+        and not p.name.endswith(".cases.yaml")
     ]
-    texts = {p: _flat(p.read_text(encoding="utf-8")) for p in files}
-    home_text = _flat(home.read_text(encoding="utf-8"))
+    return _flat(home.read_text(encoding="utf-8")), {
+        p: _flat(p.read_text(encoding="utf-8")) for p in files
+    }
+
+
+def test_each_filter_pattern_is_written_in_guide_data_only() -> None:
+    home_text, texts = _guide_home_and_others()
     for mf in guide.METRIC_FILTERS:
         for pattern in {mf.pattern, mf.complete_pattern}:
             assert _flat(pattern) in home_text, mf.seed_ref
@@ -363,3 +373,42 @@ def test_alarm_yaml_holds_no_copy_of_the_command() -> None:
         raw = yaml.safe_load(item.path.read_text(encoding="utf-8"))["remediation"]["text"]
         assert RECOMMENDED_COMMAND in raw, item.path
         assert "put-metric-alarm" not in raw and "create-topic" not in raw, item.path
+
+
+# --- one home for rule bodies and query texts -------------------------------------------------
+
+
+def _lists(text: str) -> list[str]:
+    """Each JSON list of three or more strings in ``text``, as written (``["a", "b", "c"]``)."""
+    return [m for m in re.findall(r"\[[^\[\]]*\]", text) if m.count('"') >= 6]
+
+
+def test_each_rule_body_is_written_in_guide_data_only() -> None:
+    """No other source file holds a rule's definition or one of its value lists."""
+    home_text, texts = _guide_home_and_others()
+    for rule in guide.INSIGHT_RULES:
+        for mantle_aware in (False, True):
+            body = rule.definition_text(
+                guide.CLOUDTRAIL_LOG_GROUP_PLACEHOLDER, mantle_aware=mantle_aware
+            )
+            pieces = [_flat(body), *_lists(_flat(body))]
+            for piece in pieces[1:]:
+                assert piece in home_text, (rule.seed_ref, piece)
+            copies = [p for p, text in texts.items() if any(x in text for x in pieces)]
+            assert not copies, (rule.seed_ref, copies)
+
+
+def test_each_query_text_is_written_in_guide_data_only() -> None:
+    """No other source file holds a query's SQL, whole or as its WHERE clause."""
+    home_text, texts = _guide_home_and_others()
+    for q in guide.QUERIES:
+        for mantle_aware in (False, True):
+            sql = _flat(
+                q.sql_for(guide.CLOUDTRAIL_LOG_GROUP_PLACEHOLDER, mantle_aware=mantle_aware)
+            )
+            where = re.split(r" (?:GROUP BY|ORDER BY|LIMIT) ", sql.partition(" WHERE ")[2])[0]
+            pieces = [p for p in (sql, where) if len(p) > 30]
+            if not mantle_aware:
+                assert sql in home_text, q.seed_ref
+            copies = [p for p, text in texts.items() if any(x in text for x in pieces)]
+            assert not copies, (q.seed_ref, copies)
