@@ -6,9 +6,12 @@ Read with :mod:`ast` (every ``import``, also the ones inside functions and under
     foundation (errors, ids, documents, atomic, ...)
       <- snapshot / results / guide / iam
       <- lang / config / collect
-      <- rules <- engine <- report <- remediate / demo <- api <- cli
+      <- rules <- engine <- report <- remediate / demo / testing
+      <- api (and the library modules the commands call: overrides, fix_plans, ...)
+      <- cli (cli, cli_options, commands)
 
-A package may import its own layer's foundation and anything below it, never above.
+A module may import its own layer and any layer below it, never one above (the LAYERS
+table names every top-level module and package).
 """
 
 from __future__ import annotations

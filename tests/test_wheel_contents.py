@@ -58,6 +58,8 @@ def test_the_wheel_ships_the_demo(wheel: zipfile.ZipFile) -> None:
         "aiposture/demo/seed.py",
         "aiposture/demo/moto_ext/__init__.py",
         "aiposture/demo/waivers.yaml",
+        "aiposture/guide/detection.yaml",
+        "aiposture/guide/selectors.json",
     } <= names
 
 

@@ -206,7 +206,9 @@ run_options = stack(
 shard and scan id (into ``run``)."""
 
 
-def out_option(dest: str, help: str, default: Path | None = None, **kwargs: Any) -> Any:
+def out_option(
+    dest: str, help: str, default: Path | None = None, **kwargs: Any
+) -> Callable[[F], F]:
     """An ``--out`` option into ``dest`` (a file or folder path; its default shown when set)."""
     return click.option(
         "--out",
@@ -219,14 +221,14 @@ def out_option(dest: str, help: str, default: Path | None = None, **kwargs: Any)
     )
 
 
-def formats_option(help: str) -> Any:
+def formats_option(help: str) -> Callable[[F], F]:
     """The ``--format F1,F2`` option (repeatable, comma-separated) into ``formats``."""
     return click.option(
         "--format", "formats", multiple=True, metavar="F1,F2", callback=comma_list, help=help
     )
 
 
-def fail_on_option(help: str, default: str | None = None) -> Any:
+def fail_on_option(help: str, default: str | None = None) -> Callable[[F], F]:
     """The ``--fail-on SEVERITY`` gate option (its default shown when set)."""
     return click.option(
         "--fail-on",

@@ -166,7 +166,7 @@ class DetectionPlanner(DetectionGroups):
             return
         g = state.group
         name = next((ref.split(": ", 1)[1] for ref in r.seed_refs if ref.startswith("Alarm: ")), "")
-        alarm = next((a for a in guide.ALARMS if a.name == name), None)
+        alarm = guide.ALARMS_BY_NAME.get(name)
         p = self.b.params(r.check_id)
         if alarm is None:
             self.b.leave(r, "not a guide alarm")
