@@ -51,7 +51,14 @@ def set_trail_delivery(
 
 
 def _trail_status(trail: Any) -> dict[str, Any]:
-    """GetTrailStatus as AWS writes it: fields are present only when they have a value."""
+    """GetTrailStatus as AWS writes it: fields are present only when they have a value.
+
+    botocore ``cloudtrail`` model, GetTrailStatusResponse: every member is optional, and the
+    CloudTrail API Reference (GetTrailStatus) documents the ``*Time`` and ``Latest*`` members
+    as describing the most recent start, stop and delivery, so a trail that never started
+    has only ``IsLogging``; moto writes the attempt members as empty strings and a delivery
+    time on every call of a logging trail.
+    """
     status = trail.status
     overrides: dict[str, Any] = getattr(trail, _DELIVERY_ATTR, {})
     out: dict[str, Any] = {"IsLogging": bool(status.is_logging)}

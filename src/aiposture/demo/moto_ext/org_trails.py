@@ -34,7 +34,11 @@ def readable_trail(backend: Any, name_or_arn: str) -> Any:
     """Resolve a trail for a read call: the backend's own, else one it sees by ARN.
 
     By ARN a caller reads a trail that its ``DescribeTrails`` (with shadow trails) lists:
-    its own multi-region trails from another region, and its organization's trails.
+    its own multi-region trails from another region, and its organization's trails
+    (botocore ``cloudtrail`` model, DescribeTrailsRequest.includeShadowTrails: "a shadow
+    trail is the replication in a region of a trail that was created in a different region,
+    or in the case of an organization trail, the replication of an organization trail in
+    member accounts"). moto resolves only the caller's own trails by name.
     """
     from moto.cloudtrail.exceptions import TrailNotFoundException
 
@@ -50,7 +54,12 @@ def readable_trail(backend: Any, name_or_arn: str) -> Any:
 
 
 def arn_account_error(caller: str, name_or_arn: str) -> Exception | None:
-    """CloudTrail's answer to a caller naming a trail ARN of another account, if it does."""
+    """CloudTrail's answer to a caller naming a trail ARN of another account, if it does.
+
+    The ``CloudTrailARNInvalidException`` of the botocore ``cloudtrail`` model's error lists
+    (GetEventSelectors, GetInsightSelectors, GetEventConfiguration, ListTags), with the
+    message AWS sends; see :func:`owner_read_trail`. moto answers such a read as the owner.
+    """
     from moto.core.exceptions import JsonRESTError
 
     parts = str(name_or_arn).split(":")
