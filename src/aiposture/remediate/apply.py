@@ -184,13 +184,7 @@ def _put_metric_filter(reg: RegionSnapshot, step: PutMetricFilter) -> None:
             f"the metric filters of log group {step.log_group_name} "
             f"({step.account_id}, {step.region}) were not read"
         )
-    transformation: dict[str, Any] = {
-        "metricName": step.metric_name,
-        "metricNamespace": step.namespace,
-        "metricValue": step.metric_value,
-    }
-    if step.default_value is not None:
-        transformation["defaultValue"] = step.default_value
+    transformation = step.metric_transformation()
     entry = {
         "filterName": step.filter_name,
         "filterPattern": step.pattern,

@@ -205,13 +205,10 @@ def step_resource(step: Step, depends: dict[str, str]) -> dict[str, Any] | None:
                 props["RetentionInDays"] = step.retention_in_days
             return retained({"Type": "AWS::Logs::LogGroup", "Properties": props})
         case PutMetricFilter():
-            transformation: dict[str, Any] = {
-                "MetricName": step.metric_name,
-                "MetricNamespace": step.namespace,
-                "MetricValue": step.metric_value,
+            # CloudFormation names the same members in PascalCase
+            transformation = {
+                k[:1].upper() + k[1:]: v for k, v in step.metric_transformation().items()
             }
-            if step.default_value is not None:
-                transformation["DefaultValue"] = step.default_value
             res: dict[str, Any] = {
                 "Type": "AWS::Logs::MetricFilter",
                 "Properties": {

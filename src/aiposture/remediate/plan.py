@@ -157,6 +157,17 @@ class PutMetricFilter(_Step):
     metric_value: str = "1"
     default_value: float | None = 0.0
 
+    def metric_transformation(self) -> dict[str, Any]:
+        """The filter's one metric transformation, as the Logs API writes it (camelCase)."""
+        out: dict[str, Any] = {
+            "metricName": self.metric_name,
+            "metricNamespace": self.namespace,
+            "metricValue": self.metric_value,
+        }
+        if self.default_value is not None:
+            out["defaultValue"] = self.default_value
+        return out
+
 
 class PutMetricAlarm(_Step):
     """``cloudwatch put-metric-alarm`` on a metric filter's metric, notifying a topic."""

@@ -194,13 +194,7 @@ def step_commands(step: Step) -> list[str]:
 
 
 def _put_metric_filter(step: PutMetricFilter) -> list[str]:
-    transformation: dict[str, Any] = {
-        "metricName": step.metric_name,
-        "metricNamespace": step.namespace,
-        "metricValue": step.metric_value,
-    }
-    if step.default_value is not None:
-        transformation["defaultValue"] = step.default_value
+    transformation = step.metric_transformation()
     call = AwsCall("logs", "put-metric-filter", step.region)
     call.text("--log-group-name", "logGroupName", step.log_group_name)
     call.text("--filter-name", "filterName", step.filter_name)
