@@ -9,6 +9,7 @@ and the signing region of its SigV4 ``Authorization`` header.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,8 +215,15 @@ def test_bedrock_is_not_called_where_botocore_does_not_offer_it(aws):
     assert not service_offered("bedrock", "ap-east-1")
     assert service_offered("bedrock", "ap-east-2")
     snapshot, log = _scan("us-east-1", "aws", regions=["ap-east-1", "ap-east-2"])
-    bedrock_regions = [r.signing_region for r in log.sent if r.service == "bedrock"]
-    assert bedrock_regions == ["ap-east-2", "ap-east-2"]  # own account and member
+    bedrock_sent = [r for r in log.sent if r.service == "bedrock"]
+    assert {r.signing_region for r in bedrock_sent} == {"ap-east-2"}
+    # the logging settings and the inventory's listings: each once in own account and member
+    per_operation = Counter(r.operation for r in bedrock_sent)
+    assert "GetModelInvocationLoggingConfiguration" in per_operation
+    assert set(per_operation.values()) == {2}, per_operation
+    # nor are the Bedrock family's inventories (agents, Data Automation) read in ap-east-1
+    family = {r.signing_region for r in log.sent if r.service.startswith("bedrock")}
+    assert family == {"ap-east-2"}
     own = snapshot.account("123456789012")
     assert own is not None
     skipped = own.regions["ap-east-1"]

@@ -26,6 +26,12 @@ from tests.collect.helpers import OperationRecorder
 
 EXPECTED_ACTIONS = [
     "bedrock:GetModelInvocationLoggingConfiguration",
+    "bedrock:ListAgentAliases",
+    "bedrock:ListAgents",
+    "bedrock:ListFlowAliases",
+    "bedrock:ListFlows",
+    "bedrock:ListKnowledgeBases",
+    "bedrock:ListPrompts",
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetEventConfiguration",
     "cloudtrail:GetEventSelectors",

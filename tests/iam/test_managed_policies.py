@@ -38,6 +38,12 @@ def test_security_audit_lacks_only_the_event_configuration() -> None:
 def test_view_only_access_misses_the_configuration_reads() -> None:
     assert VIEW_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == [
         "bedrock:GetModelInvocationLoggingConfiguration",
+        "bedrock:ListAgentAliases",
+        "bedrock:ListAgents",
+        "bedrock:ListFlowAliases",
+        "bedrock:ListFlows",
+        "bedrock:ListKnowledgeBases",
+        "bedrock:ListPrompts",
         "cloudtrail:GetEventConfiguration",
         "cloudtrail:GetEventSelectors",
         "cloudtrail:GetInsightSelectors",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aiposture.collect import bedrock, cloudtrail, detection, ec2, logs, organizations
+from aiposture.collect import bedrock, cloudtrail, detection, ec2, inventory, logs, organizations
 from aiposture.collect.partitions import global_region, not_offered_reason, service_offered
 from aiposture.collect.recorder import record_call
 from aiposture.collect.session import UnitClients, arn_account
@@ -155,6 +155,7 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
         wanted.append(inv.cloudwatch_log_group)
     _read_log_groups(clients, reg, account_id, wanted)
     detection.read_region_detection(clients, reg, account_id)
+    inventory.read_region_inventory(clients, reg, account_id)
     return part
 
 

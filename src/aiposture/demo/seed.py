@@ -60,6 +60,10 @@ from aiposture.demo.accounts import (
 )
 from aiposture.demo.lab import seed_lab
 from aiposture.demo.moto_ext.cloudtrail import set_trail_delivery
+from aiposture.demo.resources_agentcore import seed_agentcore_resources
+from aiposture.demo.resources_agents import seed_agent_resources
+from aiposture.demo.resources_bedrock import seed_bedrock_resources
+from aiposture.demo.resources_usage import seed_usage_metrics
 from aiposture.demo.selectors import (
     BOTH_INSIGHTS,
     LEGACY_CLASSIC_SELECTORS,
@@ -311,6 +315,10 @@ def seed_demo(
     _seed_partial(partial, regions)
     _seed_placeholder(placeholder, regions)
     seed_lab(lab, regions)
+    seed_usage_metrics(guide, lab, regions)
+    seed_agent_resources(guide, partial, placeholder, home)
+    seed_agentcore_resources(guide, partial, placeholder, home)
+    seed_bedrock_resources(guide, placeholder, home)
     key_id, secret = seed_auditor(guide)
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),

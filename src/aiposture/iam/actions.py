@@ -12,6 +12,8 @@ IAM_PREFIX_BY_SERVICE: dict[str, str] = {
     "cloudwatch": "cloudwatch",
     "logs": "logs",
     "bedrock": "bedrock",
+    "bedrock-agent": "bedrock",
+    "bedrock-data-automation": "bedrock",
     "bedrock-agentcore-control": "bedrock-agentcore",
     "ec2": "ec2",
     "organizations": "organizations",

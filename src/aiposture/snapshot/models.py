@@ -229,6 +229,42 @@ class SnsTopic(_Model):
     subscriptions: list[dict[str, Any]] | None = None
 
 
+class InventoryItem(_Model):
+    """One AI resource a List call returned (see :mod:`aiposture.snapshot.inventory`)."""
+
+    arn: str
+    """The resource's ARN, as AWS returned it (or built from the ids where the listing gives
+    none, as the collector's docstring says)."""
+    id: str
+    """The resource's id (for a child kind, its own id: an alias id, a target id)."""
+    name: str | None = None
+    status: str | None = None
+    parent_arn: str | None = None
+    """For a child kind (agent alias, flow alias, gateway target, runtime endpoint): the
+    parent's ARN."""
+    updated_at: datetime | None = None
+    """When AWS says it last changed (``updatedAt``/``lastUpdatedTime``...), if it says."""
+
+
+class MetricUse(_Model):
+    """The sum of one usage metric over the usage window (CloudWatch GetMetricData)."""
+
+    namespace: str
+    metric: str
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    total: float
+    """Sum over the window; 0 when the metric exists but had no data points."""
+
+
+class Usage(_Model):
+    """Signs of AI use in one region: the AWS/Bedrock (and AgentCore) metrics over a window."""
+
+    window_days: int
+    start: datetime
+    end: datetime
+    metrics: list[MetricUse] = Field(default_factory=list)
+
+
 class RegionSnapshot(_Model):
     """What was read in one region of one account.
 
@@ -263,6 +299,13 @@ class RegionSnapshot(_Model):
     :attr:`AccountSnapshot.dashboards`; this stays ``None``)."""
     guardduty_detectors: list[dict[str, Any]] | None = None
     """GuardDuty GetDetector for each detector of ListDetectors, with ``DetectorId``."""
+    inventory: dict[str, list[InventoryItem]] | None = None
+    """The AI resources in the region, by :attr:`~aiposture.snapshot.inventory.ResourceKind.key`.
+    A kind whose listing failed has no key (its :class:`CallError` is in ``errors``); a kind
+    whose service is not offered here has no key either (see ``services_not_offered``).
+    ``None``: not read (snapshots written before the inventory existed)."""
+    usage: Usage | None = None
+    """Signs of AI use in the region; ``None`` when not read or the read failed."""
     services_not_offered: dict[str, str] = Field(default_factory=dict)
     """Services (botocore endpoint prefix, e.g. ``bedrock``) that the installed botocore's
     endpoint data says are not offered in this region, with that reason: they were not

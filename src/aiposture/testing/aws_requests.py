@@ -39,7 +39,15 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _SIGNING_ALIASES: dict[str, tuple[str, ...]] = {
     "monitoring": ("cloudwatch",),
-    "bedrock": ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"),
+    "bedrock": (
+        "bedrock",
+        "bedrock-runtime",
+        "bedrock-agent",
+        "bedrock-agent-runtime",
+        "bedrock-data-automation",
+    ),
+    # AgentCore's control plane signs as its data plane does
+    "bedrock-agentcore": ("bedrock-agentcore", "bedrock-agentcore-control"),
     "email": ("ses", "sesv2"),
     "states": ("stepfunctions",),
     "execute-api": ("apigateway",),

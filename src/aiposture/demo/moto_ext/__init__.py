@@ -76,6 +76,18 @@ documented difference from AWS:
   another account fail with ``CloudTrailARNInvalidException`` as in AWS (moto answered
   them), see :func:`.org_trails.owner_read_trail`. Writes by the member still see only
   its own trails.
+- Bedrock guardrails, imported models, provisioned throughputs, application inference
+  profiles, batch inference jobs and Automated Reasoning policies (listings and the writes
+  the demo seeds with; moto has none), and the members AWS returns in ListCustomModels, see
+  :func:`.bedrock_inventory.patch_bedrock_inventory`; Bedrock Data Automation projects and
+  blueprints, a service moto lacks, see :func:`.bedrock_data_automation.patch_data_automation`.
+- Agents for Amazon Bedrock agent aliases (with each agent's test alias ``TSTALIASID``),
+  flows, flow aliases and prompts (listings and creation; moto has none), ids of the
+  model's 10-character form and the knowledge base status enum, see
+  :func:`.bedrock_agent_inventory.patch_bedrock_agent_inventory`.
+- CloudWatch ListMetrics lists each metric (namespace, name, dimension set) once and only
+  with data in the past two weeks; GetMetricData reads exactly the metric a query names
+  (at most 500 queries), see :mod:`.usage_metrics`.
 """
 
 from __future__ import annotations
@@ -83,6 +95,10 @@ from __future__ import annotations
 import threading
 
 from aiposture.demo.moto_ext import (
+    agentcore_inventory,
+    bedrock_agent_inventory,
+    bedrock_data_automation,
+    bedrock_inventory,
     cloudtrail,
     cloudwatch,
     ec2,
@@ -92,6 +108,7 @@ from aiposture.demo.moto_ext import (
     org_trails,
     organizations,
     sns,
+    usage_metrics,
 )
 
 __all__ = ["install", "installed"]
@@ -124,4 +141,9 @@ def install() -> None:
         org_trails.patch_organization_trails()
         filter_inputs.patch_filter_inputs()
         log_alarms.patch_log_alarms()
+        bedrock_inventory.patch_bedrock_inventory()
+        bedrock_data_automation.patch_data_automation()
+        bedrock_agent_inventory.patch_bedrock_agent_inventory()
+        agentcore_inventory.patch_agentcore()
+        usage_metrics.patch_usage_metrics()
         _INSTALLED = True
