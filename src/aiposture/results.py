@@ -206,6 +206,54 @@ class Integrity(_Model):
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class InventoryEntry(_Model):
+    """One AI resource of an account and region, as the report lists it (issue 16)."""
+
+    kind: str
+    """The :attr:`~aiposture.snapshot.inventory.ResourceKind.key` (``bedrock-agent:agent-alias``)."""
+    label: str
+    """How people call the kind ("Bedrock agent alias")."""
+    arn: str
+    id: str
+    name: str | None = None
+    status: str | None = None
+    parent_arn: str | None = None
+    data_event_type: str | None = None
+    """The CloudTrail data-event ``resources.type`` that logs it, when it has one."""
+
+
+class RegionScope(_Model):
+    """Whether an account and region runs AI, what it holds, and what was judged there.
+
+    ``ai_in_use`` is True when any signal says so (a resource, a usage metric, invocation
+    logging configured), False only when every signal was read and none does, and None
+    when a signal could not be read (then nothing is scoped out).
+    """
+
+    account_id: AccountId
+    region: str
+    ai_in_use: bool | None
+    signals: list[str] = Field(default_factory=list)
+    """Each sign of use, in words ("3 resources inventoried", "Invocations: 1,204 in 30 days")."""
+    unknown: list[str] = Field(default_factory=list)
+    """Each signal that could not be read, in words (why nothing was scoped out)."""
+    inventory: list[InventoryEntry] = Field(default_factory=list)
+    """The inventoried resources (kinds whose listing failed are in ``unknown``)."""
+    unknown_kinds: list[str] = Field(default_factory=list)
+    """The kind keys whose listing failed or whose parent is unknown."""
+    not_applicable: dict[str, str] = Field(default_factory=dict)
+    """Workload (a data-event resource type) -> why its checks are NOT_APPLICABLE here."""
+
+
+class Scoping(_Model):
+    """How regions were scoped by use (``scan.regions_in_use``) and what each one holds."""
+
+    mode: Literal["auto", "all"] = "auto"
+    window_days: int | None = None
+    """The usage window of the metrics (days), when they were read."""
+    regions: list[RegionScope] = Field(default_factory=list)
+
+
 class Results(_Model):
     """The results file (``results.json``)."""
 
@@ -218,6 +266,8 @@ class Results(_Model):
     """Every waiver of the waivers file, applied or not."""
     baseline: Diff | None = None
     """The change since the baseline scan, when one was given."""
+    scoping: Scoping | None = None
+    """The AI inventory and use of each account and region, and what was scoped out."""
     integrity: Integrity | None = None
     """Set when the file is written (:func:`results_json`); required when it is read."""
 

@@ -25,13 +25,33 @@ from aiposture.iam.managed_policies import SECURITY_AUDIT
 from tests.collect.helpers import OperationRecorder
 
 EXPECTED_ACTIONS = [
+    "bedrock-agentcore:ListAgentRuntimeEndpoints",
+    "bedrock-agentcore:ListAgentRuntimes",
+    "bedrock-agentcore:ListApiKeyCredentialProviders",
+    "bedrock-agentcore:ListBrowsers",
+    "bedrock-agentcore:ListCodeInterpreters",
+    "bedrock-agentcore:ListEvaluators",
+    "bedrock-agentcore:ListGatewayTargets",
+    "bedrock-agentcore:ListGateways",
+    "bedrock-agentcore:ListMemories",
+    "bedrock-agentcore:ListOauth2CredentialProviders",
+    "bedrock-agentcore:ListWorkloadIdentities",
     "bedrock:GetModelInvocationLoggingConfiguration",
     "bedrock:ListAgentAliases",
     "bedrock:ListAgents",
+    "bedrock:ListAutomatedReasoningPolicies",
+    "bedrock:ListBlueprints",
+    "bedrock:ListCustomModels",
+    "bedrock:ListDataAutomationProjects",
     "bedrock:ListFlowAliases",
     "bedrock:ListFlows",
+    "bedrock:ListGuardrails",
+    "bedrock:ListImportedModels",
+    "bedrock:ListInferenceProfiles",
     "bedrock:ListKnowledgeBases",
+    "bedrock:ListModelInvocationJobs",
     "bedrock:ListPrompts",
+    "bedrock:ListProvisionedModelThroughputs",
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetEventConfiguration",
     "cloudtrail:GetEventSelectors",
@@ -41,7 +61,9 @@ EXPECTED_ACTIONS = [
     "cloudwatch:DescribeAlarms",
     "cloudwatch:DescribeInsightRules",
     "cloudwatch:GetDashboard",
+    "cloudwatch:GetMetricData",
     "cloudwatch:ListDashboards",
+    "cloudwatch:ListMetrics",
     "ec2:DescribeRegions",
     "guardduty:GetDetector",
     "guardduty:ListDetectors",
@@ -96,7 +118,17 @@ def test_security_audit_addition_is_the_one_statement_security_audit_lacks() -> 
             {
                 "Sid": "AiPostureSecurityAuditAddition",
                 "Effect": "Allow",
-                "Action": ["cloudtrail:GetEventConfiguration"],
+                "Action": [
+                    "bedrock-agentcore:ListApiKeyCredentialProviders",
+                    "bedrock-agentcore:ListOauth2CredentialProviders",
+                    "bedrock-agentcore:ListWorkloadIdentities",
+                    "bedrock:ListAutomatedReasoningPolicies",
+                    "bedrock:ListBlueprints",
+                    "bedrock:ListDataAutomationProjects",
+                    "cloudtrail:GetEventConfiguration",
+                    "cloudwatch:GetMetricData",
+                    "cloudwatch:ListMetrics",
+                ],
                 "Resource": "*",
             }
         ],
@@ -109,15 +141,17 @@ def test_security_audit_addition_is_the_one_statement_security_audit_lacks() -> 
 
 def test_security_audit_addition_follows_the_operations() -> None:
     # computed from the operations, not a list: without the read there is nothing to add ...
+    granted = {op for op in COLLECTOR_OPERATIONS if SECURITY_AUDIT.grants(iam_action(*op))}
+    assert security_audit_addition(frozenset(granted)) is None
     without = COLLECTOR_OPERATIONS - {("cloudtrail", "GetEventConfiguration")}
-    assert security_audit_addition(without) is None
+    assert "cloudtrail:GetEventConfiguration" not in str(security_audit_addition(without))
     # ... and a read on a service the managed-policy data does not cover is added
-    more = COLLECTOR_OPERATIONS | {("bedrock-agentcore-control", "GetGateway")}
+    more = frozenset(granted | {("s3", "ListBuckets"), ("cloudtrail", "GetEventConfiguration")})
     addition = security_audit_addition(more)
     assert addition is not None
     assert addition["Statement"][0]["Action"] == [
-        "bedrock-agentcore:GetGateway",
         "cloudtrail:GetEventConfiguration",
+        "s3:ListBuckets",
     ]
 
 

@@ -67,7 +67,8 @@ def _statuses(results: list[Any]) -> list[Status]:
 def test_security_audit_alone_gives_errors_that_name_the_missing_action(
     served: tuple[DemoServer, FaultInjector],
 ) -> None:
-    assert NOT_IN_SECURITY_AUDIT == [("cloudtrail", "GetEventConfiguration")]
+    assert ("cloudtrail", "GetEventConfiguration") in NOT_IN_SECURITY_AUDIT
+    assert ("cloudwatch", "GetMetricData") in NOT_IN_SECURITY_AUDIT
     injector = served[1]
     injector.set_plan(FaultPlan())
     clean = _verdicts(served)
@@ -87,10 +88,14 @@ def test_security_audit_alone_gives_errors_that_name_the_missing_action(
     }
     for result in (r for rs in changed.values() for r in rs):
         assert result.status is Status.ERROR, (result.check_id, result.message)
-        assert (
-            "lacks cloudtrail:GetEventConfiguration (SecurityAudit does not grant it: attach "
-            "ReadOnlyAccess or the statement `aiposture policy --security-audit-addition` prints)"
-        ) in result.message, (result.check_id, result.message)
+        assert any(
+            f"lacks {iam_action(s, o)} (SecurityAudit does not grant it: attach ReadOnlyAccess or "
+            "the statement `aiposture policy --security-audit-addition` prints)"
+            in result.message
+            or f"lacks {iam_action(s, o)} (neither ReadOnlyAccess nor SecurityAudit grants it"
+            in result.message
+            for s, o in NOT_IN_SECURITY_AUDIT
+        ), (result.check_id, result.message)
     print(
         f"\n{len(changed)} verdicts turned ERROR naming the action: {sorted({k[0] for k in changed})}"
     )

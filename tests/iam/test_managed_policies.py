@@ -27,23 +27,53 @@ def test_the_recorded_excerpts_cover_every_service_the_scanner_reads(policy: Man
     assert {a.split(":")[0] for a in policy.allows} <= policy.checked_prefixes
 
 
-def test_read_only_access_grants_every_read() -> None:
-    assert READ_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == []
+def test_read_only_access_lacks_only_the_newest_bedrock_listings() -> None:
+    # v188 (2026-07-21) predates Data Automation and Automated Reasoning listings in it,
+    # and has no bedrock:ListImportedModels (SecurityAudit v92 has).
+    assert READ_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == [
+        "bedrock:ListAutomatedReasoningPolicies",
+        "bedrock:ListBlueprints",
+        "bedrock:ListDataAutomationProjects",
+        "bedrock:ListImportedModels",
+    ]
 
 
-def test_security_audit_lacks_only_the_event_configuration() -> None:
-    assert SECURITY_AUDIT.lacks(SCANNER_ACTIONS) == ["cloudtrail:GetEventConfiguration"]
+def test_security_audit_lacks_the_event_configuration_metrics_and_newest_listings() -> None:
+    assert SECURITY_AUDIT.lacks(SCANNER_ACTIONS) == [
+        "bedrock-agentcore:ListApiKeyCredentialProviders",
+        "bedrock-agentcore:ListOauth2CredentialProviders",
+        "bedrock-agentcore:ListWorkloadIdentities",
+        "bedrock:ListAutomatedReasoningPolicies",
+        "bedrock:ListBlueprints",
+        "bedrock:ListDataAutomationProjects",
+        "cloudtrail:GetEventConfiguration",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:ListMetrics",
+    ]
+    # but it does list AgentCore's gateways, runtimes and memories
+    assert SECURITY_AUDIT.grants("bedrock-agentcore:ListGateways")
 
 
 def test_view_only_access_misses_the_configuration_reads() -> None:
+    agentcore = [a for a in SCANNER_ACTIONS if a.startswith("bedrock-agentcore:")]
+    assert len(agentcore) == 11
     assert VIEW_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == [
+        *sorted(agentcore),
         "bedrock:GetModelInvocationLoggingConfiguration",
         "bedrock:ListAgentAliases",
         "bedrock:ListAgents",
+        "bedrock:ListAutomatedReasoningPolicies",
+        "bedrock:ListBlueprints",
+        "bedrock:ListDataAutomationProjects",
         "bedrock:ListFlowAliases",
         "bedrock:ListFlows",
+        "bedrock:ListGuardrails",
+        "bedrock:ListImportedModels",
+        "bedrock:ListInferenceProfiles",
         "bedrock:ListKnowledgeBases",
+        "bedrock:ListModelInvocationJobs",
         "bedrock:ListPrompts",
+        "bedrock:ListProvisionedModelThroughputs",
         "cloudtrail:GetEventConfiguration",
         "cloudtrail:GetEventSelectors",
         "cloudtrail:GetInsightSelectors",
@@ -73,8 +103,9 @@ def test_entries_match_as_iam_matches_actions() -> None:
 
 
 def test_an_unchecked_service_is_never_assumed_granted() -> None:
-    action = "bedrock-agentcore:GetGateway"
     assert IAM_PREFIX_BY_SERVICE["bedrock-agentcore-control"] == "bedrock-agentcore"
+    assert READ_ONLY_ACCESS.grants("bedrock-agentcore:GetGateway")
+    action = "s3:ListAllMyBuckets"  # granted by ReadOnlyAccess, but s3 is not in the excerpt
     assert not READ_ONLY_ACCESS.verified(action)
     assert not READ_ONLY_ACCESS.grants(action)
     assert READ_ONLY_ACCESS.lacks([action]) == [action]

@@ -31,7 +31,7 @@ def test_the_readme_names_what_view_only_access_lacks() -> None:
     bullet = bullet[: bullet.index("\n\n")]
     lacking = VIEW_ONLY_ACCESS.lacks(iam_actions())
     assert f"lacks {len(lacking)} of the reads" in bullet
-    assert sorted(re.findall(r"`([a-z0-9-]+:[A-Za-z]+)`", bullet)) == lacking
+    assert sorted(re.findall(r"`([a-z0-9-]+:[A-Za-z0-9]+)`", bullet)) == lacking
     assert f"needs the {len(iam_actions())} read-only actions" in section
 
 

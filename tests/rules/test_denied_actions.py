@@ -36,6 +36,20 @@ def test_a_denied_read_security_audit_grants_points_at_an_explicit_deny() -> Non
     assert ADDITION not in out.message
 
 
+def test_a_listing_neither_managed_policy_grants_points_at_the_policy_and_the_addition() -> None:
+    blueprints = denied("bedrock-data-automation", "ListBlueprints")
+    assert (
+        "lacks bedrock:ListBlueprints (neither ReadOnlyAccess nor SecurityAudit grants it: "
+        f"attach the policy `aiposture policy` prints, or SecurityAudit with the statement "
+        f"`{ADDITION}` prints)"
+    ) in describe_error(blueprints)
+    imported = denied("bedrock", "ListImportedModels")
+    assert (
+        "lacks bedrock:ListImportedModels (ReadOnlyAccess does not grant it: attach "
+        "SecurityAudit or the policy `aiposture policy` prints)"
+    ) in describe_error(imported)
+
+
 def test_iam_prefix_and_denial_codes_of_each_protocol() -> None:
     ec2 = denied("ec2", "DescribeRegions").model_copy(
         update={"error_code": "UnauthorizedOperation"}

@@ -25,8 +25,10 @@ def denied_action_hint(
 
     ``account_id`` is the account the call was sent to (the identity reading it lacks the
     action). None for a failure that is not IAM's refusal, a service with no known prefix, or
-    an action neither ReadOnlyAccess nor SecurityAudit grants (``sts:AssumeRole``, whose
-    denial is usually the target role's trust policy): the failed call's line says enough.
+    ``sts:AssumeRole`` (no managed policy grants it; its denial is usually the target role's
+    trust policy): the failed call's line says enough. An action of a service the recorded
+    excerpts cover that neither policy grants (the newest Bedrock listings) is pointed at
+    the policy :data:`POLICY_COMMAND` prints, or SecurityAudit with the addition.
     """
     if not is_access_denied(error_code):
         return None
@@ -41,6 +43,17 @@ def denied_action_hint(
         return (
             f"{who} lacks {action} ({SECURITY_AUDIT.name} does not grant it: attach "
             f"{READ_ONLY_ACCESS.name} or the statement `{SECURITY_AUDIT_ADDITION_COMMAND}` prints)"
+        )
+    if by_security_audit and not by_read_only:
+        return (
+            f"{who} lacks {action} ({READ_ONLY_ACCESS.name} does not grant it: attach "
+            f"{SECURITY_AUDIT.name} or the policy `{POLICY_COMMAND}` prints)"
+        )
+    if not by_read_only and action != "sts:AssumeRole" and SECURITY_AUDIT.verified(action):
+        return (
+            f"{who} lacks {action} (neither {READ_ONLY_ACCESS.name} nor {SECURITY_AUDIT.name} "
+            f"grants it: attach the policy `{POLICY_COMMAND}` prints, or {SECURITY_AUDIT.name} "
+            f"with the statement `{SECURITY_AUDIT_ADDITION_COMMAND}` prints)"
         )
     if by_read_only:
         return (

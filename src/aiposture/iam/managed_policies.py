@@ -50,6 +50,7 @@ REFERENCE_GUIDE = "https://docs.aws.amazon.com/aws-managed-policy/latest/referen
 CHECKED_PREFIXES = frozenset(
     {
         "bedrock",
+        "bedrock-agentcore",
         "cloudtrail",
         "cloudwatch",
         "ec2",
@@ -131,24 +132,51 @@ SECURITY_AUDIT = ManagedPolicy(
         bedrock:GetAgent bedrock:GetAgentAlias bedrock:GetAgentKnowledgeBase
         bedrock:GetCustomModel bedrock:GetFlowAlias bedrock:GetFoundationModel
         bedrock:GetFoundationModelAvailability bedrock:GetImportedModel
-        bedrock:GetInferenceProfile bedrock:GetIngestionJob
-        bedrock:GetKnowledgeBaseDocuments bedrock:GetMarketplaceModelEndpoint
-        bedrock:GetModelCopyJob bedrock:GetModelCustomizationJob bedrock:GetModelImportJob
+        bedrock:GetInferenceProfile bedrock:GetIngestionJob bedrock:GetKnowledgeBaseDocuments
+        bedrock:GetMarketplaceModelEndpoint bedrock:GetModelCopyJob
+        bedrock:GetModelCustomizationJob bedrock:GetModelImportJob
         bedrock:GetModelInvocationLoggingConfiguration bedrock:GetPromptRouter
         bedrock:GetProvisionedModelThroughput bedrock:ListAgentActionGroups
-        bedrock:ListAgentAliases bedrock:ListAgentKnowledgeBases bedrock:ListAgents
-        bedrock:ListAgentVersions bedrock:ListCustomModels bedrock:ListDataSources
-        bedrock:ListEvaluationJobs bedrock:ListFlowAliases bedrock:ListFlows
-        bedrock:ListFlowVersions bedrock:ListFoundationModels bedrock:ListGuardrails
+        bedrock:ListAgentAliases bedrock:ListAgentKnowledgeBases bedrock:ListAgentVersions
+        bedrock:ListAgents bedrock:ListCustomModels bedrock:ListDataSources
+        bedrock:ListEvaluationJobs bedrock:ListFlowAliases bedrock:ListFlowVersions
+        bedrock:ListFlows bedrock:ListFoundationModels bedrock:ListGuardrails
         bedrock:ListImportedModels bedrock:ListInferenceProfiles bedrock:ListIngestionJobs
         bedrock:ListKnowledgeBases bedrock:ListMarketplaceModelEndpoints
-        bedrock:ListModelCopyJobs bedrock:ListModelCustomizationJobs
-        bedrock:ListModelImportJobs bedrock:ListModelInvocationJobs
-        bedrock:ListPromptRouters bedrock:ListPrompts
+        bedrock:ListModelCopyJobs bedrock:ListModelCustomizationJobs bedrock:ListModelImportJobs
+        bedrock:ListModelInvocationJobs bedrock:ListPromptRouters bedrock:ListPrompts
         bedrock:ListProvisionedModelThroughputs bedrock:ListTagsForResource
-        cloudtrail:DescribeTrails cloudtrail:GetEventSelectors
-        cloudtrail:GetInsightSelectors cloudtrail:GetTrail cloudtrail:GetTrailStatus
-        cloudtrail:ListTags cloudtrail:ListTrails cloudtrail:LookupEvents
+        bedrock-agentcore:GetABTest bedrock-agentcore:GetAgentRuntime
+        bedrock-agentcore:GetAgentRuntimeEndpoint bedrock-agentcore:GetBatchEvaluation
+        bedrock-agentcore:GetBrowser bedrock-agentcore:GetBrowserProfile
+        bedrock-agentcore:GetCodeInterpreter bedrock-agentcore:GetConfigurationBundle
+        bedrock-agentcore:GetConfigurationBundleVersion bedrock-agentcore:GetEvaluator
+        bedrock-agentcore:GetGateway bedrock-agentcore:GetGatewayTarget
+        bedrock-agentcore:GetHarness bedrock-agentcore:GetMemory
+        bedrock-agentcore:GetOnlineEvaluationConfig bedrock-agentcore:GetPaymentConnector
+        bedrock-agentcore:GetPaymentCredentialProvider bedrock-agentcore:GetPaymentInstrument
+        bedrock-agentcore:GetPaymentManager bedrock-agentcore:GetPaymentSession
+        bedrock-agentcore:GetPolicy bedrock-agentcore:GetPolicyEngine
+        bedrock-agentcore:GetPolicyGeneration bedrock-agentcore:GetRecommendation
+        bedrock-agentcore:GetRegistry bedrock-agentcore:GetRegistryRecord
+        bedrock-agentcore:ListABTests bedrock-agentcore:ListAgentRuntimeEndpoints
+        bedrock-agentcore:ListAgentRuntimeVersions bedrock-agentcore:ListAgentRuntimes
+        bedrock-agentcore:ListBatchEvaluations bedrock-agentcore:ListBrowserProfiles
+        bedrock-agentcore:ListBrowsers bedrock-agentcore:ListCodeInterpreters
+        bedrock-agentcore:ListConfigurationBundleVersions
+        bedrock-agentcore:ListConfigurationBundles bedrock-agentcore:ListEvaluators
+        bedrock-agentcore:ListGatewayTargets bedrock-agentcore:ListGateways
+        bedrock-agentcore:ListHarnesses bedrock-agentcore:ListMemories
+        bedrock-agentcore:ListOnlineEvaluationConfigs bedrock-agentcore:ListPaymentConnectors
+        bedrock-agentcore:ListPaymentCredentialProviders
+        bedrock-agentcore:ListPaymentInstruments bedrock-agentcore:ListPaymentManagers
+        bedrock-agentcore:ListPaymentSessions bedrock-agentcore:ListPolicies
+        bedrock-agentcore:ListPolicyEngines bedrock-agentcore:ListPolicyGenerationAssets
+        bedrock-agentcore:ListPolicyGenerations bedrock-agentcore:ListRecommendations
+        bedrock-agentcore:ListRegistries bedrock-agentcore:ListRegistryRecords
+        cloudtrail:DescribeTrails cloudtrail:GetEventSelectors cloudtrail:GetInsightSelectors
+        cloudtrail:GetTrail cloudtrail:GetTrailStatus cloudtrail:ListTags cloudtrail:ListTrails
+        cloudtrail:LookupEvents
         cloudwatch:Describe* cloudwatch:GetDashboard cloudwatch:ListDashboards
         cloudwatch:ListTagsForResource
         ec2:Describe* ec2:GetAllowedImagesSettings ec2:GetEbsDefaultKmsKeyId
@@ -158,8 +186,7 @@ SECURITY_AUDIT = ManagedPolicy(
         ec2:GetNetworkInsightsAccessScopeContent ec2:GetSerialConsoleAccessStatus
         ec2:GetSnapshotBlockPublicAccessState ec2:GetTransitGatewayAttachmentPropagations
         ec2:GetTransitGatewayMulticastDomainAssociations
-        ec2:GetTransitGatewayPrefixListReferences
-        ec2:GetTransitGatewayRouteTableAssociations
+        ec2:GetTransitGatewayPrefixListReferences ec2:GetTransitGatewayRouteTableAssociations
         ec2:GetTransitGatewayRouteTablePropagations ec2:SearchTransitGatewayRoutes
         guardduty:DescribeMalwareScans guardduty:DescribeOrganizationConfiguration
         guardduty:DescribePublishingDestination guardduty:Get* guardduty:List*
@@ -184,38 +211,66 @@ READ_ONLY_ACCESS = ManagedPolicy(
         """
         bedrock:GetAgent bedrock:GetAgentActionGroup bedrock:GetAgentAlias
         bedrock:GetAgentCollaborator bedrock:GetAgentKnowledgeBase bedrock:GetAgentVersion
-        bedrock:GetCustomModel bedrock:GetDataSource bedrock:GetEvaluationJob
-        bedrock:GetFlow bedrock:GetFlowAlias bedrock:GetFlowVersion
-        bedrock:GetFoundationModel bedrock:GetFoundationModelAvailability
-        bedrock:GetGuardrail bedrock:GetInferenceProfile bedrock:GetIngestionJob
-        bedrock:GetKnowledgeBase bedrock:GetModelCustomizationJob
+        bedrock:GetCustomModel bedrock:GetDataSource bedrock:GetEvaluationJob bedrock:GetFlow
+        bedrock:GetFlowAlias bedrock:GetFlowVersion bedrock:GetFoundationModel
+        bedrock:GetFoundationModelAvailability bedrock:GetGuardrail bedrock:GetInferenceProfile
+        bedrock:GetIngestionJob bedrock:GetKnowledgeBase bedrock:GetModelCustomizationJob
         bedrock:GetModelInvocationJob bedrock:GetModelInvocationLoggingConfiguration
         bedrock:GetPrompt bedrock:GetProvisionedModelThroughput bedrock:GetResourcePolicy
-        bedrock:GetUseCaseForModelAccess bedrock:ListAgentActionGroups
-        bedrock:ListAgentAliases bedrock:ListAgentCollaborators
-        bedrock:ListAgentKnowledgeBases bedrock:ListAgents bedrock:ListAgentVersions
-        bedrock:ListCustomModels bedrock:ListDataSources
+        bedrock:GetUseCaseForModelAccess bedrock:ListAgentActionGroups bedrock:ListAgentAliases
+        bedrock:ListAgentCollaborators bedrock:ListAgentKnowledgeBases bedrock:ListAgentVersions
+        bedrock:ListAgents bedrock:ListCustomModels bedrock:ListDataSources
         bedrock:ListEnforcedGuardrailsConfiguration bedrock:ListEvaluationJobs
-        bedrock:ListFlowAliases bedrock:ListFlows bedrock:ListFlowVersions
+        bedrock:ListFlowAliases bedrock:ListFlowVersions bedrock:ListFlows
         bedrock:ListFoundationModelAgreementOffers bedrock:ListFoundationModels
         bedrock:ListGuardrails bedrock:ListInferenceProfiles bedrock:ListIngestionJobs
         bedrock:ListKnowledgeBases bedrock:ListModelCustomizationJobs
         bedrock:ListModelInvocationJobs bedrock:ListPrompts
         bedrock:ListProvisionedModelThroughputs
+        bedrock-agentcore:GetABTest bedrock-agentcore:GetAgentRuntime
+        bedrock-agentcore:GetAgentRuntimeEndpoint bedrock-agentcore:GetApiKeyCredentialProvider
+        bedrock-agentcore:GetBatchEvaluation bedrock-agentcore:GetBrowser
+        bedrock-agentcore:GetBrowserProfile bedrock-agentcore:GetBrowserSession
+        bedrock-agentcore:GetCodeInterpreter bedrock-agentcore:GetCodeInterpreterSession
+        bedrock-agentcore:GetConfigurationBundle bedrock-agentcore:GetConfigurationBundleVersion
+        bedrock-agentcore:GetEvaluator bedrock-agentcore:GetEvent bedrock-agentcore:GetGateway
+        bedrock-agentcore:GetGatewayTarget bedrock-agentcore:GetHarness
+        bedrock-agentcore:GetHarnessEndpoint bedrock-agentcore:GetMemory
+        bedrock-agentcore:GetMemoryRecord bedrock-agentcore:GetOauth2CredentialProvider
+        bedrock-agentcore:GetOnlineEvaluationConfig bedrock-agentcore:GetPolicy
+        bedrock-agentcore:GetPolicyEngine bedrock-agentcore:GetPolicyGeneration
+        bedrock-agentcore:GetRecommendation bedrock-agentcore:GetTokenVault
+        bedrock-agentcore:GetWorkloadIdentity bedrock-agentcore:ListABTests
+        bedrock-agentcore:ListAgentRuntimeEndpoints bedrock-agentcore:ListAgentRuntimeVersions
+        bedrock-agentcore:ListAgentRuntimes bedrock-agentcore:ListApiKeyCredentialProviders
+        bedrock-agentcore:ListBatchEvaluations bedrock-agentcore:ListBrowserProfiles
+        bedrock-agentcore:ListBrowserSessions bedrock-agentcore:ListBrowsers
+        bedrock-agentcore:ListCodeInterpreterSessions bedrock-agentcore:ListCodeInterpreters
+        bedrock-agentcore:ListConfigurationBundleVersions
+        bedrock-agentcore:ListConfigurationBundles bedrock-agentcore:ListEvaluators
+        bedrock-agentcore:ListEvents bedrock-agentcore:ListGatewayTargets
+        bedrock-agentcore:ListGateways bedrock-agentcore:ListHarnessEndpoints
+        bedrock-agentcore:ListHarnesses bedrock-agentcore:ListMemories
+        bedrock-agentcore:ListMemoryRecords bedrock-agentcore:ListOauth2CredentialProviders
+        bedrock-agentcore:ListOnlineEvaluationConfigs bedrock-agentcore:ListPolicies
+        bedrock-agentcore:ListPolicyEngines bedrock-agentcore:ListPolicyGenerationAssets
+        bedrock-agentcore:ListPolicyGenerations bedrock-agentcore:ListRecommendations
+        bedrock-agentcore:ListTagsForResource bedrock-agentcore:ListWorkloadIdentities
+        bedrock-agentcore:RetrieveMemoryRecords
         cloudtrail:Describe* cloudtrail:Get* cloudtrail:List* cloudtrail:LookupEvents
-        cloudwatch:Describe* cloudwatch:GenerateQuery
-        cloudwatch:GenerateQueryResultsSummary cloudwatch:Get* cloudwatch:List*
-        ec2:Describe* ec2:DescribeInstanceImageMetadata ec2:Get*
-        ec2:ListImagesInRecycleBin ec2:ListSnapshotsInRecycleBin
-        ec2:SearchLocalGatewayRoutes ec2:SearchTransitGatewayRoutes
+        cloudwatch:Describe* cloudwatch:GenerateQuery cloudwatch:GenerateQueryResultsSummary
+        cloudwatch:Get* cloudwatch:List*
+        ec2:Describe* ec2:DescribeInstanceImageMetadata ec2:Get* ec2:ListImagesInRecycleBin
+        ec2:ListSnapshotsInRecycleBin ec2:SearchLocalGatewayRoutes
+        ec2:SearchTransitGatewayRoutes
         guardduty:Describe* guardduty:Get* guardduty:List*
         logs:Describe* logs:FilterLogEvents logs:Get* logs:ListAggregateLogGroupSummaries
         logs:ListAnomalies logs:ListEntitiesForLogGroup logs:ListIntegrations
         logs:ListLogAnomalyDetectors logs:ListLogDeliveries logs:ListLogGroupsForEntity
         logs:ListLogGroupsForQuery logs:ListScheduledQueries
-        logs:ListSourcesForS3TableIntegration logs:ListTagsForResource
-        logs:ListTagsLogGroup logs:StartLiveTail logs:StartQuery logs:StopLiveTail
-        logs:StopQuery logs:TestMetricFilter
+        logs:ListSourcesForS3TableIntegration logs:ListTagsForResource logs:ListTagsLogGroup
+        logs:StartLiveTail logs:StartQuery logs:StopLiveTail logs:StopQuery
+        logs:TestMetricFilter
         organizations:Describe* organizations:List*
         sns:Check* sns:Get* sns:List*
         sts:GetAccessKeyInfo sts:GetCallerIdentity sts:GetSessionToken
@@ -235,23 +290,20 @@ VIEW_ONLY_ACCESS = ManagedPolicy(
         cloudtrail:DescribeTrails cloudtrail:ListTrails cloudtrail:LookupEvents
         cloudwatch:Get* cloudwatch:List*
         ec2:DescribeAccountAttributes ec2:DescribeAddresses ec2:DescribeAvailabilityZones
-        ec2:DescribeBundleTasks ec2:DescribeCarrierGateways
-        ec2:DescribeClassicLinkInstances ec2:DescribeConversionTasks
-        ec2:DescribeCustomerGateways ec2:DescribeDhcpOptions ec2:DescribeExportTasks
-        ec2:DescribeFlowLogs ec2:DescribeHost* ec2:DescribeIdentityIdFormat
-        ec2:DescribeIdFormat ec2:DescribeImage* ec2:DescribeImport* ec2:DescribeInstance*
-        ec2:DescribeInternetGateways ec2:DescribeKeyPairs
-        ec2:DescribeLocalGatewayRouteTables
+        ec2:DescribeBundleTasks ec2:DescribeCarrierGateways ec2:DescribeClassicLinkInstances
+        ec2:DescribeConversionTasks ec2:DescribeCustomerGateways ec2:DescribeDhcpOptions
+        ec2:DescribeExportTasks ec2:DescribeFlowLogs ec2:DescribeHost* ec2:DescribeIdFormat
+        ec2:DescribeIdentityIdFormat ec2:DescribeImage* ec2:DescribeImport*
+        ec2:DescribeInstance* ec2:DescribeInternetGateways ec2:DescribeKeyPairs
         ec2:DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations
-        ec2:DescribeLocalGatewayRouteTableVpcAssociations ec2:DescribeLocalGateways
-        ec2:DescribeLocalGatewayVirtualInterfaceGroups
-        ec2:DescribeLocalGatewayVirtualInterfaces ec2:DescribeMovingAddresses
-        ec2:DescribeNatGateways ec2:DescribeNetwork* ec2:DescribePlacementGroups
-        ec2:DescribePrefixLists ec2:DescribeRegions ec2:DescribeReserved*
-        ec2:DescribeRouteTables ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups
-        ec2:DescribeSnapshot* ec2:DescribeSpot* ec2:DescribeSubnets ec2:DescribeTags
-        ec2:DescribeVolume* ec2:DescribeVpc* ec2:DescribeVpnGateways
-        ec2:SearchLocalGatewayRoutes
+        ec2:DescribeLocalGatewayRouteTableVpcAssociations ec2:DescribeLocalGatewayRouteTables
+        ec2:DescribeLocalGatewayVirtualInterfaceGroups ec2:DescribeLocalGatewayVirtualInterfaces
+        ec2:DescribeLocalGateways ec2:DescribeMovingAddresses ec2:DescribeNatGateways
+        ec2:DescribeNetwork* ec2:DescribePlacementGroups ec2:DescribePrefixLists
+        ec2:DescribeRegions ec2:DescribeReserved* ec2:DescribeRouteTables
+        ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups ec2:DescribeSnapshot*
+        ec2:DescribeSpot* ec2:DescribeSubnets ec2:DescribeTags ec2:DescribeVolume*
+        ec2:DescribeVpc* ec2:DescribeVpnGateways ec2:SearchLocalGatewayRoutes
         logs:Describe* logs:GetTransformer logs:ListEntitiesForLogGroup
         logs:ListLogGroupsForEntity logs:ListLogGroupsForQuery logs:ListTagsForResource
         organizations:List*
