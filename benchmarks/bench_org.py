@@ -9,9 +9,18 @@ member trails, detection content). This process then runs the real
 - wall time of the scan;
 - API calls made (every HTTP request the server saw, retries of throttled calls included),
   and calls per account-region;
-- the minimum calls the snapshot required (:func:`aiposture.collect.budget.minimum_calls`)
-  and the ratio of the two;
+- the minimum calls the snapshot required (:func:`aiposture.collect.budget.minimum_calls`,
+  the AI inventory listings and the CloudWatch usage reads included) and the ratio of the
+  two;
+- how many of those calls were the inventory's and the usage signals' (made / minimum);
 - throttled requests, and the scanning process's peak memory (max RSS).
+
+Each figure with a target is printed beside it (issue 16: under :data:`TARGET_SECONDS`
+and within :data:`TARGET_RATIO` of the minimum), with "ok" or "OVER".
+
+The fleet (:mod:`aiposture.testing.fleet`) holds AI resources in some account-regions and
+none in others (:mod:`aiposture.testing.fleet_ai`), so the scan reads full and empty
+inventories, child listings and usage metrics.
 
 Run alone: ``python -m benchmarks --only org --org-accounts 50 --latency-ms 50 --throttle 0.05``.
 """
@@ -30,6 +39,18 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1")
+TARGET_SECONDS = 60.0
+"""The wall time the organization scan must stay under (50 accounts x 4 regions, 50 ms)."""
+TARGET_RATIO = 1.2
+"""The most calls the scan may make, as a multiple of the minimum its snapshot required."""
+AI_SERVICES = (
+    "bedrock-agent:",
+    "bedrock-agentcore-control:",
+    "bedrock-data-automation:",
+    "cloudwatch:ListMetrics",
+    "cloudwatch:GetMetricData",
+)
+"""Operation-key prefixes of the inventory and usage reads (with the Bedrock List calls)."""
 
 
 @dataclass(frozen=True)
@@ -161,19 +182,37 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _is_ai(key: str) -> bool:
+    """Whether ``key`` is an inventory or usage read (Bedrock's List operations included)."""
+    return key.startswith(AI_SERVICES) or key.startswith("bedrock:List")
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER"
+
+
 def _print(f: OrgFigures, made: Counter[str], minimum: Counter[str]) -> None:
     print(
         f"org: {f.accounts} accounts x {f.regions} regions, {f.workers} workers, "
         f"{f.latency_ms:.0f} ms latency, {f.throttle:.0%} throttling"
     )
-    print(f"org: wall time {f.seconds:.1f} s")
+    print(
+        f"org: wall time {f.seconds:.1f} s (target < {TARGET_SECONDS:.0f} s: "
+        f"{_verdict(f.seconds < TARGET_SECONDS)})"
+    )
     print(
         f"org: API calls {f.calls} ({f.throttled} throttled), {f.per_unit:.2f} per account-region"
     )
     print(
         f"org: minimum the snapshot required {f.minimum} "
         f"({f.minimum / (f.accounts * f.regions):.2f} per account-region); "
-        f"ratio {f.ratio:.3f}"
+        f"ratio {f.ratio:.3f} (target <= {TARGET_RATIO}x: {_verdict(f.ratio <= TARGET_RATIO)})"
+    )
+    ai_made = sum(n for k, n in made.items() if _is_ai(k))
+    ai_minimum = sum(n for k, n in minimum.items() if _is_ai(k))
+    print(
+        f"org: of which AI inventory and usage reads: {ai_made} made, {ai_minimum} minimum "
+        f"({ai_minimum / (f.accounts * f.regions):.2f} per account-region)"
     )
     print(f"org: call errors in the snapshot {f.errors}; peak memory {f.peak_rss_mb:.0f} MB")
     extra = {k: made[k] - minimum[k] for k in made if made[k] > minimum[k]}

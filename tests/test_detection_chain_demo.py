@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from aiposture.api import evaluate_snapshot
+from aiposture.config import Config
 from aiposture.demo.environment import DemoEnvironment
 from aiposture.results import Result, Results, Status
 
@@ -228,6 +229,16 @@ CASES: list[tuple[str, str, str, str, Status, str | None, str, str, str]] = [
 ]
 
 
+def everywhere(config: Config) -> Config:
+    """``config`` with ``scan.regions_in_use: all``.
+
+    The chain is judged wherever a class of issue was put, including regions where the
+    workload the detection watches is not in use (scoped out with ``auto``, issue 16).
+    """
+    scan = config.scan.model_copy(update={"regions_in_use": "all"})
+    return config.model_copy(update={"scan": scan})
+
+
 def _one(results: Results, account: str, check: str, region: str) -> Result:
     found = [
         r
@@ -252,7 +263,7 @@ def assert_case(results: Results, case: tuple[Any, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def in_process(demo_env: DemoEnvironment) -> Results:
-    return evaluate_snapshot(demo_env.collect(), demo_env.org.config)
+    return evaluate_snapshot(demo_env.collect(), everywhere(demo_env.org.config))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])

@@ -10,7 +10,7 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import DemoServer
-from tests.test_detection_chain_demo import CASES, assert_case
+from tests.test_detection_chain_demo import CASES, assert_case, everywhere
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -30,6 +30,6 @@ def test_the_same_verdicts_through_motos_http_server(
         monkeypatch.delenv(name, raising=False)
     org = demo_server.org
     options = CollectOptions(regions=org.regions, assume_roles=org.assume_roles)
-    results = evaluate_snapshot(collect(SessionFactory(), options), org.config)
+    results = evaluate_snapshot(collect(SessionFactory(), options), everywhere(org.config))
     for case in CASES:
         assert_case(results, case)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import click
 
@@ -269,6 +269,24 @@ today_option = click.option(
 """The hidden --today: the date waivers expire against (a date)."""
 
 
+def _regions_in_use(regions_in_use: Literal["auto", "all"] | None) -> dict[str, Any]:
+    return {"regions_in_use": regions_in_use}
+
+
+regions_in_use_option = stack(
+    gather("overrides", _regions_in_use),
+    click.option(
+        "--regions-in-use",
+        type=click.Choice(["auto", "all"]),
+        default=None,
+        help="auto: in a region with no resource and no use of a workload, its checks are "
+        "NOT_APPLICABLE with the reason (the baseline is judged everywhere); all: judge "
+        "every check in every region (default from config: scan.regions_in_use, auto).",
+    ),
+)
+"""The --regions-in-use option (into ``overrides``): scope per-workload checks by use."""
+
+
 def _files(waivers: Path | None, baseline: Path | None) -> dict[str, Any]:
     return {"waivers": waivers, "baseline": baseline}
 
@@ -301,8 +319,10 @@ report_options = stack(
     ),
     min_score_option,
     results_options,
+    regions_in_use_option,
 )
-"""Output folder, formats, the failure threshold, the score minimums, waivers, baseline."""
+"""Output folder, formats, the failure threshold, the score minimums, waivers, baseline,
+and how regions are scoped by use."""
 
 sign_option = click.option(
     "--sign-key",
@@ -337,8 +357,9 @@ evaluate_options = stack(
     fail_on_option("See `scan --help`."),
     min_score_option,
     results_options,
+    regions_in_use_option,
 )
-"""``evaluate``'s options: config, results file, gate, waivers and baseline."""
+"""``evaluate``'s options: config, results file, gate, waivers, baseline, scoping by use."""
 
 remediate_options = stack(
     out_option(
@@ -413,6 +434,8 @@ demo_options = stack(
         help="A previous results.json: the reports show what changed since.",
     ),
     today_option,
+    regions_in_use_option,
     sign_option,
 )
-"""``demo``'s options: folder, formats, gate, waivers and baseline (into ``overrides``), key."""
+"""``demo``'s options: folder, formats, gate, waivers, baseline and scoping by use (into
+``overrides``), key."""

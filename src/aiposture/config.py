@@ -119,6 +119,15 @@ class ScanConfig(_Model):
     call_budget_s: float | None = Field(default=None, gt=0, le=3600)
     """Seconds one call may take in all, retries included (default 120); a call that
     would outlast it is recorded as failed, and the checks that need it are ERROR."""
+    regions_in_use: Literal["auto", "all"] = "auto"
+    """Which regions the per-workload checks judge. ``auto``: a check about one workload
+    (the data events of a resource type, a detection specific to it) is NOT_APPLICABLE,
+    with the reason, in a region where that workload has no resource and shows no use
+    (:func:`aiposture.snapshot.usage.type_in_use`); never where a signal could not be read.
+    The baseline (management events, Insights, invocation logging, trail delivery, CloudTrail
+    disruption and unauthorized-access detections) is judged everywhere, because stolen
+    credentials are used exactly where nobody runs AI. ``all``: every check in every
+    scanned region, as if every workload ran everywhere."""
 
     @field_validator("regions")
     @classmethod
@@ -185,8 +194,23 @@ class RemediationConfig(_Model):
     invocation_log_group: str = "bedrock-model-invocation-logging"
     """The log group for Bedrock model invocation logs (the guide's name by default)."""
     unknown_resource_ids: Literal["ask", "account-wide"] = "ask"
-    """When a selector needs resource ids the configuration does not list: stop and name
-    the key to set (``ask``), or log every resource of the type in the account."""
+    """When a selector needs resource ids that neither the configuration nor the snapshot's
+    inventory gives: stop and name the key to set (``ask``), or log every resource of the
+    type in the account and region (``account-wide``). Since the inventory (issue 16) this
+    only matters for snapshots written without one: with an inventory the plan uses the
+    inventoried ARNs, or the account-and-region prefix of the type where nothing could be
+    listed (see ``selector_scope``), and never asks."""
+    selector_scope: Literal["resources", "type"] = "resources"
+    """How new data-event selectors name what they log: ``resources`` lists the exact ARNs
+    of the inventoried resources of the account and region (plus configured ids), and falls
+    back to the type's account-and-region ARN prefix (e.g.
+    ``arn:aws:bedrock:us-east-1:111122223333:agent-alias/``) for a type with nothing
+    inventoried or no listing API; ``type`` always writes that prefix, so resources created
+    later are logged too."""
+    data_event_price_usd_per_100k: float = Field(default=0.10, ge=0)
+    """CloudTrail's price for data events, in US dollars per 100,000 events delivered, used
+    for the cost estimate of each new data-event selector. Default: the published list price,
+    "$0.10 per 100,000 data events delivered" (https://aws.amazon.com/cloudtrail/pricing/)."""
 
 
 class Config(_Model):

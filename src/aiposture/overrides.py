@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiposture.config import Config
 from aiposture.errors import ConfigError
@@ -30,6 +30,7 @@ SCAN_FIELDS = (
     "accounts",
     "exclude_accounts",
     "workers",
+    "regions_in_use",
 )
 """The :class:`ConfigOverrides` fields that override ``config.scan``."""
 
@@ -59,6 +60,7 @@ class ConfigOverrides:
     accounts: tuple[str, ...] | None = None
     exclude_accounts: tuple[str, ...] | None = None
     workers: int | None = None
+    regions_in_use: Literal["auto", "all"] | None = None
     waivers: Path | None = None
     baseline: Path | None = None
 

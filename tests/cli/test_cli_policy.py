@@ -23,6 +23,7 @@ def test_security_audit_addition_prints_only_what_security_audit_lacks() -> None
     [statement] = document["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Resource"] == "*"
-    assert statement["Action"] == ["cloudtrail:GetEventConfiguration"]
+    assert "cloudtrail:GetEventConfiguration" in statement["Action"]
+    assert "cloudwatch:GetMetricData" in statement["Action"]
     full = iam_policy()["Statement"][0]["Action"]
     assert statement["Action"] == [a for a in full if not SECURITY_AUDIT.grants(a)]

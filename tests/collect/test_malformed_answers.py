@@ -11,7 +11,13 @@ the clean scan's:
 - every result that changed is ERROR, or a FAIL that holds whatever the lost answer said
   and names the recorded error (never a silent FAIL); the corrupted call is recorded as a
   failed call in the snapshot;
-- a scan that cannot start at all (STS, Organizations) stops with one line.
+- a scan that cannot start at all (STS, Organizations) stops with one line;
+- a lost answer never scopes a check out: nothing is NOT_APPLICABLE by use
+  (``scan.regions_in_use = auto``) that the clean scan judged.
+
+The verdicts are compared with every region judged in full (``regions_in_use = all``):
+a lost inventory answer rightly stops scoping by use, and the check is then judged on its
+own evidence, which the first two rules cover.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import DemoServer
 from aiposture.errors import AiPostureError
 from aiposture.results import Status
+from aiposture.snapshot.inventory import RESOURCE_KINDS
 from aiposture.snapshot.models import Snapshot
 from aiposture.testing.fault_servers import fault_demo_server
 from aiposture.testing.faults import CORRUPTIONS, FaultInjector, FaultPlan
@@ -49,7 +56,23 @@ SCAN_STOPPERS = {("sts", "GetCallerIdentity"), ("organizations", "ListAccounts")
 """Without these answers no scan can start: it must stop with one line instead."""
 
 OPERATIONS = sorted(COLLECTOR_OPERATIONS)
-CASES = [(svc, op, kind) for svc, op in OPERATIONS for kind in CORRUPTIONS]
+INVENTORY_LISTINGS = {(kind.service, kind.operation) for kind in RESOURCE_KINDS}
+HANG_REPRESENTATIVES = {
+    ("bedrock", "ListGuardrails"),
+    ("bedrock-agent", "ListAgentAliases"),  # a child listing
+    ("bedrock-agentcore-control", "ListGatewayTargets"),  # a child listing
+    ("bedrock-data-automation", "ListBlueprints"),
+}
+"""The inventory listings that also get the ``hang`` case. An answer that never comes is
+cut by the client's per-call budget, the same code for every operation; the 26 listings
+share one reader per service, so one listing per service (a child where it has one) covers
+it, while every listing still gets the three corrupted answers its parser must refuse."""
+CASES = [
+    (svc, op, kind)
+    for svc, op in OPERATIONS
+    for kind in CORRUPTIONS
+    if kind != "hang" or (svc, op) not in INVENTORY_LISTINGS or (svc, op) in HANG_REPRESENTATIVES
+]
 
 Key = tuple[str, str | None, str | None, str | None]
 
@@ -73,18 +96,34 @@ def _scan(served: tuple[DemoServer, FaultInjector], timeouts: Timeouts | None = 
     return collect(factory, options)
 
 
-def _verdicts(served: tuple[DemoServer, FaultInjector], snapshot: Snapshot) -> dict[Key, Any]:
-    results = evaluate_snapshot(snapshot, served[0].org.config).results
+def _verdicts(
+    served: tuple[DemoServer, FaultInjector], snapshot: Snapshot, mode: str = "all"
+) -> dict[Key, Any]:
+    config = served[0].org.config
+    config = config.model_copy(
+        update={"scan": config.scan.model_copy(update={"regions_in_use": mode})}
+    )
+    results = evaluate_snapshot(snapshot, config).results
     return {(r.check_id, r.account_id, r.region, r.resource_arn): r for r in results}
+
+
+def _scoped_out(verdicts: dict[Key, Any]) -> set[Key]:
+    return {k for k, r in verdicts.items() if "scoping" in r.evidence}
 
 
 @pytest.fixture(scope="module")
 def clean(served: tuple[DemoServer, FaultInjector]) -> tuple[dict[Key, Any], dict[str, int]]:
-    """The clean scan's verdicts, and how often it sent each operation."""
+    """The clean scan's verdicts (every region judged in full), and how often it sent each
+    operation; ``clean_scoped`` holds what the clean scan scopes out by use."""
     served[1].reset()
     snapshot = _scan(served)
     assert not any(a.all_errors() for a in snapshot.accounts)
+    _CLEAN_SCOPED.update(_scoped_out(_verdicts(served, snapshot, "auto")))
+    assert _CLEAN_SCOPED, "the scanned accounts must have something scoped out by use"
     return _verdicts(served, snapshot), dict(served[1].counts().requests)
+
+
+_CLEAN_SCOPED: set[Key] = set()
 
 
 def test_the_clean_scan_sends_every_collector_operation(
@@ -128,8 +167,14 @@ def test_a_corrupted_answer_is_an_error_never_a_verdict(
     codes = {"CallTimedOut"} if kind == "hang" else {"MalformedResponse"}
     assert {e.error_code for e in recorded} <= codes
 
-    before = clean[0]
-    after = _verdicts(served, snapshot)
+    before = clean[0]  # every region judged in full
+    judged = _verdicts(served, snapshot, "auto")
+    # The lost answer scoped nothing out that the clean scan judged; what it judged is
+    # compared with the clean scan judged in full (a lost inventory answer rightly stops
+    # scoping by use: the check is then judged on its own evidence).
+    scoped = _scoped_out(judged)
+    assert scoped <= _CLEAN_SCOPED
+    after = {k: r for k, r in judged.items() if k not in scoped}
     new_passes = [
         k
         for k, r in after.items()

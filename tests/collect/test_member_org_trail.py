@@ -18,6 +18,7 @@ from aiposture.api import evaluate_snapshot
 from aiposture.collect.budget import minimum_calls
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
+from aiposture.config import Config
 from aiposture.demo.environment import assumer
 from aiposture.results import Result, Results, Status
 from aiposture.snapshot.merge import merge_snapshots
@@ -60,14 +61,22 @@ def alone(env: FleetEnvironment, member: str) -> tuple[Snapshot, Results]:
     """The member scanned alone, with its own credentials."""
     session = assumer(boto3.Session(region_name=REGION), None)(member)
     snapshot = collect(SessionFactory(session=session), CollectOptions(regions=[REGION]))
-    return snapshot, evaluate_snapshot(snapshot, env.fleet.config)
+    return snapshot, evaluate_snapshot(snapshot, _judged_everywhere(env))
 
 
 @pytest.fixture(scope="module")
 def org_scan(env: FleetEnvironment) -> tuple[Snapshot, Results]:
     """``--org`` from the management account."""
     snapshot = collect(env.factory, CollectOptions(org=True, regions=[REGION]))
-    return snapshot, evaluate_snapshot(snapshot, env.fleet.config)
+    return snapshot, evaluate_snapshot(snapshot, _judged_everywhere(env))
+
+
+def _judged_everywhere(env: FleetEnvironment) -> Config:
+    """The fleet's configuration with every region judged in full (no scoping by use): the
+    trail checks are about the trail, whatever the member runs."""
+    config = env.fleet.config
+    scan = config.scan.model_copy(update={"regions_in_use": "all"})
+    return config.model_copy(update={"scan": scan})
 
 
 def _result(results: Results, check_id: str, account_id: str) -> Result:
@@ -144,8 +153,8 @@ def test_merged_shards_of_the_member_and_the_management_account_pass_too(
         for account in (member, management)
     ]
     assert [[a.account_id for a in s.accounts] for s in shards] == [[member], [management]]
-    member_only = evaluate_snapshot(shards[0], env.fleet.config)
-    merged = evaluate_snapshot(merge_snapshots(shards), env.fleet.config)
+    member_only = evaluate_snapshot(shards[0], _judged_everywhere(env))
+    merged = evaluate_snapshot(merge_snapshots(shards), _judged_everywhere(env))
     for check_id in TRAIL_SETTINGS_CHECKS:
         assert _result(member_only, check_id, member).status is Status.ERROR, check_id
         result = _result(merged, check_id, member)

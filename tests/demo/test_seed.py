@@ -12,8 +12,10 @@ from aiposture.demo.accounts import BEDROCK_EXECUTION_ROLE, demo_config, role_ar
 from aiposture.demo.environment import DEMO_ACCOUNTS, DEMO_RESOURCE_IDS, demo_environment
 from aiposture.demo.selectors import (
     PLACEHOLDER_VALUES,
+    fill_from_resources,
     fill_placeholders,
     guide_account_selectors,
+    inventory_named_types,
     partial_account_selectors,
 )
 from aiposture.guide import guide_selectors
@@ -149,6 +151,80 @@ def test_every_type_in_the_guide_selectors_has_ids() -> None:
     assert set(DEMO_RESOURCE_IDS) - types == set()
 
 
+E1 = f"arn:aws:bedrock:us-east-1:{GUIDE}"
+AC1 = f"arn:aws:bedrock-agentcore:us-east-1:{GUIDE}"
+SEEDED = {
+    "us-east-1": {
+        "AWS::Bedrock::AgentAlias": [
+            f"{E1}:agent-alias/UYFPGMK519/TSTALIASID",
+            f"{E1}:agent-alias/UYFPGMK519/VL2INX6GXB",
+            f"{E1}:agent-alias/XPC3H4BQQO/TSTALIASID",
+        ],
+        "AWS::Bedrock::FlowAlias": [
+            f"{E1}:flow/RNFOYAD0KT/alias/XGRHG47TG8",
+            f"{E1}:flow/RNFOYAD0KT/alias/TSTALIASID",
+        ],
+        "AWS::Bedrock::Model": [f"{E1}:custom-model/claims-summarizer"],
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider": [
+            f"{AC1}:token-vault/default/oauth2credentialprovider/demo-github"
+        ],
+        "AWS::BedrockAgentCore::APIKeyCredentialProvider": [
+            f"{AC1}:token-vault/default/apikeycredentialprovider/demo-search-key"
+        ],
+    },
+    "us-west-2": {},
+}
+
+
+def arns_of(selectors: list[dict[str, Any]], rtype: str) -> list[str]:
+    arn_field = field(selector_for(selectors, rtype), "resources.ARN")
+    assert arn_field is not None, rtype
+    return list(arn_field["StartsWith"])
+
+
+def test_the_guide_selectors_name_the_accounts_own_resources_where_it_has_them() -> None:
+    selectors = guide_account_selectors(GUIDE, REGIONS, SEEDED)
+    west = f"arn:aws:bedrock:us-west-2:{GUIDE}"
+    assert arns_of(selectors, "AWS::Bedrock::AgentAlias") == [
+        *SEEDED["us-east-1"]["AWS::Bedrock::AgentAlias"],
+        f"{west}:agent-alias/AGENT12345/ALIAS67890",  # no alias there: the demo's ids
+    ]
+    # one prefix per flow, for its aliases and (same guide placeholder) its executions
+    flow = [f"{E1}:flow/RNFOYAD0KT/alias/", f"{west}:flow/FLOW123456/alias/"]
+    assert arns_of(selectors, "AWS::Bedrock::FlowAlias") == flow
+    assert arns_of(selectors, "AWS::Bedrock::FlowExecution") == flow
+    # PROVIDER_NAME is each type's own provider, never the other's
+    assert arns_of(selectors, "AWS::BedrockAgentCore::APIKeyCredentialProvider")[0] == (
+        f"{AC1}:token-vault/default/apikeycredentialprovider/demo-search-key"
+    )
+    assert arns_of(selectors, "AWS::BedrockAgentCore::OAuth2CredentialProvider")[0] == (
+        f"{AC1}:token-vault/default/oauth2credentialprovider/demo-github"
+    )
+    # a type the account holds none of keeps the demo's ids in every region
+    assert arns_of(selectors, "AWS::Bedrock::Guardrail") == [
+        f"arn:aws:bedrock:{r}:{GUIDE}:guardrail/gr1234abcd56" for r in REGIONS
+    ]
+    everything = repr(selectors)
+    for placeholder in [*PLACEHOLDER_VALUES, "ACCOUNT_ID", "REGION"]:
+        assert placeholder not in everything.replace("NetworkActivity", ""), placeholder
+    assert inventory_named_types(SEEDED) == {
+        "AWS::Bedrock::AgentAlias",
+        "AWS::Bedrock::FlowAlias",
+        "AWS::Bedrock::FlowExecution",
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        "AWS::BedrockAgentCore::APIKeyCredentialProvider",
+    }  # not Model: its guide selector names no id (and no inventory holds foundation models)
+
+
+def test_a_resource_the_guide_selector_cannot_name_stops_the_seeding() -> None:
+    value = f"{E1}:agent-alias/AGENT_ID/ALIAS_ID"
+    assert fill_from_resources(value, "AWS::Bedrock::AgentAlias", [f"{E1}:agent-alias/A/B"]) == [
+        f"{E1}:agent-alias/A/B"
+    ]
+    with pytest.raises(ValueError, match="cannot name"):
+        fill_from_resources(value, "AWS::Bedrock::AgentAlias", [f"{E1}:agent/A"])
+
+
 def test_partial_selectors_are_the_weak_ones() -> None:
     selectors = partial_account_selectors("444455556666", "us-east-1")
     assert len(selectors) == 6
@@ -175,6 +251,15 @@ def test_demo_config() -> None:
         assert resources.ids == DEMO_RESOURCE_IDS
         assert resources.bedrock_execution_role_names == [BEDROCK_EXECUTION_ROLE]
     assert config.resources_for("444455556666").ids == {}
+    Config.model_validate(config.model_dump(mode="json"))
+    # the guide account's trail names its real resources: their made-up ids go
+    named = inventory_named_types(SEEDED)
+    config = demo_config(REGIONS, named)
+    guide = config.resources_for(GUIDE).ids
+    assert guide == {k: v for k, v in DEMO_RESOURCE_IDS.items() if k not in named}
+    assert "AWS::Bedrock::AgentAlias" not in guide and "AWS::Bedrock::Model" in guide
+    assert config.resources_for("777788889999").ids == DEMO_RESOURCE_IDS
+    assert config.resources_for("555566667777").ids == DEMO_RESOURCE_IDS
     Config.model_validate(config.model_dump(mode="json"))
 
 

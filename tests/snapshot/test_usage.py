@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from aiposture.snapshot.inventory import RESOURCE_KINDS
-from aiposture.snapshot.models import InventoryItem, MetricUse, RegionSnapshot, Usage
+from aiposture.snapshot.models import (
+    InventoryItem,
+    InvocationLogging,
+    MetricUse,
+    RegionSnapshot,
+    Usage,
+)
 from aiposture.snapshot.usage import (
     ai_in_use,
     inventory_complete,
@@ -62,11 +68,29 @@ def test_metrics_alone_say_yes_even_with_the_inventory_unknown() -> None:
     assert ai_in_use(region(usage=usage(1))) is True
 
 
+OFF = InvocationLogging(config={})
+"""Invocation logging read, and not configured."""
+ON = InvocationLogging(config={"cloudWatchConfig": {"logGroupName": "bedrock-invocations"}})
+
+
 def test_not_in_use_only_when_every_signal_was_read() -> None:
-    reg = region(inventory=full_inventory(), usage=usage(0, 0))
+    reg = region(inventory=full_inventory(), usage=usage(0, 0), invocation_logging=OFF)
     assert inventory_complete(reg)
     assert ai_in_use(reg) is False
-    assert ai_in_use(region(inventory=full_inventory(), usage=usage())) is False
+    assert (
+        ai_in_use(region(inventory=full_inventory(), usage=usage(), invocation_logging=OFF))
+        is False
+    )
+
+
+def test_configured_invocation_logging_is_a_sign_of_use() -> None:
+    reg = region(inventory=full_inventory(), usage=usage(0), invocation_logging=ON)
+    assert ai_in_use(reg) is True
+
+
+def test_unread_invocation_logging_cannot_say_no() -> None:
+    # Everything else read and empty, GetModelInvocationLoggingConfiguration failed.
+    assert ai_in_use(region(inventory=full_inventory(), usage=usage(0))) is None
 
 
 @pytest.mark.parametrize(
@@ -86,7 +110,17 @@ def test_a_service_not_offered_counts_as_listed() -> None:
     service = RESOURCE_KINDS[0].service
     inventory = {k.key: [] for k in RESOURCE_KINDS if k.service != service}
     reg = region(
-        inventory=inventory, usage=usage(), services_not_offered={service: "not in this region"}
+        inventory=inventory,
+        usage=usage(),
+        invocation_logging=OFF,
+        services_not_offered={service: "not in this region"},
     )
     assert inventory_complete(reg)
+    assert ai_in_use(reg) is False
+
+
+def test_bedrock_not_offered_needs_no_invocation_logging() -> None:
+    # Where Bedrock is not offered the collector does not ask for the logging configuration.
+    inventory = {k.key: [] for k in RESOURCE_KINDS if k.service != "bedrock"}
+    reg = region(inventory=inventory, usage=usage(), services_not_offered={"bedrock": "no"})
     assert ai_in_use(reg) is False

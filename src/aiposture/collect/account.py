@@ -7,7 +7,9 @@ An account is read in three steps, each a unit of work for the scheduler
    CloudWatch dashboards (not regional: read once, in the first scanned region);
 2. :func:`read_region`, once per scanned region, in any order and in parallel: the trails
    visible there (and the details of those whose home region it is), model invocation
-   logging, the delivery log groups in that region, and the detection layer;
+   logging, the delivery log groups in that region, the detection layer, and the AI
+   inventory and usage signals (whose readers run beside the rest,
+   :mod:`aiposture.collect.inventory`);
 3. :func:`finish_account`: the trails in the order a sequential scan finds them, and the
    few reads that belong to no scanned region (a trail homed, or delivering, elsewhere).
 
@@ -119,6 +121,8 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
     account_id = clients.access.account_id
     reg = RegionSnapshot(region=region)
     part = RegionPart(region=reg)
+    # the inventory readers run beside this thread's reads (aiposture.collect.inventory)
+    pending = inventory.start_region_inventory(clients, region, account_id)
     found = _read(
         reg.errors,
         lambda: cloudtrail.describe_trails(clients("cloudtrail", region)),
@@ -155,7 +159,7 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
         wanted.append(inv.cloudwatch_log_group)
     _read_log_groups(clients, reg, account_id, wanted)
     detection.read_region_detection(clients, reg, account_id)
-    inventory.read_region_inventory(clients, reg, account_id)
+    inventory.finish_region_inventory(reg, pending)  # kept after the reads above, in order
     return part
 
 

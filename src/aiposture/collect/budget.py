@@ -23,18 +23,39 @@ The count follows what the collector sends:
   Insights rules, saved queries once per query language, GuardDuty, the alarms' SNS
   topics, the filters of each log group read). A region that was not scanned but holds a delivery log group
   costs the log-group reads, and the detection layer only when its evidence shows it ran;
+- per scanned region, the inventory (:mod:`aiposture.collect.inventory`): one listing per
+  kind of an offered service (a service in ``services_not_offered`` costs nothing), one
+  more per further page; a child kind (agent aliases, flow aliases, gateway targets,
+  runtime endpoints) is listed once per parent (with its own pages), and not at all when
+  the parent listing failed. A failed listing counts once;
+- per scanned region, the usage signals (:mod:`aiposture.collect.usage`): CloudWatch
+  ``ListMetrics`` once per namespace (and per further page of the metrics kept), then one
+  ``GetMetricData`` per batch of :data:`~aiposture.collect.usage.MAX_QUERIES` metrics
+  (none when no metric was found). A failed ListMetrics costs one request; a failed
+  GetMetricData costs every namespace's ListMetrics and one GetMetricData;
 - per trail: ``GetTrailStatus``, ``GetEventSelectors``, ``GetInsightSelectors``,
   ``GetEventConfiguration`` and ``ListTags``; only ``GetTrailStatus`` for a trail another
   account owns (``Trail.owner_reads_skipped``: an organization trail seen from a member).
+
+A page of an inventory listing holds the fewest of what the collector asks for
+(``maxResults``) and what the botocore model allows in the answer's list (``max`` of the
+paginator's ``result_key`` member: 10 for most ``bedrock-agent`` summaries), see
+:func:`inventory_page_size`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
+import botocore.session
+
+from aiposture.collect import inventory_agentcore, inventory_agents, inventory_bedrock, usage
 from aiposture.collect.cloudtrail import OWNER_ONLY_OPERATIONS
 from aiposture.collect.detection import QUERY_LANGUAGES
+from aiposture.snapshot.inventory import RESOURCE_KINDS, ResourceKind
 from aiposture.snapshot.models import (
     BEDROCK_SERVICE,
     AccountSnapshot,
@@ -46,6 +67,7 @@ from aiposture.snapshot.models import (
 __all__ = [
     "PAGE_SIZES",
     "excess_calls",
+    "inventory_page_size",
     "minimum_calls",
     "pages",
 ]
@@ -59,8 +81,20 @@ PAGE_SIZES: dict[str, int] = {
     "logs:DescribeSubscriptionFilters": 50,
     "guardduty:ListDetectors": 50,
     "sns:ListSubscriptionsByTopic": 100,
+    "cloudwatch:ListMetrics": 500,  # "Up to 500 results are returned for any one call"
 }
-"""The most items one page of each paginated operation returns."""
+"""The most items one page of each paginated operation returns (inventory listings:
+:func:`inventory_page_size`)."""
+
+_REQUESTED_PAGE_SIZES: dict[str, int] = {
+    inventory_bedrock.SERVICE: inventory_bedrock.PAGE_SIZE,
+    inventory_bedrock.DATA_AUTOMATION: inventory_bedrock.PAGE_SIZE,
+    inventory_agents.SERVICE: inventory_agents.PAGE_SIZE,
+}
+"""The ``maxResults`` the inventory readers send, per service (AgentCore: per operation)."""
+
+_INVENTORY_OPERATIONS = frozenset(f"{k.service}:{k.operation}" for k in RESOURCE_KINDS)
+_USAGE_OPERATIONS = frozenset({"cloudwatch:ListMetrics", "cloudwatch:GetMetricData"})
 
 
 _DETECTION_OPERATIONS = frozenset(
@@ -83,6 +117,41 @@ _DETECTION_OPERATIONS = frozenset(
 def pages(key: str, items: int) -> int:
     """The requests needed to list ``items`` items with ``key`` (at least one)."""
     size = PAGE_SIZES[key]
+    return max(1, -(-items // size))
+
+
+def inventory_page_size(kind: ResourceKind) -> int:
+    """The most items one page of ``kind``'s listing returns.
+
+    The ``maxResults`` the reader asks for, capped by the ``max`` the botocore model sets
+    on the answer's list (the paginator's ``result_key``), when it sets one.
+    """
+    if kind.service == inventory_agentcore.SERVICE:
+        requested = inventory_agentcore.PAGE_SIZES[kind.operation]
+    else:
+        requested = _REQUESTED_PAGE_SIZES[kind.service]
+    cap = _listed_max(kind.service, kind.operation)
+    return min(requested, cap) if cap else requested
+
+
+@cache
+def _botocore() -> Any:
+    return botocore.session.get_session()
+
+
+@cache
+def _listed_max(service: str, operation: str) -> int | None:
+    """The model's ``max`` on the list a page of ``operation`` returns (None: unbounded)."""
+    session = _botocore()
+    paginator = session.get_paginator_model(service).get_paginator(operation)
+    result_key = paginator["result_key"]
+    output = session.get_service_model(service).operation_model(operation).output_shape
+    member = output.members[result_key] if output is not None else None
+    cap = member.metadata.get("max") if member is not None else None
+    return int(cap) if cap else None
+
+
+def _pages_of(items: int, size: int) -> int:
     return max(1, -(-items // size))
 
 
@@ -179,6 +248,48 @@ def _detection_calls(reg: RegionSnapshot, calls: Counter[str], *, dashboards: bo
     calls["guardduty:ListDetectors"] += pages("guardduty:ListDetectors", detectors)
 
 
+def _inventory_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """The inventory listings of one scanned region (see the module docstring)."""
+    keys = {_key(e) for e in reg.errors}
+    if reg.inventory is None and not keys & _INVENTORY_OPERATIONS:
+        return  # a snapshot written before the inventory was read
+    inventory = reg.inventory or {}
+    for kind in RESOURCE_KINDS:
+        if kind.service in reg.services_not_offered:
+            continue
+        key, size = f"{kind.service}:{kind.operation}", inventory_page_size(kind)
+        found = inventory.get(kind.key)
+        if kind.parent is None:
+            calls[key] += _pages_of(len(found), size) if found is not None else 1
+            continue
+        parents = inventory.get(kind.parent)
+        if parents is None:
+            continue  # the parents are unknown: none of their children was listed
+        if found is None:  # a child listing failed: each parent's still cost one
+            calls[key] += len(parents)
+            continue
+        for parent in parents:
+            children = sum(item.parent_arn == parent.arn for item in found)
+            calls[key] += _pages_of(children, size)
+
+
+def _usage_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """The usage signals of one scanned region (see the module docstring)."""
+    failed = {_key(e) for e in reg.errors} & _USAGE_OPERATIONS
+    namespaces = usage.USAGE_METRICS
+    if reg.usage is not None:
+        for namespace in namespaces:
+            kept = sum(m.namespace == namespace for m in reg.usage.metrics)
+            calls["cloudwatch:ListMetrics"] += pages("cloudwatch:ListMetrics", kept)
+        metrics = len(reg.usage.metrics)
+        calls["cloudwatch:GetMetricData"] += -(-metrics // usage.MAX_QUERIES)
+    elif "cloudwatch:ListMetrics" in failed:
+        calls["cloudwatch:ListMetrics"] += 1
+    elif "cloudwatch:GetMetricData" in failed:
+        calls["cloudwatch:ListMetrics"] += len(namespaces)
+        calls["cloudwatch:GetMetricData"] += 1
+
+
 def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[str]) -> None:
     """``own_arn`` is the scanning identity's ARN when ``acct`` is its own account."""
     assume_failed = any(_key(e) == "sts:AssumeRole" for e in acct.errors)
@@ -214,6 +325,9 @@ def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[st
         _log_group_calls(reg, calls)
         if region in scanned or _detection_ran(reg):
             _detection_calls(reg, calls, dashboards=per_region_dashboards)
+        if region in scanned:
+            _inventory_calls(reg, calls)
+            _usage_calls(reg, calls)
     for region in scanned:
         if region not in acct.regions:  # scanned, yet no evidence kept: still read
             _detection_calls(RegionSnapshot(region=region), calls, dashboards=per_region_dashboards)

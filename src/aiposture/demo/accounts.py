@@ -6,7 +6,7 @@ checks and the seeding agree on one set of values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from aiposture.config import (
@@ -137,7 +137,8 @@ DEMO_RESOURCE_IDS: dict[str, list[str]] = {
     "AWS::BedrockMantle::CustomizedModel": ["cm_demo123"],
     "AWS::BedrockMantle::Reservation": ["rsv_demo123"],
 }
-"""``resources.ids`` of the guide and placeholder accounts (the guide selectors' ids)."""
+"""``resources.ids`` of the placeholder and lab accounts (the guide selectors' ids), and of
+the guide account for the types it holds no resource of."""
 
 
 @dataclass(frozen=True)
@@ -162,21 +163,30 @@ def role_arn(account_id: str, partition: str = "aws") -> str:
     return f"arn:{partition}:iam::{account_id}:role/{ORG_ROLE_NAME}"
 
 
-def demo_config(regions: Sequence[str]) -> Config:
-    """Build the demo's configuration: regions, roles and per-account resources."""
+def demo_config(regions: Sequence[str], guide_inventoried: Collection[str] = ()) -> Config:
+    """Build the demo's configuration: regions, roles and per-account resources.
+
+    ``guide_inventoried`` are the types whose ids the guide account's trail takes from its
+    real resources (:func:`aiposture.demo.selectors.inventory_named_types`): its
+    ``resources.ids`` leave them out, since the inventory names them and the demo's made-up
+    ids name nothing it holds.
+    """
     resources_cfg = ResourcesConfig(
         s3_bucket_prefixes=list(GUIDE_S3_BUCKET_PREFIXES),
         lambda_function_prefixes=list(GUIDE_LAMBDA_FUNCTION_PREFIXES),
         bedrock_execution_role_names=[BEDROCK_EXECUTION_ROLE],
         ids={k: list(v) for k, v in DEMO_RESOURCE_IDS.items()},
     )
+    guide_ids = {k: v for k, v in resources_cfg.ids.items() if k not in guide_inventoried}
     return Config(
         scan=ScanConfig(
             regions=list(regions),
             assume_roles=[role_arn(a) for a in DEMO_ACCOUNTS.values()],
         ),
         accounts={
-            GUIDE_ACCOUNT: AccountConfig(resources=resources_cfg),
+            GUIDE_ACCOUNT: AccountConfig(
+                resources=resources_cfg.model_copy(update={"ids": guide_ids}, deep=True)
+            ),
             PLACEHOLDER_ACCOUNT: AccountConfig(resources=resources_cfg.model_copy(deep=True)),
             LAB_ACCOUNT: AccountConfig(resources=resources_cfg.model_copy(deep=True)),
         },

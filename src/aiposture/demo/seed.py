@@ -1,6 +1,8 @@
 """The demo organization: four accounts written through plain boto3 calls.
 
-- **guide** (``111122223333``, the management account) follows the guide fully.
+- **guide** (``111122223333``, the management account) follows the guide fully: its
+  trail's selectors name its AI resources by their real ids (seeded first, then read back
+  with the scan's own inventory readers, :mod:`aiposture.demo.seeded`).
 - **partial** (``444455556666``) has a single-region trail with a handful of weak
   selectors, a failing CloudWatch Logs delivery into an Infrequent Access log group (so no
   detection there can fire) and a stopped legacy trail.
@@ -64,10 +66,13 @@ from aiposture.demo.resources_agentcore import seed_agentcore_resources
 from aiposture.demo.resources_agents import seed_agent_resources
 from aiposture.demo.resources_bedrock import seed_bedrock_resources
 from aiposture.demo.resources_usage import seed_usage_metrics
+from aiposture.demo.seeded import seeded_arns
 from aiposture.demo.selectors import (
     BOTH_INSIGHTS,
     LEGACY_CLASSIC_SELECTORS,
     MANAGEMENT_SELECTOR,
+    SeededArns,
+    inventory_named_types,
     partial_account_selectors,
 )
 from aiposture.demo.writers import (
@@ -82,7 +87,8 @@ from aiposture.guide import detection as dc
 from aiposture.guide import guide_selectors
 
 
-def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
+def _seed_guide(acct: SeedAccount, regions: Sequence[str], resources: SeededArns) -> None:
+    """The guide account; its trail's selectors name ``resources``, its seeded AI resources."""
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
@@ -95,6 +101,7 @@ def _seed_guide(acct: SeedAccount, regions: Sequence[str]) -> None:
         "ai-audit-trail",
         acct.account_id,
         regions,
+        resources,
         S3BucketName=bucket,
         IsMultiRegionTrail=True,
         IncludeGlobalServiceEvents=True,
@@ -311,20 +318,23 @@ def seed_demo(
         for account_id in (GUIDE_ACCOUNT, PARTIAL_ACCOUNT, PLACEHOLDER_ACCOUNT, LAB_ACCOUNT)
     )
     _seed_organization(guide, [partial, placeholder, lab])
-    _seed_guide(guide, regions)
+    # The AI resources first: the guide account's trail names those it holds, by their
+    # real ids (AWS's, random), read back as the scan will list them.
+    seed_agent_resources(guide, partial, placeholder, home)
+    seed_agentcore_resources(guide, partial, placeholder, home)
+    seed_bedrock_resources(guide, placeholder, home)
+    guide_resources = {region: seeded_arns(guide, region) for region in regions}
+    _seed_guide(guide, regions, guide_resources)
     _seed_partial(partial, regions)
     _seed_placeholder(placeholder, regions)
     seed_lab(lab, regions)
     seed_usage_metrics(guide, lab, regions)
-    seed_agent_resources(guide, partial, placeholder, home)
-    seed_agentcore_resources(guide, partial, placeholder, home)
-    seed_bedrock_resources(guide, placeholder, home)
     key_id, secret = seed_auditor(guide)
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),
         regions=tuple(regions),
         assume_roles=tuple(role_arn(a) for a in DEMO_ACCOUNTS.values()),
-        config=demo_config(regions),
+        config=demo_config(regions, inventory_named_types(guide_resources)),
         auditor_access_key_id=key_id,
         auditor_secret_access_key=secret,
     )

@@ -25,7 +25,12 @@ from aiposture.demo.accounts import (
     SECURITY_DASHBOARD,
 )
 from aiposture.demo.moto_ext.sns import confirmation_token
-from aiposture.demo.selectors import BOTH_INSIGHTS, GUIDE_AGGREGATION, guide_account_selectors
+from aiposture.demo.selectors import (
+    BOTH_INSIGHTS,
+    GUIDE_AGGREGATION,
+    SeededArns,
+    guide_account_selectors,
+)
 from aiposture.guide import detection as dc
 
 
@@ -111,17 +116,24 @@ class SeedAccount:
 
 
 def start_guide_trail(
-    ct: Any, name: str, account_id: str, regions: Sequence[str], **settings: Any
+    ct: Any,
+    name: str,
+    account_id: str,
+    regions: Sequence[str],
+    resources: SeededArns | None = None,
+    **settings: Any,
 ) -> dict[str, Any]:
     """Create trail ``name`` (``settings`` as CreateTrail takes them) logging as the guide says.
 
-    The guide's selectors with the account's real ids for ``regions``, both Insights types on
+    The guide's selectors with the account's ids for ``regions`` (the real ids of
+    ``resources``, what the account holds, where it holds some), both Insights types on
     management and data events, the event aggregation templates, then StartLogging. Returns
     the CreateTrail response.
     """
     trail: dict[str, Any] = ct.create_trail(Name=name, **settings)
     ct.put_event_selectors(
-        TrailName=name, AdvancedEventSelectors=guide_account_selectors(account_id, regions)
+        TrailName=name,
+        AdvancedEventSelectors=guide_account_selectors(account_id, regions, resources),
     )
     ct.put_insight_selectors(TrailName=name, InsightSelectors=BOTH_INSIGHTS)
     ct.put_event_configuration(TrailName=name, AggregationConfigurations=GUIDE_AGGREGATION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +26,7 @@ from aiposture.guide.vocabulary import (
 from aiposture.results import Remediation, Severity
 from aiposture.rules import REGISTRY
 from aiposture.rules.base import Params, RuleKind
+from aiposture.rules.data_events_logged import DataEventsParams
 
 
 class _Model(BaseModel):
@@ -83,6 +85,10 @@ class AppliesTo(_Model):
 DimensionSource = Literal["guide", "guide+judgement", "judgement"]
 
 
+_DATA_EVENT_TYPE = re.compile(r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+"""The form of a CloudTrail data-event ``resources.type``."""
+
+
 class Check(_Model):
     """One check, as written in ``checks/<family>/<id>.yaml``.
 
@@ -106,6 +112,13 @@ class Check(_Model):
     dimension_rationale: str | None = None
     """Why the dimensions not taken from the guide were chosen."""
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    workload: list[str] | None = None
+    """For a per-workload check: the CloudTrail data-event resource types (``resources.type``,
+    e.g. ``AWS::BedrockAgentCore::Gateway``) of the workload it concerns. With
+    ``scan.regions_in_use: auto`` the check is NOT_APPLICABLE in a region where none of them
+    is in use (:func:`aiposture.snapshot.usage.type_in_use`). Not written for a baseline
+    check (judged everywhere), nor for a ``data_events_logged`` check, whose workload is its
+    ``rule.params.resource_type`` (:attr:`LoadedCheck.workload`)."""
     rationale: str
     remediation: Remediation
     rule: RuleSpec
@@ -126,6 +139,22 @@ class Check(_Model):
             raise ValueError(f"unknown dimensions {unknown}; choose from {sorted(DIMENSIONS)}")
         if len(set(value)) != len(value):
             raise ValueError(f"dimensions listed twice: {value}")
+        return value
+
+    @field_validator("workload")
+    @classmethod
+    def _workload_types(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("name at least one data-event resource type, or leave workload out")
+        bad = [t for t in value if not _DATA_EVENT_TYPE.fullmatch(t)]
+        if bad:
+            raise ValueError(
+                f"{bad} are not CloudTrail resources.type values like AWS::Bedrock::Tool"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError(f"workload types listed twice: {value}")
         return value
 
     @property
@@ -168,6 +197,19 @@ class LoadedCheck:
     kind: RuleKind
     params: Params
     path: Path
+
+    @cached_property
+    def workload(self) -> tuple[str, ...]:
+        """The data-event types of the workload this check concerns; empty for a baseline check.
+
+        ``check.workload`` when written; for a ``data_events_logged`` check, its
+        ``resource_type``. A per-workload check is scoped by use (``scan.regions_in_use``).
+        """
+        if self.check.workload is not None:
+            return tuple(self.check.workload)
+        if isinstance(self.params, DataEventsParams):
+            return (self.params.resource_type,)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -269,6 +311,17 @@ def _load_one(path: Path) -> LoadedCheck:
     except ValidationError as exc:
         where, _, message = validation_summary(exc)
         raise CatalogError(f"check {path}: rule params invalid at {where}: {message}") from exc
+    if check.workload is not None:
+        if isinstance(params, DataEventsParams):
+            raise CatalogError(
+                f"check {path}: a data_events_logged check's workload is its "
+                "rule.params.resource_type; leave workload out"
+            )
+        if kind.scope != "account_region":
+            raise CatalogError(
+                f"check {path}: workload is for checks judged per account and region; rule "
+                f"kind '{kind.name}' is judged per {kind.scope.replace('_', ' and ')}"
+            )
     return LoadedCheck(check, kind, params, path)
 
 
@@ -285,6 +338,30 @@ def _check_references(loaded: list[LoadedCheck]) -> None:
                 raise CatalogError(
                     f"check {item.path}: refers to check '{ref}' of kind '{target.kind.name}', "
                     f"expected '{kind}'"
+                )
+
+
+def _check_workloads(loaded: list[LoadedCheck]) -> None:
+    """Each workload type is one a data-event check judges; an alarm shares its filter's."""
+    by_id = {item.check.id: item for item in loaded}
+    judged = {
+        item.params.resource_type for item in loaded if isinstance(item.params, DataEventsParams)
+    }
+    for item in loaded:
+        unknown = [t for t in item.workload if t not in judged]
+        if unknown:
+            raise CatalogError(
+                f"check {item.path}: workload {unknown} is not the resource_type of any "
+                "data_events_logged check"
+            )
+    for item in loaded:
+        for ref, kind in item.params.references().items():
+            target = by_id[ref]
+            if kind == "metric_filter" and target.workload != item.workload:
+                raise CatalogError(
+                    f"check {item.path}: its workload {list(item.workload) or 'baseline'} "
+                    f"differs from that of the metric filter it builds on, '{ref}' "
+                    f"({list(target.workload) or 'baseline'})"
                 )
 
 
@@ -307,6 +384,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             )
         seen[item.check.id] = item.path
     _check_references(loaded)
+    _check_workloads(loaded)
     # The version names the content users see: each file, and each check as loaded, whose
     # remediation text is filled from the guide's data (guide/detection.yaml), so a change
     # there moves the version too.

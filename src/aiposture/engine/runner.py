@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, LoadedCheck, scope_range
+from aiposture.engine.scoping import RegionDecision, decide, decide_account, workload_types
 from aiposture.engine.scoring import score
 from aiposture.memo import EvaluationMemo
 from aiposture.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
@@ -104,6 +105,7 @@ def evaluate_account(
     *,
     missing_reason: str | None = None,
     memo: EvaluationMemo | None = None,
+    regions: Mapping[str, RegionDecision] | None = None,
 ) -> Iterable[Result]:
     """Every result for one account.
 
@@ -113,6 +115,11 @@ def evaluate_account(
     ``missing_reason`` marks a planned account the snapshot holds no evidence for: every
     in-scope check is ERROR with that reason. ``memo`` holds the facts the rules derive,
     shared by the accounts of one evaluation (a fresh one when not given).
+
+    Scoping by use (``scan.regions_in_use``, :mod:`aiposture.engine.scoping`): a
+    per-workload check in a region where its workload is not in use gives one
+    NOT_APPLICABLE result for the account and region, the reason as its message, and is
+    not run. ``regions`` holds the account's decisions by region (made here when not given).
     """
     skipped = {
         item.check.id: why
@@ -139,7 +146,10 @@ def evaluate_account(
         return
     params = catalog.params_by_id
     memo = memo if memo is not None else EvaluationMemo()
+    if regions is None:
+        regions = decide_account(account, workload_types(in_scope), config)
     for index, region in enumerate(account.scanned_regions):
+        decision = regions.get(region)
         ctx = RuleContext(
             snapshot=snapshot,
             account=account,
@@ -153,6 +163,10 @@ def evaluate_account(
                 if index == 0:
                     for outcome in _run_rule(item, ctx):
                         yield _result(item, outcome, account.account_id, None)
+                continue
+            scoped = decision.scoped_out(item) if decision is not None else None
+            if scoped is not None:
+                yield _result(item, scoped, account.account_id, region)
                 continue
             for outcome in _run_rule(item, ctx):
                 yield _result(item, outcome, account.account_id, region)
@@ -179,7 +193,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config: Config) -> Results:
-    """Judge ``snapshot`` with every check of ``catalog``.
+    """Judge ``snapshot`` with every check of ``catalog``, scoped by use (``Results.scoping``).
 
     A planned account the snapshot holds no evidence for
     (:meth:`~aiposture.snapshot.models.Snapshot.missing_accounts`) is judged too: ERROR on
@@ -192,6 +206,7 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
         reasons = dict.fromkeys(missing, _not_collected(snapshot)) if missing else {}
         accounts = [*snapshot.accounts, *(AccountSnapshot(account_id=a) for a in missing)]
         memo = EvaluationMemo()
+        scoping, decisions = decide(snapshot, catalog.checks, config)
         for account in sorted(accounts, key=lambda a: a.account_id):
             results.extend(
                 evaluate_account(
@@ -201,6 +216,7 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
                     config,
                     missing_reason=reasons.get(account.account_id),
                     memo=memo,
+                    regions=decisions.get(account.account_id, {}),
                 )
             )
         regions = sorted({r for a in snapshot.accounts for r in a.scanned_regions})
@@ -216,4 +232,5 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
             ),
             results=results,
             scores=score(results),
+            scoping=scoping,
         )

@@ -157,6 +157,7 @@ def _event_selectors(step: PutEventSelectors) -> list[str]:
             md_fence(_json(step.before_classic), "json"),
             "",
         ]
+    lines += _cost_lines(step)
     lines += [f"The whole list sent ({len(step.after)}):", "", md_fence(_json(step.after), "json")]
     if step.high_volume_types:
         types = ", ".join(md_code(t) for t in step.high_volume_types)
@@ -169,6 +170,43 @@ def _event_selectors(step: PutEventSelectors) -> list[str]:
 
 
 _CHANGE_ORDER = ("kept", "added", "replaced", "converted")
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f} USD" if value >= 0.01 or value == 0 else f"{value:.4f} USD"
+
+
+def _cost_lines(step: PutEventSelectors) -> list[str]:
+    """The expected cost of each new or repaired data-event selector (an estimate)."""
+    costed = [c for c in step.changes if c.cost is not None]
+    if not costed:
+        return []
+    lines = [
+        "**Expected cost of the new data events (estimate):** CloudTrail bills every data "
+        "event delivered; the volume below comes from the usage metrics of the places each "
+        "selector serves, the price from `remediation.data_event_price_usd_per_100k`.",
+        "",
+        "| Selector | Type | Events per day | Per month | Basis |",
+        "|---|---|---:|---:|---|",
+    ]
+    for change in costed:
+        cost = change.cost
+        assert cost is not None
+        if cost.events_per_day is None or cost.usd_per_month is None:
+            per_day, month = "unknown", "unknown"
+        elif not cost.events_per_day:
+            per_day, month = "0 (no invocation seen in the window)", "0 USD while unused"
+        else:
+            per_day = f"~{cost.events_per_day:,.1f}"
+            month = (
+                f"~{_money(cost.usd_per_month)} at {_money(cost.price_usd_per_100k)} per 100,000"
+            )
+        lines.append(
+            f"| {md_text(change.name) if change.name else '(no name)'} | "
+            f"{md_code(cost.resource_type, in_table=True)} | {md_text(per_day)} | {md_text(month)} | "
+            f"{md_text(cost.basis)} |"
+        )
+    return [*lines, ""]
 
 
 def _insight_types(selectors: Sequence[dict[str, Any]]) -> str:

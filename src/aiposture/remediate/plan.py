@@ -92,6 +92,25 @@ class UpdateTrail(TrailStep):
     enable_log_file_validation: bool | None = None
 
 
+class DataEventCost(_Model):
+    """What a new or repaired data-event selector is expected to cost: an estimate.
+
+    ``events_per_day`` comes from the usage metrics of the places the selector serves;
+    ``None`` when no usage signal exists for the type (volume unknown, never zero).
+    """
+
+    resource_type: str
+    price_usd_per_100k: float
+    """The price used (``remediation.data_event_price_usd_per_100k``)."""
+    events_per_day: float | None = None
+    usd_per_month: float | None = None
+    """``events_per_day`` x 30 x price / 100,000."""
+    basis: str
+    """Where the volume comes from, or why it is unknown."""
+    unknown_places: list[str] = Field(default_factory=list)
+    """``account/region`` whose volume is unknown (not counted in the figures)."""
+
+
 class SelectorChange(_Model):
     """One selector of the merged list, compared with what the trail had."""
 
@@ -100,6 +119,8 @@ class SelectorChange(_Model):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     why: str = ""
+    cost: DataEventCost | None = None
+    """For an added or repaired data-event selector: its expected cost."""
 
 
 class PutEventSelectors(TrailStep):

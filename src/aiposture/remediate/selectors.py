@@ -10,9 +10,10 @@ real resource ids. Where an id is needed and unknown, it says which config key t
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiposture.config import ResourcesConfig
 from aiposture.guide import guide_selectors
@@ -22,8 +23,10 @@ from aiposture.lang.selector_issues import (
     IssueSeverity,
     SelectorIssue,
 )
+from aiposture.remediate.inventory_arns import Listed, listed
 from aiposture.remediate.plan import SelectorChange
 from aiposture.rules.data_events_logged import DataEventsParams
+from aiposture.snapshot.models import Snapshot
 
 MAX_VALUES = 500
 """CloudTrail's limit on the values of all advanced selectors of one trail."""
@@ -37,6 +40,27 @@ MANAGEMENT_ALL: dict[str, Any] = {
     "Name": "Management events selector",
     "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
 }
+
+
+_PLAIN_ARN_REST = re.compile(r"[A-Za-z0-9/._:+=,@-]+")
+
+
+def plain_arn(arn: str, place: Served) -> bool:
+    """Whether ``arn`` is an ARN of ``place``'s account and region made of ARN characters.
+
+    Inventoried ARNs come from AWS: only those that pass are written into selectors (and
+    so into scripts, templates and pages); the others are logged through the type's prefix.
+    """
+    parts = arn.split(":", 5)
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and re.fullmatch(r"aws[a-z-]*", parts[1]) is not None
+        and re.fullmatch(r"[a-z0-9-]+", parts[2]) is not None
+        and parts[3] == place.region
+        and parts[4] == place.account_id
+        and _PLAIN_ARN_REST.fullmatch(parts[5]) is not None
+    )
 
 
 def ids_config_key(account_id: str, resource_type: str) -> str:
@@ -111,7 +135,17 @@ def _types(selector: dict[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class Values:
-    """Where the real values of one ``resources.type`` come from."""
+    """Where the real values of one ``resources.type`` come from.
+
+    A guide placeholder that stands for resource ids is replaced, per account and region,
+    by (``remediation.selector_scope = "resources"``) the configured ids and the exact ARNs
+    of the inventoried resources, or by the type's account-and-region prefix (the ARN
+    template up to the id, e.g. ``arn:aws:bedrock:us-east-1:111122223333:agent-alias/``)
+    where nothing is inventoried, nothing can be listed, or the scope is ``type``. The
+    prefix is a real value (it matches exactly the resources of that account, region and
+    type), never a guess. Only a snapshot without an inventory and no configured ids
+    leaves the values unknown (``unknown_resource_ids = "ask"``).
+    """
 
     params: DataEventsParams
     resources: dict[str, ResourcesConfig]
@@ -119,27 +153,46 @@ class Values:
     partition: str
     account_wide: bool = False
     """Log every resource of the type in the account when its ids are unknown."""
+    scope: Literal["resources", "type"] = "resources"
+    """``remediation.selector_scope``."""
+    snapshot: Snapshot | None = None
+    """The snapshot whose inventory names the resources (``None``: no inventory)."""
 
     def for_field(
         self, field_name: str, guide_values: Sequence[str], served: Sequence[Served]
     ) -> tuple[list[str], Needs | None]:
         """Real values for ``field_name`` replacing ``guide_values``, for every served place."""
+        values, needs, _ = self.resolve(field_name, guide_values, served)
+        return values, needs
+
+    def resolve(
+        self, field_name: str, guide_values: Sequence[str], served: Sequence[Served]
+    ) -> tuple[list[str], Needs | None, list[str]]:
+        """As :meth:`for_field`, with a sentence per place saying where the values came from."""
         p = self.params
         out: list[str] = []
+        how: list[str] = []
         id_field = "userIdentity.arn" if p.id_source == "execution_roles" else "resources.ARN"
         for place in served:
             res = self.resources[place.account_id]
             if p.id_source != "ids" and field_name == id_field:
                 # Prefixes and role names always come from the configuration (which
                 # defaults to the guide's), never from the text being replaced.
-                got = self._ids(field_name, place, res)
+                got = self._configured(field_name, place, res)
                 if got is None:
-                    return [], Needs(
-                        f'accounts."{place.account_id}".resources.{p.id_source}',
-                        p.resource_type,
-                        f"no {p.id_source.replace('_', ' ')} are configured for account "
-                        f"{place.account_id}",
-                    )
+                    got, said = self._fallback(field_name, place, [])
+                    if got is None:
+                        return (
+                            [],
+                            Needs(
+                                f'accounts."{place.account_id}".resources.{p.id_source}',
+                                p.resource_type,
+                                f"no {p.id_source.replace('_', ' ')} are configured for "
+                                f"account {place.account_id}",
+                            ),
+                            how,
+                        )
+                    how.append(said)
                 out.extend(got)
                 continue
             for value in guide_values:
@@ -147,16 +200,22 @@ class Values:
                 if not holes:
                     out.append(self._fill(value, place))
                     continue
-                got = self._ids(field_name, place, res)
+                got, said = self._real_ids(field_name, place, res)
                 if got is None:
-                    return [], Needs(
-                        ids_config_key(place.account_id, p.resource_type),
-                        p.resource_type,
-                        f"the ids of the {p.resource_type} resources to log in account "
-                        f"{place.account_id} are not known",
+                    return (
+                        [],
+                        Needs(
+                            ids_config_key(place.account_id, p.resource_type),
+                            p.resource_type,
+                            f"the ids of the {p.resource_type} resources to log in account "
+                            f"{place.account_id} are not known (the snapshot has no "
+                            f"inventory of {place.region})",
+                        ),
+                        how,
                     )
+                how.append(said)
                 out.extend(got)
-        return list(dict.fromkeys(out)), None
+        return list(dict.fromkeys(out)), None, list(dict.fromkeys(how))
 
     def _fill(self, value: str, place: Served) -> str:
         return (
@@ -170,9 +229,20 @@ class Values:
             partition=self.partition, region=place.region, account=place.account_id, id=resource_id
         )
 
-    def _ids(self, field_name: str, place: Served, res: ResourcesConfig) -> list[str] | None:
+    def _template(self, field_name: str) -> str | None:
         p = self.params
-        template = p.user_arn_template if field_name == "userIdentity.arn" else p.arn_template
+        return p.user_arn_template if field_name == "userIdentity.arn" else p.arn_template
+
+    def prefix(self, field_name: str, place: Served) -> str | None:
+        """The type's account-and-region prefix: the ARN template up to the id."""
+        template = self._template(field_name)
+        if template is None or "{id}" not in template:
+            return None
+        return self._render(template.split("{id}")[0] + "{id}", place, "")
+
+    def _configured(self, field_name: str, place: Served, res: ResourcesConfig) -> list[str] | None:
+        p = self.params
+        template = self._template(field_name)
         if template is None:
             return None
         if p.id_source == "s3_bucket_prefixes":
@@ -183,14 +253,81 @@ class Values:
             ids = list(res.bedrock_execution_role_names)
         else:
             ids = list(res.ids.get(p.resource_type, []))
-        if ids:
-            if p.id_source in ("s3_bucket_prefixes", "lambda_function_prefixes"):
-                prefix = self._render(template.split("{id}")[0] + "{id}", place, "")
-                return [prefix + i for i in ids]
-            return [self._render(template, place, i) for i in ids]
-        if self.account_wide and "{id}" in template:
-            return [self._render(template.split("{id}")[0] + "{id}", place, "")]
-        return None
+        if not ids:
+            return None
+        if p.id_source in ("s3_bucket_prefixes", "lambda_function_prefixes"):
+            prefix = self._render(template.split("{id}")[0] + "{id}", place, "")
+            return [prefix + i for i in ids]
+        return [self._render(template, place, i) for i in ids]
+
+    def _listed(self, field_name: str, place: Served) -> Listed:
+        if self.snapshot is None:
+            return Listed(False, None, "no snapshot")
+        found = listed(self.snapshot, place.account_id, place.region, self.params.resource_type)
+        if field_name != "resources.ARN":
+            return Listed(
+                found.read, None, f"no API lists the roles of {self.params.resource_type}"
+            )
+        return found
+
+    def _fallback(
+        self, field_name: str, place: Served, extra: Sequence[str]
+    ) -> tuple[list[str] | None, str]:
+        """The type's prefix (plus ``extra`` values it does not cover), when allowed."""
+        found = self._listed(field_name, place)
+        prefix = self.prefix(field_name, place)
+        if prefix is None or not (found.read or self.account_wide or self.scope == "type"):
+            return None, ""
+        outside = [v for v in extra if not v.startswith(prefix)]
+        if field_name == "userIdentity.arn":
+            return [prefix, *outside], (
+                f"{place.account_id}: every assumed-role session of the account (no Bedrock "
+                "execution role names are configured: "
+                f'accounts."{place.account_id}".resources.bedrock_execution_role_names)'
+            )
+        if self.scope == "type":
+            why = "remediation.selector_scope is type"
+        elif found.arns is not None:
+            why = f"no {self.params.resource_type} resource is inventoried"
+        elif found.read:
+            why = found.why_incomplete
+        else:
+            why = 'remediation.unknown_resource_ids is "account-wide"'
+        return [prefix, *outside], f"{place.account_id}/{place.region}: every resource ({why})"
+
+    def _real_ids(
+        self, field_name: str, place: Served, res: ResourcesConfig
+    ) -> tuple[list[str] | None, str]:
+        """The values standing for the resource ids of ``place``, and where they came from."""
+        configured = self._configured(field_name, place, res) or []
+        found = self._listed(field_name, place)
+        inventoried = list(found.arns or ())
+        odd = [a for a in inventoried if not plain_arn(a, place)]
+        if odd:
+            # An ARN from AWS that is not a plain ARN of this account and region is not
+            # written into any output: the type's prefix logs it (and everything else).
+            prefix = self.prefix(field_name, place)
+            if prefix is not None:
+                return (
+                    [prefix, *configured],
+                    f"{place.account_id}/{place.region}: every resource ({len(odd)} "
+                    "inventoried ARN(s) are not plain ARNs of the account and region)",
+                )
+        if self.scope == "type":
+            return self._fallback(field_name, place, [*configured, *inventoried])
+        if configured or inventoried:
+            parts = []
+            if configured:
+                parts.append(f"{len(configured)} configured")
+            if inventoried:
+                parts.append(f"{len(inventoried)} inventoried")
+            return (
+                list(dict.fromkeys([*configured, *inventoried])),
+                f"{place.account_id}/{place.region}: the ARNs of the "
+                + " and ".join(parts)
+                + " resource(s)",
+            )
+        return self._fallback(field_name, place, [])
 
 
 def repair(
@@ -209,6 +346,7 @@ def repair(
     why = "; ".join(dict.fromkeys(i.message for i in wrong))
     bad = {(i.field, i.value) for i in wrong}
     out = copy.deepcopy(selector)
+    how: list[str] = []
     for f in out["FieldSelectors"]:
         name = f.get("Field")
         for op in [k for k in f if k != "Field"]:
@@ -219,29 +357,37 @@ def repair(
             kept = [v for v in old if v not in broken]
             if values is None:
                 return None, None, why
-            real, needs = values.for_field(name, broken, served)
+            real, needs, said = values.resolve(name, broken, served)
             if needs is not None:
                 return None, needs, why
+            how += said
             f[op] = list(dict.fromkeys([*kept, *real]))
+    if how:
+        why += "; now logs " + "; ".join(dict.fromkeys(how))
     return out, None, why
 
 
 def new_selector(
     template: dict[str, Any], values: Values | None, served: Sequence[Served]
-) -> tuple[dict[str, Any] | None, Needs | None]:
-    """A selector from the guide's ``template`` with every placeholder replaced by real values."""
+) -> tuple[dict[str, Any] | None, Needs | None, list[str]]:
+    """A selector from the guide's ``template`` with every placeholder replaced by real values.
+
+    Returns (selector, what is missing, where the values came from per place).
+    """
     out = copy.deepcopy(template)
+    how: list[str] = []
     for f in out["FieldSelectors"]:
         for op in [k for k in f if k != "Field"]:
             if not any(find_placeholders(v) for v in f[op]):
                 continue
             if values is None:
-                return None, None
-            real, needs = values.for_field(f["Field"], f[op], served)
+                return None, None, how
+            real, needs, said = values.resolve(f["Field"], f[op], served)
             if needs is not None:
-                return None, needs
+                return None, needs, how
+            how += said
             f[op] = real
-    return out, None
+    return out, None, list(dict.fromkeys(how))
 
 
 def unique_name(name: str, taken: set[str]) -> str:

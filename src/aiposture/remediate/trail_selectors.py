@@ -12,6 +12,7 @@ ones it has (each kept, repaired or converted from classic) into one
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,13 @@ from aiposture.lang.classic_selectors import to_advanced
 from aiposture.lang.data_event_types import HIGH_VOLUME_TYPES
 from aiposture.lang.selector_issues import IssueSeverity
 from aiposture.lang.selector_validation import validate_selectors
-from aiposture.remediate.plan import PutEventSelectors, PutInsightSelectors, SelectorChange
+from aiposture.remediate.data_event_cost import estimate
+from aiposture.remediate.plan import (
+    DataEventCost,
+    PutEventSelectors,
+    PutInsightSelectors,
+    SelectorChange,
+)
 from aiposture.remediate.planning import PlanState, trail_fields
 from aiposture.remediate.selectors import (
     MAX_VALUES,
@@ -84,6 +91,8 @@ class TrailSelectorPlanner:
                     resources=resources,
                     partition=snapshot.partition,
                     account_wide=config.remediation.unknown_resource_ids == "account-wide",
+                    scope=config.remediation.selector_scope,
+                    snapshot=snapshot,
                 )
 
     def _choose_trail(self, work: Snapshot, account_id: str, region: str) -> Trail | str:
@@ -159,6 +168,15 @@ class TrailSelectorPlanner:
     def _values(self, resource_type: str) -> Values | None:
         return self.values.get(resource_type)
 
+    def _cost(self, resource_type: str, places: Sequence[Served]) -> DataEventCost:
+        """The expected cost of logging ``resource_type`` in ``places`` (an estimate)."""
+        return estimate(
+            self.b.snapshot,
+            resource_type,
+            [(p.account_id, p.region) for p in places],
+            self.b.config.remediation.data_event_price_usd_per_100k,
+        )
+
     def _merge(self, tw: TrailWork, owner: AccountSnapshot | None) -> MergeResult:
         trail = tw.trail
         sel = trail.event_selectors
@@ -192,7 +210,12 @@ class TrailSelectorPlanner:
                 result.fixed_types.update(types)
                 result.changes.append(
                     SelectorChange(
-                        name=name, change="replaced", before=selector, after=fixed, why=why
+                        name=name,
+                        change="replaced",
+                        before=selector,
+                        after=fixed,
+                        why=why,
+                        cost=self._cost(types[0], served) if values is not None else None,
                     )
                 )
                 continue
@@ -210,12 +233,14 @@ class TrailSelectorPlanner:
             )
         taken = {str(s.get("Name", "")) for s in result.after}
 
-        def add(selector: dict[str, Any], why: str) -> None:
+        def add(selector: dict[str, Any], why: str, cost: DataEventCost | None = None) -> None:
             selector["Name"] = unique_name(str(selector.get("Name") or "aiposture"), taken)
             taken.add(selector["Name"])
             result.after.append(selector)
             result.changes.append(
-                SelectorChange(name=selector["Name"], change="added", after=selector, why=why)
+                SelectorChange(
+                    name=selector["Name"], change="added", after=selector, why=why, cost=cost
+                )
             )
 
         for rtype in sorted(tw.data):
@@ -240,12 +265,18 @@ class TrailSelectorPlanner:
                     },
                     key=lambda s: (s.account_id, s.region),
                 )
-            made, needs = new_selector(template, self._values(rtype), places)
+            made, needs, how = new_selector(template, self._values(rtype), places)
             if made is None:
                 if needs is not None:
                     result.needs.append(needs)
                 continue
-            add(made, f"logs {rtype} data events (the guide's selector, with real values)")
+            add(
+                made,
+                f"logs {rtype} data events (the guide's selector, with real values"
+                + (": " + "; ".join(how) if how else "")
+                + ")",
+                self._cost(rtype, places),
+            )
             result.fixed_types.add(rtype)
         for source in sorted(tw.network):
             network = network_template(source)
@@ -276,7 +307,8 @@ class TrailSelectorPlanner:
                     r,
                     f"the merged selectors of trail {trail.name} would hold {merged.over_limit} "
                     f"values, more than the {MAX_VALUES} CloudTrail allows: split the resources "
-                    "over a second trail or log whole types",
+                    "over a second trail or log whole types "
+                    '(remediation.selector_scope = "type")',
                 )
             return
         needs_by_type = {n.resource_type: n for n in merged.needs}

@@ -1,8 +1,10 @@
 """Markdown summary (``report.md``) for a pull-request comment.
 
 Scores (overall and per dimension), counts by status and by severity, the top failures
-(at most :data:`TOP_LIMIT`, then "and N more"), waivers, and the change since the baseline
-when one was given. Every string from the results goes through the project's one escaper,
+(at most :data:`TOP_LIMIT`, then "and N more"), the AI inventory when the results record
+one (how regions were scoped, the regions with AI, the resources not logged; each list
+bounded), waivers, and the change since the baseline when one was given. Every string
+from the results goes through the project's one escaper,
 :func:`aiposture.markdown_text.md_text`: GitHub makes no HTML, link, autolink, mention,
 issue reference, math, code span or table break of it.
 """
@@ -13,6 +15,12 @@ from collections import Counter
 
 from aiposture.markdown_text import md_text
 from aiposture.report.formatting import format_score, format_utc, ranked_results
+from aiposture.report.inventory_view import (
+    NOT_JUDGED,
+    NOT_LOGGED,
+    RegionInventory,
+    build_inventory,
+)
 from aiposture.results import DiffEntry, Result, Results, Severity, Status
 
 __all__ = ["TOP_LIMIT", "MarkdownRenderer"]
@@ -20,6 +28,10 @@ __all__ = ["TOP_LIMIT", "MarkdownRenderer"]
 TOP_LIMIT = 20
 DIFF_LIMIT = 10
 MESSAGE_LIMIT = 300
+REGION_LIMIT = 20
+"""Regions the AI inventory table lists (those with resources, use or an unread signal)."""
+UNLOGGED_LIMIT = 20
+"""Resources the AI inventory lists as not logged, then "and N more"."""
 
 
 def _where(result: Result | DiffEntry) -> str:
@@ -99,6 +111,82 @@ def _top(results: Results) -> list[str]:
     return [*lines, ""]
 
 
+def _bounded(items: list[str], limit: int, more: str = "more") -> list[str]:
+    """``items`` as list lines, at most ``limit`` of them, then "… and N more"."""
+    lines = [f"- {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"- … and {len(items) - limit} {more}.")
+    return [*lines, ""] if lines else []
+
+
+def _region_table(busy: list[RegionInventory]) -> list[str]:
+    if not busy:
+        return []
+    lines = [
+        "| Account | Region | AI in use | Resources | Not logged | Not judged | Scoped-out results |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in busy[:REGION_LIMIT]:
+        counts = r.logging_counts
+        lines.append(
+            f"| {md_text(r.account_id)} | {md_text(r.region)} | {r.in_use} | "
+            f"{len(r.resources)} | {counts.get(NOT_LOGGED, 0)} | "
+            f"{counts.get(NOT_JUDGED, 0)} | {r.scoped_out_checks} |"
+        )
+    if len(busy) > REGION_LIMIT:
+        lines += ["", f"… and {len(busy) - REGION_LIMIT} more region(s)."]
+    return [*lines, ""]
+
+
+def _unread(busy: list[RegionInventory]) -> list[str]:
+    items = []
+    for r in busy:
+        what = [*r.unknown, *(f"listing of {k} failed" for k in r.unknown_kinds)]
+        if not what:
+            continue
+        n = r.scoped_out_checks
+        scoped = f"{n} result(s) scoped out" if n else "nothing scoped out"
+        items.append(
+            f"{md_text(r.account_id)} / {md_text(r.region)}: AI in use {r.in_use}, "
+            f"{scoped}; not read: {md_text('; '.join(what), MESSAGE_LIMIT)}"
+        )
+    return _bounded(items, DIFF_LIMIT)
+
+
+def _unlogged(busy: list[RegionInventory]) -> list[str]:
+    items = [
+        f"{md_text(e.label)} {md_text(e.name, 120)} "
+        f"({md_text(r.account_id)} / {md_text(r.region)}): {md_text(e.arn, 200)}"
+        for r in busy
+        for e in r.resources
+        if e.logging == NOT_LOGGED
+    ]
+    if not items:
+        return []
+    return [f"**Resources not logged: {len(items)}**", "", *_bounded(items, UNLOGGED_LIMIT)]
+
+
+def _inventory(results: Results) -> list[str]:
+    view = build_inventory(results)
+    if view is None or not view.accounts:
+        return []
+    busy = [r for a in view.accounts for r in a.busy]
+    return [
+        "### AI inventory",
+        "",
+        f"{md_text(view.headline)}.",
+        "",
+        f"{view.resources} AI resource(s) inventoried: {view.not_logged} not logged, "
+        f"{view.not_judged} not judged. Regions: {view.regions_in_use} with AI in use, "
+        f"{view.regions_cannot_tell} cannot tell, {view.regions_quiet} with no AI resource "
+        f"and no use. {view.scoped_out_checks} per-workload result(s) scoped out by use.",
+        "",
+        *_region_table(busy),
+        *_unread(busy),
+        *_unlogged(busy),
+    ]
+
+
 def _waivers(results: Results) -> list[str]:
     if not results.waivers:
         return []
@@ -162,6 +250,7 @@ class MarkdownRenderer:
             *_scores(results),
             *_counts(results),
             *_top(results),
+            *_inventory(results),
             *_waivers(results),
             *_baseline(results),
         ]

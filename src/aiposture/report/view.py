@@ -26,6 +26,7 @@ from aiposture.report.formatting import (
     inline_excerpt,
     ranked_results,
 )
+from aiposture.report.inventory_view import build_inventory, grouped_results, is_scoped_out
 from aiposture.report.view_models import (
     AccountScoreRow,
     AffectedRow,
@@ -77,7 +78,8 @@ class ReportOptions:
     """List PASS and NOT_APPLICABLE results one line each, after the findings, with no
     evidence or remediation (the PDF: an auditor reads findings; results.json has the rest)."""
     interactive: bool = True
-    """Add the filterable, sortable table of every result (the HTML); without it the
+    """Add the filterable, sortable table of every result (the HTML; results scoped out by use
+    are listed by the AI inventory instead, once per workload); without it the
     appendix lists passing and not-applicable results one line each, the findings section
     having listed every finding one row each (the PDF)."""
     group_evidence_limit: int = 1200
@@ -96,7 +98,7 @@ _STATUS_NOTES: dict[Status, str] = {
     Status.ERROR: "unverified: evidence could not be read",
     Status.WAIVED: "accepted by a waiver",
     Status.PASS: "control in place",
-    Status.NOT_APPLICABLE: "outside the declared scope",
+    Status.NOT_APPLICABLE: "outside the declared scope, or scoped out by use",
 }
 
 
@@ -134,6 +136,10 @@ def _row(result: Result, options: ReportOptions, remediation_shown: bool) -> Res
     )
 
 
+def _result_key(result: Result) -> tuple[str, str | None, str | None, str | None]:
+    return (result.check_id, result.account_id, result.region, result.resource_arn)
+
+
 def _pass_row(result: Result) -> PassRow:
     return PassRow(
         check_id=result.check_id,
@@ -146,11 +152,11 @@ def _pass_row(result: Result) -> PassRow:
     )
 
 
-def _rows(results: Results, options: ReportOptions) -> tuple[list[ResultRow], list[PassRow]]:
+def _rows(ranked: list[Result], options: ReportOptions) -> tuple[list[ResultRow], list[PassRow]]:
     rows: list[ResultRow] = []
     passes: list[PassRow] = []
     seen: set[tuple[str, str, str | None]] = set()
-    for result in ranked_results(results):
+    for result in ranked:
         if options.compact_passes and result.status not in _ACTIONABLE:
             passes.append(_pass_row(result))
             continue
@@ -378,12 +384,18 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
     scores = results.scores
     has_scores = scores.overall is not None or bool(scores.dimensions)
     scan = results.scan
+    # Scoped-out results are listed once per account, region and workload by the inventory
+    # section, not one row each.
+    grouped = grouped_results(results)
+    ranked = [
+        r for r in ranked_results(results) if not (is_scoped_out(r) and _result_key(r) in grouped)
+    ]
     if options.interactive:
-        rows, pass_rows = _rows(results, options)
+        rows, pass_rows = _rows(ranked, options)
     else:
         # The findings section lists every finding one row each; the appendix the rest.
         rows = []
-        pass_rows = [_pass_row(r) for r in ranked_results(results) if r.status not in _ACTIONABLE]
+        pass_rows = [_pass_row(r) for r in ranked if r.status not in _ACTIONABLE]
     groups = check_groups(results, options)
     overall = _score("Overall", scores.overall) if has_scores else None
     dimensions = [_score(name, value) for name, value in sorted(scores.dimensions.items())]
@@ -441,6 +453,8 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         status_notes=status_counts,
         group_evidence_limit=options.group_evidence_limit,
         group_message_limit=options.group_message_limit,
+        inventory=build_inventory(results),
+        scoped_out_grouped=len(results.results) - len(ranked),
         chart_svg=score_chart(
             ([("Overall", scores.overall)] if has_scores else [])
             + [(name, value) for name, value in sorted(scores.dimensions.items())]

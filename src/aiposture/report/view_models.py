@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from aiposture.report.inventory_view import InventoryView
+
 __all__ = [
     "AccountScoreRow",
     "AffectedRow",
@@ -294,3 +296,7 @@ class ReportView:
     group_message_limit: int
     chart_svg: Markup
     """The inline SVG of the scores chart (the project's markup; every name escaped inside)."""
+    inventory: InventoryView | None
+    """The AI inventory and the scoping by use, when the results record them."""
+    scoped_out_grouped: int
+    """Scoped-out results left out of ``rows`` and ``pass_rows``: the inventory groups them."""

@@ -248,3 +248,22 @@ CloudTrail documentation (data events: resource types) by the collectors' tests.
 
 KINDS_BY_KEY: dict[str, ResourceKind] = {k.key: k for k in RESOURCE_KINDS}
 """:data:`RESOURCE_KINDS` by key."""
+
+
+def _kinds_by_type() -> dict[str, tuple[ResourceKind, ...]]:
+    out: dict[str, list[ResourceKind]] = {}
+    for kind in RESOURCE_KINDS:
+        if kind.data_event_type:
+            out.setdefault(kind.data_event_type, []).append(kind)
+    return {rtype: tuple(kinds) for rtype, kinds in out.items()}
+
+
+KINDS_BY_TYPE: dict[str, tuple[ResourceKind, ...]] = _kinds_by_type()
+"""The inventoried kinds whose data events each CloudTrail data-event type logs (several
+kinds for ``AWS::Bedrock::Model``: custom and imported models, provisioned throughput,
+application inference profiles)."""
+
+
+def kinds_of(data_event_type: str) -> tuple[ResourceKind, ...]:
+    """The inventoried kinds whose data events CloudTrail logs as ``data_event_type``."""
+    return KINDS_BY_TYPE.get(data_event_type, ())

@@ -3,14 +3,14 @@
 :func:`seed_fleet` writes, through plain boto3 calls, an organization of ``accounts``
 accounts (ids ``100000000000 + i``, the management account first) in ``regions``:
 
-- the **management account** has an organization trail (multi-region, logging, the
-  guides' advanced selectors with real ids, Insights, event aggregation, CloudWatch Logs
-  delivery), the guide's detection layer in its home region, GuardDuty and model
-  invocation logging in every region, and the auditor user whose keys scan the fleet;
-- about half the **members** (odd ``i``) have a trail of their own (single- or
-  multi-region, a few selectors, some stopped), invocation logging in some regions, a
-  log group with a few metric filters, alarms and a topic with a confirmed subscriber;
-- the other members have nothing of their own: only the organization trail covers them.
+- the **management account**: an organization trail (multi-region, logging, the guides'
+  selectors with real ids, Insights, aggregation, CloudWatch Logs delivery), the guide's
+  detection layer at home, GuardDuty and invocation logging everywhere, the auditor user;
+- half the **members** (odd ``i``): a trail of their own (single- or multi-region, a few
+  selectors, some stopped), invocation logging in some regions, a log group with a few
+  metric filters, alarms and a topic with a confirmed subscriber; the others have nothing;
+- groups of three members: the demo's AI resources and use in one region each
+  (:mod:`aiposture.testing.fleet_ai`); every other account-region has none.
 
 :func:`fleet_environment` (in-process ``mock_aws()``) and :func:`fleet_server` (moto's
 HTTP server) seed it and yield what a scan needs; like the demo, one at a time per process.
@@ -71,6 +71,7 @@ from aiposture.demo.writers import (
 from aiposture.guide import detection as dc
 from aiposture.guide import guide_selectors
 from aiposture.snapshot.models import Snapshot
+from aiposture.testing.fleet_ai import seed_fleet_ai
 
 __all__ = [
     "FIRST_ACCOUNT_ID",
@@ -116,6 +117,8 @@ class Fleet:
     auditor_access_key_id: str = field(repr=False)
     auditor_secret_access_key: str = field(repr=False)
     config: Config = field(repr=False)
+    ai_accounts: dict[str, str] = field(default_factory=dict)
+    """The accounts holding AI resources, and the region they are in."""
 
     @property
     def member_account_ids(self) -> tuple[str, ...]:
@@ -362,6 +365,7 @@ def seed_fleet(
         if index % 2 == 1:
             _seed_member(member, index, regions)
             with_trail.append(member.account_id)
+    ai_accounts = seed_fleet_ai(members, regions)
     key_id, secret = seed_auditor(management)
     return Fleet(
         management_account_id=management.account_id,
@@ -372,6 +376,7 @@ def seed_fleet(
         auditor_access_key_id=key_id,
         auditor_secret_access_key=secret,
         config=fleet_config(regions),
+        ai_accounts=ai_accounts,
     )
 
 
@@ -476,20 +481,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import time
 
-    parser = argparse.ArgumentParser(
-        prog="python -m aiposture.testing.fleet", description=main.__doc__
-    )
+    parser = argparse.ArgumentParser(prog="aiposture.testing.fleet", description=main.__doc__)
     parser.add_argument("--accounts", type=int, default=50)
     parser.add_argument("--regions", type=int, default=len(FLEET_REGIONS), choices=range(1, 5))
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with fleet_environment(accounts=args.accounts, regions=FLEET_REGIONS[: args.regions]) as env:
-        seeded = time.perf_counter() - started
-        fleet = env.fleet
-        print(
-            f"seeded {len(fleet.account_ids)} accounts x {len(fleet.regions)} regions "
-            f"({len(fleet.member_trail_accounts)} member trails) in {seeded:.2f} s"
-        )
+        fleet, seeded = env.fleet, time.perf_counter() - started
+        size = f"{len(fleet.account_ids)} accounts x {len(fleet.regions)} regions"
+        print(f"seeded {size} in {seeded:.2f} s ({len(fleet.ai_accounts)} with AI resources)")
     return 0
 
 

@@ -201,6 +201,10 @@ def _evaluator_methods(cls: Any) -> None:
 
 
 def patch_identity_and_evaluators(cls: Any) -> None:
-    """Add the identity and evaluator operations to moto's AgentCore Control responses."""
+    """Add the identity and evaluator operations to moto's AgentCore Control responses.
+
+    As the botocore model of ``bedrock-agentcore-control`` (ARN patterns) and the AgentCore
+    Control API Reference (ListEvaluators) describe them: see the module docstring.
+    """
     _identity_methods(cls)
     _evaluator_methods(cls)

@@ -273,7 +273,11 @@ def _camel(kind: str) -> str:
 
 
 def patch_agentcore() -> None:
-    """Install every AgentCore Control patch of this module (see the module docstring)."""
+    """Install every AgentCore Control patch of this module.
+
+    Each follows the botocore ``bedrock-agentcore-control`` model (paging bounds, id and ARN
+    patterns) or the AgentCore Developer Guide, as the module docstring cites.
+    """
     from moto.bedrockagentcorecontrol.responses import BedrockAgentCoreControlResponse as cls
 
     _add_regions()

@@ -168,7 +168,11 @@ def _stat_result(
 
 
 def patch_usage_metrics() -> None:
-    """Patch moto's CloudWatch backend (see the module documentation)."""
+    """Patch moto's CloudWatch backend to identify a metric as AWS does.
+
+    The sources are the CloudWatch User Guide ("Metrics concepts") and the botocore
+    ``cloudwatch`` model (ListMetrics, GetMetricData), as the module docstring quotes them.
+    """
     from moto.cloudwatch.models import CloudWatchBackend
 
     patch(

@@ -34,12 +34,12 @@ from aiposture.rules.data_events_logged import (
     DataEventsParams,
     render_template,
     resource_candidates,
-    why_not_logged,
 )
 from aiposture.rules.event_aggregation import data_templates
 from aiposture.rules.support.coverage import owner_only, owner_only_reason
 from aiposture.rules.support.events import describe_event
 from aiposture.rules.support.sample_events import SampleEvent, fill_names, sample_template
+from aiposture.rules.support.selector_facts import why_not_logged
 from aiposture.snapshot.models import Trail
 
 

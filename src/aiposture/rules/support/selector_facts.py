@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aiposture.lang.selector_issues import SelectorIssue, ValidationContext
+from aiposture.lang.selector_issues import IssueSeverity, SelectorIssue, ValidationContext
 from aiposture.lang.selector_validation import validate_selectors
 from aiposture.lang.selectors import trail_logs
 from aiposture.memo import EvaluationMemo, Fact
@@ -137,3 +137,52 @@ def issues_for_selectors(
     """Static-validation issues of ``trail`` that concern the selectors at ``indexes``."""
     wanted = set(indexes)
     return [i for i in trail_issues(trail, ctx) if i.selector_index in wanted]
+
+
+def why_not_logged(
+    resource_type: str, ctx: RuleContext, trails: list[Trail], event: Mapping[str, Any]
+) -> list[str]:
+    """Sentences explaining why none of ``trails`` logs the data event ``event``.
+
+    Names the selectors of the type that reject it and the condition that does, the static
+    problems of those selectors (a guide placeholder left in, another account's ARN), or the
+    absence of any selector for the type.
+    """
+    reasons: list[str] = []
+    for trail in trails:
+        empty = logs_nothing_reason(trail)
+        if empty:
+            reasons.append(empty)
+            continue
+        relevant = selectors_for_type(trail, resource_type, ctx.memo)
+        classic = classic_resources_for_type(trail, resource_type)
+        if not relevant and not classic:
+            reasons.append(f"trail {trail.name} has no selector for {resource_type}")
+            continue
+        for index, selector in relevant:
+            blockers = blocking_fields(selector, event)
+            if blockers:
+                fields = "; ".join(field_text(b) for b in blockers)
+                reasons.append(
+                    f"trail {trail.name} selector {selector_label(selector, index)} rejects it ({fields})"
+                )
+        for issue in issues_for_selectors(trail, ctx, [i for i, _ in relevant]):
+            if issue.severity == IssueSeverity.ERROR:
+                reasons.append(f"trail {trail.name}: {issue.message}")
+        if classic:
+            values = [v for dr in classic for v in dr.get("Values", [])]
+            reasons.append(f"trail {trail.name} classic data resources {values} do not cover it")
+    return list(dict.fromkeys(reasons))
+
+
+def relevant_config(
+    trails: list[Trail], resource_type: str, memo: EvaluationMemo
+) -> list[dict[str, Any]]:
+    """The first ten selectors and classic data resources of ``trails`` for ``resource_type``."""
+    out: list[dict[str, Any]] = []
+    for trail in trails:
+        for _, selector in selectors_for_type(trail, resource_type, memo):
+            out.append({"trail": trail.name, "selector": selector})
+        for dr in classic_resources_for_type(trail, resource_type):
+            out.append({"trail": trail.name, "classic_data_resource": dr})
+    return out[:10]
