@@ -57,22 +57,31 @@ SCAN_STOPPERS = {("sts", "GetCallerIdentity"), ("organizations", "ListAccounts")
 
 OPERATIONS = sorted(COLLECTOR_OPERATIONS)
 INVENTORY_LISTINGS = {(kind.service, kind.operation) for kind in RESOURCE_KINDS}
-HANG_REPRESENTATIVES = {
+REPRESENTATIVES = {
     ("bedrock", "ListGuardrails"),
     ("bedrock-agent", "ListAgentAliases"),  # a child listing
     ("bedrock-agentcore-control", "ListGatewayTargets"),  # a child listing
     ("bedrock-data-automation", "ListBlueprints"),
 }
-"""The inventory listings that also get the ``hang`` case. An answer that never comes is
-cut by the client's per-call budget, the same code for every operation; the 26 listings
-share one reader per service, so one listing per service (a child where it has one) covers
-it, while every listing still gets the three corrupted answers its parser must refuse."""
-CASES = [
-    (svc, op, kind)
-    for svc, op in OPERATIONS
-    for kind in CORRUPTIONS
-    if kind != "hang" or (svc, op) not in INVENTORY_LISTINGS or (svc, op) in HANG_REPRESENTATIVES
-]
+"""The inventory listings that get every corruption. The 26 listings go through one reader
+per service and the same answer checks and per-call budget (one code path for every
+operation), so each other listing gets one corrupted answer, the three kinds taken in turn:
+every listing is still corrupted, and every corruption hits many listings."""
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases = []
+    others = sorted(INVENTORY_LISTINGS - REPRESENTATIVES)
+    for svc, op in OPERATIONS:
+        if (svc, op) in INVENTORY_LISTINGS and (svc, op) not in REPRESENTATIVES:
+            kind = CORRUPTIONS[others.index((svc, op)) % 3]  # empty, truncated, html
+            cases.append((svc, op, kind))
+        else:
+            cases.extend((svc, op, kind) for kind in CORRUPTIONS)
+    return cases
+
+
+CASES = _cases()
 
 Key = tuple[str, str | None, str | None, str | None]
 
