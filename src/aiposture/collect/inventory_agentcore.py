@@ -39,9 +39,14 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from aiposture.collect.inventory_listing import list_kind, offered
-from aiposture.collect.partitions import botocore_version, partition_of_region, service_offered
-from aiposture.collect.responses import MalformedResponse
+from aiposture.collect.inventory_listing import (
+    list_kind,
+    no_children_is_none,
+    offered_with_bedrock,
+    required,
+    summaries,
+)
+from aiposture.collect.partitions import partition_of_region
 from aiposture.collect.session import UnitClients
 from aiposture.snapshot.inventory import KINDS_BY_KEY, ResourceKind
 from aiposture.snapshot.models import InventoryItem, RegionSnapshot
@@ -93,34 +98,9 @@ RESULT_KEYS: dict[str, str] = {
 
 
 def _summaries(client: Any, kind: ResourceKind, **params: Any) -> Iterator[dict[str, Any]]:
-    """Every summary of the kind's listing, page by page; a page without its list is malformed."""
-    operation, key = kind.operation, RESULT_KEYS[kind.operation]
-    paginator = client.get_paginator(_snake(operation))
-    config = {"PageSize": PAGE_SIZES[operation]}
-    for page in paginator.paginate(PaginationConfig=config, **params):
-        items = page.get(key)
-        if not isinstance(items, list):
-            raise MalformedResponse(
-                service=kind.service,
-                operation=operation,
-                reason=f"the answer lacks {key}, which it always carries",
-            )
-        yield from items
-
-
-def _snake(operation: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-
-
-def _required(kind: ResourceKind, item: dict[str, Any], member: str) -> str:
-    value = item.get(member)
-    if not isinstance(value, str) or not value:
-        raise MalformedResponse(
-            service=kind.service,
-            operation=kind.operation,
-            reason=f"a summary lacks {member}, which the model requires",
-        )
-    return value
+    """Every summary of the kind's listing at its page size (:func:`summaries`)."""
+    op = kind.operation
+    return summaries(client, kind, RESULT_KEYS[op], PAGE_SIZES[op], **params)
 
 
 def _arn_account(arn: str) -> str:
@@ -132,7 +112,7 @@ def _arn_account(arn: str) -> str:
 def _gateways(client: Any, region: str, account_id: str) -> Iterator[InventoryItem]:
     prefix = f"arn:{partition_of_region(region)}:bedrock-agentcore:{region}:{account_id}"
     for item in _summaries(client, GATEWAY):
-        gateway_id = _required(GATEWAY, item, "gatewayId")
+        gateway_id = required(GATEWAY, item, "gatewayId")
         yield InventoryItem(
             arn=f"{prefix}:gateway/{gateway_id}",
             id=gateway_id,
@@ -144,7 +124,7 @@ def _gateways(client: Any, region: str, account_id: str) -> Iterator[InventoryIt
 
 def _gateway_targets(client: Any, gateway: InventoryItem) -> Iterator[InventoryItem]:
     for item in _summaries(client, GATEWAY_TARGET, gatewayIdentifier=gateway.id):
-        target_id = _required(GATEWAY_TARGET, item, "targetId")
+        target_id = required(GATEWAY_TARGET, item, "targetId")
         yield InventoryItem(
             arn=f"{gateway.arn}/target/{target_id}",
             id=target_id,
@@ -158,8 +138,8 @@ def _gateway_targets(client: Any, gateway: InventoryItem) -> Iterator[InventoryI
 def _runtimes(client: Any) -> Iterator[InventoryItem]:
     for item in _summaries(client, RUNTIME):
         yield InventoryItem(
-            arn=_required(RUNTIME, item, "agentRuntimeArn"),
-            id=_required(RUNTIME, item, "agentRuntimeId"),
+            arn=required(RUNTIME, item, "agentRuntimeArn"),
+            id=required(RUNTIME, item, "agentRuntimeId"),
             name=item.get("agentRuntimeName"),
             status=item.get("status"),
             updated_at=item.get("lastUpdatedAt"),
@@ -169,8 +149,8 @@ def _runtimes(client: Any) -> Iterator[InventoryItem]:
 def _runtime_endpoints(client: Any, runtime: InventoryItem) -> Iterator[InventoryItem]:
     for item in _summaries(client, RUNTIME_ENDPOINT, agentRuntimeId=runtime.id):
         yield InventoryItem(
-            arn=_required(RUNTIME_ENDPOINT, item, "agentRuntimeEndpointArn"),
-            id=_required(RUNTIME_ENDPOINT, item, "id"),
+            arn=required(RUNTIME_ENDPOINT, item, "agentRuntimeEndpointArn"),
+            id=required(RUNTIME_ENDPOINT, item, "id"),
             name=item.get("name"),
             status=item.get("status"),
             parent_arn=runtime.arn,
@@ -182,8 +162,8 @@ def _memories(client: Any) -> Iterator[InventoryItem]:
     # MemorySummary has no name; the id starts with it ("<name>-<10 characters>").
     for item in _summaries(client, MEMORY):
         yield InventoryItem(
-            arn=_required(MEMORY, item, "arn"),
-            id=_required(MEMORY, item, "id"),
+            arn=required(MEMORY, item, "arn"),
+            id=required(MEMORY, item, "id"),
             status=item.get("status"),
             updated_at=item.get("updatedAt"),
         )
@@ -192,12 +172,12 @@ def _memories(client: Any) -> Iterator[InventoryItem]:
 def _custom_tools(client: Any, kind: ResourceKind, prefix: str) -> Iterator[InventoryItem]:
     """The account's own code interpreters or browsers (``prefix``: their members' prefix)."""
     for item in _summaries(client, kind, type="CUSTOM"):
-        arn = _required(kind, item, f"{prefix}Arn")
+        arn = required(kind, item, f"{prefix}Arn")
         if _arn_account(arn) in ("", "aws"):
             continue  # a built-in tool, should the filter ever let one through
         yield InventoryItem(
             arn=arn,
-            id=_required(kind, item, f"{prefix}Id"),
+            id=required(kind, item, f"{prefix}Id"),
             name=item.get("name"),
             status=item.get("status"),
             updated_at=item.get("lastUpdatedAt"),
@@ -206,17 +186,17 @@ def _custom_tools(client: Any, kind: ResourceKind, prefix: str) -> Iterator[Inve
 
 def _workload_identities(client: Any) -> Iterator[InventoryItem]:
     for item in _summaries(client, WORKLOAD_IDENTITY):
-        name = _required(WORKLOAD_IDENTITY, item, "name")
+        name = required(WORKLOAD_IDENTITY, item, "name")
         yield InventoryItem(
-            arn=_required(WORKLOAD_IDENTITY, item, "workloadIdentityArn"), id=name, name=name
+            arn=required(WORKLOAD_IDENTITY, item, "workloadIdentityArn"), id=name, name=name
         )
 
 
 def _credential_providers(client: Any, kind: ResourceKind) -> Iterator[InventoryItem]:
     for item in _summaries(client, kind):
-        name = _required(kind, item, "name")
+        name = required(kind, item, "name")
         yield InventoryItem(
-            arn=_required(kind, item, "credentialProviderArn"),
+            arn=required(kind, item, "credentialProviderArn"),
             id=name,
             name=name,
             updated_at=item.get("lastUpdatedTime"),
@@ -225,12 +205,12 @@ def _credential_providers(client: Any, kind: ResourceKind) -> Iterator[Inventory
 
 def _evaluators(client: Any) -> Iterator[InventoryItem]:
     for item in _summaries(client, EVALUATOR):
-        arn = _required(EVALUATOR, item, "evaluatorArn")
+        arn = required(EVALUATOR, item, "evaluatorArn")
         if _arn_account(arn) in ("", "aws"):
             continue  # Builtin.* and ThirdParty.* evaluators belong to AWS, not the account
         yield InventoryItem(
             arn=arn,
-            id=_required(EVALUATOR, item, "evaluatorId"),
+            id=required(EVALUATOR, item, "evaluatorId"),
             name=item.get("evaluatorName"),
             status=item.get("status"),
             updated_at=item.get("updatedAt"),
@@ -245,7 +225,7 @@ def read_agentcore_inventory(clients: UnitClients, region: RegionSnapshot, accou
     error's ``resource`` and leaves the child kind out (see
     :func:`aiposture.collect.inventory.read_region_inventory`).
     """
-    if not _offered(region):
+    if not offered_with_bedrock(region, SERVICE, "Amazon Bedrock AgentCore"):
         return
     name = region.region
     gateways = list_kind(
@@ -289,27 +269,5 @@ def read_agentcore_inventory(clients: UnitClients, region: RegionSnapshot, accou
             partial(_credential_providers, kind=provider),
         )
     list_kind(clients, region, account_id, EVALUATOR, _evaluators)
-    _no_children_is_none(region, gateways, GATEWAY_TARGET)
-    _no_children_is_none(region, runtimes, RUNTIME_ENDPOINT)
-
-
-def _no_children_is_none(
-    region: RegionSnapshot, parents: list[InventoryItem] | None, child: ResourceKind
-) -> None:
-    """A known parent kind with no parents has no children: an empty list, not "unknown"."""
-    if parents is not None and region.inventory is not None:
-        region.inventory.setdefault(child.key, [])
-
-
-def _offered(region: RegionSnapshot) -> bool:
-    """Whether to call AgentCore here (needs Bedrock in the region's endpoint data)."""
-    if not offered(region, SERVICE):
-        return False
-    if service_offered("bedrock", region.region):
-        return True
-    region.services_not_offered[SERVICE] = (
-        f"{SERVICE} is not offered in {region.region}: Amazon Bedrock AgentCore is part of "
-        f"Bedrock, and the endpoint data of botocore {botocore_version()} lists no bedrock "
-        "endpoint there"
-    )
-    return False
+    no_children_is_none(region, gateways, GATEWAY_TARGET)
+    no_children_is_none(region, runtimes, RUNTIME_ENDPOINT)

@@ -29,11 +29,16 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from aiposture.collect.inventory_listing import list_kind, offered
-from aiposture.collect.partitions import botocore_version, partition_of_region, service_offered
-from aiposture.collect.responses import MalformedResponse
+from aiposture.collect.inventory_listing import (
+    list_kind,
+    no_children_is_none,
+    offered_with_bedrock,
+    required,
+    summaries,
+)
+from aiposture.collect.partitions import partition_of_region
 from aiposture.collect.session import UnitClients
-from aiposture.snapshot.inventory import KINDS_BY_KEY, ResourceKind
+from aiposture.snapshot.inventory import KINDS_BY_KEY
 from aiposture.snapshot.models import InventoryItem, RegionSnapshot
 
 SERVICE = "bedrock-agent"
@@ -56,44 +61,13 @@ PAGE_SIZE = 1000
 """``maxResults`` of every listing: the model's maximum."""
 
 
-def _summaries(
-    client: Any, kind: ResourceKind, result_key: str, **params: Any
-) -> Iterator[dict[str, Any]]:
-    """Every summary of the kind's listing, page by page; a page without its list is malformed."""
-    paginator = client.get_paginator(_snake(kind.operation))
-    for page in paginator.paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **params):
-        items = page.get(result_key)
-        if not isinstance(items, list):
-            raise MalformedResponse(
-                service=kind.service,
-                operation=kind.operation,
-                reason=f"the answer lacks {result_key}, which it always carries",
-            )
-        yield from items
-
-
-def _snake(operation: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-
-
-def _required(kind: ResourceKind, item: dict[str, Any], member: str) -> str:
-    value = item.get(member)
-    if not isinstance(value, str) or not value:
-        raise MalformedResponse(
-            service=kind.service,
-            operation=kind.operation,
-            reason=f"a summary lacks {member}, which the model requires",
-        )
-    return value
-
-
 def _base_arn(region: str, account_id: str) -> str:
     return f"arn:{partition_of_region(region)}:bedrock:{region}:{account_id}"
 
 
 def _agents(client: Any, region: str, account_id: str) -> Iterator[InventoryItem]:
-    for item in _summaries(client, AGENT, "agentSummaries"):
-        agent_id = _required(AGENT, item, "agentId")
+    for item in summaries(client, AGENT, "agentSummaries", PAGE_SIZE):
+        agent_id = required(AGENT, item, "agentId")
         yield InventoryItem(
             arn=f"{_base_arn(region, account_id)}:agent/{agent_id}",
             id=agent_id,
@@ -105,8 +79,8 @@ def _agents(client: Any, region: str, account_id: str) -> Iterator[InventoryItem
 
 def _agent_aliases(client: Any, agent: InventoryItem) -> Iterator[InventoryItem]:
     prefix = agent.arn.rsplit(":agent/", 1)[0]
-    for item in _summaries(client, AGENT_ALIAS, "agentAliasSummaries", agentId=agent.id):
-        alias_id = _required(AGENT_ALIAS, item, "agentAliasId")
+    for item in summaries(client, AGENT_ALIAS, "agentAliasSummaries", PAGE_SIZE, agentId=agent.id):
+        alias_id = required(AGENT_ALIAS, item, "agentAliasId")
         yield InventoryItem(
             arn=f"{prefix}:agent-alias/{agent.id}/{alias_id}",
             id=alias_id,
@@ -118,8 +92,8 @@ def _agent_aliases(client: Any, agent: InventoryItem) -> Iterator[InventoryItem]
 
 
 def _knowledge_bases(client: Any, region: str, account_id: str) -> Iterator[InventoryItem]:
-    for item in _summaries(client, KNOWLEDGE_BASE, "knowledgeBaseSummaries"):
-        kb_id = _required(KNOWLEDGE_BASE, item, "knowledgeBaseId")
+    for item in summaries(client, KNOWLEDGE_BASE, "knowledgeBaseSummaries", PAGE_SIZE):
+        kb_id = required(KNOWLEDGE_BASE, item, "knowledgeBaseId")
         yield InventoryItem(
             arn=f"{_base_arn(region, account_id)}:knowledge-base/{kb_id}",
             id=kb_id,
@@ -130,10 +104,10 @@ def _knowledge_bases(client: Any, region: str, account_id: str) -> Iterator[Inve
 
 
 def _flows(client: Any) -> Iterator[InventoryItem]:
-    for item in _summaries(client, FLOW, "flowSummaries"):
+    for item in summaries(client, FLOW, "flowSummaries", PAGE_SIZE):
         yield InventoryItem(
-            arn=_required(FLOW, item, "arn"),
-            id=_required(FLOW, item, "id"),
+            arn=required(FLOW, item, "arn"),
+            id=required(FLOW, item, "id"),
             name=item.get("name"),
             status=item.get("status"),
             updated_at=item.get("updatedAt"),
@@ -141,10 +115,12 @@ def _flows(client: Any) -> Iterator[InventoryItem]:
 
 
 def _flow_aliases(client: Any, flow: InventoryItem) -> Iterator[InventoryItem]:
-    for item in _summaries(client, FLOW_ALIAS, "flowAliasSummaries", flowIdentifier=flow.id):
+    for item in summaries(
+        client, FLOW_ALIAS, "flowAliasSummaries", PAGE_SIZE, flowIdentifier=flow.id
+    ):
         yield InventoryItem(
-            arn=_required(FLOW_ALIAS, item, "arn"),
-            id=_required(FLOW_ALIAS, item, "id"),
+            arn=required(FLOW_ALIAS, item, "arn"),
+            id=required(FLOW_ALIAS, item, "id"),
             name=item.get("name"),
             parent_arn=flow.arn,
             updated_at=item.get("updatedAt"),
@@ -152,10 +128,10 @@ def _flow_aliases(client: Any, flow: InventoryItem) -> Iterator[InventoryItem]:
 
 
 def _prompts(client: Any) -> Iterator[InventoryItem]:
-    for item in _summaries(client, PROMPT, "promptSummaries"):
+    for item in summaries(client, PROMPT, "promptSummaries", PAGE_SIZE):
         yield InventoryItem(
-            arn=_required(PROMPT, item, "arn"),
-            id=_required(PROMPT, item, "id"),
+            arn=required(PROMPT, item, "arn"),
+            id=required(PROMPT, item, "id"),
             name=item.get("name"),
             updated_at=item.get("updatedAt"),
         )
@@ -169,7 +145,7 @@ def read_agents_inventory(clients: UnitClients, region: RegionSnapshot, account_
     ``resource`` and leaves its alias kind out (see
     :func:`aiposture.collect.inventory.read_region_inventory`).
     """
-    if not _offered(region):
+    if not offered_with_bedrock(region, SERVICE, "Agents for Amazon Bedrock"):
         return
     name = region.region
     agents = list_kind(
@@ -202,27 +178,5 @@ def read_agents_inventory(clients: UnitClients, region: RegionSnapshot, account_
             resource=flow.arn,
         )
     list_kind(clients, region, account_id, PROMPT, _prompts)
-    _no_children_is_none(region, agents, AGENT_ALIAS)
-    _no_children_is_none(region, flows, FLOW_ALIAS)
-
-
-def _no_children_is_none(
-    region: RegionSnapshot, parents: list[InventoryItem] | None, child: ResourceKind
-) -> None:
-    """A known parent kind with no parents has no children: an empty list, not "unknown"."""
-    if parents is not None and region.inventory is not None:
-        region.inventory.setdefault(child.key, [])
-
-
-def _offered(region: RegionSnapshot) -> bool:
-    """Whether to call ``bedrock-agent`` here (needs Bedrock in the region's endpoint data)."""
-    if not offered(region, SERVICE):
-        return False
-    if service_offered("bedrock", region.region):
-        return True
-    region.services_not_offered[SERVICE] = (
-        f"{SERVICE} is not offered in {region.region}: Agents for Amazon Bedrock is part of "
-        f"Bedrock, and the endpoint data of botocore {botocore_version()} lists no bedrock "
-        "endpoint there"
-    )
-    return False
+    no_children_is_none(region, agents, AGENT_ALIAS)
+    no_children_is_none(region, flows, FLOW_ALIAS)

@@ -40,9 +40,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from aiposture.collect.inventory_listing import list_kind, offered
-from aiposture.collect.partitions import botocore_version, service_offered
-from aiposture.collect.responses import MalformedResponse
+from aiposture.collect.inventory_listing import (
+    list_kind,
+    offered,
+    offered_with_bedrock,
+    required,
+    summaries,
+)
 from aiposture.collect.session import UnitClients
 from aiposture.snapshot.inventory import KINDS_BY_KEY, ResourceKind
 from aiposture.snapshot.models import InventoryItem, RegionSnapshot
@@ -66,37 +70,6 @@ PAGE_SIZE = 1000
 """``maxResults`` of every listing: the models' maximum."""
 
 
-def _summaries(
-    client: Any, kind: ResourceKind, result_key: str, **params: Any
-) -> Iterator[dict[str, Any]]:
-    """Every summary of the kind's listing, page by page; a page without its list is malformed."""
-    paginator = client.get_paginator(_snake(kind.operation))
-    for page in paginator.paginate(PaginationConfig={"PageSize": PAGE_SIZE}, **params):
-        items = page.get(result_key)
-        if not isinstance(items, list):
-            raise MalformedResponse(
-                service=kind.service,
-                operation=kind.operation,
-                reason=f"the answer lacks {result_key}, which it always carries",
-            )
-        yield from items
-
-
-def _snake(operation: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
-
-
-def _required(kind: ResourceKind, item: dict[str, Any], member: str) -> str:
-    value = item.get(member)
-    if not isinstance(value, str) or not value:
-        raise MalformedResponse(
-            service=kind.service,
-            operation=kind.operation,
-            reason=f"a summary lacks {member}, which the model requires",
-        )
-    return value
-
-
 def _resource_id(arn: str) -> str:
     """The id in an ARN: its resource part after the resource type and ``/``."""
     resource = arn.split(":", 5)[-1]
@@ -117,11 +90,11 @@ def _items(
     """A listing of ``kind`` that reads each summary's members named here."""
 
     def listing(client: Any) -> Iterator[InventoryItem]:
-        for item in _summaries(client, kind, result_key, **params):
-            arn = _required(kind, item, arn_key)
+        for item in summaries(client, kind, result_key, PAGE_SIZE, **params):
+            arn = required(kind, item, arn_key)
             yield InventoryItem(
                 arn=arn,
-                id=_required(kind, item, id_key) if id_key else _resource_id(arn),
+                id=required(kind, item, id_key) if id_key else _resource_id(arn),
                 name=item.get(name_key),
                 status=item.get(status_key) if status_key else None,
                 updated_at=item.get(time_key) if time_key else None,
@@ -253,14 +226,7 @@ def read_data_automation_inventory(
     clients: UnitClients, region: RegionSnapshot, account_id: str
 ) -> None:
     """List the region's Bedrock Data Automation projects and blueprints (the account's own)."""
-    if not offered(region, DATA_AUTOMATION):
-        return
-    if not service_offered(SERVICE, region.region):
-        region.services_not_offered[DATA_AUTOMATION] = (
-            f"{DATA_AUTOMATION} is not offered in {region.region}: Bedrock Data Automation is "
-            f"part of Bedrock, and the endpoint data of botocore {botocore_version()} lists no "
-            "bedrock endpoint there"
-        )
+    if not offered_with_bedrock(region, DATA_AUTOMATION, "Bedrock Data Automation"):
         return
     for kind, listing in DATA_AUTOMATION_LISTINGS:
         list_kind(clients, region, account_id, kind, listing)
