@@ -279,9 +279,17 @@ class Results(_Model):
         return out
 
 
+ADDED_MEMBERS = ("scoping",)
+"""Members of the results file added after schema version 1 was first written. Left out of
+the content hash when unset, so a results file an earlier aiposture wrote (a past quarter's
+baseline) still matches its recorded hash."""
+
+
 def content_sha256(results: Results) -> str:
-    """The SHA-256 of ``results``' canonical JSON, its ``integrity`` member left out."""
-    doc = results.model_dump(mode="json", exclude={"integrity"})
+    """The SHA-256 of ``results``' canonical JSON, its ``integrity`` member left out (and
+    each of :data:`ADDED_MEMBERS` that is unset)."""
+    unset = {name for name in ADDED_MEMBERS if getattr(results, name) is None}
+    doc = results.model_dump(mode="json", exclude={"integrity", *unset})
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 

@@ -422,3 +422,25 @@ def test_report_refuses_a_snapshot_the_results_were_not_judged_on(
     )  # fmt: skip
     assert code == 2 and "is not the snapshot the results were judged on" in one_line(err)
     assert not out.exists()
+
+
+BEFORE_SCOPING = Path(__file__).parent / "fixtures" / "results-before-scoping.json"
+"""A results.json written by aiposture before ``scoping`` existed (commit ebe4dbd): a past
+quarter's baseline."""
+
+
+def test_a_results_file_from_before_scoping_still_loads_and_diffs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = load_results(BEFORE_SCOPING)
+    assert old.scoping is None and "scoping" not in BEFORE_SCOPING.read_text()
+    # as the baseline of a newer results file, through the command a user runs
+    new = tmp_path / "results.json"
+    dump_results(old.model_copy(update={"integrity": None}), new)
+    code, _, err = run(capsys, "diff", str(BEFORE_SCOPING), str(new))
+    assert code == 0, err
+    # ... while an edit to it is still refused
+    edited = tmp_path / "edited.json"
+    edited.write_text(BEFORE_SCOPING.read_text().replace('"FAIL"', '"PASS"', 1))
+    code, _, err = run(capsys, "diff", str(edited), str(new))
+    assert code == 2 and "were changed after aiposture wrote them" in err
