@@ -286,8 +286,10 @@ baseline) still matches its recorded hash."""
 
 
 def content_sha256(results: Results) -> str:
-    """The SHA-256 of ``results``' canonical JSON, its ``integrity`` member left out (and
-    each of :data:`ADDED_MEMBERS` that is unset)."""
+    """The SHA-256 of ``results``' canonical JSON, without its ``integrity`` member.
+
+    Each of :data:`ADDED_MEMBERS` that is unset is left out too.
+    """
     unset = {name for name in ADDED_MEMBERS if getattr(results, name) is None}
     doc = results.model_dump(mode="json", exclude={"integrity", *unset})
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
