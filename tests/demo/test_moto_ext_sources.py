@@ -45,3 +45,32 @@ def test_each_patch_cites_its_source(node: ast.FunctionDef) -> None:
 
 def test_a_docstring_without_a_source_is_caught() -> None:
     assert not SOURCE.search("Make moto answer like AWS does.")
+
+
+def _modules_deferring_to_their_docstring() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name.startswith("patch_")
+                and "module docstring" in (ast.get_docstring(node) or "")
+            ):
+                found.append((path.stem, ast.get_docstring(tree) or ""))
+    return found
+
+
+DEFERRING = _modules_deferring_to_their_docstring()
+
+
+def test_some_patches_defer_to_their_module_docstring() -> None:
+    assert {"agentcore_inventory", "usage_metrics"} <= {name for name, _ in DEFERRING}
+
+
+@pytest.mark.parametrize(("name", "doc"), DEFERRING, ids=[name for name, _ in DEFERRING])
+def test_a_patch_that_defers_to_its_module_docstring_finds_the_source_there(
+    name: str, doc: str
+) -> None:
+    # "as the module docstring cites" is a source only when the module docstring names one
+    assert SOURCE.search(doc), f"{name}: the module docstring names no source"
