@@ -107,7 +107,7 @@ def test_a_retry_that_cannot_end_within_the_budget_is_not_sent() -> None:
     clock = _Clock()
     timeouts = Timeouts(connect_s=1, read_s=2, call_budget_s=10)
     with mock_aws():
-        retries = BotoConfig(retries={"mode": "adaptive", "max_attempts": 10})
+        retries = BotoConfig(retries={"mode": "standard", "max_attempts": 10})
         client = boto3.client("cloudtrail", region_name="us-east-1", config=retries)
         install_call_budget(client, timeouts, clock)
         sent: list[float] = []

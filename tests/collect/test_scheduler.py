@@ -65,7 +65,7 @@ def test_eight_workers_read_exactly_what_one_reads(
     assert not any(a.all_errors() for a in parallel.accounts)
 
 
-def test_each_worker_thread_has_its_own_session_with_adaptive_retries(
+def test_each_worker_thread_has_its_own_session_with_standard_retries(
     demo_env: DemoEnvironment,
 ) -> None:
     factory = factory_for(demo_env)
@@ -89,7 +89,7 @@ def test_each_worker_thread_has_its_own_session_with_adaptive_retries(
         CollectOptions(regions=[E1], workers=2),
     )
     assert clients
-    assert {c.meta.config.retries["mode"] for c in clients} == {"adaptive"}
+    assert {c.meta.config.retries["mode"] for c in clients} == {"standard"}
 
 
 def test_a_service_that_denies_gives_errors_there_and_changes_nothing_else(

@@ -36,7 +36,7 @@ def test_the_collector_goes_through_aws_endpoint_url(server_env: DemoServer) -> 
     client = factory.client(factory.base_session(), "cloudtrail", "us-west-2")
     assert client.meta.endpoint_url == server_env.endpoint_url
     # botocore reads max_attempts=10 as ten retries: eleven attempts in all
-    assert client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 11}
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 11}
     assert f"aiposture/{__version__}" in client.meta.config.user_agent_extra
 
 

@@ -110,7 +110,7 @@ def test_throttling_is_recognised_by_botocore_for_every_service(
     with pytest.raises(ClientError) as caught:
         READS[key](client)
 
-    assert verdicts == [True]  # what adaptive mode asks before slowing down and retrying
+    assert verdicts == [True]  # what the retry mode asks before backing off and retrying
     assert "Rate exceeded" in str(caught.value)
     counts = injector.counts()
     assert counts.requests == {key: 1}
@@ -130,7 +130,7 @@ def test_throttled_calls_are_retried_and_give_the_clean_answer(
 
     injector.set_plan(FaultPlan(throttle_rate=0.25, seed=7))
     injector.reset()
-    retrying = _client(endpoint, "logs", mode="adaptive", max_attempts=30)
+    retrying = _client(endpoint, "logs", mode="standard", max_attempts=30)
     answers = [
         [g["logGroupName"] for g in retrying.describe_log_groups()["logGroups"]] for _ in range(6)
     ]

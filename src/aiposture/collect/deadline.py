@@ -1,6 +1,6 @@
 """Time limits of one AWS call: connect and read timeouts, and a total budget per call.
 
-botocore's defaults (60 s read timeout, retried by the adaptive mode) let one call to an
+botocore's defaults (60 s read timeout, retried by the retry mode) let one call to an
 endpoint that accepts connections and never answers stall a worker for about eleven
 minutes. :class:`Timeouts` bounds each attempt (``connect_s``, ``read_s``, handed to
 botocore's ``Config``) and the whole call, retries and their back-off included

@@ -3,8 +3,10 @@
 Each planned account goes through three kinds of unit (see :mod:`aiposture.collect.account`):
 *open* (assume the role, read the enabled regions), one *region* unit per scanned region,
 and *finish*. Up to ``workers`` units run at once, each in a worker thread with its own
-boto3 session (:meth:`~aiposture.collect.session.SessionFactory.worker_session`) and the
-adaptive retry mode, so throttling slows the scan down instead of failing it.
+boto3 session (:meth:`~aiposture.collect.session.SessionFactory.worker_session`) and
+botocore's standard retry mode (back-off with jitter, ten attempts: see
+:data:`~aiposture.collect.session.DEFAULT_MAX_ATTEMPTS`), so throttling slows the scan down
+instead of failing it.
 
 Units are dispatched depth first: a free worker takes a finish unit, else a region unit
 of an account already open, else opens the next account. So accounts complete one after

@@ -6,7 +6,7 @@ request it identifies the botocore service and operation, counts it, sleeps
 
 - with the throttling error of the request's protocol (``throttle_rate``, drawn from a
   seeded ``random.Random``), shaped so that botocore classifies it as throttling and
-  retries it (the adaptive retry mode also slows down);
+  retries it;
 - with AccessDenied in the request's protocol when a deny rule matches;
 - with a corrupted success when a corrupt rule matches (:data:`CORRUPTIONS`): an empty
   200, moto's 200 cut in half, an HTML page with status 200 (what a broken proxy or a
