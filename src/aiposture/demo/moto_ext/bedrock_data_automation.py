@@ -213,10 +213,16 @@ def patch_data_automation() -> None:
         if host is None or not host.startswith("bedrock."):
             return host
         from moto.core.request import Request
+        from moto.core.routing import NotFound, get_service_router
 
-        probe = DataAutomationResponse()
-        if probe._get_action_from_method_and_request_uri(Request(environ.copy())):
-            return "bedrock-data-automation" + host[len("bedrock") :]
-        return host
+        # moto's own routing of restJson requests (moto.core.routing, the same router its
+        # responses use: 5.2.5 named the method that calls it _get_action_from_method_and_
+        # request_uri, 5.2.6 _get_action_from_request), called directly so that the probe
+        # does not depend on that private method's name
+        try:
+            get_service_router("bedrock-data-automation").match(Request(environ.copy()))
+        except (NotFound, NotImplementedError):
+            return host
+        return "bedrock-data-automation" + host[len("bedrock") :]
 
     patch(DomainDispatcherApplication, "infer_service_region_host", infer_service_region_host)
