@@ -10,10 +10,13 @@ PYTEST_WORKERS ?= auto
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every dependency to the versions the suite last passed with, so a
+# release upstream (moto 5.2.6 renamed a method the demo's moto extensions called) cannot
+# turn a fresh clone red; refresh it deliberately: pip freeze --exclude-editable.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
