@@ -213,7 +213,8 @@ def patch_data_automation() -> None:
         if host is None or not host.startswith("bedrock."):
             return host
         from moto.core.request import Request
-        from moto.core.routing import NotFound, get_service_router
+        from moto.core.routing import get_service_router
+        from werkzeug.exceptions import NotFound
 
         # moto's own routing of restJson requests (moto.core.routing, the same router its
         # responses use: 5.2.5 named the method that calls it _get_action_from_method_and_
