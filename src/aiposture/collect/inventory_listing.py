@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from botocore import xform_name
+
 from aiposture.collect.partitions import botocore_version, not_offered_reason, service_offered
 from aiposture.collect.recorder import record_call
 from aiposture.collect.responses import MalformedResponse
@@ -94,7 +96,7 @@ def summaries(
     client: Any, kind: ResourceKind, result_key: str, page_size: int, **params: Any
 ) -> Iterator[dict[str, Any]]:
     """Every summary of the kind's listing, page by page; a page without its list is malformed."""
-    paginator = client.get_paginator(snake_case(kind.operation))
+    paginator = client.get_paginator(xform_name(kind.operation))
     for page in paginator.paginate(PaginationConfig={"PageSize": page_size}, **params):
         items = page.get(result_key)
         if not isinstance(items, list):
@@ -104,11 +106,6 @@ def summaries(
                 reason=f"the answer lacks {result_key}, which it always carries",
             )
         yield from items
-
-
-def snake_case(operation: str) -> str:
-    """Botocore's Python name of an operation (``ListAgentAliases`` -> ``list_agent_aliases``)."""
-    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
 
 
 def required(kind: ResourceKind, item: dict[str, Any], member: str) -> str:
