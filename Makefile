@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUT ?= out/demo
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint typecheck bench clean setup
+.PHONY: demo test lint typecheck bench clean setup readme-peers
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+# The README's "Compared with Prowler" table, generated from the checks' peer_refs.
+readme-peers: $(STAMP)
+	$(BIN)/aiposture checks list --peers --write-readme README.md
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

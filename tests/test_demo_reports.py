@@ -6,14 +6,18 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from aiposture.demo.accounts import HOSTILE_TAG
+from aiposture.guide.vocabulary import DIMENSIONS
+from aiposture.markdown_text import md_text
 from aiposture.report import available_formats, get_renderer
 from aiposture.results import Results, Status, load_results
 from tests.cli.helpers import run_aiposture
@@ -105,3 +109,36 @@ def test_a_hostile_tag_read_from_aws_stays_text_in_the_html(demo_out: Path) -> N
     assert "&lt;script&gt;alert(&#39;tag&#39;)&lt;/script&gt;" in html or (
         "&lt;script&gt;alert('tag')&lt;/script&gt;" in html
     )
+
+
+def test_the_demo_report_names_every_scoping_matrix_dimension_scored_or_not_assessed(
+    demo_out: Path, results: Results
+) -> None:
+    """Issue 17's acceptance: all 11 dimensions, each with a score or "not assessed" and why."""
+    assert set(DIMENSIONS) <= set(results.scores.dimensions)
+    reasons = results.scores.not_assessed or {}
+    html = (demo_out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="dimensions"') : html.index('id="findings"')]
+    blocks = {}
+    for block in section.split('<div class="dimension')[1:]:
+        name = re.search(r'<span class="mono">([a-z.]+)</span>', block)
+        assert name is not None
+        blocks[name.group(1)] = block
+    assert set(DIMENSIONS) <= set(blocks)
+    for dim, label in DIMENSIONS.items():
+        block = blocks[dim]
+        assert str(escape(label)) in block
+        score = results.scores.dimensions[dim]
+        if score is None:
+            assert f"Not assessed: {escape(reasons[dim])}." in block, dim
+        else:
+            assert f"{score:.1f} / 100" in block, dim
+    markdown = (demo_out / "report.md").read_text(encoding="utf-8")
+    for dim in DIMENSIONS:
+        assert re.search(
+            rf"^\| {re.escape(md_text(dim))} \| (\d+\.\d|not assessed) \|", markdown, re.M
+        )
+    sarif = json.loads((demo_out / get_renderer("sarif").filename).read_text())
+    scores = sarif["runs"][0]["properties"]["scores"]
+    assert set(DIMENSIONS) <= set(scores["dimensions"])
+    assert scores["not_assessed"] == reasons

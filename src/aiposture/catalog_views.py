@@ -73,3 +73,18 @@ def show_check(check_id: str) -> str:
     return "\n".join(
         [*header, yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True)]
     )
+
+
+def peers_table(catalog: Catalog | None = None) -> str:
+    """The Markdown table comparing the catalog's checks with Prowler's (``checks list --peers``).
+
+    Built from every check's ``peer_refs`` and :data:`aiposture.guide.peers.NOT_COVERED`
+    (:func:`aiposture.guide.peers.comparison_table`); the README's "Compared with Prowler"
+    section holds exactly this table.
+    """
+    from aiposture.guide.peers import comparison_table
+
+    items = (catalog or load_catalog()).checks
+    return comparison_table(
+        (c.check.id, p.ref, p.relation, p.why) for c in items for p in c.check.peer_refs
+    )

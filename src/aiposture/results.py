@@ -133,6 +133,10 @@ class Scores(_Model):
     formula: str = ""
     accounts: dict[str, ScoreSet] = Field(default_factory=dict)
     """The same scores, per account id."""
+    not_assessed: dict[str, str] | None = None
+    """Each dimension of ``dimensions`` whose score is None, with why it was not assessed
+    (no check maps to it, every check mapped to it was not applicable here, ...). None in a
+    results file written before every dimension was reported (:data:`ADDED_MEMBERS`)."""
 
 
 class WaiverStatus(StrEnum):
@@ -254,6 +258,17 @@ class Scoping(_Model):
     regions: list[RegionScope] = Field(default_factory=list)
 
 
+class PeerRefRecord(_Model):
+    """A peer tool's check that a check corresponds to (the check's ``peer_refs``)."""
+
+    ref: str
+    """``<tool>:<check id>``, e.g. ``prowler:bedrock_guardrails_configured``."""
+    relation: Literal["covered", "stricter"]
+    """``covered``: the check fails whenever the peer's does; ``stricter``: also where it passes."""
+    why: str
+    """What the two judge alike and where they differ."""
+
+
 class Results(_Model):
     """The results file (``results.json``)."""
 
@@ -268,8 +283,15 @@ class Results(_Model):
     """The change since the baseline scan, when one was given."""
     scoping: Scoping | None = None
     """The AI inventory and use of each account and region, and what was scoped out."""
+    peer_refs: dict[str, list[PeerRefRecord]] | None = None
+    """Check id -> the peer tools' checks it corresponds to, for each check of the results
+    that has any, so that findings map onto a peer tool's (a user migrating from Prowler)."""
     integrity: Integrity | None = None
     """Set when the file is written (:func:`results_json`); required when it is read."""
+
+    def peers_of(self, check_id: str) -> list[PeerRefRecord]:
+        """The peer tools' checks ``check_id`` corresponds to (empty when none is recorded)."""
+        return list((self.peer_refs or {}).get(check_id, ()))
 
     def counts(self) -> dict[str, int]:
         """Number of results per status."""
@@ -279,10 +301,26 @@ class Results(_Model):
         return out
 
 
-ADDED_MEMBERS = ("scoping",)
-"""Members of the results file added after schema version 1 was first written. Left out of
-the content hash when unset, so a results file an earlier aiposture wrote (a past quarter's
-baseline) still matches its recorded hash."""
+ADDED_MEMBERS = ("scoping", "scores.not_assessed", "peer_refs")
+"""Members of the results file added after schema version 1 was first written (a dotted
+path names a member of a member). Left out of the content hash when unset, so a results
+file an earlier aiposture wrote (a past quarter's baseline) still matches its recorded hash."""
+
+
+def _unset_members(results: Results) -> dict[str, Any]:
+    """The pydantic ``exclude`` of :data:`ADDED_MEMBERS` that are None in ``results``."""
+    out: dict[str, Any] = {}
+    for path in ADDED_MEMBERS:
+        *parents, name = path.split(".")
+        owner: Any = results
+        for parent in parents:
+            owner = getattr(owner, parent)
+        if getattr(owner, name) is None:
+            where = out
+            for parent in parents:
+                where = where.setdefault(parent, {})
+            where[name] = True
+    return out
 
 
 def content_sha256(results: Results) -> str:
@@ -290,8 +328,7 @@ def content_sha256(results: Results) -> str:
 
     Each of :data:`ADDED_MEMBERS` that is unset is left out too.
     """
-    unset = {name for name in ADDED_MEMBERS if getattr(results, name) is None}
-    doc = results.model_dump(mode="json", exclude={"integrity", *unset})
+    doc = results.model_dump(mode="json", exclude={"integrity": True, **_unset_members(results)})
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 

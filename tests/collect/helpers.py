@@ -91,6 +91,10 @@ VOLATILE_KEYS = {
     "UpdatedAt",
     "DetectorId",
     "updated_at",  # an inventory item's last change: when the demo seeding created it
+    "ModifiedAt",  # an X-Ray indexing rule's last change: when the demo seeded it
+    "firstEventTimestamp",  # a log stream's events: when the demo wrote them
+    "lastEventTimestamp",
+    "lastIngestionTime",
 }
 VOLATILE_PATTERNS = [
     (re.compile(r"o-[a-z0-9]{10,32}"), "o-ORGID"),

@@ -352,9 +352,13 @@ def test_access_denied_on_single_operations(demo_env: DemoEnvironment, deny: Any
     east = acct.regions[E1]
     assert east.log_groups == []
     assert sorted((e.operation, e.resource, e.error_code) for e in east.errors) == [
+        # pipeline B's reads name the prefix they list (collect/agent_telemetry.py)
+        ("DescribeLogGroups", "/aws/bedrock-agentcore/runtimes/", "AccessDeniedException"),
         ("DescribeLogGroups", "aws-cloudtrail-logs/ai-workloads", "AccessDeniedException"),
+        ("DescribeLogGroups", "aws/spans", "AccessDeniedException"),
         ("DescribeLogGroups", "bedrock-model-invocation-logging", "AccessDeniedException"),
     ]
+    assert east.agent_telemetry is not None and east.agent_telemetry.runtime_log_groups is None
     assert acct.organization is None
     assert [(e.service, e.operation, e.error_code) for e in acct.errors] == [
         ("organizations", "DescribeOrganization", "AccessDenied")

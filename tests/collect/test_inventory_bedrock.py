@@ -23,10 +23,16 @@ from aiposture.demo import moto_ext
 from aiposture.demo.environment import DemoEnvironment, seeded_server
 from aiposture.demo.moto_ext.bedrock_inventory import add_summary
 from aiposture.demo.resources_bedrock import (
+    GUIDE_BATCH_JOB,
     GUIDE_CUSTOM_MODEL,
     GUIDE_GUARDRAILS,
+    GUIDE_IMPORTED_MODEL,
     GUIDE_INFERENCE_PROFILE,
     GUIDE_PROJECTS,
+    PARTIAL_BATCH_JOB,
+    PARTIAL_CUSTOM_MODEL,
+    PARTIAL_GUARDRAILS,
+    PARTIAL_IMPORTED_MODEL,
     PLACEHOLDER_GUARDRAILS,
     PLACEHOLDER_PROJECTS,
 )
@@ -290,9 +296,21 @@ def test_the_demo_has_bedrock_resources_in_two_accounts_home_region(
     assert names(GUIDE, "bedrock-data-automation:project") == list(GUIDE_PROJECTS)
     assert names(PLACEHOLDER, "bedrock:guardrail") == list(PLACEHOLDER_GUARDRAILS)
     assert names(PLACEHOLDER, "bedrock-data-automation:project") == list(PLACEHOLDER_PROJECTS)
-    for key in ("bedrock:imported-model", "bedrock:provisioned-throughput"):
-        assert names(GUIDE, key) == []
-    for acct, region in ((GUIDE, W2), (PLACEHOLDER, W2), (PARTIAL, E1), (LAB, E1), (LAB, W2)):
+    assert names(GUIDE, "bedrock:imported-model") == [GUIDE_IMPORTED_MODEL]
+    assert names(GUIDE, "bedrock:model-invocation-job") == [GUIDE_BATCH_JOB]
+    assert names(GUIDE, "bedrock:provisioned-throughput") == []
+    assert names(PARTIAL, "bedrock:guardrail") == list(PARTIAL_GUARDRAILS)
+    assert names(PARTIAL, "bedrock:custom-model") == [PARTIAL_CUSTOM_MODEL]
+    assert names(PARTIAL, "bedrock:imported-model") == [PARTIAL_IMPORTED_MODEL]
+    assert names(PARTIAL, "bedrock:model-invocation-job") == [PARTIAL_BATCH_JOB]
+    # the guide logs invocations in every region: its guardrails are ready in each
+    assert names(GUIDE, "bedrock:guardrail") == _names(
+        demo_snapshot, GUIDE, W2, "bedrock:guardrail"
+    )
+    guide_w2 = account(demo_snapshot, GUIDE).regions[W2].inventory
+    assert guide_w2 is not None
+    assert not any(guide_w2[key] for key in KEYS if key != "bedrock:guardrail")
+    for acct, region in ((PLACEHOLDER, W2), (LAB, E1), (LAB, W2)):
         inventory = account(demo_snapshot, acct).regions[region].inventory
         assert inventory is not None
         assert {key: inventory[key] for key in KEYS} == {key: [] for key in KEYS}

@@ -69,11 +69,61 @@ operation), so each other listing gets one corrupted answer, the three kinds tak
 every listing is still corrupted, and every corruption hits many listings."""
 
 
+ONE_CORRUPTION: dict[tuple[str, str], str] = {
+    ("xray", "GetTraceSegmentDestination"): "empty",
+    ("xray", "GetIndexingRules"): "truncated",
+    ("logs", "DescribeLogStreams"): "html",
+    # each AI resource's own configuration (collect/inventory_details.py), kinds in turn
+    ("bedrock", "GetGuardrail"): "empty",
+    ("bedrock", "GetCustomModel"): "truncated",
+    ("bedrock", "GetImportedModel"): "html",
+    ("bedrock", "GetModelInvocationJob"): "empty",
+    ("bedrock-agent", "GetAgent"): "truncated",
+    ("bedrock-agent", "GetKnowledgeBase"): "html",
+    ("bedrock-agent", "ListDataSources"): "empty",
+    ("bedrock-agent", "GetDataSource"): "truncated",
+    ("bedrock-agent", "GetFlow"): "html",
+    ("bedrock-agent", "GetPrompt"): "empty",
+    ("bedrock-agentcore-control", "GetAgentRuntime"): "truncated",
+    ("bedrock-agentcore-control", "GetGateway"): "html",
+    # the AI access reads (collect/iam_posture.py, collect/network_access.py), kinds in turn
+    ("iam", "ListServiceSpecificCredentials"): "empty",
+    ("iam", "ListAttachedUserPolicies"): "truncated",
+    ("iam", "ListUserPolicies"): "html",
+    ("iam", "GetUserPolicy"): "empty",
+    ("iam", "ListGroupsForUser"): "truncated",
+    ("iam", "ListAttachedGroupPolicies"): "html",
+    ("iam", "ListGroupPolicies"): "empty",
+    ("iam", "GetGroupPolicy"): "truncated",
+    ("iam", "GetRole"): "html",
+    ("iam", "ListAttachedRolePolicies"): "empty",
+    ("iam", "ListRolePolicies"): "truncated",
+    ("iam", "GetRolePolicy"): "html",
+    ("iam", "GetPolicy"): "empty",
+    ("iam", "GetPolicyVersion"): "truncated",
+    ("iam", "ListEntitiesForPolicy"): "html",
+    ("ec2", "DescribeVpcs"): "empty",
+    ("ec2", "DescribeVpcEndpoints"): "truncated",
+    ("s3", "GetBucketEncryption"): "html",
+}
+"""Pipeline B's reads (collect/agent_telemetry.py): one corrupted answer each, the kinds in
+turn. They go through the same answer checks and per-call budget as every other read, and
+the collector's own checks of each answer (a missing ``Destination``, ``IndexingRules`` or
+``logStreams``) are tested in tests/collect/test_agent_telemetry.py. The Get calls that
+read each AI resource's own configuration likewise share one code path
+(collect/inventory_details.py); its model checks are tested in
+tests/collect/test_inventory_details.py. The AI access reads (IAM once per account, VPC
+endpoints and the invocation-log bucket per region) share the recorder's code path too;
+their own handling is tested in tests/collect/test_iam_posture.py."""
+
+
 def _cases() -> list[tuple[str, str, str]]:
     cases = []
     others = sorted(INVENTORY_LISTINGS - REPRESENTATIVES)
     for svc, op in OPERATIONS:
-        if (svc, op) in INVENTORY_LISTINGS and (svc, op) not in REPRESENTATIVES:
+        if (svc, op) in ONE_CORRUPTION:
+            cases.append((svc, op, ONE_CORRUPTION[(svc, op)]))
+        elif (svc, op) in INVENTORY_LISTINGS and (svc, op) not in REPRESENTATIVES:
             kind = CORRUPTIONS[others.index((svc, op)) % 3]  # empty, truncated, html
             cases.append((svc, op, kind))
         else:

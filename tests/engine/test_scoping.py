@@ -23,6 +23,7 @@ from aiposture.results import RegionScope, Result, Results, Status
 from aiposture.snapshot.inventory import RESOURCE_KINDS
 from aiposture.snapshot.io import dump_snapshot
 from aiposture.snapshot.models import (
+    AgentTelemetry,
     InventoryItem,
     InvocationLogging,
     MetricUse,
@@ -80,6 +81,13 @@ def two_regions() -> Snapshot:
     empty = acct.regions[EMPTY]
     empty.inventory = empty_inventory()
     empty.usage = usage(Invocations=0)
+    for reg in (busy, empty):  # pipeline B read: Transaction Search off, no aws/spans
+        reg.agent_telemetry = AgentTelemetry(
+            trace_segment_destination={"Destination": "XRay", "Status": "ACTIVE"},
+            indexing_rules=[],
+            spans_log_group_read=True,
+            runtime_log_groups=[],
+        )
     return snap
 
 

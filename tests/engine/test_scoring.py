@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from aiposture.engine.scoring import score
-from aiposture.results import Remediation, Result, Severity, Status
+from datetime import UTC, datetime
+
+from aiposture.engine.catalog import Catalog, load_catalog
+from aiposture.engine.scoring import catalog_reasons, rescored, score
+from aiposture.guide.vocabulary import DIMENSIONS
+from aiposture.results import (
+    Remediation,
+    Result,
+    Results,
+    ScanInfo,
+    Severity,
+    Status,
+    ToolRef,
+)
 
 
 def _r(
@@ -90,4 +102,72 @@ def test_scores_per_account_and_for_the_organization():
 
 def test_nothing_counted_is_empty_not_zero():
     s = score([_r("a", Status.NOT_APPLICABLE), _r("b", Status.WAIVED)])
-    assert s.overall is None and s.dimensions == {"agentic.audit": None}
+    assert s.overall is None and s.dimensions["agentic.audit"] is None
+    assert s.not_assessed is not None
+    assert s.not_assessed["agentic.audit"].startswith("every result of the 2 checks (a, b)")
+
+
+def test_every_dimension_is_scored_or_not_assessed_with_the_reason_from_the_results():
+    results = [
+        _r("pass", Status.PASS, dims=("genai.controls",)),
+        _r("err", Status.ERROR, dims=("agentic.identity",)),
+        _r("na", Status.NOT_APPLICABLE, dims=("agentic.scope",), region="us-east-1"),
+        _r("na", Status.NOT_APPLICABLE, dims=("agentic.scope",), region="eu-west-1"),
+        _r("info", Status.PASS, Severity.INFO, dims=("genai.legal",)),
+        _r("waived", Status.WAIVED, dims=("genai.risk",)),
+    ]
+    results[2] = results[2].model_copy(update={"message": "no AI resource in us-east-1"})
+    results[3] = results[3].model_copy(update={"message": "no AI resource in eu-west-1"})
+    s = score(results, {"genai.resilience": "no check in the catalog maps to it"})
+    assert set(s.dimensions) == set(DIMENSIONS)
+    assert s.not_assessed is not None
+    assert set(s.not_assessed) == {d for d, v in s.dimensions.items() if v is None}
+    assert s.dimensions["genai.controls"] == 100.0
+    assert s.dimensions["agentic.identity"] == 0.0  # only errors: scored, ERROR does not pass
+    assert s.not_assessed["genai.resilience"] == "no check in the catalog maps to it"
+    assert s.not_assessed["agentic.orchestration"] == "no result of this scan maps to it"
+    scope = s.not_assessed["agentic.scope"]
+    assert scope.startswith("every check mapped to it was not applicable here (1 check (na), 2")
+    assert "'no AI resource in us-east-1'" in scope and "'no AI resource in eu-west-1'" in scope
+    assert "info-severity" in s.not_assessed["genai.legal"]
+    assert "waived (1)" in s.not_assessed["genai.risk"]
+    # Accounts list only the dimensions their results map to.
+    assert "genai.resilience" not in s.accounts["111111111111"].dimensions
+
+
+def test_catalog_reasons_tell_unmapped_from_left_out_by_the_selection():
+    catalog = load_catalog()
+    reasons = catalog_reasons(
+        catalog.selected(lambda c: "genai.controls" not in c.check.dimensions)
+    )
+    assert reasons["genai.controls"].startswith("excluded by the check selection: the ")
+    assert "were not run" in reasons["genai.controls"]
+    assert "gave no result in this scan" in reasons["agentic.audit"]
+    whole = catalog_reasons(catalog)
+    assert not any(r.startswith("no check in the catalog") for r in whole.values())
+    alone = Catalog(tuple(c for c in catalog.checks if c.check.id == "ct-trail-logging"), "v")
+    reasons = catalog_reasons(alone)
+    assert reasons["genai.risk"] == "no check in the catalog maps to it"
+    assert "gave no result" in reasons["genai.resilience"]
+
+
+def test_rescoring_keeps_the_reasons_only_the_catalog_knew():
+    results = [_r("a", Status.PASS, dims=("genai.controls",))]
+    first = score(results, {"genai.resilience": "no check in the catalog maps to it"})
+    stored = Results(
+        tool=ToolRef(version="1"),
+        scan=ScanInfo(
+            started_at=datetime(2026, 1, 1, tzinfo=UTC),
+            finished_at=datetime(2026, 1, 1, tzinfo=UTC),
+            identity_arn=None,
+            accounts=["111111111111"],
+            regions=["us-east-1"],
+            snapshot_sha256="0" * 64,
+        ),
+        results=results,
+        scores=first,
+    )
+    again = rescored(stored).scores
+    assert again.not_assessed is not None
+    assert again.not_assessed["genai.resilience"] == "no check in the catalog maps to it"
+    assert again == first

@@ -31,6 +31,7 @@ def test_read_only_access_lacks_only_the_newest_bedrock_listings() -> None:
     # v188 (2026-07-21) predates Data Automation and Automated Reasoning listings in it,
     # and has no bedrock:ListImportedModels (SecurityAudit v92 has).
     assert READ_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == [
+        "bedrock:GetImportedModel",
         "bedrock:ListAutomatedReasoningPolicies",
         "bedrock:ListBlueprints",
         "bedrock:ListDataAutomationProjects",
@@ -43,12 +44,20 @@ def test_security_audit_lacks_the_event_configuration_metrics_and_newest_listing
         "bedrock-agentcore:ListApiKeyCredentialProviders",
         "bedrock-agentcore:ListOauth2CredentialProviders",
         "bedrock-agentcore:ListWorkloadIdentities",
+        "bedrock:GetDataSource",
+        "bedrock:GetFlow",
+        "bedrock:GetGuardrail",
+        "bedrock:GetKnowledgeBase",
+        "bedrock:GetModelInvocationJob",
+        "bedrock:GetPrompt",
         "bedrock:ListAutomatedReasoningPolicies",
         "bedrock:ListBlueprints",
         "bedrock:ListDataAutomationProjects",
         "cloudtrail:GetEventConfiguration",
         "cloudwatch:GetMetricData",
         "cloudwatch:ListMetrics",
+        "xray:GetIndexingRules",  # v92 grants GetTraceSummaries, not Transaction Search's reads
+        "xray:GetTraceSegmentDestination",
     ]
     # but it does list AgentCore's gateways, runtimes and memories
     assert SECURITY_AUDIT.grants("bedrock-agentcore:ListGateways")
@@ -56,15 +65,25 @@ def test_security_audit_lacks_the_event_configuration_metrics_and_newest_listing
 
 def test_view_only_access_misses_the_configuration_reads() -> None:
     agentcore = [a for a in SCANNER_ACTIONS if a.startswith("bedrock-agentcore:")]
-    assert len(agentcore) == 11
+    assert len(agentcore) == 13  # 11 listings, GetAgentRuntime and GetGateway
     assert VIEW_ONLY_ACCESS.lacks(SCANNER_ACTIONS) == [
         *sorted(agentcore),
+        "bedrock:GetAgent",
+        "bedrock:GetCustomModel",
+        "bedrock:GetDataSource",
+        "bedrock:GetFlow",
+        "bedrock:GetGuardrail",
+        "bedrock:GetImportedModel",
+        "bedrock:GetKnowledgeBase",
+        "bedrock:GetModelInvocationJob",
         "bedrock:GetModelInvocationLoggingConfiguration",
+        "bedrock:GetPrompt",
         "bedrock:ListAgentAliases",
         "bedrock:ListAgents",
         "bedrock:ListAutomatedReasoningPolicies",
         "bedrock:ListBlueprints",
         "bedrock:ListDataAutomationProjects",
+        "bedrock:ListDataSources",
         "bedrock:ListFlowAliases",
         "bedrock:ListFlows",
         "bedrock:ListGuardrails",
@@ -83,8 +102,17 @@ def test_view_only_access_misses_the_configuration_reads() -> None:
         "cloudwatch:DescribeInsightRules",
         "guardduty:GetDetector",
         "guardduty:ListDetectors",
+        # iam:List* is granted, the Get reads of policies and roles are not (v45)
+        "iam:GetGroupPolicy",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:GetUserPolicy",
         "organizations:DescribeOrganization",
+        "s3:GetEncryptionConfiguration",
         "sns:GetTopicAttributes",
+        "xray:GetIndexingRules",  # v45 grants GetTraceSegmentDestination only
     ]
 
 
@@ -105,7 +133,7 @@ def test_entries_match_as_iam_matches_actions() -> None:
 def test_an_unchecked_service_is_never_assumed_granted() -> None:
     assert IAM_PREFIX_BY_SERVICE["bedrock-agentcore-control"] == "bedrock-agentcore"
     assert READ_ONLY_ACCESS.grants("bedrock-agentcore:GetGateway")
-    action = "s3:ListAllMyBuckets"  # granted by ReadOnlyAccess, but s3 is not in the excerpt
+    action = "kms:ListKeys"  # granted by ReadOnlyAccess, but kms is not in the excerpt
     assert not READ_ONLY_ACCESS.verified(action)
     assert not READ_ONLY_ACCESS.grants(action)
     assert READ_ONLY_ACCESS.lacks([action]) == [action]

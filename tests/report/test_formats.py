@@ -25,6 +25,7 @@ from aiposture.report.markdown import TOP_LIMIT
 from aiposture.results import (
     Diff,
     DiffEntry,
+    PeerRefRecord,
     Result,
     Results,
     Severity,
@@ -497,7 +498,8 @@ def test_markdown_summary_has_scores_counts_and_waivers(hand: Results):
     text = _md(hand)
     assert "**Overall score: 42.9 / 100**" in text
     assert "| agentic.identity | 12.5 |" in text
-    assert "| genai.resilience | n/a |" in text
+    assert "| genai.resilience | not assessed | n/a |" in text
+    assert "- genai.resilience: no result of this scan maps to it" in text
     assert "| FAIL | 4 |" in text and "| ERROR (unverified) | 1 |" in text
     assert "| critical | 2 | 0 | 0 |" in text
     assert "### Top failures (5)" in text
@@ -647,3 +649,68 @@ def test_markdown_renders_hostile_names_literally_on_github(hand: Results):
     for line in text.splitlines():
         if line.startswith("|"):
             assert len(re.findall(r"(?<!\\)\|", line)) == _table_width(text, line), line
+
+
+# ---- peer_refs ------------------------------------------------------------------------
+
+
+def test_peer_refs_reach_every_machine_format_and_they_stay_valid(hand: Results):
+    """A user migrating from Prowler finds the Prowler check of each finding in each format."""
+    why = "Both require the filter; aiposture also fails <b>detect-only</b> filters."
+    peers = {
+        "CW-MF-01": [
+            PeerRefRecord(ref="prowler:bedrock_guardrails_configured", relation="stricter", why=why)
+        ]
+    }
+    with_peers = hand.model_copy(update={"peer_refs": peers})
+
+    sarif = _sarif(with_peers)  # still valid SARIF
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    mapped = rules["CW-MF-01"]["properties"]
+    assert mapped["peer_refs"] == [
+        {"ref": "prowler:bedrock_guardrails_configured", "relation": "stricter", "why": why}
+    ]
+    assert "prowler:bedrock_guardrails_configured" in mapped["tags"]
+    assert all("peer_refs" not in r["properties"] for i, r in rules.items() if i != "CW-MF-01")
+
+    ocsf = {f.compliance.control: f for f in _ocsf(with_peers)}  # still valid OCSF
+    assert ocsf["CW-MF-01"].model_extra is not None
+    assert ocsf["CW-MF-01"].model_extra["unmapped"]["peer_refs"][0]["relation"] == "stricter"
+    assert ocsf[HOSTILE_CHECK_ID].model_extra["unmapped"]["peer_refs"] == []  # type: ignore[index]
+
+    asff = json.loads(_render("asff", with_peers))["Findings"]
+    _asff(with_peers)  # still valid ASFF
+    fields = {f["GeneratorId"].split("/", 1)[1]: f["ProductFields"] for f in asff}
+    assert fields["CW-MF-01"]["aiposture/peer_refs"] == (
+        "prowler:bedrock_guardrails_configured (stricter)"
+    )
+    assert "aiposture/peer_refs" not in fields[HOSTILE_CHECK_ID]
+    assert all(len(v) <= 2048 for f in fields.values() for v in f.values())
+
+    rows = _csv(with_peers)
+    assert {r["peer_refs"] for r in rows if r["check_id"] == "CW-MF-01"} == {
+        "prowler:bedrock_guardrails_configured (stricter)"
+    }
+    assert {r["peer_refs"] for r in rows if r["check_id"] != "CW-MF-01"} == {""}
+    assert list(rows[0])[-1] == "peer_refs"  # added last: earlier columns keep their place
+
+
+def test_results_json_carries_peer_refs_and_an_earlier_file_keeps_its_hash(hand: Results):
+    from aiposture.results import content_sha256
+
+    before = content_sha256(hand)  # no peer_refs: the member is left out of the hash
+    assert hand.peer_refs is None
+    with_peers = hand.model_copy(
+        update={
+            "peer_refs": {
+                "CW-MF-01": [PeerRefRecord(ref="prowler:x", relation="covered", why="same")]
+            }
+        }
+    )
+    assert content_sha256(with_peers) != before
+    doc = json.loads(_render("json", with_peers))
+    assert doc["peer_refs"]["CW-MF-01"][0] == {
+        "ref": "prowler:x",
+        "relation": "covered",
+        "why": "same",
+    }

@@ -17,6 +17,7 @@ from markupsafe import escape
 
 import aiposture
 from aiposture.errors import RenderError
+from aiposture.guide.vocabulary import DIMENSIONS
 from aiposture.report import available_formats, get_renderer, write_reports
 from aiposture.report import pdf as pdf_module
 from aiposture.report import templates as templates_module
@@ -522,20 +523,44 @@ def test_waivers_unverified_and_method_sections(results: Results):
 
 def test_one_section_per_dimension_with_its_failing_checks(results: Results):
     sections = {d.name: d for d in build_view(results).dimension_sections}
-    assert set(sections) == {
-        "agentic.audit_logging",
-        "agentic.identity",
-        "genai.controls",
-        "genai.resilience",
-    }
+    # Every Scoping Matrix dimension, and the one the fixture's results name besides.
+    assert set(sections) == {*DIMENSIONS, "agentic.audit_logging"}
     controls = sections["genai.controls"]
-    assert controls.score.text == "50.0"
+    assert controls.score.text == "50.0" and controls.not_assessed is None
+    assert controls.label == "Generative AI: Controls"
     assert [(c.check_id, c.failed) for c in controls.failing] == [("CW-MF-01", 2)]
     assert controls.passed == 1 and controls.applicable == 3
     assert sections["agentic.audit_logging"].failing == []
+    assert sections["genai.resilience"].not_assessed == "no result of this scan maps to it"
     html = render_html(results)
     dims = html[html.index('id="dimensions"') : html.index('id="findings"')]
-    assert dims.count('class="dimension"') == 4
+    scored = [d for d in sections.values() if d.not_assessed is None]
+    assert dims.count('class="dimension"') == len(scored) == 3
+    assert dims.count('class="dimension not-assessed"') == len(sections) - 3
+    assert "Generative AI: Resilience" in dims
+    assert "Not assessed: no result of this scan maps to it." in dims
+
+
+def test_a_dimension_whose_checks_were_all_not_applicable_says_so_with_their_reasons(
+    results: Results,
+):
+    from aiposture.engine.scoring import rescored
+
+    na = [r for r in results.results if r.status is Status.NOT_APPLICABLE]
+    assert na
+    scoped = [
+        r.model_copy(update={"dimensions": ["agentic.orchestration"]})
+        if r.status is Status.NOT_APPLICABLE
+        else r
+        for r in results.results
+    ]
+    html = render_html(rescored(results.model_copy(update={"results": scoped})))
+    dims = html[html.index('id="dimensions"') : html.index('id="findings"')]
+    section = dims[dims.index("agentic.orchestration") :]
+    section = section[: section.index("</div>")]
+    assert "not assessed" in section
+    assert "Not assessed: every check mapped to it was not applicable here" in section
+    assert str(escape(na[0].message)) in section
 
 
 def test_csp_allows_exactly_our_script_by_hash(results: Results):

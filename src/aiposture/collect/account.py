@@ -24,7 +24,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aiposture.collect import bedrock, cloudtrail, detection, ec2, inventory, logs, organizations
+from aiposture.collect import (
+    agent_telemetry,
+    bedrock,
+    cloudtrail,
+    detection,
+    ec2,
+    inventory,
+    logs,
+    organizations,
+)
+from aiposture.collect.iam_posture import read_account_iam
+from aiposture.collect.network_access import read_region_network
 from aiposture.collect.partitions import global_region, not_offered_reason, service_offered
 from aiposture.collect.recorder import record_call
 from aiposture.collect.session import UnitClients, arn_account
@@ -147,6 +158,7 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
     else:
         reg.services_not_offered[bedrock.SERVICE] = not_offered_reason(bedrock.SERVICE, region)
     reg.invocation_logging = inv
+    read_region_network(clients, reg, account_id)  # VPC endpoints, invocation-log bucket
 
     visible = [cloudtrail.trail_from_description(d) for d in part.descriptions]
     for trail in visible:
@@ -159,6 +171,7 @@ def read_region(clients: UnitClients, region: str) -> RegionPart:
         wanted.append(inv.cloudwatch_log_group)
     _read_log_groups(clients, reg, account_id, wanted)
     detection.read_region_detection(clients, reg, account_id)
+    agent_telemetry.read_agent_telemetry(clients, reg, account_id)  # where Bedrock is offered
     inventory.finish_region_inventory(reg, pending)  # kept after the reads above, in order
     return part
 
@@ -198,6 +211,7 @@ def finish_account(
         reg = acct.regions.setdefault(region, RegionSnapshot(region=region))
         _read_log_groups(clients, reg, account_id, names)
         detection.read_region_detection(clients, reg, account_id)
+    read_account_iam(clients, acct)  # IAM is global: once, after the regions
 
 
 def delivery_log_groups(trails: Iterable[Trail], account_id: str) -> dict[str, list[str]]:

@@ -28,11 +28,17 @@ The count follows what the collector sends:
   more per further page; a child kind (agent aliases, flow aliases, gateway targets,
   runtime endpoints) is listed once per parent (with its own pages), and not at all when
   the parent listing failed. A failed listing counts once;
+- per scanned region, each inventoried resource's own configuration
+  (:mod:`aiposture.collect.inventory_details`): one Get per item of each kind in
+  :data:`~aiposture.snapshot.inventory.DETAIL_OPERATIONS`, and for a knowledge base its
+  ListDataSources pages and one GetDataSource per data source;
 - per scanned region, the usage signals (:mod:`aiposture.collect.usage`): CloudWatch
   ``ListMetrics`` once per namespace (and per further page of the metrics kept), then one
   ``GetMetricData`` per batch of :data:`~aiposture.collect.usage.MAX_QUERIES` metrics
   (none when no metric was found). A failed ListMetrics costs one request; a failed
   GetMetricData costs every namespace's ListMetrics and one GetMetricData;
+- per account and per scanned region, the AI access reads (IAM, VPC endpoints, the
+  invocation-log bucket): :mod:`aiposture.collect.budget_access`;
 - per trail: ``GetTrailStatus``, ``GetEventSelectors``, ``GetInsightSelectors``,
   ``GetEventConfiguration`` and ``ListTags``; only ``GetTrailStatus`` for a trail another
   account owns (``Trail.owner_reads_skipped``: an organization trail seen from a member).
@@ -52,10 +58,23 @@ from typing import Any
 
 import botocore.session
 
-from aiposture.collect import inventory_agentcore, inventory_agents, inventory_bedrock, usage
+from aiposture.collect import (
+    inventory_agentcore,
+    inventory_agents,
+    inventory_bedrock,
+    inventory_details,
+    usage,
+)
+from aiposture.collect.budget_access import access_account_calls, access_region_calls
 from aiposture.collect.cloudtrail import OWNER_ONLY_OPERATIONS
 from aiposture.collect.detection import QUERY_LANGUAGES
-from aiposture.snapshot.inventory import RESOURCE_KINDS, ResourceKind
+from aiposture.snapshot.inventory import (
+    DETAIL_EXTRA_OPERATIONS,
+    DETAIL_OPERATIONS,
+    KINDS_BY_KEY,
+    RESOURCE_KINDS,
+    ResourceKind,
+)
 from aiposture.snapshot.models import (
     BEDROCK_SERVICE,
     AccountSnapshot,
@@ -273,6 +292,35 @@ def _inventory_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
             calls[key] += _pages_of(children, size)
 
 
+def _detail_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """The Get of each listed item of a detailed kind, and a knowledge base's data sources.
+
+    An item read costs its Get; a knowledge base read also costs its ListDataSources pages
+    and one GetDataSource per data source. An item not read costs the calls up to the one
+    that failed (a failed GetDataSource: at least one ListDataSources and that GetDataSource).
+    """
+    inventory = reg.inventory or {}
+    failed = {(_key(e), e.resource or "") for e in reg.errors}
+    for key, operation in DETAIL_OPERATIONS.items():
+        kind = KINDS_BY_KEY[key]
+        if kind.service in reg.services_not_offered:
+            continue
+        for item in inventory.get(key) or []:
+            calls[f"{kind.service}:{operation}"] += 1
+            if key not in DETAIL_EXTRA_OPERATIONS:
+                continue
+            list_op, get_op = (f"{kind.service}:{op}" for op in DETAIL_EXTRA_OPERATIONS[key])
+            if item.details is not None:
+                sources = item.details.get("dataSources") or []
+                calls[list_op] += _pages_of(len(sources), inventory_details.DATA_SOURCE_PAGE_SIZE)
+                calls[get_op] += len(sources)
+            elif (list_op, item.arn) in failed:
+                calls[list_op] += 1
+            elif (get_op, item.arn) in failed:
+                calls[list_op] += 1
+                calls[get_op] += 1
+
+
 def _usage_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
     """The usage signals of one scanned region (see the module docstring)."""
     failed = {_key(e) for e in reg.errors} & _USAGE_OPERATIONS
@@ -288,6 +336,28 @@ def _usage_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
     elif "cloudwatch:GetMetricData" in failed:
         calls["cloudwatch:ListMetrics"] += len(namespaces)
         calls["cloudwatch:GetMetricData"] += 1
+
+
+def _agent_telemetry_calls(reg: RegionSnapshot, calls: Counter[str]) -> None:
+    """Pipeline B of one scanned region (:mod:`aiposture.collect.agent_telemetry`).
+
+    Nothing when it was not read (Bedrock not offered, an older snapshot). Otherwise one
+    GetTraceSegmentDestination, GetIndexingRules per page of 10 rules, DescribeLogGroups for
+    ``aws/spans`` and per page of 50 runtime log groups, and DescribeLogStreams when
+    ``aws/spans`` exists. A failed DescribeLogGroups is counted by :func:`_log_group_calls`
+    (its ``resource`` names the group or prefix), so it is not counted again here.
+    """
+    found = reg.agent_telemetry
+    if found is None:
+        return
+    calls["xray:GetTraceSegmentDestination"] += 1
+    calls["xray:GetIndexingRules"] += _pages_of(len(found.indexing_rules or []), 10)
+    if found.spans_log_group_read:
+        calls["logs:DescribeLogGroups"] += 1
+    if found.spans_log_group is not None:
+        calls["logs:DescribeLogStreams"] += 1
+    if found.runtime_log_groups is not None:
+        calls["logs:DescribeLogGroups"] += _pages_of(len(found.runtime_log_groups), 50)
 
 
 def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[str]) -> None:
@@ -327,7 +397,11 @@ def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[st
             _detection_calls(reg, calls, dashboards=per_region_dashboards)
         if region in scanned:
             _inventory_calls(reg, calls)
+            _detail_calls(reg, calls)
             _usage_calls(reg, calls)
+            _agent_telemetry_calls(reg, calls)
+            access_region_calls(reg, calls)
+    access_account_calls(acct, calls)
     for region in scanned:
         if region not in acct.regions:  # scanned, yet no evidence kept: still read
             _detection_calls(RegionSnapshot(region=region), calls, dashboards=per_region_dashboards)

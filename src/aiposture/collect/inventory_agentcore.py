@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
+from aiposture.collect.inventory_details import read_details
 from aiposture.collect.inventory_listing import (
     list_kind,
     no_children_is_none,
@@ -220,6 +221,9 @@ def _evaluators(client: Any) -> Iterator[InventoryItem]:
 def read_agentcore_inventory(clients: UnitClients, region: RegionSnapshot, account_id: str) -> None:
     """List the region's AgentCore resources, one kind after the other.
 
+    Then read the details of its gateways and agent runtimes
+    (:func:`aiposture.collect.inventory_details.read_details`).
+
     A failed listing is a :class:`~aiposture.snapshot.models.CallError` and leaves its kind
     out; a gateway (runtime) whose targets (endpoints) could not be listed is named in the
     error's ``resource`` and leaves the child kind out (see
@@ -271,3 +275,4 @@ def read_agentcore_inventory(clients: UnitClients, region: RegionSnapshot, accou
     list_kind(clients, region, account_id, EVALUATOR, _evaluators)
     no_children_is_none(region, gateways, GATEWAY_TARGET)
     no_children_is_none(region, runtimes, RUNTIME_ENDPOINT)
+    read_details(clients, region, account_id, SERVICE)

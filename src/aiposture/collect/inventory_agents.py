@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
+from aiposture.collect.inventory_details import read_details
 from aiposture.collect.inventory_listing import (
     list_kind,
     no_children_is_none,
@@ -140,6 +141,9 @@ def _prompts(client: Any) -> Iterator[InventoryItem]:
 def read_agents_inventory(clients: UnitClients, region: RegionSnapshot, account_id: str) -> None:
     """List the region's agents (and aliases), knowledge bases, flows (and aliases), prompts.
 
+    Then read the details of its agents, knowledge bases (with their data sources), flows
+    and prompts (:func:`aiposture.collect.inventory_details.read_details`).
+
     A failed listing is a :class:`~aiposture.snapshot.models.CallError` and leaves its kind
     out; an agent or flow whose aliases could not be listed is named in the error's
     ``resource`` and leaves its alias kind out (see
@@ -180,3 +184,4 @@ def read_agents_inventory(clients: UnitClients, region: RegionSnapshot, account_
     list_kind(clients, region, account_id, PROMPT, _prompts)
     no_children_is_none(region, agents, AGENT_ALIAS)
     no_children_is_none(region, flows, FLOW_ALIAS)
+    read_details(clients, region, account_id, SERVICE)

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from aiposture.collect.inventory_details import read_details
 from aiposture.collect.inventory_listing import (
     list_kind,
     offered,
@@ -213,6 +214,9 @@ DATA_AUTOMATION_LISTINGS: tuple[
 def read_bedrock_inventory(clients: UnitClients, region: RegionSnapshot, account_id: str) -> None:
     """List the region's Bedrock guardrails, models, profiles, batch jobs and policies.
 
+    Then read the details of its guardrails, custom and imported models and batch jobs
+    (:func:`aiposture.collect.inventory_details.read_details`).
+
     Each failed listing is a :class:`~aiposture.snapshot.models.CallError` and leaves its
     kind out (see :func:`aiposture.collect.inventory.read_region_inventory`).
     """
@@ -220,6 +224,7 @@ def read_bedrock_inventory(clients: UnitClients, region: RegionSnapshot, account
         return
     for kind, listing in BEDROCK_LISTINGS:
         list_kind(clients, region, account_id, kind, listing)
+    read_details(clients, region, account_id, SERVICE)
 
 
 def read_data_automation_inventory(

@@ -62,9 +62,12 @@ from aiposture.demo.accounts import (
 )
 from aiposture.demo.lab import seed_lab
 from aiposture.demo.moto_ext.cloudtrail import set_trail_delivery
+from aiposture.demo.resources_access import seed_access
 from aiposture.demo.resources_agentcore import seed_agentcore_resources
 from aiposture.demo.resources_agents import seed_agent_resources
-from aiposture.demo.resources_bedrock import seed_bedrock_resources
+from aiposture.demo.resources_bedrock import ai_key, seed_bedrock_resources
+from aiposture.demo.resources_guardrail_monitoring import seed_guardrail_monitoring
+from aiposture.demo.resources_telemetry import seed_agent_telemetry
 from aiposture.demo.resources_usage import seed_usage_metrics
 from aiposture.demo.seeded import seeded_arns
 from aiposture.demo.selectors import (
@@ -123,7 +126,7 @@ def _seed_guide(acct: SeedAccount, regions: Sequence[str], resources: SeededArns
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     acct.role(BEDROCK_EXECUTION_ROLE, "bedrock.amazonaws.com")
     for region in regions:
-        acct.log_group(INVOCATION_LOG_GROUP, region, retention=365)
+        acct.log_group(INVOCATION_LOG_GROUP, region, retention=365, kms_key_id=ai_key(acct, region))
         acct.invocation_logging(
             region,
             {
@@ -320,15 +323,18 @@ def seed_demo(
     _seed_organization(guide, [partial, placeholder, lab])
     # The AI resources first: the guide account's trail names those it holds, by their
     # real ids (AWS's, random), read back as the scan will list them.
-    seed_agent_resources(guide, partial, placeholder, home)
+    seed_bedrock_resources(guide, partial, placeholder, home, regions)  # agents name them
+    seed_agent_resources(guide, partial, placeholder, home, regions)
     seed_agentcore_resources(guide, partial, placeholder, home)
-    seed_bedrock_resources(guide, placeholder, home)
+    seed_agent_telemetry(guide, partial, placeholder, regions)
     guide_resources = {region: seeded_arns(guide, region) for region in regions}
     _seed_guide(guide, regions, guide_resources)
+    seed_guardrail_monitoring(guide, regions)
     _seed_partial(partial, regions)
     _seed_placeholder(placeholder, regions)
     seed_lab(lab, regions)
     seed_usage_metrics(guide, lab, regions)
+    seed_access(guide, partial, regions)  # last: every VPC and agent role exists by now
     key_id, secret = seed_auditor(guide)
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),

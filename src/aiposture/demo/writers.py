@@ -99,11 +99,17 @@ class SeedAccount:
         return str(resp["Role"]["Arn"])
 
     def log_group(
-        self, name: str, region: str, log_class: str = "STANDARD", retention: int | None = None
+        self,
+        name: str,
+        region: str,
+        log_class: str = "STANDARD",
+        retention: int | None = None,
+        kms_key_id: str | None = None,
     ) -> str:
-        """Create a log group (class, optional retention); return its ARN."""
+        """Create a log group (class, optional retention and KMS key); return its ARN."""
         logs = self.client("logs", region)
-        logs.create_log_group(logGroupName=name, logGroupClass=log_class)
+        extra = {"kmsKeyId": kms_key_id} if kms_key_id else {}
+        logs.create_log_group(logGroupName=name, logGroupClass=log_class, **extra)
         if retention:
             logs.put_retention_policy(logGroupName=name, retentionInDays=retention)
         return f"arn:aws:logs:{region}:{self.account_id}:log-group:{name}:*"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import aiposture
 from aiposture.errors import CatalogError, validation_summary
+from aiposture.guide.peers import unknown_peer_refs
 from aiposture.guide.remediation import fill as fill_remediation
 from aiposture.guide.vocabulary import (
     AGENTIC_SCOPES,
@@ -89,6 +90,19 @@ _DATA_EVENT_TYPE = re.compile(r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 """The form of a CloudTrail data-event ``resources.type``."""
 
 
+class PeerRef(_Model):
+    """One peer tool's check that a check corresponds to, and how the two compare."""
+
+    ref: str
+    """``<tool>:<check id>``, e.g. ``prowler:bedrock_guardrails_configured``
+    (:data:`aiposture.guide.peers.PEER_TOOLS`)."""
+    relation: Literal["covered", "stricter"]
+    """``covered``: this check fails whenever the peer's does; ``stricter``: it also fails
+    where the peer's passes (``why`` says where)."""
+    why: str = Field(min_length=1)
+    """What the two judge alike and where they differ."""
+
+
 class Check(_Model):
     """One check, as written in ``checks/<family>/<id>.yaml``.
 
@@ -122,6 +136,20 @@ class Check(_Model):
     rationale: str
     remediation: Remediation
     rule: RuleSpec
+    peer_refs: list[PeerRef] = Field(default_factory=list)
+    """The peer tools' checks this check corresponds to, so that a user migrating from that
+    tool can map its findings (the README's comparison table is built from them)."""
+
+    @field_validator("peer_refs")
+    @classmethod
+    def _known_peer_refs(cls, value: list[PeerRef]) -> list[PeerRef]:
+        refs = [p.ref for p in value]
+        unknown = unknown_peer_refs(refs)
+        if unknown:
+            raise ValueError(f"unknown peer_refs {unknown} (known: aiposture.guide.peers)")
+        if len(set(refs)) != len(refs):
+            raise ValueError(f"peer_refs listed twice: {refs}")
+        return value
 
     @field_validator("seed_refs")
     @classmethod

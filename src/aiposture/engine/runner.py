@@ -11,9 +11,17 @@ import aiposture
 from aiposture.config import Config
 from aiposture.engine.catalog import Catalog, LoadedCheck, scope_range
 from aiposture.engine.scoping import RegionDecision, decide, decide_account, workload_types
-from aiposture.engine.scoring import score
+from aiposture.engine.scoring import catalog_reasons, score
 from aiposture.memo import EvaluationMemo
-from aiposture.results import Remediation, Result, Results, ScanInfo, Status, ToolRef
+from aiposture.results import (
+    PeerRefRecord,
+    Remediation,
+    Result,
+    Results,
+    ScanInfo,
+    Status,
+    ToolRef,
+)
 from aiposture.rules.base import Outcome, RuleContext, describe_error
 from aiposture.snapshot.models import AccountSnapshot, Snapshot
 
@@ -231,6 +239,16 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
                 snapshot_sha256=snapshot_sha256,
             ),
             results=results,
-            scores=score(results),
+            scores=score(results, catalog_reasons(catalog)),
             scoping=scoping,
+            peer_refs=peer_refs(catalog),
         )
+
+
+def peer_refs(catalog: Catalog) -> dict[str, list[PeerRefRecord]]:
+    """Check id -> its ``peer_refs`` as the results record them, for the checks that have any."""
+    return {
+        item.check.id: [PeerRefRecord(**p.model_dump()) for p in item.check.peer_refs]
+        for item in catalog.checks
+        if item.check.peer_refs
+    }

@@ -286,4 +286,5 @@ def apply_waivers(results: Results, waivers: list[Waiver], today: date) -> Resul
                 errors_not_waived=errors[w.id],
             )
         )
-    return results.model_copy(update={"results": out, "scores": score(out), "waivers": records})
+    scores = score(out, results.scores.not_assessed)
+    return results.model_copy(update={"results": out, "scores": scores, "waivers": records})

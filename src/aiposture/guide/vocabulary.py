@@ -76,6 +76,15 @@ ALARM_NAMES = (
 )
 
 
+AGENT_TELEMETRY_REFS: tuple[str, ...] = (
+    "Agent telemetry: Transaction Search",
+    "Agent telemetry: aws/spans",
+    "Agent telemetry: runtime log groups",
+)
+"""Pipeline B of the guide ("Agent Telemetry (collected by ADOT SDK)"): Transaction Search,
+the ``aws/spans`` log group, and ``/aws/bedrock-agentcore/runtimes/<agent>``."""
+
+
 def _all_seed_refs() -> frozenset[str]:
     refs = {f"Data events: {t}" for t in (*BEDROCK_TYPES, *AGENTCORE_TYPES, *MANTLE_TYPES)}
     refs |= {f"Data events: {t}" for t in OTHER_DATA_TYPES}
@@ -88,6 +97,7 @@ def _all_seed_refs() -> frozenset[str]:
     refs |= {f"Query {n}" for n in range(1, 28)}
     refs |= {f"Event aggregation: {t}" for t in ("API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS")}
     refs |= {"Subscription filter", "Dashboard", "GuardDuty"}
+    refs |= set(AGENT_TELEMETRY_REFS) | {"Bedrock Guardrail monitoring"}
     return frozenset(refs)
 
 
@@ -128,6 +138,7 @@ def _guide_dimensions() -> dict[str, frozenset[str]]:
     add(["Metric Filter 5", "Metric Filter 23"], "genai.governance")
     # "Bedrock Guardrail monitoring": the guardrail-change alarm and Contributor Insights rule.
     add(["Alarm: Bedrock Guardrail Modification", "Contributor Insights Rule 10"], "genai.risk")
+    add(["Bedrock Guardrail monitoring"], "genai.risk")
     add(["Query 8", "Query 21", "Query 27", "Metric Filter 4", "Metric Filter 25"], "genai.risk")
     add(["Management events", "Query 1", "Query 2", "Query 4"], "genai.controls")
     add(["Metric Filter 1", "Metric Filter 7"], "genai.controls")

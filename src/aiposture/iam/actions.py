@@ -21,6 +21,8 @@ IAM_PREFIX_BY_SERVICE: dict[str, str] = {
     "sns": "sns",
     "s3": "s3",
     "guardduty": "guardduty",
+    "iam": "iam",
+    "xray": "xray",
 }
 """botocore service name -> IAM action prefix, for every service aiposture may read."""
 
@@ -49,8 +51,19 @@ key, ``AccessDeniedForDependencyException``) is not an IAM denial of the action 
 """
 
 
+IAM_ACTION_BY_OPERATION: dict[tuple[str, str], str] = {
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+}
+"""Operations whose IAM action is not named after them. Service Authorization Reference,
+Amazon S3 (list_amazons3.html): GetBucketEncryption is authorized by
+``s3:GetEncryptionConfiguration`` (the S3 API Reference's GetBucketEncryption page says the
+same: "you must have the s3:GetEncryptionConfiguration permission")."""
+
+
 def iam_action(service: str, operation: str) -> str:
     """Map one botocore (service, operation) to its IAM action, e.g. ``logs:DescribeLogGroups``."""
+    if (service, operation) in IAM_ACTION_BY_OPERATION:
+        return IAM_ACTION_BY_OPERATION[(service, operation)]
     try:
         prefix = IAM_PREFIX_BY_SERVICE[service]
     except KeyError:

@@ -55,10 +55,13 @@ CHECKED_PREFIXES = frozenset(
         "cloudwatch",
         "ec2",
         "guardduty",
+        "iam",
         "logs",
         "organizations",
+        "s3",
         "sns",
         "sts",
+        "xray",
     }
 )
 """The IAM prefixes whose entries the excerpts below copy (the services aiposture reads)."""
@@ -192,10 +195,28 @@ SECURITY_AUDIT = ManagedPolicy(
         guardduty:DescribePublishingDestination guardduty:Get* guardduty:List*
         logs:Describe* logs:GetLogDelivery logs:ListLogDeliveries logs:ListTagsForResource
         logs:ListTagsLogGroup
+        iam:GenerateCredentialReport iam:GenerateServiceLastAccessedDetails iam:Get* iam:List*
+        iam:SimulateCustomPolicy iam:SimulatePrincipalPolicy
         organizations:Describe* organizations:List*
+        s3:DescribeJob s3:GetAccelerateConfiguration s3:GetAccessGrantsInstanceResourcePolicy
+        s3:GetAccessPoint s3:GetAccessPointConfigurationForObjectLambda
+        s3:GetAccessPointForObjectLambda s3:GetAccessPointPolicy
+        s3:GetAccessPointPolicyForObjectLambda s3:GetAccessPointPolicyStatus
+        s3:GetAccessPointPolicyStatusForObjectLambda s3:GetAccountPublicAccessBlock
+        s3:GetAnalyticsConfiguration s3:GetBucket* s3:GetEncryptionConfiguration
+        s3:GetInventoryConfiguration s3:GetLifecycleConfiguration s3:GetMetricsConfiguration
+        s3:GetMultiRegionAccessPoint s3:GetMultiRegionAccessPointPolicy
+        s3:GetMultiRegionAccessPointPolicyStatus s3:GetObjectAcl s3:GetObjectTagging
+        s3:GetObjectVersionAcl s3:GetReplicationConfiguration s3:GetStorageLensConfiguration
+        s3:GetStorageLensGroup s3:ListAccessGrants s3:ListAccessGrantsInstances
+        s3:ListAccessPoints s3:ListAccessPointsForObjectLambda s3:ListAllMyBuckets
+        s3:ListBucket s3:ListCallerAccessGrants s3:ListJobs s3:ListMultiRegionAccessPoints
+        s3:ListStorageLensConfigurations s3:ListStorageLensGroups
         sns:GetPlatformApplicationAttributes sns:GetTopicAttributes sns:ListSubscriptions
         sns:ListSubscriptionsByTopic sns:ListTagsForResource sns:ListTopics
         sts:GetAccessKeyInfo
+        xray:GetEncryptionConfig xray:GetGroup xray:GetGroups xray:GetSamplingRules
+        xray:GetSamplingTargets xray:GetTraceSummaries xray:ListTagsForResource
         """
     ),
 )
@@ -271,9 +292,13 @@ READ_ONLY_ACCESS = ManagedPolicy(
         logs:ListSourcesForS3TableIntegration logs:ListTagsForResource logs:ListTagsLogGroup
         logs:StartLiveTail logs:StartQuery logs:StopLiveTail logs:StopQuery
         logs:TestMetricFilter
+        iam:Generate* iam:Get* iam:List* iam:Simulate*
         organizations:Describe* organizations:List*
+        s3:DescribeJob s3:Get* s3:List*
         sns:Check* sns:Get* sns:List*
         sts:GetAccessKeyInfo sts:GetCallerIdentity sts:GetSessionToken
+        xray:BatchGet* xray:CancelTraceRetrieval xray:Get* xray:ListResourcePolicies
+        xray:ListRetrievedTraces xray:ListTagsForResource xray:StartTraceRetrieval
         """
     ),
 )
@@ -306,8 +331,13 @@ VIEW_ONLY_ACCESS = ManagedPolicy(
         ec2:DescribeVpc* ec2:DescribeVpnGateways ec2:SearchLocalGatewayRoutes
         logs:Describe* logs:GetTransformer logs:ListEntitiesForLogGroup
         logs:ListLogGroupsForEntity logs:ListLogGroupsForQuery logs:ListTagsForResource
+        iam:GetAccountSummary iam:GetLoginProfile iam:List*
         organizations:List*
+        s3:ListAllMyBuckets s3:ListBucket s3:ListMultiRegionAccessPoints
         sns:List*
+        xray:GetEncryptionConfig xray:GetGroups xray:GetSamplingRules
+        xray:GetSamplingStatisticSummaries xray:GetSamplingTargets
+        xray:GetTraceSegmentDestination xray:ListResourcePolicies
         """
     ),
 )

@@ -16,6 +16,8 @@ __all__ = [
     "first_account",
     "iso_utc",
     "partition",
+    "peer_refs_list",
+    "peer_refs_text",
     "remediation_text",
     "result_key",
     "where",
@@ -89,3 +91,13 @@ def iso_utc(moment: datetime) -> str:
     return (
         as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.") + f"{as_utc(moment).microsecond // 1000:03d}Z"
     )
+
+
+def peer_refs_list(results: Results, check_id: str) -> list[dict[str, str]]:
+    """The peer tools' checks ``check_id`` corresponds to: ``ref``, ``relation``, ``why`` each."""
+    return [p.model_dump() for p in results.peers_of(check_id)]
+
+
+def peer_refs_text(results: Results, check_id: str) -> str:
+    """The peer tools' checks of ``check_id`` on one line: ``prowler:x (stricter); ...``."""
+    return "; ".join(f"{p.ref} ({p.relation})" for p in results.peers_of(check_id))

@@ -15,6 +15,8 @@ Status mapping (``Compliance.Status``):
 - NOT_APPLICABLE: NOT_AVAILABLE, ``RecordState`` ARCHIVED.
 
 Strings are cut to the ASFF limits: Title 256, Description 1024, Remediation text 512.
+``ProductFields`` carries the status, check id, dimensions and, when the check has any,
+``aiposture/peer_refs``: the peer tools' checks it corresponds to (``prowler:<id> (stricter)``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from aiposture.report._machine import (
     first_account,
     iso_utc,
     partition,
+    peer_refs_text,
 )
 from aiposture.report.formatting import https_url, ranked_results
 from aiposture.results import Result, Results, Severity, Status
@@ -40,6 +43,8 @@ TITLE_MAX = 256
 DESCRIPTION_MAX = 1024
 REMEDIATION_MAX = 512
 NOTE_MAX = 512
+PRODUCT_FIELD_MAX = 2048
+"""The longest ``ProductFields`` value Security Hub accepts."""
 _FALLBACK_ACCOUNT = "000000000000"
 _FALLBACK_REGION = "us-east-1"
 
@@ -157,6 +162,9 @@ def _finding(
             "aiposture/dimensions": ",".join(result.dimensions),
         },
     }
+    peers = peer_refs_text(results, result.check_id)
+    if peers:
+        finding["ProductFields"]["aiposture/peer_refs"] = _cut(peers, PRODUCT_FIELD_MAX)
     if result.status is Status.WAIVED and result.waiver is not None:
         waiver = result.waiver
         finding["Note"] = {

@@ -1,8 +1,10 @@
 """CSV (``report.csv``): one row per result, with fixed columns, safe to open in a spreadsheet.
 
-Columns are :data:`COLUMNS`, in that order. Lists (dimensions, seed references) are joined
-with ``; ``. A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
-a leading apostrophe, so no spreadsheet evaluates it as a formula.
+Columns are :data:`COLUMNS`, in that order (``peer_refs`` last: the peer tools' checks the
+check corresponds to, ``prowler:<id> (covered|stricter)``). Lists (dimensions, seed
+references, peer references) are joined with ``; ``. A cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so no spreadsheet
+evaluates it as a formula.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+from aiposture.report._machine import peer_refs_text
 from aiposture.report.formatting import https_url, ranked_results
 from aiposture.results import Result, Results
 
@@ -31,6 +34,7 @@ COLUMNS = (
     "waiver_id",
     "waiver_owner",
     "waiver_expires",
+    "peer_refs",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,7 +44,7 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def _row(result: Result) -> list[str]:
+def _row(result: Result, results: Results) -> list[str]:
     waiver = result.waiver
     cells = [
         result.check_id,
@@ -58,6 +62,7 @@ def _row(result: Result) -> list[str]:
         waiver.id if waiver else "",
         waiver.owner if waiver else "",
         waiver.expires.isoformat() if waiver else "",
+        peer_refs_text(results, result.check_id),
     ]
     return [neutralise(cell) for cell in cells]
 
@@ -74,5 +79,5 @@ class CsvRenderer:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for result in ranked_results(results):
-            writer.writerow(_row(result))
+            writer.writerow(_row(result, results))
         return buffer.getvalue().encode("utf-8")

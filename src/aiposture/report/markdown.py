@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from aiposture.engine.scoring import dimension_scores
 from aiposture.markdown_text import md_text
 from aiposture.report.formatting import format_score, format_utc, ranked_results
 from aiposture.report.inventory_view import (
@@ -57,21 +58,25 @@ def _header(results: Results) -> list[str]:
 
 
 def _scores(results: Results) -> list[str]:
-    dims = results.scores.dimensions
-    if not dims:
-        return []
+    dims = dimension_scores(results)
     changes = results.baseline.score_changes if results.baseline else {}
     lines = ["### Scores by dimension", ""]
     if changes:
         lines += ["| Dimension | Score | Baseline |", "|---|---:|---:|"]
     else:
         lines += ["| Dimension | Score |", "|---|---:|"]
-    for name in sorted(dims):
-        row = f"| {md_text(name)} | {format_score(dims[name])} |"
+    reasons = []
+    for name, (value, reason) in dims.items():
+        shown = format_score(value) if reason is None else "not assessed"
+        row = f"| {md_text(name)} | {shown} |"
         if changes:
             old = changes.get(name, (None, None))[0]
             row += f" {format_score(old)} |"
         lines.append(row)
+        if reason is not None:
+            reasons.append(f"- {md_text(name)}: {md_text(reason, MESSAGE_LIMIT)}")
+    if reasons:
+        lines += ["", "Not assessed, and why:", "", *reasons]
     return [*lines, ""]
 
 

@@ -12,7 +12,8 @@ Status mapping (``compliance.status_id``: 1 Pass, 2 Warning, 3 Fail, 99 Other):
 - NOT_APPLICABLE: Other (99) with ``status`` "Not Applicable"; finding New (1).
 
 ``compliance.standards`` names the guide's Scoping Matrix dimensions the check maps to,
-``requirements`` its seed references, ``control`` the check id.
+``requirements`` its seed references, ``control`` the check id. ``unmapped.peer_refs``
+lists the peer tools' checks the check corresponds to (``ref``, ``relation``, ``why``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aiposture.report._machine import (
     fingerprint,
     iso_utc,
     partition,
+    peer_refs_list,
 )
 from aiposture.report.formatting import evidence_excerpt, https_url, ranked_results
 from aiposture.results import Result, Results, Severity, Status
@@ -156,6 +158,7 @@ def _finding(result: Result, results: Results) -> dict[str, Any]:
             "evidence_truncated": excerpt.truncated,
             "catalog_version": results.tool.catalog_version,
             "snapshot_sha256": results.scan.snapshot_sha256,
+            "peer_refs": peer_refs_list(results, result.check_id),
         },
     }
 

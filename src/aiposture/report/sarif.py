@@ -1,6 +1,8 @@
 """SARIF 2.1.0 (``report.sarif``): failures for GitHub code scanning and other SARIF viewers.
 
-One run. ``tool.driver.rules`` has one entry per check found in the results. ``results``
+One run. ``tool.driver.rules`` has one entry per check found in the results; a check that
+corresponds to a peer tool's check has it in ``properties.peer_refs`` (``ref``, ``relation``,
+``why``) and its ``ref`` among the tags. ``results``
 has every FAIL, ERROR and WAIVED result; PASS and NOT_APPLICABLE are left out.
 
 - FAIL: ``kind`` ``fail``, ``level`` from the severity (critical and high ``error``,
@@ -26,6 +28,7 @@ from aiposture.report._machine import (
     PRODUCT_NAME,
     fingerprint,
     iso_utc,
+    peer_refs_list,
     remediation_text,
 )
 from aiposture.report.formatting import https_url, ranked_results
@@ -47,7 +50,8 @@ def sarif_level(severity: Severity) -> str:
     return "note"
 
 
-def _rule(result: Result) -> dict[str, Any]:
+def _rule(result: Result, results: Results) -> dict[str, Any]:
+    peers = peer_refs_list(results, result.check_id)
     help_text = remediation_text(result) or "See the check's documentation."
     rule: dict[str, Any] = {
         "id": result.check_id,
@@ -60,9 +64,14 @@ def _rule(result: Result) -> dict[str, Any]:
             "security-severity": f"{result.severity.weight:.1f}",
             "seed_refs": list(result.seed_refs),
             "dimensions": list(result.dimensions),
-            "tags": sorted({"security", "compliance", *result.dimensions}),
+            "tags": sorted(
+                {"security", "compliance", *result.dimensions, *(p["ref"] for p in peers)}
+            ),
         },
     }
+    if peers:
+        # The peer tools' checks this rule corresponds to (a user migrating from Prowler).
+        rule["properties"]["peer_refs"] = peers
     url = https_url(result.remediation.url)
     if url:
         rule["helpUri"] = url
@@ -139,7 +148,7 @@ class SarifRenderer:
         """Return the SARIF log as indented UTF-8 JSON."""
         rules: dict[str, dict[str, Any]] = {}
         for result in sorted(results.results, key=lambda r: r.check_id):
-            rules.setdefault(result.check_id, _rule(result))
+            rules.setdefault(result.check_id, _rule(result, results))
         index = {check_id: i for i, check_id in enumerate(rules)}
         reported = [r for r in ranked_results(results) if r.status in _REPORTED]
         driver: dict[str, Any] = {
@@ -171,6 +180,7 @@ class SarifRenderer:
                         "scores": {
                             "overall": results.scores.overall,
                             "dimensions": dict(results.scores.dimensions),
+                            "not_assessed": dict(results.scores.not_assessed or {}),
                         },
                     },
                 }

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiposture.engine.scoring import dimension_scores
+from aiposture.guide.vocabulary import DIMENSIONS
 from aiposture.report.charts import score_chart
 from aiposture.report.formatting import (
     EVIDENCE_LIMIT,
@@ -249,11 +251,9 @@ def _top_risks(groups: list[CheckGroup], limit: int) -> list[TopRisk]:
 
 
 def _dimension_sections(results: Results) -> list[DimensionSection]:
-    names = set(results.scores.dimensions)
-    for result in results.results:
-        names.update(result.dimensions)
+    """One section per Scoping Matrix dimension, every one of them: scored or not assessed."""
     sections = []
-    for name in sorted(names):
+    for name, (value, reason) in dimension_scores(results).items():
         members = [r for r in results.results if name in r.dimensions]
         applicable = [r for r in members if r.status is not Status.NOT_APPLICABLE]
         per_check: dict[str, list[Result]] = {}
@@ -274,7 +274,9 @@ def _dimension_sections(results: Results) -> list[DimensionSection]:
         sections.append(
             DimensionSection(
                 name=name,
-                score=_score(name, results.scores.dimensions.get(name)),
+                label=DIMENSIONS.get(name, name),
+                score=_score(name, value),
+                not_assessed=reason,
                 applicable=len(applicable),
                 passed=sum(r.status is Status.PASS for r in applicable),
                 failing=failing,

@@ -171,7 +171,11 @@ class DimensionSection:
     """One Scoping Matrix dimension: its score and its failing checks."""
 
     name: str
+    label: str
+    """The dimension's official name ("Generative AI: Resilience")."""
     score: DimensionScore
+    not_assessed: str | None
+    """Why the dimension has no score (None when it is scored)."""
     applicable: int
     passed: int
     failing: list[DimensionCheck]

@@ -267,3 +267,51 @@ application inference profiles)."""
 def kinds_of(data_event_type: str) -> tuple[ResourceKind, ...]:
     """The inventoried kinds whose data events CloudTrail logs as ``data_event_type``."""
     return KINDS_BY_TYPE.get(data_event_type, ())
+
+
+DETAIL_OPERATIONS: dict[str, str] = {
+    "bedrock:guardrail": "GetGuardrail",
+    "bedrock:custom-model": "GetCustomModel",
+    "bedrock:imported-model": "GetImportedModel",
+    "bedrock:model-invocation-job": "GetModelInvocationJob",
+    "bedrock-agent:agent": "GetAgent",
+    "bedrock-agent:knowledge-base": "GetKnowledgeBase",
+    "bedrock-agent:flow": "GetFlow",
+    "bedrock-agent:prompt": "GetPrompt",
+    "bedrock-agentcore-control:runtime": "GetAgentRuntime",
+    "bedrock-agentcore-control:gateway": "GetGateway",
+}
+"""The kinds whose own configuration is read, by key: the Get operation (on the kind's
+service) whose answer is :attr:`aiposture.snapshot.models.InventoryItem.details`.
+
+``details`` is that answer as botocore parses it, without ``ResponseMetadata``, called as:
+
+- ``GetGuardrail`` (``guardrailIdentifier`` = the item's id, ``guardrailVersion`` =
+  ``DRAFT``: ListGuardrails without an identifier lists each guardrail's DRAFT, the
+  version the item stands for; Prowler's ``bedrock_service`` reads the same): the answer's
+  own members (``contentPolicy.filters``, ``sensitiveInformationPolicy``,
+  ``contextualGroundingPolicy``, ``kmsKeyArn``...).
+- ``GetAgent`` (``agentId``): the answer wraps the agent, ``{"agent": {...}}``
+  (``agent.guardrailConfiguration``, ``agent.agentResourceRoleArn``,
+  ``agent.customerEncryptionKeyArn``...).
+- ``GetKnowledgeBase`` (``knowledgeBaseId``): the answer wraps the knowledge base,
+  ``{"knowledgeBase": {...}}``, and the collector adds the key ``"dataSources"``: the list of
+  the ``dataSource`` objects of ``GetDataSource`` for every data source ``ListDataSources``
+  (paged) returns, in its order (``[]`` when it has none). Prowler's
+  ``bedrock_knowledge_base_encrypted_with_cmk`` judges each data source's
+  ``serverSideEncryptionConfiguration.kmsKeyArn``. One of the three calls failing leaves
+  ``details`` ``None`` (its CallError names the knowledge base's ARN).
+- ``GetFlow`` (``flowIdentifier`` = id; the DRAFT, with ``definition``), ``GetPrompt``
+  (``promptIdentifier`` = id; the DRAFT): the answer's own members.
+- ``GetCustomModel``, ``GetImportedModel`` (``modelIdentifier`` = the item's ARN) and
+  ``GetModelInvocationJob`` (``jobIdentifier`` = the item's ARN): the answer's own members.
+- ``GetAgentRuntime`` (``agentRuntimeId``, no version: the latest) and ``GetGateway``
+  (``gatewayIdentifier`` = id): the answer's own members (``networkConfiguration``,
+  ``authorizerConfiguration``, ``requestHeaderConfiguration``; ``authorizerType``...).
+
+Times are what botocore parses (``datetime``); a snapshot read back holds them as text."""
+
+DETAIL_EXTRA_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "bedrock-agent:knowledge-base": ("ListDataSources", "GetDataSource"),
+}
+"""The further operations the details of a kind take (a knowledge base's data sources)."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from aiposture.errors import ConfigError
 from aiposture.ids import AccountId
+from aiposture.snapshot.access import BucketEncryption, IamPosture, VpcEndpoints
 from aiposture.snapshot.shards import SCAN_ID_PATTERN, format_shard, parse_shard, shard_accounts
 
 SCHEMA_VERSION = "1"
@@ -244,6 +245,31 @@ class InventoryItem(_Model):
     parent's ARN."""
     updated_at: datetime | None = None
     """When AWS says it last changed (``updatedAt``/``lastUpdatedTime``...), if it says."""
+    details: dict[str, Any] | None = None
+    """The resource's own Get call answer (e.g. GetGuardrail, GetAgent), as botocore parses
+    it, without ``ResponseMetadata``: read for the kinds the AI posture checks judge
+    (:data:`aiposture.snapshot.inventory.DETAIL_OPERATIONS`). ``None`` when not read; a
+    failed read is a :class:`CallError` whose ``resource`` is this item's ARN."""
+
+
+class AgentTelemetry(_Model):
+    """Pipeline B (agent telemetry), read by :mod:`aiposture.collect.agent_telemetry`.
+
+    A member is ``None`` when its read failed (a :class:`CallError` in the region's errors).
+    """
+
+    trace_segment_destination: dict[str, Any] | None = None
+    """X-Ray GetTraceSegmentDestination ``Destination`` and ``Status``, verbatim."""
+    indexing_rules: list[dict[str, Any]] | None = None
+    """X-Ray GetIndexingRules ``IndexingRules`` (every page)."""
+    spans_log_group_read: bool = False
+    """Whether DescribeLogGroups for ``aws/spans`` answered."""
+    spans_log_group: LogGroup | None = None
+    """The ``aws/spans`` log group; ``None`` when it does not exist (or was not read)."""
+    spans_latest_streams: list[dict[str, Any]] | None = None
+    """DescribeLogStreams on ``aws/spans``, newest event first, limit 1 (``[]``: no stream)."""
+    runtime_log_groups: list[LogGroup] | None = None
+    """The log groups ``/aws/bedrock-agentcore/runtimes/*`` (every page)."""
 
 
 class MetricUse(_Model):
@@ -306,11 +332,19 @@ class RegionSnapshot(_Model):
     ``None``: not read (snapshots written before the inventory existed)."""
     usage: Usage | None = None
     """Signs of AI use in the region; ``None`` when not read or the read failed."""
+    agent_telemetry: AgentTelemetry | None = None
+    """Pipeline B; ``None`` when not read (Bedrock not offered, or an older snapshot)."""
     services_not_offered: dict[str, str] = Field(default_factory=dict)
     """Services (botocore endpoint prefix, e.g. ``bedrock``) that the installed botocore's
     endpoint data says are not offered in this region, with that reason: they were not
     called, and their checks here are NOT_APPLICABLE. Snapshots written before this field
     read ``{}`` (every service was called)."""
+    vpc_endpoints: VpcEndpoints | None = None
+    """The region's VPCs and their Bedrock/AgentCore interface endpoints; ``None`` when not
+    read (snapshots written before it)."""
+    invocation_bucket_encryption: BucketEncryption | None = None
+    """Default encryption of the S3 bucket model invocation logging writes to; ``None``
+    when not read, or when no S3 destination is configured."""
     errors: list[CallError] = Field(default_factory=list)
 
 
@@ -334,6 +368,9 @@ class AccountSnapshot(_Model):
     dashboards_region: str | None = None
     """The region whose CloudWatch endpoint :attr:`dashboards` was read from (the first
     scanned region, or the partition's default region when none was scanned)."""
+    iam: IamPosture | None = None
+    """IAM evidence for the AI access checks (Bedrock API keys, agent roles, full-access
+    attachments), read once per account; ``None`` when not read."""
     errors: list[CallError] = Field(default_factory=list)
 
     @property

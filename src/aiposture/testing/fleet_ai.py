@@ -41,7 +41,7 @@ def seed_fleet_ai(members: Sequence[SeedAccount], regions: Sequence[str]) -> dic
     for group, start in enumerate(range(0, len(members) - 2, AI_GROUP_EVERY)):
         guide, partial, placeholder = members[start : start + 3]
         region = regions[group % len(regions)]
-        seed_bedrock_resources(guide, placeholder, region)
+        seed_bedrock_resources(guide, partial, placeholder, region)
         seed_agent_resources(guide, partial, placeholder, region)
         seed_agentcore_resources(guide, partial, placeholder, region)
         seed_usage_metrics(guide, partial, [region, regions[-1]])

@@ -85,9 +85,23 @@ documented difference from AWS:
   flows, flow aliases and prompts (listings and creation; moto has none), ids of the
   model's 10-character form and the knowledge base status enum, see
   :func:`.bedrock_agent_inventory.patch_bedrock_agent_inventory`.
+- Each AI resource's own configuration: GetGuardrail (and guardrail versions),
+  GetImportedModel and GetModelInvocationJob with the Create calls that make them, the KMS
+  key of GetCustomModel, see :func:`.bedrock_details.patch_bedrock_details`; the agent's
+  guardrail in CreateAgent/GetAgent, GetFlow, GetPrompt and knowledge-base data sources,
+  see :func:`.bedrock_agent_details.patch_bedrock_agent_details`.
 - CloudWatch ListMetrics lists each metric (namespace, name, dimension set) once and only
   with data in the past two weeks; GetMetricData reads exactly the metric a query names
   (at most 500 queries), see :mod:`.usage_metrics`.
+- X-Ray Transaction Search: ``GetTraceSegmentDestination``, ``UpdateTraceSegmentDestination``,
+  ``GetIndexingRules`` and ``UpdateIndexingRule`` (moto has none), and ``PutTraceSegments``
+  writing spans to ``aws/spans`` while the destination is CloudWatch Logs, see
+  :mod:`.xray_transaction_search`.
+- IAM ``CreateServiceSpecificCredential`` and ``ListServiceSpecificCredentials`` (Bedrock
+  long-term API keys, with ``CredentialAgeDays``/``ExpirationDate`` and ``AllUsers``); moto
+  has neither, see :mod:`.iam_bedrock_keys`; and the AWS managed policies the AI access
+  checks name (AmazonBedrockFullAccess, BedrockAgentCoreFullAccess...) exist in every
+  account (moto loads none unless told to load all of them).
 """
 
 from __future__ import annotations
@@ -96,19 +110,23 @@ import threading
 
 from aiposture.demo.moto_ext import (
     agentcore_inventory,
+    bedrock_agent_details,
     bedrock_agent_inventory,
     bedrock_data_automation,
+    bedrock_details,
     bedrock_inventory,
     cloudtrail,
     cloudwatch,
     ec2,
     filter_inputs,
+    iam_bedrock_keys,
     log_alarms,
     logs,
     org_trails,
     organizations,
     sns,
     usage_metrics,
+    xray_transaction_search,
 )
 
 __all__ = ["install", "installed"]
@@ -144,6 +162,11 @@ def install() -> None:
         bedrock_inventory.patch_bedrock_inventory()
         bedrock_data_automation.patch_data_automation()
         bedrock_agent_inventory.patch_bedrock_agent_inventory()
+        bedrock_details.patch_bedrock_details()
+        bedrock_agent_details.patch_bedrock_agent_details()
         agentcore_inventory.patch_agentcore()
         usage_metrics.patch_usage_metrics()
+        iam_bedrock_keys.patch_service_specific_credentials()
+        iam_bedrock_keys.patch_ai_managed_policies()
+        xray_transaction_search.patch_xray_transaction_search()
         _INSTALLED = True

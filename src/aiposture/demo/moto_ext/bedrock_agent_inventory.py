@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from aiposture.demo.moto_ext.common import patch
 
-__all__ = ["TEST_ALIAS_ID", "TEST_ALIAS_NAME", "patch_bedrock_agent_inventory"]
+__all__ = ["TEST_ALIAS_ID", "TEST_ALIAS_NAME", "inventory_state", "patch_bedrock_agent_inventory"]
 
 TEST_ALIAS_ID = "TSTALIASID"
 """The id of the test alias every agent has (it points at the working draft)."""
@@ -53,6 +53,11 @@ def _state(backend: Any) -> dict[str, Any]:
         found = {"agent_aliases": {}, "flows": {}, "flow_aliases": {}, "prompts": {}}
         setattr(backend, _STATE_ATTR, found)
     return found
+
+
+def inventory_state(backend: Any) -> dict[str, Any]:
+    """The flows, prompts and aliases this module keeps on ``backend`` (by id)."""
+    return _state(backend)
 
 
 def _page(items: list[dict[str, Any]], max_results: Any, token: Any) -> tuple[list[Any], Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiposture.demo.moto_ext.common import iso, patch, utcnow
 
-__all__ = ["add_summary", "patch_bedrock_inventory", "resource_id"]
+__all__ = ["add_summary", "listed_summaries", "patch_bedrock_inventory", "resource_id"]
 
 _STORE_ATTR = "_aiposture_bedrock_inventory"
 _MAX_RESULTS = 1000
@@ -32,6 +32,11 @@ def _store(backend: Any) -> dict[str, list[dict[str, Any]]]:
         found = {}
         setattr(backend, _STORE_ATTR, found)
     return found
+
+
+def listed_summaries(backend: Any, list_key: str) -> list[dict[str, Any]]:
+    """The summaries a listing answers with (``list_key`` as in :func:`add_summary`)."""
+    return _store(backend).setdefault(list_key, [])
 
 
 def add_summary(account_id: str, region: str, list_key: str, summary: dict[str, Any]) -> None:

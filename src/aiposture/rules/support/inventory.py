@@ -190,6 +190,11 @@ def _failure(region: RegionSnapshot, kind: ResourceKind) -> str:
     return f"{kind.service}:{kind.operation} was not read"
 
 
+def listing_failure(region: RegionSnapshot, kind: ResourceKind) -> str:
+    """Why ``kind`` is unknown in ``region``: its failed listing (or its parent's), or "not read"."""
+    return _failure(region, kind)
+
+
 def type_inventory(ctx: RuleContext, data_event_type: str) -> TypeInventory:
     """The inventoried resources of ``data_event_type`` in ``ctx``'s account and region.
 
