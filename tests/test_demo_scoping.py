@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
 from aiposture.api import evaluate_snapshot
@@ -41,21 +43,29 @@ def every(snapshot: Snapshot, demo_env: DemoEnvironment) -> Results:
     return evaluate_snapshot(snapshot, config.model_copy(update={"scan": scan}), CATALOG)
 
 
-def at(results: Results, account: str, region: str) -> dict[str, Status]:
-    found = {}
+def at(results: Results, account: str, region: str) -> dict[str, set[Status]]:
+    """Each check's statuses in one account and region.
+
+    A check gives one result there, or one per resource for the per-resource checks (one
+    per agent, per guardrail...): never two for the same resource.
+    """
+    found: dict[str, set[Status]] = defaultdict(set)
+    seen: set[tuple[str, str | None]] = set()
     for r in results.results:
         if (r.account_id, r.region) == (account, region):
-            assert r.check_id not in found, r.check_id
-            found[r.check_id] = r.status
-    return found
+            key = (r.check_id, r.resource_arn)
+            assert key not in seen, key
+            seen.add(key)
+            found[r.check_id].add(r.status)
+    return dict(found)
 
 
 def test_the_partial_accounts_empty_region_keeps_only_the_baseline(auto: Results) -> None:
     here = at(auto, PARTIAL, "us-west-2")
-    assert {c for c in PER_WORKLOAD if here[c] == Status.FAIL} == set()
-    assert {here[c] for c in PER_WORKLOAD} == {Status.NOT_APPLICABLE}
-    assert all(here[c] != Status.NOT_APPLICABLE for c in BASELINE)
-    assert here["bedrock-invocation-logging"] == Status.FAIL  # logging off there: still judged
+    assert {c for c in PER_WORKLOAD if Status.FAIL in here[c]} == set()
+    assert set().union(*(here[c] for c in PER_WORKLOAD)) == {Status.NOT_APPLICABLE}
+    assert all(Status.NOT_APPLICABLE not in here[c] for c in BASELINE)
+    assert here["bedrock-invocation-logging"] == {Status.FAIL}  # logging off there: still judged
     assert auto.scoping is not None and auto.scoping.mode == "auto"
     (scope,) = [
         s for s in auto.scoping.regions if (s.account_id, s.region) == (PARTIAL, "us-west-2")
@@ -68,9 +78,9 @@ def test_the_partial_accounts_empty_region_keeps_only_the_baseline(auto: Results
 
 def test_quiet_model_use_in_the_lab_keeps_model_data_events(auto: Results) -> None:
     here = at(auto, LAB, "us-west-2")
-    assert here["ct-data-bedrock-model"] != Status.NOT_APPLICABLE
-    assert here["ct-data-mantle-project"] != Status.NOT_APPLICABLE
-    assert here["ct-data-agentcore-gateway"] == Status.NOT_APPLICABLE
+    assert Status.NOT_APPLICABLE not in here["ct-data-bedrock-model"]
+    assert Status.NOT_APPLICABLE not in here["ct-data-mantle-project"]
+    assert here["ct-data-agentcore-gateway"] == {Status.NOT_APPLICABLE}
     assert auto.scoping is not None
     (scope,) = [s for s in auto.scoping.regions if (s.account_id, s.region) == (LAB, "us-west-2")]
     assert scope.ai_in_use is True and scope.inventory == []
@@ -84,7 +94,7 @@ def test_inventoried_workloads_are_judged_where_they_exist(auto: Results) -> Non
         "ct-data-bedrock-agent-alias",
         "mf-20-gateway-config-changes",
     ):
-        assert here[check] != Status.NOT_APPLICABLE, check
+        assert Status.NOT_APPLICABLE not in here[check], check
 
 
 def test_all_judges_every_check_everywhere(auto: Results, every: Results) -> None:

@@ -263,8 +263,9 @@ class PeerRefRecord(_Model):
 
     ref: str
     """``<tool>:<check id>``, e.g. ``prowler:bedrock_guardrails_configured``."""
-    relation: Literal["covered", "stricter"]
-    """``covered``: the check fails whenever the peer's does; ``stricter``: also where it passes."""
+    relation: Literal["covered", "stricter", "partial"]
+    """``covered``: the check fails whenever the peer's does; ``stricter``: also where it passes;
+    ``partial``: the two overlap, each failing cases the other passes (``why`` says which)."""
     why: str
     """What the two judge alike and where they differ."""
 

@@ -95,11 +95,25 @@ VOLATILE_KEYS = {
     "firstEventTimestamp",  # a log stream's events: when the demo wrote them
     "lastEventTimestamp",
     "lastIngestionTime",
+    # an AI resource's own configuration (details): when the demo seeding created it
+    "createdAt",
+    "updatedAt",
+    "preparedAt",
+    "lastUpdatedAt",
+    "lastModifiedTime",
+    "submitTime",
+    "CreationTimestamp",  # a VPC endpoint's
+    "CreateDate",  # an IAM service-specific credential's
+    "create_date",
+    "DnsName",  # a VPC endpoint's DNS entries: moto draws their names and zones
+    "HostedZoneId",
 }
 VOLATILE_PATTERNS = [
     (re.compile(r"o-[a-z0-9]{10,32}"), "o-ORGID"),
     (re.compile(r"key/[0-9a-f-]{36}"), "key/KEYID"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UUID"),
+    (re.compile(r"\b(vpc-cidr-assoc|vpce|vpc|subnet|sg)-[0-9a-f]{17}\b"), r"\1-EC2ID"),
+    (re.compile(r"\bACCA[A-Z0-9]{17}\b"), "ACCAID"),  # a service-specific credential's id
 ]
 
 

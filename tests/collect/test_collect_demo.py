@@ -16,6 +16,11 @@ from aiposture.collect.org import role_session_name
 from aiposture.collect.progress import Silent
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.demo.environment import DemoEnvironment
+from aiposture.demo.resources_guardrail_monitoring import (
+    GUARDRAIL_ALARM,
+    GUARDRAIL_NAMESPACE,
+    INTERVENTIONS_METRIC,
+)
 from aiposture.errors import CredentialsError, ReadOnlyViolation
 from aiposture.guide import detection as dc
 from aiposture.guide import guide_selectors
@@ -482,6 +487,13 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
     assert subs[INVOCATION_GROUP] == []
 
     alarms = {a["MetricName"]: a for a in reg.alarms or []}
+    # the guide's alarm table, and the alarm on guardrail interventions the account adds
+    # where its guardrails are (the guardrail-monitoring check)
+    guardrails = alarms.pop(INTERVENTIONS_METRIC)
+    assert (guardrails["AlarmName"], guardrails["Namespace"]) == (
+        GUARDRAIL_ALARM,
+        GUARDRAIL_NAMESPACE,
+    )
     assert len(alarms) == len(dc.ALARMS) == 25
     for guide_alarm in dc.ALARMS:
         got = alarms[guide_alarm.metric]
@@ -492,7 +504,8 @@ def test_guide_detection_layer(snapshot: Snapshot) -> None:
         )
         assert isinstance(got["StateUpdatedTimestamp"], str)
     topics = reg.sns_topics or {}
-    assert {a for alarm in alarms.values() for a in alarm["AlarmActions"]} == set(topics)
+    every_alarm = [*alarms.values(), guardrails]
+    assert {a for alarm in every_alarm for a in alarm["AlarmActions"]} == set(topics)
     for topic in topics.values():
         assert topic.attributes is not None and topic.attributes["SubscriptionsConfirmed"] == "1"
         [subscription] = topic.subscriptions or []
@@ -553,7 +566,11 @@ def test_detection_layer_of_the_other_accounts_is_read(snapshot: Snapshot) -> No
                 (PLACEHOLDER, E1),
             ) or acct.account_id in (PARTIAL, LAB)
             if not layered:
-                assert (reg.alarms, reg.insight_rules, reg.query_definitions) == ([], [], [])
+                # the guide account alarms on guardrail interventions in every region that
+                # has its guardrails (all of them), and has no other detection layer there
+                alarms = [a["AlarmName"] for a in reg.alarms]
+                assert alarms == ([GUARDRAIL_ALARM] if acct.account_id == GUIDE else [])
+                assert (reg.insight_rules, reg.query_definitions) == ([], [])
         if acct.account_id in (PARTIAL, PLACEHOLDER):
             for trail in acct.trails:
                 assert trail.aggregation is not None

@@ -23,6 +23,7 @@ own evidence, which the first two rules cover.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import boto3
@@ -34,6 +35,7 @@ from aiposture.collect.guard import COLLECTOR_OPERATIONS
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo.environment import DemoServer
+from aiposture.engine.catalog import Catalog, load_catalog
 from aiposture.errors import AiPostureError
 from aiposture.results import Status
 from aiposture.snapshot.inventory import RESOURCE_KINDS
@@ -143,13 +145,27 @@ def served() -> Iterator[tuple[DemoServer, FaultInjector]]:
         yield found
 
 
+_SESSIONS: dict[str, boto3.Session] = {}
+"""The auditor's session, one per server: every scan makes its own clients from it, and the
+botocore models they are built from are parsed once, not once per case (a fresh session
+spends more time loading them than the scan itself)."""
+
+
+@cache
+def _catalog() -> Catalog:
+    """The check catalog, loaded once for every case (each evaluation only reads it)."""
+    return load_catalog()
+
+
 def _scan(served: tuple[DemoServer, FaultInjector], timeouts: Timeouts | None = None) -> Snapshot:
     server, _ = served
-    session = boto3.Session(
-        aws_access_key_id=server.org.auditor_access_key_id,
-        aws_secret_access_key=server.org.auditor_secret_access_key,
-        region_name=REGION,
-    )
+    session = _SESSIONS.get(server.endpoint_url)
+    if session is None:
+        session = _SESSIONS[server.endpoint_url] = boto3.Session(
+            aws_access_key_id=server.org.auditor_access_key_id,
+            aws_secret_access_key=server.org.auditor_secret_access_key,
+            region_name=REGION,
+        )
     factory = SessionFactory(session=session, endpoint_url=server.endpoint_url, timeouts=timeouts)
     options = CollectOptions(org=True, regions=[REGION], accounts=SCANNED, workers=8)
     return collect(factory, options)
@@ -162,7 +178,7 @@ def _verdicts(
     config = config.model_copy(
         update={"scan": config.scan.model_copy(update={"regions_in_use": mode})}
     )
-    results = evaluate_snapshot(snapshot, config).results
+    results = evaluate_snapshot(snapshot, config, catalog=_catalog()).results
     return {(r.check_id, r.account_id, r.region, r.resource_arn): r for r in results}
 
 

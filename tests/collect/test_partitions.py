@@ -160,14 +160,35 @@ def test_every_request_stays_in_the_configured_partition(aws, region, partition)
     assert_in_partition(log, partition)
 
 
+def partition_global_hosts(partition: str) -> set[str]:
+    """The hosts of ``partition``'s own global endpoints (botocore ``endpoints.json``).
+
+    A global service answers at one endpoint per partition, named after the partition, not a
+    region: IAM in GovCloud is ``iam.us-gov.amazonaws.com``, signed in ``us-gov-west-1``
+    (the commercial ``iam.amazonaws.com`` is another partition's).
+    """
+    import botocore.loaders
+
+    data = botocore.loaders.create_loader().load_data("endpoints")
+    found = next(p for p in data["partitions"] if p["partition"] == partition)
+    hosts = set()
+    for service in found["services"].values():
+        endpoint = service.get("endpoints", {}).get(service.get("partitionEndpoint", ""), {})
+        if "hostname" in endpoint:
+            hosts.add(endpoint["hostname"])
+    return hosts
+
+
 def assert_in_partition(log: RequestLog, partition: str) -> None:
-    """Every request's host and SigV4 signing region belong to ``partition``."""
+    """Every request's host and SigV4 signing region belong to ``partition``: the host names
+    one of its regions, or is one of its own global endpoints."""
     assert log.sent
     known = set(partition_regions(partition))
+    global_hosts = partition_global_hosts(partition)
     for request in log.sent:
         host = request.url.split("/")[2]
         assert host.endswith(DNS_SUFFIX[partition]), request
-        assert any(f".{r}." in f".{host}" for r in known), request
+        assert host in global_hosts or any(f".{r}." in f".{host}" for r in known), request
         assert request.signing_region in known, request
 
 

@@ -58,14 +58,16 @@ def test_the_table_has_a_row_per_pair_and_one_per_prowler_check_otherwise() -> N
         [
             ("check-b", "prowler:bedrock_guardrails_configured", "stricter", "B | too <b>"),
             ("check-a", "prowler:bedrock_guardrails_configured", "covered", "A\n  wraps"),
+            ("check-c", "prowler:bedrock_agent_role_not_shared_across_agents", "partial", "C"),
         ]
     )
     lines = table.splitlines()
     assert lines[0] == (
-        "| aiposture check | Prowler check | covered / stricter / not applicable | why |"
+        "| aiposture check | Prowler check | covered / stricter / partial / not applicable | why |"
     )
     rows = lines[2:]
     assert len(rows) == len(PROWLER_CHECKS) + 1
+    assert "| `check-c` | `bedrock_agent_role_not_shared_across_agents` | partial | C |" in rows
     assert "| `check-a` | `bedrock_guardrails_configured` | covered | A wraps |" in rows
     assert "| `check-b` | `bedrock_guardrails_configured` | stricter | B \\| too &lt;b> |" in rows
     assert rows.index(

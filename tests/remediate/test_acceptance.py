@@ -111,7 +111,8 @@ def world(demo_server: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _statuses(results: Results) -> dict[Any, Status]:
-    return {result_key(r): r.status for r in results.results}
+    catalog = load_catalog()
+    return {result_key(r, catalog): r.status for r in results.results}
 
 
 def test_every_script_runs_to_the_end(world: World) -> None:
@@ -283,8 +284,10 @@ def test_the_demo_plan_passes_cfn_lint_and_parses_as_hcl(world: World) -> None:
 def test_no_unresolved_step_asks_for_resource_ids(world: World) -> None:
     """Issue 16: the inventory, or the type's account-and-region prefix, names what to log.
 
-    Before it, the partial account was asked for ``resources.ids."AWS::Bedrock::Guardrail"``;
-    it has no guardrail, so its new selector logs the type's prefix in its region.
+    Before it, the partial account was asked for ``resources.ids."AWS::Bedrock::Guardrail"``.
+    Since issue 17 it has guardrails (a LOW prompt-attack filter, a detect-only one), so its
+    new selector names the inventoried guardrails; the prefix for a type with nothing listed
+    is tested in test_fix_plan_values.py.
     """
     partial = world.plan.account("444455556666")
     assert partial is not None
@@ -299,10 +302,14 @@ def test_no_unresolved_step_asks_for_resource_ids(world: World) -> None:
         if c.change == "added" and "Guardrail" in c.name
     ]
     assert guardrail and guardrail[0] is not None
-    assert {
-        "Field": "resources.ARN",
-        "StartsWith": ["arn:aws:bedrock:us-east-1:444455556666:guardrail/"],
-    } in guardrail[0]["FieldSelectors"]
+    acct = world.before_snapshot.account("444455556666")
+    assert acct is not None
+    listed = (acct.regions["us-east-1"].inventory or {}).get("bedrock:guardrail", [])
+    assert len(listed) == 2
+    arns = [f for f in guardrail[0]["FieldSelectors"] if f["Field"] == "resources.ARN"]
+    # The guide's operator is kept: StartsWith, so a guardrail version's ARN matches too.
+    assert len(arns) == 1 and set(arns[0]) == {"Field", "StartsWith"}, arns
+    assert sorted(arns[0]["StartsWith"]) == sorted(i.arn for i in listed)
     # remediation.alarm_topic_arns: every demo region has a confirmed topic now, see
     # test_alarm_topics.py
 

@@ -141,3 +141,38 @@ def test_checks_show_selector_runs_the_checks_cases() -> None:
     expected = {c.test_id for c in LOADED if c.check_id == check}
     assert len(expected) >= 2
     assert {line.split("[", 1)[1].rstrip("]") for line in collected} == expected
+
+
+EMPTY_KIND_CASES = {
+    "none-in-region",
+    "no-agents",
+    "no-guardrails",
+    "no-flows",
+    "no-keys",
+    "no-runtime",
+}
+"""The case names the per-resource checks give their "none of the kind here" case."""
+NOTHING_TO_JUDGE = [
+    c
+    for c in LOADED
+    if c.case.status is Status.NOT_APPLICABLE
+    and (c.case.name in EMPTY_KIND_CASES or "nothing to judge" in (c.case.message or ""))
+]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.test_id) for c in NOTHING_TO_JUDGE])
+def test_nothing_to_judge_says_in_its_evidence_that_the_kind_was_listed_empty(
+    case: CheckCase,
+) -> None:
+    """A per-resource check with no resource to judge records ``listed`` true and ``count`` 0.
+
+    The demo's acceptance test tells this NOT_APPLICABLE (the kind was listed and holds
+    nothing) from any other by that evidence: a listing that failed is ERROR, never this.
+    """
+    example = case.case
+    one = CATALOG.selected(lambda c: c.check.id == case.check_id)
+    results = evaluate(example.snapshot(), "sha", one, example.config).results
+    mine = [r for r in results if r.check_id == case.check_id and r.account_id == ACCOUNT]
+    assert mine
+    for r in mine:
+        assert (r.evidence.get("listed"), r.evidence.get("count")) == (True, 0), r.evidence

@@ -209,7 +209,10 @@ def _seed_partial(acct: SeedAccount, regions: Sequence[str]) -> None:
     home = regions[0]
     bucket = acct.bucket()
     cw_role = acct.role("CloudTrail_CloudWatchLogs_Role", "cloudtrail.amazonaws.com")
-    log_arn = acct.log_group(PARTIAL_TRAIL_LOG_GROUP, home, log_class="INFREQUENT_ACCESS")
+    # Cost-cut: the cheaper log class and a 30-day retention, shorter than the audit period.
+    log_arn = acct.log_group(
+        PARTIAL_TRAIL_LOG_GROUP, home, retention=30, log_class="INFREQUENT_ACCESS"
+    )
     ct = acct.client("cloudtrail")
     ct.create_trail(
         Name="ops-trail",
@@ -279,7 +282,7 @@ def _seed_placeholder(acct: SeedAccount, regions: Sequence[str]) -> None:
 
     inv_role = acct.role("BedrockInvocationLoggingRole", "bedrock.amazonaws.com")
     for region in regions:
-        acct.log_group(INVOCATION_LOG_GROUP, region, retention=90)
+        acct.log_group(INVOCATION_LOG_GROUP, region, retention=365)
         acct.invocation_logging(
             region,
             {

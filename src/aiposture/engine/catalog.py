@@ -96,9 +96,10 @@ class PeerRef(_Model):
     ref: str
     """``<tool>:<check id>``, e.g. ``prowler:bedrock_guardrails_configured``
     (:data:`aiposture.guide.peers.PEER_TOOLS`)."""
-    relation: Literal["covered", "stricter"]
+    relation: Literal["covered", "stricter", "partial"]
     """``covered``: this check fails whenever the peer's does; ``stricter``: it also fails
-    where the peer's passes (``why`` says where)."""
+    where the peer's passes (``why`` says where); ``partial``: the two overlap, each fails
+    cases the other passes (``why`` says which)."""
     why: str = Field(min_length=1)
     """What the two judge alike and where they differ."""
 

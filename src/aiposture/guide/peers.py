@@ -157,7 +157,7 @@ PEERS_END = "<!-- END PROWLER TABLE -->"
 """The line after it."""
 
 _HEADER = (
-    "| aiposture check | Prowler check | covered / stricter / not applicable | why |",
+    "| aiposture check | Prowler check | covered / stricter / partial / not applicable | why |",
     "|---|---|---|---|",
 )
 

@@ -50,7 +50,7 @@ class PlanBuilder(PlanState):
         self._invocation_logging()
         DetectionPlanner(self).run()
         for r in self.failing:
-            if result_key(r) not in self.claimed:
+            if result_key(r, self.catalog) not in self.claimed:
                 self.leave(r, _default_reason(r))
         return self._assemble()
 

@@ -33,7 +33,8 @@ class Target(_Model):
     account_id: str | None
     region: str | None
     resource_arn: str | None = None
-    """The resource of a per-resource check (a trail); ``None`` for the others."""
+    """The resource of a per-resource check (a trail, an agent, a guardrail, a log group...:
+    :func:`aiposture.remediate.planning.result_key`); ``None`` for the others."""
     title: str = ""
     seed_refs: list[str] = Field(default_factory=list)
 

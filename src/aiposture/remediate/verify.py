@@ -37,13 +37,17 @@ def judged_after(plan: Plan, snapshot: Snapshot, catalog: Catalog, config: Confi
     return evaluate(applied(snapshot, steps), plan.snapshot_sha256, catalog, config)
 
 
-def compare(plan: Plan, before: Results, after: Results) -> Verification:
-    """Classify each result of ``before`` by its status in ``after`` and ``plan``'s targets."""
-    now_by_key = {_key(r): r for r in after.results}
+def compare(plan: Plan, before: Results, after: Results, catalog: Catalog) -> Verification:
+    """Classify each result of ``before`` by its status in ``after`` and ``plan``'s targets.
+
+    Results are matched by :func:`~aiposture.remediate.planning.result_key` (``catalog``
+    gives each check's kind).
+    """
+    now_by_key = {_key(r, catalog): r for r in after.results}
     targeted = {t.key for t in plan.targets}
     out = Verification(targeted=len(targeted))
     for result in before.results:
-        key = _key(result)
+        key = _key(result, catalog)
         now = now_by_key.get(key)
         change = StatusChange(
             check_id=result.check_id,
@@ -77,5 +81,5 @@ def plan_and_verify(
     before = evaluate(snapshot, snapshot_sha256, catalog, config)
     plan = build_plan(snapshot, results, catalog, config, snapshot_sha256)
     after = judged_after(plan, snapshot, catalog, config)
-    plan = attribute_side_effects(plan, compare(plan, before, after))
-    return plan, compare(plan, before, after)
+    plan = attribute_side_effects(plan, compare(plan, before, after, catalog))
+    return plan, compare(plan, before, after, catalog)

@@ -1,7 +1,7 @@
 """CSV (``report.csv``): one row per result, with fixed columns, safe to open in a spreadsheet.
 
 Columns are :data:`COLUMNS`, in that order (``peer_refs`` last: the peer tools' checks the
-check corresponds to, ``prowler:<id> (covered|stricter)``). Lists (dimensions, seed
+check corresponds to, ``prowler:<id> (covered|stricter|partial)``). Lists (dimensions, seed
 references, peer references) are joined with ``; ``. A cell starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so no spreadsheet
 evaluates it as a formula.

@@ -155,6 +155,7 @@ def agent_role_least_privilege(_: NoParams, ctx: RuleContext) -> list[Outcome]:
             Outcome(
                 Status.NOT_APPLICABLE,
                 f"No Bedrock agent or AgentCore runtime in {ctx.region}.",
+                evidence={"kinds": list(AGENT_ROLE_SOURCES), "listed": True, "count": 0},
             )
         ]
     return out

@@ -69,7 +69,11 @@ def bedrock_api_key_privileges(_: NoParams, ctx: RuleContext) -> list[Outcome]:
         return [Outcome(Status.ERROR, f"Cannot list the Bedrock API keys: {why}")]
     if not keys:
         return [
-            Outcome(Status.NOT_APPLICABLE, "No IAM user holds a Bedrock API key in this account.")
+            Outcome(
+                Status.NOT_APPLICABLE,
+                "No IAM user holds a Bedrock API key in this account.",
+                evidence={"kind": "bedrock-api-key", "listed": True, "count": 0},
+            )
         ]
     return [_judge(ctx, key) for key in keys]
 

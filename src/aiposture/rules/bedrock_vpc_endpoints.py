@@ -17,7 +17,7 @@ from aiposture.collect.network_access import (
 from aiposture.results import Status
 from aiposture.rules.base import NoParams, Outcome, RuleContext, RuleKind, describe_error
 from aiposture.snapshot.inventory import KINDS_BY_KEY
-from aiposture.snapshot.models import RegionSnapshot
+from aiposture.snapshot.models import BEDROCK_SERVICE, RegionSnapshot
 
 AGENTCORE_SERVICE = "bedrock-agentcore-control"
 
@@ -37,12 +37,24 @@ def _in_use(reg: RegionSnapshot) -> tuple[bool, bool, bool]:
     complete = reg.inventory is not None and all(
         k.key in inventory or k.service in reg.services_not_offered for k in KINDS_BY_KEY.values()
     )
-    return bedrock, agentcore, complete
+    # an unread logging configuration is unknown, never "off"
+    logging_known = (
+        reg.invocation_logging is not None or BEDROCK_SERVICE in reg.services_not_offered
+    )
+    return bedrock, agentcore, complete and logging_known
 
 
 def _error(reg: RegionSnapshot, operation: str) -> str:
     err = next((e for e in reg.errors if e.operation == operation), None)
     return describe_error(err) if err else "not read"
+
+
+def _unknown_use(reg: RegionSnapshot) -> str:
+    """Why Bedrock's use in the region is unknown (model invocation logging, inventory)."""
+    if reg.invocation_logging is None and BEDROCK_SERVICE not in reg.services_not_offered:
+        why = _error(reg, "GetModelInvocationLoggingConfiguration")
+        return f"model invocation logging could not be read ({why})."
+    return "part of the AI inventory could not be listed."
 
 
 def bedrock_vpc_endpoints(_: NoParams, ctx: RuleContext) -> list[Outcome]:
@@ -56,8 +68,7 @@ def bedrock_vpc_endpoints(_: NoParams, ctx: RuleContext) -> list[Outcome]:
             return [
                 Outcome(
                     Status.ERROR,
-                    f"Cannot tell whether Bedrock is in use in {ctx.region}: part of the AI "
-                    "inventory could not be listed.",
+                    f"Cannot tell whether Bedrock is in use in {ctx.region}: " + _unknown_use(reg),
                 )
             ]
         return [

@@ -119,7 +119,13 @@ def execution_role_not_shared(p: RoleNotSharedParams, ctx: RuleContext) -> list[
             return [Outcome(Status.ERROR, message, evidence={"unlisted": unlisted})]
         where = ", ".join(ctx.account.scanned_regions)
         message = f"No {labels} in the scanned regions ({where}): nothing to judge."
-        return [Outcome(Status.NOT_APPLICABLE, message)]
+        none = {
+            "kinds": [source.kind for source in p.agents],
+            "regions": list(ctx.account.scanned_regions),
+            "listed": True,
+            "count": 0,
+        }
+        return [Outcome(Status.NOT_APPLICABLE, message, evidence=none)]
     holders: dict[str, list[_Agent]] = defaultdict(list)
     for agent in agents:
         if agent.role is not None:

@@ -318,12 +318,18 @@ def guardrail_alarm(_: GuardrailAlarmParams, ctx: RuleContext) -> list[Outcome]:
                 Status.ERROR,
                 f"Cannot list the {found.noun} in {ctx.region}, so their monitoring cannot be "
                 f"judged: {found.reason}.",
-                evidence={"listed": False, "reason": found.reason},
+                evidence={**found.evidence, "reason": found.reason},
             )
         ]
     if not found.items:
-        why = f" ({found.reason})" if found.reason else ""
-        return [Outcome(Status.NOT_APPLICABLE, f"There are no {found.noun} in {ctx.region}{why}.")]
+        why = f": {found.reason}" if found.reason else ": nothing to judge"
+        return [
+            Outcome(
+                Status.NOT_APPLICABLE,
+                f"No {found.noun} in {ctx.region}{why}.",
+                evidence=found.evidence,
+            )
+        ]
     reg = ctx.region_snapshot
     if reg is None or reg.alarms is None:
         errs = errors_for(reg.errors if reg else [], "DescribeAlarms")

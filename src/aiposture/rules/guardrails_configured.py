@@ -33,13 +33,15 @@ def guardrails_configured(_: GuardrailsConfiguredParams, ctx: RuleContext) -> li
             Outcome(
                 Status.ERROR,
                 f"Cannot tell whether Bedrock has a guardrail in {where}: {found.reason}.",
-                evidence={"listed": False, "reason": found.reason},
+                evidence={**found.evidence, "reason": found.reason},
             )
         ]
     if not found.items and found.reason:
         return [
             Outcome(
-                Status.NOT_APPLICABLE, f"Bedrock is not offered in {ctx.region}: {found.reason}."
+                Status.NOT_APPLICABLE,
+                f"Bedrock is not offered in {ctx.region}: {found.reason}.",
+                evidence=found.evidence,
             )
         ]
     rows = [

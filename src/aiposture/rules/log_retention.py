@@ -5,7 +5,9 @@ detections read there: the delivery log group of each trail the account owns (pi
 CloudTrail) and the log group model invocation logging writes to (pipeline A). A log group
 without ``retentionInDays`` never expires events (CloudWatch Logs API Reference,
 DescribeLogGroups: "If you omit retentionInDays ... events in the log group are always
-retained and never expire").
+retained and never expire"). Trails not read in the region (DescribeTrails failed) or an
+unread logging configuration are ERROR: the log groups they would name are unknown, never
+"none here".
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ def _subjects(ctx: RuleContext) -> tuple[list[tuple[str, str]], list[Outcome]]:
     """The (log group name, what writes to it) judged in this region, and ERRORs for unknowns."""
     subjects: list[tuple[str, str]] = []
     unknown: list[Outcome] = []
+    reg = ctx.region_snapshot
+    if reg is None or reg.trail_arns is None:
+        # the trails delivering here are unknown, never "none"
+        errs = errors_for(reg.errors if reg else [], "DescribeTrails")
+        why = describe_error(errs[0]) if errs else "CloudTrail DescribeTrails was not read"
+        unknown.append(
+            Outcome(
+                Status.ERROR,
+                f"Cannot tell which trails deliver to CloudWatch Logs in {ctx.region}: {why}",
+            )
+        )
     for trail in ctx.account.trails:
         name = trail.cloudwatch_logs_log_group_name
         if (
@@ -38,7 +51,6 @@ def _subjects(ctx: RuleContext) -> tuple[list[tuple[str, str]], list[Outcome]]:
             and trail.cloudwatch_logs_region == ctx.region
         ):
             subjects.append((name, f"trail {trail.name}"))
-    reg = ctx.region_snapshot
     if reg is not None and bedrock_not_offered(ctx) is None:
         logging = reg.invocation_logging
         if logging is None:

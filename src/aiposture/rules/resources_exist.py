@@ -63,7 +63,8 @@ def resources_exist(p: ResourcesExistParams, ctx: RuleContext) -> list[Outcome]:
         message = (
             f"{len(items)} {labels if len(items) != 1 else kind.label} in {ctx.region}: {names}."
         )
-        evidence["resources"] = [i.arn for i in items]
+        # "arns", not "resources": that key holds the data-event checks' judged rows
+        evidence["arns"] = [i.arn for i in items]
         return [Outcome(Status.PASS, message, evidence=evidence)]
     message = f"No {labels} in {ctx.region}: {p.missing}."
     return [Outcome(Status.FAIL, message, evidence=evidence)]

@@ -48,7 +48,13 @@ def runtime_log_groups(_: NoParams, ctx: RuleContext) -> list[Outcome]:
             )
         ]
     if not inventory.resources:
-        return [Outcome(Status.NOT_APPLICABLE, f"No AgentCore agent runtime in {ctx.region}.")]
+        return [
+            Outcome(
+                Status.NOT_APPLICABLE,
+                f"No AgentCore agent runtime in {ctx.region}.",
+                evidence={"kind": kind.key, "label": kind.label, "listed": True, "count": 0},
+            )
+        ]
     found = telemetry(ctx)
     groups = found.runtime_log_groups if found else None
     if groups is None:

@@ -189,7 +189,13 @@ def identify_request(environ: dict[str, Any], body: bytes) -> RequestInfo | None
         protocol = "ec2" if "ec2" in services else "query"
         return RequestInfo(services[0], params["Action"], protocol, access_key, params)
 
-    found = _rest_operation(models, known, method, path, str(environ.get("QUERY_STRING", "")))
+    # The routes match the path as sent: a label such as GetCustomModel's ARN is
+    # percent-encoded there (its "/" is %2F), while PATH_INFO has it decoded.
+    raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or path).partition("?")[0]
+    query = str(environ.get("QUERY_STRING", ""))
+    found = _rest_operation(models, known, method, raw, query) or _rest_operation(
+        models, known, method, path, query
+    )
     if found is None:
         return RequestInfo(services[0], f"{method} {path}", "rest-json", access_key)
     service, operation = found

@@ -3,15 +3,14 @@
 The guardrails that agents and flows name are resolved against the inventory here too.
 
 The per-resource checks judge every inventoried resource of a kind, one outcome each, from
-its own Get answer (:attr:`~aiposture.snapshot.models.InventoryItem.details`):
-
-- a kind whose listing failed has no key in the region's inventory: its resources are
-  unknown, so the check is ERROR naming the failed call (never "none");
-- a kind listed empty (or whose service the region does not offer) leaves nothing to judge:
-  NOT_APPLICABLE, with the reason;
-- a resource whose Get answer is missing is ERROR: naming the failed Get call (a
-  :class:`~aiposture.snapshot.models.CallError` whose ``resource`` is its ARN) or saying it
-  was not read. Never PASS.
+its own Get answer (:attr:`~aiposture.snapshot.models.InventoryItem.details`). How a kind's
+resources are read (listing failed -> ERROR naming the failed call, never "none"; listed
+empty or service not offered -> NOT_APPLICABLE; details unread -> ERROR naming the failed
+Get call, or saying it was not read; never PASS) is decided in one place,
+:mod:`aiposture.rules.support.details`: :func:`kind_items` and :func:`judge_each` here are
+thin adapters over :func:`~aiposture.rules.support.details.kind_details` and
+:func:`~aiposture.rules.support.details.judge_each` for the guardrail rules, which judge
+an :class:`~aiposture.snapshot.models.InventoryItem` and its answer.
 
 Names, ids and ARNs come from AWS and are untrusted: the sentences built here hold them as
 plain text, for the renderers to escape.
@@ -25,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiposture.results import Status
-from aiposture.rules.base import Outcome, RuleContext, describe_error, errors_for
-from aiposture.rules.support.inventory import listing_failure, plural
-from aiposture.snapshot.inventory import DETAIL_OPERATIONS, KINDS_BY_KEY, ResourceKind
+from aiposture.rules.base import Outcome, RuleContext
+from aiposture.rules.support import details as per_resource
+from aiposture.rules.support.details import Detailed, KindDetails, key_evidence, kind_plural
+from aiposture.snapshot.inventory import ResourceKind
 from aiposture.snapshot.models import InventoryItem
 
 GUARDRAIL = "bedrock:guardrail"
@@ -37,9 +37,6 @@ AGENT = "bedrock-agent:agent"
 FLOW = "bedrock-agent:flow"
 """The inventory kind of Bedrock flows (details: the GetFlow answer)."""
 
-GET_OPERATION: Mapping[str, str] = DETAIL_OPERATIONS
-"""The Get call whose answer is each kind's ``details``."""
-
 NUMBERED_VERSION = re.compile(r"[1-9][0-9]{0,7}")
 """A guardrail version other than the working draft (API reference, GuardrailConfiguration:
 ``guardrailVersion`` pattern ``(([1-9][0-9]{0,7})|(DRAFT))``)."""
@@ -47,106 +44,62 @@ NUMBERED_VERSION = re.compile(r"[1-9][0-9]{0,7}")
 
 @dataclass(frozen=True)
 class KindItems:
-    """The inventoried resources of one kind in one account and region."""
+    """The inventoried resources of one kind in one account and region, read or not."""
 
-    kind: ResourceKind
-    items: list[InventoryItem] | None
-    """Every listed resource; ``None`` when unknown (``reason`` says why)."""
-    reason: str = ""
-    """Why ``items`` is unknown, or why the kind has none (service not offered)."""
+    found: KindDetails
+    """What :func:`~aiposture.rules.support.details.kind_details` says of the kind."""
+
+    @property
+    def kind(self) -> ResourceKind:
+        """The resource kind."""
+        return self.found.kind
+
+    @property
+    def items(self) -> list[InventoryItem] | None:
+        """Every listed resource (details read first, then unread); None when unknown."""
+        if self.found.unknown_reason is not None:
+            return None
+        return [d.resource.item for d in self.found.read] + [r.item for r, _ in self.found.unread]
+
+    @property
+    def reason(self) -> str:
+        """Why ``items`` is unknown, or why the kind has none (service not offered), else ""."""
+        return self.found.unknown_reason or self.found.not_offered or ""
 
     @property
     def noun(self) -> str:
         """The kind's label in the plural ("Bedrock guardrails")."""
-        return plural(self.kind.label)
+        return kind_plural(self.kind)
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """What a result's evidence says of the listing (``listed``, ``count``...)."""
+        return key_evidence(self.found)
 
 
 def kind_items(ctx: RuleContext, key: str) -> KindItems:
-    """The region's inventoried resources of kind ``key`` (None when they are unknown)."""
-    kind = KINDS_BY_KEY[key]
-    region = ctx.region_snapshot
-    if region is None:
-        return KindItems(kind, None, f"nothing was read in {ctx.region}")
-    if kind.service in region.services_not_offered:
-        return KindItems(kind, [], region.services_not_offered[kind.service])
-    if region.inventory is None:
-        return KindItems(kind, None, "the snapshot holds no inventory of AI resources")
-    if key not in region.inventory:
-        return KindItems(kind, None, listing_failure(region, kind))
-    return KindItems(kind, list(region.inventory[key]))
+    """The region's inventoried resources of kind ``key`` (``items`` None when unknown)."""
+    return KindItems(per_resource.kind_details(ctx, key))
 
 
-def describe_item(kind: ResourceKind, item: InventoryItem) -> str:
-    """``<label> <name> (<ARN>)``, for messages."""
-    return f"{kind.label} {item.name or item.id} ({item.arn})"
-
-
-def details_of(
-    ctx: RuleContext, key: str, item: InventoryItem
-) -> tuple[dict[str, Any] | None, str]:
-    """The item's Get answer, or None and why it is missing (its failed call, or "not read")."""
-    if item.details is not None:
-        return item.details, ""
-    kind = KINDS_BY_KEY[key]
-    operation = GET_OPERATION[key]
-    region = ctx.region_snapshot
-    errors = [
-        e
-        for e in errors_for(region.errors if region else [], operation, item.arn)
-        if e.service == kind.service
-    ]
-    if errors:
-        return None, describe_error(errors[0])
-    return None, f"{kind.service}:{operation} was not read for it"
-
-
-Judge = Callable[[InventoryItem, dict[str, Any]], Outcome]
+Judge = Callable[[InventoryItem, Mapping[str, Any]], Outcome]
 """Judges one resource from its Get answer (the outcome's resource is set by the caller)."""
 
 
 def judge_each(ctx: RuleContext, key: str, judge: Judge, what: str) -> list[Outcome]:
     """One outcome per inventoried resource of kind ``key``, judged by ``judge``.
 
-    ``what`` names what is judged, for the ERROR messages ("its prompt-attack filter").
+    :func:`aiposture.rules.support.details.judge_each` with a judge of the item and its
+    answer; ``what`` names what is judged, for the ERROR messages ("the prompt-attack
+    filter"). The outcome's resource is the item's ARN and its evidence names the kind.
     """
-    found = kind_items(ctx, key)
-    if found.items is None:
-        return [
-            Outcome(
-                Status.ERROR,
-                f"Cannot list the {found.noun} in {ctx.region}, so none of them can be "
-                f"judged: {found.reason}.",
-                evidence={"kind": key, "listed": False, "reason": found.reason},
-            )
-        ]
-    if not found.items:
-        why = f" ({found.reason})" if found.reason else ""
-        return [
-            Outcome(
-                Status.NOT_APPLICABLE,
-                f"There are no {found.noun} in {ctx.region}{why}.",
-                evidence={"kind": key, "listed": True, "count": 0},
-            )
-        ]
-    out: list[Outcome] = []
-    for item in found.items:
-        details, why = details_of(ctx, key, item)
-        if details is None:
-            out.append(
-                Outcome(
-                    Status.ERROR,
-                    f"Cannot judge {what} of {describe_item(found.kind, item)}: its "
-                    f"{GET_OPERATION[key]} answer is missing: {why}.",
-                    item.arn,
-                    {"kind": key, "details_read": False, "reason": why},
-                )
-            )
-            continue
-        outcome = judge(item, details)
-        out.append(
-            Outcome(outcome.status, outcome.message, item.arn, {"kind": key, **outcome.evidence})
-        )
-    return out
+
+    def one(found: Detailed) -> Outcome:
+        outcome = judge(found.resource.item, found.details)
+        evidence = {"kind": key, **outcome.evidence}
+        return Outcome(outcome.status, outcome.message, found.resource.item.arn, evidence)
+
+    return per_resource.judge_each(ctx, key, one, what)
 
 
 @dataclass(frozen=True)
