@@ -75,6 +75,11 @@ def show_check(check_id: str) -> str:
     )
 
 
+AI_POSTURE_FAMILIES = ("ai-posture", "agent-telemetry")
+"""The check families (``checks/<family>/``) the Prowler comparison lists check by check,
+a peer or not."""
+
+
 def peers_table(catalog: Catalog | None = None) -> str:
     """The Markdown table comparing the catalog's checks with Prowler's (``checks list --peers``).
 
@@ -86,5 +91,10 @@ def peers_table(catalog: Catalog | None = None) -> str:
 
     items = (catalog or load_catalog()).checks
     return comparison_table(
-        (c.check.id, p.ref, p.relation, p.why) for c in items for p in c.check.peer_refs
+        ((c.check.id, p.ref, p.relation, p.why) for c in items for p in c.check.peer_refs),
+        (
+            (c.check.id, c.check.title)
+            for c in items
+            if c.path.parent.name in AI_POSTURE_FAMILIES and not c.check.peer_refs
+        ),
     )

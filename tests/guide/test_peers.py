@@ -59,14 +59,20 @@ def test_the_table_has_a_row_per_pair_and_one_per_prowler_check_otherwise() -> N
             ("check-b", "prowler:bedrock_guardrails_configured", "stricter", "B | too <b>"),
             ("check-a", "prowler:bedrock_guardrails_configured", "covered", "A\n  wraps"),
             ("check-c", "prowler:bedrock_agent_role_not_shared_across_agents", "partial", "C"),
-        ]
+        ],
+        [("check-z", "Runtimes run in a VPC"), ("check-y", "A <b>| title")],
     )
     lines = table.splitlines()
     assert lines[0] == (
-        "| aiposture check | Prowler check | covered / stricter / partial / not applicable | why |"
+        "| aiposture check | Prowler check | covered / stricter / partial / not applicable "
+        "/ aiposture only | why |"
     )
     rows = lines[2:]
-    assert len(rows) == len(PROWLER_CHECKS) + 1
+    assert len(rows) == len(PROWLER_CHECKS) + 1 + 2
+    # the checks no Prowler check corresponds to close the table, sorted, escaped
+    assert rows[-2].startswith("| `check-y` | (none) | aiposture only | A &lt;b>\\| title. ")
+    assert rows[-1].startswith("| `check-z` | (none) | aiposture only | Runtimes run in a VPC. ")
+    assert "has no check on it." in rows[-1]
     assert "| `check-c` | `bedrock_agent_role_not_shared_across_agents` | partial | C |" in rows
     assert "| `check-a` | `bedrock_guardrails_configured` | covered | A wraps |" in rows
     assert "| `check-b` | `bedrock_guardrails_configured` | stricter | B \\| too &lt;b> |" in rows

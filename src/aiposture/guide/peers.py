@@ -157,7 +157,7 @@ PEERS_END = "<!-- END PROWLER TABLE -->"
 """The line after it."""
 
 _HEADER = (
-    "| aiposture check | Prowler check | covered / stricter / partial / not applicable | why |",
+    "| aiposture check | Prowler check | covered / stricter / partial / not applicable / aiposture only | why |",
     "|---|---|---|---|",
 )
 
@@ -173,14 +173,19 @@ def _cell(text: str) -> str:
     return line
 
 
-def comparison_table(mapped: Iterable[tuple[str, str, str, str]]) -> str:
+def comparison_table(
+    mapped: Iterable[tuple[str, str, str, str]],
+    unmatched: Iterable[tuple[str, str]] = (),
+) -> str:
     """The Markdown table comparing aiposture's checks with Prowler's, one row per pair.
 
     ``mapped`` holds (aiposture check id, ``prowler:<CheckID>``, relation, why) for every
     ``peer_refs`` entry of the catalog naming Prowler. Every check of :data:`PROWLER_CHECKS`
     gets a row: one per aiposture check that maps it, else its :data:`NOT_COVERED` reason
     ("not applicable"), else "not mapped" (which the tests refuse). Rows are sorted by the
-    Prowler check, then the aiposture check.
+    Prowler check, then the aiposture check. ``unmatched`` holds (check id, title) of the AI
+    posture checks no Prowler check corresponds to: each gets a closing row ("aiposture
+    only"), so that every AI posture check is compared.
     """
     by_peer: dict[str, list[tuple[str, str, str]]] = {}
     for check_id, ref, relation, why in mapped:
@@ -197,6 +202,9 @@ def comparison_table(mapped: Iterable[tuple[str, str, str, str]]) -> str:
         for check_id, relation, why in pairs:
             ours = f"`{check_id}`" if check_id else "(none)"
             rows.append(f"| {ours} | `{peer}` | {relation} | {_cell(why)} |")
+    for check_id, title in sorted(unmatched):
+        why = f"{title}. Prowler ({PROWLER_SOURCE}) has no check on it."
+        rows.append(f"| `{check_id}` | (none) | aiposture only | {_cell(why)} |")
     return "\n".join(rows) + "\n"
 
 

@@ -135,7 +135,11 @@ def patch_xray_transaction_search() -> None:
         rules[name] = updated
         return json.dumps({"IndexingRule": updated})
 
-    original_trace_segments = XRayResponse.trace_segments
+    # PutTraceSegments' handler: moto 5.2.6 names it after the operation, 5.2.5 did not
+    segments_handler = (
+        "put_trace_segments" if hasattr(XRayResponse, "put_trace_segments") else "trace_segments"
+    )
+    original_trace_segments = getattr(XRayResponse, segments_handler)
 
     def trace_segments(self: Any) -> Any:
         answer = original_trace_segments(self)
@@ -163,7 +167,7 @@ def patch_xray_transaction_search() -> None:
     patch(XRayResponse, "update_trace_segment_destination", update_trace_segment_destination)
     patch(XRayResponse, "get_indexing_rules", get_indexing_rules)
     patch(XRayResponse, "update_indexing_rule", update_indexing_rule)
-    patch(XRayResponse, "trace_segments", trace_segments)
+    patch(XRayResponse, segments_handler, trace_segments)
     for operation in (
         "GetTraceSegmentDestination",
         "UpdateTraceSegmentDestination",
