@@ -25,8 +25,8 @@ from functools import cache, partial
 from typing import Any
 
 import botocore.session
+from botocore import xform_name
 
-from aiposture.collect.inventory_listing import snake_case
 from aiposture.collect.recorder import record_call
 from aiposture.collect.responses import MalformedResponse
 from aiposture.collect.session import UnitClients
@@ -151,7 +151,7 @@ def _read_item(
             resource=item.arn,
         )
 
-    method = getattr(client, snake_case(operation))
+    method = getattr(client, xform_name(operation))
     details = call(operation, lambda: method(**detail_request(kind, item)))
     if details is None or kind.key != _KNOWLEDGE_BASE:
         return details
