@@ -136,12 +136,12 @@ class Scheduler:
             self._open(job)
         elif unit.kind == "region":
             assert job.access is not None
-            job.parts[unit.region] = read_region(
-                self._factory.unit_clients(job.access), unit.region
-            )
+            with self._factory.unit_clients(job.access) as clients:
+                job.parts[unit.region] = read_region(clients, unit.region)
         else:
             assert job.access is not None and job.acct is not None
-            finish_account(self._factory.unit_clients(job.access), job.acct, job.parts)
+            with self._factory.unit_clients(job.access) as clients:
+                finish_account(clients, job.acct, job.parts)
             job.acct.errors[:0] = job.pre_errors
 
     def _open(self, job: _Job) -> None:
@@ -163,11 +163,8 @@ class Scheduler:
                     return
                 job.pre_errors.append(exc.call_error)
                 job.access = AccountAccess(target.account_id, target.identity_arn)
-        job.acct = open_account(
-            self._factory.unit_clients(job.access),
-            partition=self._partition,
-            regions=self._regions,
-        )
+        with self._factory.unit_clients(job.access) as clients:
+            job.acct = open_account(clients, partition=self._partition, regions=self._regions)
 
     # ----------------------------------------------------------------- bookkeeping (main)
 

@@ -21,7 +21,12 @@ from typing import Any, cast
 import boto3
 import botocore.session
 from botocore.config import Config as BotoConfig
-from botocore.credentials import CredentialProvider, CredentialResolver, Credentials
+from botocore.credentials import (
+    CredentialProvider,
+    CredentialResolver,
+    Credentials,
+    ReadOnlyCredentials,
+)
 from botocore.exceptions import ProfileNotFound
 
 from aiposture import __version__
@@ -86,25 +91,75 @@ class AccountAccess:
     credentials: TemporaryCredentials | None = None
 
 
-class _SharedCredentials(CredentialProvider):
-    """Hands a worker's botocore session the base session's (possibly refreshing) credentials."""
+class UnitCredentials:
+    """The credentials of the unit a worker runs now: every client of the worker signs with them.
 
-    METHOD = "aiposture-shared"
-    CANONICAL_NAME = "aiposture-shared"
+    A worker keeps its clients for the whole scan, one per service and region, and lends
+    them to each unit it runs (:class:`UnitClients`), because creating a botocore client
+    costs more CPU than a scan's calls do (botocore builds a method per operation and
+    copies the session's event handlers for each one). botocore reads a client's
+    credentials when it signs each request (``RequestSigner.get_auth_instance`` calls
+    ``get_frozen_credentials``), so the account a call reaches is the one :meth:`bind`
+    set: the assumed role's temporary credentials, or the scanning identity's own
+    (refreshing ones included) when the access has none. Outside a unit the object
+    refuses to sign, so a call can never go out as another unit's account.
+    """
 
-    def __init__(self, source: Callable[[], Credentials | None]) -> None:
+    method = "aiposture-unit"
+    """How botocore names the source of these credentials."""
+
+    def __init__(self, base: Callable[[], Credentials | None]) -> None:
+        self._base = base
+        self._access: AccountAccess | None = None
+
+    @property
+    def access(self) -> AccountAccess | None:
+        """The account the worker's clients reach now (None between units)."""
+        return self._access
+
+    def bind(self, access: AccountAccess | None) -> None:
+        """Sign every later request as ``access`` (None: refuse to sign)."""
+        self._access = access
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials | None:
+        """The keys to sign the next request with (None when the base identity has none)."""
+        access = self._access
+        if access is None:
+            raise CollectionError("a scan client was used outside the unit it was lent to")
+        if access.credentials is None:
+            base = self._base()
+            return None if base is None else base.get_frozen_credentials()
+        creds = access.credentials
+        return ReadOnlyCredentials(
+            creds.access_key_id, creds.secret_access_key, creds.session_token
+        )
+
+    def get_deferred_property(self, property_name: str) -> Callable[[], None]:
+        """The ``AccountId`` endpoint parameter (botocore asks; only DynamoDB uses it): not given."""
+        return lambda: None
+
+
+class _UnitCredentialsProvider(CredentialProvider):
+    """Hands a worker's botocore session its :class:`UnitCredentials`."""
+
+    METHOD = "aiposture-unit"
+    CANONICAL_NAME = "aiposture-unit"
+
+    def __init__(self, credentials: UnitCredentials) -> None:
         super().__init__()
-        self._source = source
+        self._credentials = credentials
 
     def load(self) -> Credentials | None:
-        return self._source()
+        return cast(Credentials, self._credentials)
 
 
 class UnitClients:
-    """The clients of one unit of work (one account, one region), created on first use.
+    """The clients of one unit of work (one account, one region), lent by the unit's worker.
 
-    Calling it with ``(service, region)`` returns a read-only-guarded client for the
-    unit's account; the clients live as long as this object, so a finished unit frees them.
+    Calling it with ``(service, region)`` returns a read-only-guarded client that reaches
+    the unit's account. Use it as a context manager around the unit: entering binds the
+    worker's :class:`UnitCredentials` to :attr:`access`, leaving unbinds them, so the
+    worker's clients (kept for the next unit) sign nothing after the unit ends.
     """
 
     def __init__(self, factory: SessionFactory, access: AccountAccess) -> None:
@@ -113,12 +168,29 @@ class UnitClients:
         """The account these clients reach."""
         self._clients: dict[tuple[str, str], Any] = {}
 
+    def __enter__(self) -> UnitClients:
+        self._factory.unit_credentials().bind(self.access)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._factory.unit_credentials().bind(None)
+
     def __call__(self, service: str, region: str) -> Any:
-        """Return the guarded client for ``service`` in ``region`` (cached in this unit)."""
+        """Return the guarded client for ``service`` in ``region`` (the worker's own).
+
+        The first request for a client must come from the unit's own thread, inside the
+        ``with`` block; later requests may come from the threads the unit hands work to
+        (the inventory readers), which only send calls on it.
+        """
         key = (service, region)
         client = self._clients.get(key)
         if client is None:
-            client = self._factory.worker_client(self.access, service, region)
+            if self._factory.unit_credentials().access is not self.access:
+                raise CollectionError(
+                    f"a client for account {self.access.account_id} was asked for outside "
+                    "its unit's thread"
+                )
+            client = self._factory.worker_client(service, region)
             self._clients[key] = client
         return client
 
@@ -258,22 +330,10 @@ class SessionFactory:
         service: str,
         region: str,
         allowed: frozenset[tuple[str, str]],
-        credentials: TemporaryCredentials | None = None,
     ) -> Any:
         """Create one client with the guard, the cancel check and the observer installed."""
-        keys: dict[str, str] = {}
-        if credentials is not None:
-            keys = {
-                "aws_access_key_id": credentials.access_key_id,
-                "aws_secret_access_key": credentials.secret_access_key,
-                "aws_session_token": credentials.session_token,
-            }
         client = cast(Any, session).client(
-            service,
-            region_name=region,
-            endpoint_url=self.endpoint_url,
-            config=self._config,
-            **keys,
+            service, region_name=region, endpoint_url=self.endpoint_url, config=self._config
         )
         install_read_only_guard(client, allowed)
         install_response_check(client)
@@ -288,27 +348,45 @@ class SessionFactory:
     def worker_session(self) -> boto3.Session:
         """Return this thread's own boto3 session (boto3 sessions are not thread-safe).
 
-        It shares the base session's model loader (and its cache) and its credentials,
-        refreshing ones included; clients for assumed roles get their keys per client.
+        It shares the base session's model loader (and its cache); its credentials are
+        the thread's :class:`UnitCredentials`, which sign as the account of the unit the
+        thread runs (the base session's own credentials, refreshing ones included, when
+        the unit assumed no role).
         """
         session = getattr(self._local, "session", None)
         if session is None:
             base = self.base_session()
             child = self._child_botocore_session()
-            resolver = CredentialResolver([_SharedCredentials(base.get_credentials)])
+            credentials = UnitCredentials(base.get_credentials)
+            resolver = CredentialResolver([_UnitCredentialsProvider(credentials)])
             child.register_component("credential_provider", resolver)
             session = boto3.Session(botocore_session=child, region_name=base.region_name)
             self._local.session = session
+            self._local.credentials = credentials
+            self._local.clients = {}
         return session
 
-    def worker_client(self, access: AccountAccess, service: str, region: str) -> Any:
-        """Return a new guarded client reaching ``access``'s account from this thread."""
-        return self._new_client(
-            self.worker_session(), service, region, COLLECTOR_OPERATIONS, access.credentials
-        )
+    def unit_credentials(self) -> UnitCredentials:
+        """Return this thread's :class:`UnitCredentials` (what its clients sign as)."""
+        self.worker_session()
+        return cast(UnitCredentials, self._local.credentials)
+
+    def worker_client(self, service: str, region: str) -> Any:
+        """Return this thread's guarded client for ``service`` in ``region``, created once.
+
+        It signs as whatever account :meth:`unit_credentials` is bound to (see
+        :class:`UnitClients`); the thread keeps it for every later unit.
+        """
+        session = self.worker_session()
+        clients: dict[tuple[str, str], Any] = self._local.clients
+        client = clients.get((service, region))
+        if client is None:
+            client = self._new_client(session, service, region, COLLECTOR_OPERATIONS)
+            clients[(service, region)] = client
+        return client
 
     def unit_clients(self, access: AccountAccess) -> UnitClients:
-        """Return a fresh per-unit client cache for ``access`` (see :class:`UnitClients`)."""
+        """Return the clients of one unit reaching ``access`` (see :class:`UnitClients`)."""
         return UnitClients(self, access)
 
     def assume(
