@@ -329,3 +329,26 @@ def test_the_placeholder_accounts_detections_of_data_events_can_never_fire(resul
             assert r.evidence.get("broken_link") == "recorded", (ref, r.message)
     data = detection(results, PLACEHOLDER, "metric_filter", "Metric Filter 2", "us-east-1")
     assert data.status == Status.FAIL and "guide placeholder" in data.message
+
+
+def test_each_result_stands_for_what_its_rule_kind_says(every):
+    """A fix plan matches results before and after by (check, account, region, resource).
+
+    A kind that judges each resource must name a distinct resource in each result; any
+    other kind gives one result per account and region, or per trail.
+    """
+    catalog = load_catalog()
+    seen: dict[tuple[str, str, str | None], list[Result]] = defaultdict(list)
+    for r in every.results:
+        seen[(r.check_id, r.account_id, r.region)].append(r)
+    per_resource = 0
+    for (check_id, account_id, region), mine in seen.items():
+        kind = catalog.get(check_id).kind
+        arns = [r.resource_arn for r in mine]
+        if kind.results == "resource" and len(mine) > 1:
+            per_resource += 1
+            assert None not in arns and len(set(arns)) == len(arns), (check_id, region, arns)
+        elif kind.results == "region" and len(mine) > 1:
+            trails = [a for a in arns if a and ":cloudtrail:" in a]
+            assert len(set(trails)) == len(mine), (check_id, account_id, region, arns)
+    assert per_resource, "the demo has regions with several resources of a kind"

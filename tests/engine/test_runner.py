@@ -27,7 +27,7 @@ def test_a_rule_that_raises_becomes_error():
 
     broken = type(item)(
         item.check,
-        RuleKind(item.kind.name, boom, item.kind.params, "account_region", "x"),
+        RuleKind(item.kind.name, boom, item.kind.params, "account_region", "x", results="region"),
         item.params,
         item.path,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from aiposture.api import evaluate_snapshot
 from aiposture.config import Config
 from aiposture.engine.catalog import load_catalog
-from aiposture.remediate.planning import PER_RESOURCE_KINDS, REGION_KINDS, result_key
+from aiposture.remediate.planning import result_key
 from aiposture.remediate.verify import plan_and_verify
 from aiposture.rules import REGISTRY
 from aiposture.snapshot.inventory import RESOURCE_KINDS
@@ -52,9 +52,10 @@ def _two_agents(*, failing_first: bool) -> Snapshot:
     return snap
 
 
-def test_every_rule_kind_says_how_its_results_are_matched() -> None:
-    assert not PER_RESOURCE_KINDS & REGION_KINDS
-    assert set(REGISTRY) == PER_RESOURCE_KINDS | REGION_KINDS
+def test_the_kinds_that_judge_each_resource_say_so() -> None:
+    per_resource = {name for name, kind in REGISTRY.items() if kind.results == "resource"}
+    assert {"agent_guardrail", "runtime_log_groups", "log_retention"} <= per_resource
+    assert not {"metric_filter", "alarm_chain", "trail_logging"} & per_resource
 
 
 def test_a_per_resource_check_is_keyed_by_its_resource() -> None:

@@ -19,73 +19,17 @@ from aiposture.results import Result, Results, Status
 from aiposture.rules.base import RuleContext
 from aiposture.snapshot.models import Snapshot, Trail
 
-PER_RESOURCE_KINDS = frozenset(
-    {
-        "agent_guardrail",
-        "agent_role_least_privilege",
-        "agentcore_gateway_authorizer",
-        "agentcore_runtime_in_vpc",
-        "agentcore_runtime_jwt_identity",
-        "bedrock_api_key_long_term",
-        "bedrock_api_key_privileges",
-        "bedrock_vpc_endpoints",
-        "execution_role_not_shared",
-        "flow_guardrail",
-        "guardrail_alarm",
-        "guardrail_policy",
-        "log_retention",
-        "managed_policy_attached",
-        "resource_customer_key",
-        "runtime_log_groups",
-    }
-)
-"""The rule kinds that give one result per judged resource (an agent, a guardrail, a log
-group, a key...), each naming that resource: its ARN tells the results of one account and
-region apart, before and after any change."""
-
-REGION_KINDS = frozenset(
-    {
-        "alarm_chain",
-        "cloudwatch_delivery",
-        "contributor_insights_rule",
-        "dashboard",
-        "data_events_logged",
-        "delivery_log_group_class",
-        "event_aggregation",
-        "guardduty_enabled",
-        "guardrails_configured",
-        "insights_enabled",
-        "invocation_logs_encrypted",
-        "management_events_logged",
-        "metric_filter",
-        "model_invocation_logging",
-        "network_activity_logged",
-        "region_covered",
-        "resources_exist",
-        "saved_query",
-        "selector_validity",
-        "spans_log_group",
-        "subscription_filter",
-        "trail_attribute",
-        "trail_logging",
-        "transaction_search",
-    }
-)
-"""The rule kinds that give one result per account and region (or per trail, whose ARN is
-then the result's resource): any other resource they name (the alarm or rule that passes)
-changes with the fix, so it is no part of the key."""
-
 
 def result_key(result: Result, catalog: Catalog) -> ResultKey:
     """The key of ``result`` (as :attr:`Target.key`): check, account, region, resource.
 
     The resource is the trail's ARN for trail checks, the judged resource's ARN for the
-    checks of :data:`PER_RESOURCE_KINDS` (``catalog`` gives a check's kind), and None for
-    the others (:data:`REGION_KINDS`).
+    checks whose kind gives a result per resource (:attr:`RuleKind.results`; ``catalog``
+    gives a check's kind), and None for the others.
     """
     arn = result.resource_arn or ""
     item = catalog.get(result.check_id)
-    kept = ":cloudtrail:" in arn or (item is not None and item.kind.name in PER_RESOURCE_KINDS)
+    kept = ":cloudtrail:" in arn or (item is not None and item.kind.results == "resource")
     return (result.check_id, result.account_id, result.region, arn if kept and arn else None)
 
 

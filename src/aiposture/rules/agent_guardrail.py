@@ -63,4 +63,5 @@ AGENT_GUARDRAIL = RuleKind(
     AgentGuardrailParams,
     "account_region",
     "Every Bedrock agent uses a numbered version of an existing guardrail.",
+    results="resource",
 )

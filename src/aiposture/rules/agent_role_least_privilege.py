@@ -167,4 +167,5 @@ AGENT_ROLE_LEAST_PRIVILEGE = RuleKind(
     NoParams,
     "account_region",
     "Each agent's execution role has a permissions boundary and no broad grant.",
+    results="resource",
 )

@@ -77,4 +77,5 @@ GATEWAY_AUTHORIZER = RuleKind(
     params=NoParams,
     scope="account_region",
     summary="Each AgentCore gateway authorizes inbound calls (IAM, or a restricted JWT).",
+    results="resource",
 )

@@ -58,4 +58,5 @@ RUNTIME_IN_VPC = RuleKind(
     params=NoParams,
     scope="account_region",
     summary="Each AgentCore runtime runs in VPC network mode, with subnets and security groups.",
+    results="resource",
 )

@@ -54,4 +54,5 @@ RUNTIME_JWT_IDENTITY = RuleKind(
         "Each AgentCore runtime authorizes callers with a JWT restricted to an audience or "
         "client, so the end user's identity reaches the agent."
     ),
+    results="resource",
 )

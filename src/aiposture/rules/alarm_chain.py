@@ -429,4 +429,5 @@ ALARM_CHAIN = RuleKind(
     "account_region",
     "An alarm on a satisfying filter's metric, no looser than the guide, reaches a confirmed "
     "subscriber.",
+    results="region",
 )

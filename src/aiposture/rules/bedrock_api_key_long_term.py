@@ -8,6 +8,7 @@ hours, the generating session's permissions) are preferred for anything else. Ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiposture.results import Status
@@ -22,6 +23,22 @@ NEVER_EXPIRES_DAYS = 10000
 def key_arn(ctx: RuleContext, key: ServiceCredential) -> str:
     """The key's ARN as Prowler names it (IAM has none for service-specific credentials)."""
     return f"arn:{ctx.partition}:iam::{ctx.account_id}:user/{key.user_name}/credential/{key.id}"
+
+
+def judge_each_key(
+    ctx: RuleContext, judge: Callable[[ServiceCredential], Outcome], none: Outcome
+) -> list[Outcome]:
+    """One outcome per Bedrock API key of the account, by ``judge``.
+
+    ERROR when ``ListServiceSpecificCredentials`` could not be read (never "no key"),
+    ``none`` when the account has no key.
+    """
+    iam = ctx.account.iam
+    keys = iam.bedrock_api_keys if iam else None
+    if keys is None:
+        why = iam_error(ctx.account, "ListServiceSpecificCredentials")
+        return [Outcome(Status.ERROR, f"Cannot list the Bedrock API keys: {why}")]
+    return [judge(key) for key in keys] if keys else [none]
 
 
 def _aware(value: datetime) -> datetime:
@@ -53,17 +70,9 @@ def _judge(ctx: RuleContext, key: ServiceCredential, now: datetime) -> Outcome:
 
 def bedrock_api_key_long_term(_: NoParams, ctx: RuleContext) -> list[Outcome]:
     """One outcome per Bedrock long-term API key; PASS when the account has none."""
-    iam = ctx.account.iam
-    keys = iam.bedrock_api_keys if iam else None
-    if keys is None:
-        why = iam_error(ctx.account, "ListServiceSpecificCredentials")
-        return [Outcome(Status.ERROR, f"Cannot list the Bedrock API keys: {why}")]
-    if not keys:
-        return [
-            Outcome(Status.PASS, "No IAM user holds a Bedrock long-term API key in this account.")
-        ]
     now = _aware(ctx.snapshot.finished_at)
-    return [_judge(ctx, key, now) for key in keys]
+    none = Outcome(Status.PASS, "No IAM user holds a Bedrock long-term API key in this account.")
+    return judge_each_key(ctx, lambda key: _judge(ctx, key, now), none)
 
 
 BEDROCK_API_KEY_LONG_TERM = RuleKind(
@@ -72,4 +81,5 @@ BEDROCK_API_KEY_LONG_TERM = RuleKind(
     NoParams,
     "account",
     "No IAM user holds a Bedrock long-term API key that has not expired.",
+    results="resource",
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from aiposture.results import Status
 from aiposture.rules.base import NoParams, Outcome, RuleContext, RuleKind, describe_error
-from aiposture.rules.bedrock_api_key_long_term import key_arn
-from aiposture.rules.support.access import PolicyFindings, failed_call, iam_error, judge_principal
+from aiposture.rules.bedrock_api_key_long_term import judge_each_key, key_arn
+from aiposture.rules.support.access import PolicyFindings, failed_call, judge_principal
 from aiposture.snapshot.access import ServiceCredential
 
 
@@ -62,20 +62,12 @@ def _judge(ctx: RuleContext, key: ServiceCredential) -> Outcome:
 
 def bedrock_api_key_privileges(_: NoParams, ctx: RuleContext) -> list[Outcome]:
     """One outcome per Bedrock API key; NOT_APPLICABLE when the account has none."""
-    iam = ctx.account.iam
-    keys = iam.bedrock_api_keys if iam else None
-    if keys is None:
-        why = iam_error(ctx.account, "ListServiceSpecificCredentials")
-        return [Outcome(Status.ERROR, f"Cannot list the Bedrock API keys: {why}")]
-    if not keys:
-        return [
-            Outcome(
-                Status.NOT_APPLICABLE,
-                "No IAM user holds a Bedrock API key in this account.",
-                evidence={"kind": "bedrock-api-key", "listed": True, "count": 0},
-            )
-        ]
-    return [_judge(ctx, key) for key in keys]
+    none = Outcome(
+        Status.NOT_APPLICABLE,
+        "No IAM user holds a Bedrock API key in this account.",
+        evidence={"kind": "bedrock-api-key", "listed": True, "count": 0},
+    )
+    return judge_each_key(ctx, lambda key: _judge(ctx, key), none)
 
 
 BEDROCK_API_KEY_PRIVILEGES = RuleKind(
@@ -84,4 +76,5 @@ BEDROCK_API_KEY_PRIVILEGES = RuleKind(
     NoParams,
     "account",
     "The users of Bedrock API keys have no administrative, full-Bedrock or escalation grants.",
+    results="resource",
 )

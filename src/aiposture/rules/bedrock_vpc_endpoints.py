@@ -130,4 +130,5 @@ BEDROCK_VPC_ENDPOINTS = RuleKind(
     NoParams,
     "account_region",
     "Every VPC of a region where Bedrock is used has interface endpoints to its APIs.",
+    results="resource",
 )

@@ -438,4 +438,5 @@ CONTRIBUTOR_INSIGHTS = RuleKind(
     ContributorInsightsParams,
     "account_region",
     "An enabled Contributor Insights rule on the CloudTrail log group counts the intended events by the guide's keys.",
+    results="region",
 )

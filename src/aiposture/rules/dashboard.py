@@ -406,4 +406,5 @@ DASHBOARD = RuleKind(
     DashboardParams,
     "account",
     "A CloudWatch dashboard assembles the guide's alarm, Contributor Insights and query widgets.",
+    results="region",
 )

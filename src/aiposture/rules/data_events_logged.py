@@ -461,4 +461,5 @@ DATA_EVENTS = RuleKind(
         "The trails covering the account and region log a type's data events on every "
         "inventoried resource (else on a representative one)."
     ),
+    results="region",
 )

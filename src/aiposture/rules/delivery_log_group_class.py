@@ -108,4 +108,5 @@ LOG_GROUP_CLASS = RuleKind(
     NoParams,
     "trail",
     "The trail's delivery log group is in the Standard class.",
+    results="region",
 )

@@ -179,4 +179,5 @@ ROLE_NOT_SHARED = RuleKind(
         "Every agent of the account runs as an execution role no other agent holds, in any "
         "scanned region."
     ),
+    results="resource",
 )

@@ -85,4 +85,5 @@ FLOW_GUARDRAIL = RuleKind(
     FlowGuardrailParams,
     "account_region",
     "Every Prompt and model-invoking KnowledgeBase node of a Bedrock flow uses a guardrail.",
+    results="resource",
 )

@@ -89,4 +89,5 @@ GUARDDUTY = RuleKind(
     GuardDutyParams,
     "account_region",
     "A GuardDuty detector is enabled in the region.",
+    results="region",
 )

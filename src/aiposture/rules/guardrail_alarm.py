@@ -360,4 +360,5 @@ GUARDRAIL_ALARM = RuleKind(
     "account_region",
     "An alarm on Bedrock guardrail interventions (AWS/Bedrock/Guardrails InvocationsIntervened) "
     "notifies a confirmed subscriber.",
+    results="resource",
 )

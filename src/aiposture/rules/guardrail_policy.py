@@ -254,4 +254,5 @@ GUARDRAIL_POLICY = RuleKind(
     "account_region",
     "Each Bedrock guardrail enforces a safety policy (prompt attacks, sensitive information, "
     "contextual grounding).",
+    results="resource",
 )

@@ -90,4 +90,5 @@ GUARDRAILS_CONFIGURED = RuleKind(
     GuardrailsConfiguredParams,
     "account_region",
     "At least one Bedrock guardrail is ready in each region where Bedrock is used.",
+    results="region",
 )

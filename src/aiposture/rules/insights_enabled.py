@@ -107,4 +107,5 @@ INSIGHTS = RuleKind(
     params=InsightsParams,
     scope="account_region",
     summary="A covering trail enables an Insights type for management and data events, with prerequisites.",
+    results="region",
 )

@@ -105,4 +105,5 @@ INVOCATION_LOGS_ENCRYPTED = RuleKind(
     NoParams,
     "account_region",
     "Model invocation logs go to a KMS-encrypted log group and an SSE-KMS bucket.",
+    results="region",
 )

@@ -133,4 +133,5 @@ LOG_RETENTION = RuleKind(
     RetentionParams,
     "account_region",
     "The pipelines' CloudWatch Logs groups keep events for the audit period.",
+    results="resource",
 )

@@ -60,4 +60,5 @@ MANAGED_POLICY_ATTACHED = RuleKind(
     ManagedPolicyParams,
     "account",
     "An AWS managed full-access policy is attached to no role, user or group.",
+    results="resource",
 )

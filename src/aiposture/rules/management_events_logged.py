@@ -113,4 +113,5 @@ MANAGEMENT_EVENTS = RuleKind(
     params=ManagementParams,
     scope="account_region",
     summary="Read and write management events of the account and region reach a logging trail.",
+    results="region",
 )

@@ -357,4 +357,5 @@ METRIC_FILTER = RuleKind(
     MetricFilterParams,
     "account_region",
     "A metric filter on the CloudTrail log group counts exactly the events it exists to catch.",
+    results="region",
 )

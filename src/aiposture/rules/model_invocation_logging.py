@@ -100,4 +100,5 @@ INVOCATION_LOGGING = RuleKind(
     NoParams,
     "account_region",
     "Bedrock model invocation logging delivers text to a CloudWatch Logs log group.",
+    results="region",
 )

@@ -93,4 +93,5 @@ NETWORK_ACTIVITY = RuleKind(
     params=NetworkActivityParams,
     scope="account_region",
     summary="The trails covering the account and region log VPC endpoint denials of a service.",
+    results="region",
 )

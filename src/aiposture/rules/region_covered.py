@@ -50,4 +50,5 @@ REGION_COVERED = RuleKind(
     NoParams,
     "account_region",
     "A logging trail covers the region.",
+    results="region",
 )

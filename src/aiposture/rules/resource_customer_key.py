@@ -169,4 +169,5 @@ CUSTOMER_KEY = RuleKind(
         "Each inventoried resource of a kind names a customer KMS key (not an AWS owned or "
         "AWS managed one) in its own configuration."
     ),
+    results="resource",
 )

@@ -76,4 +76,5 @@ RESOURCES_EXIST = RuleKind(
     params=ResourcesExistParams,
     scope="account_region",
     summary="The region holds at least one resource of a kind (where its workload is in use).",
+    results="region",
 )

@@ -106,4 +106,5 @@ RUNTIME_LOG_GROUPS = RuleKind(
     NoParams,
     "account_region",
     "Each inventoried AgentCore runtime has its /aws/bedrock-agentcore/runtimes/ log group.",
+    results="resource",
 )

@@ -366,4 +366,5 @@ SAVED_QUERY = RuleKind(
     SavedQueryParams,
     "account_region",
     "A saved Logs Insights query on the CloudTrail log group reads what the guide's query reads.",
+    results="region",
 )

@@ -109,4 +109,5 @@ SPANS_LOG_GROUP = RuleKind(
     SpansLogGroupParams,
     "account_region",
     "The aws/spans log group exists and received a span recently.",
+    results="region",
 )

@@ -144,4 +144,5 @@ SUBSCRIPTION_FILTER = RuleKind(
     SubscriptionFilterParams,
     "account_region",
     "A subscription filter forwards management and aggregated events only.",
+    results="region",
 )

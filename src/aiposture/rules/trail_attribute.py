@@ -41,5 +41,10 @@ def trail_attribute(p: AttributeParams, ctx: RuleContext) -> list[Outcome]:
 
 
 TRAIL_ATTRIBUTE = RuleKind(
-    "trail_attribute", trail_attribute, AttributeParams, "trail", "The trail has an attribute set."
+    "trail_attribute",
+    trail_attribute,
+    AttributeParams,
+    "trail",
+    "The trail has an attribute set.",
+    results="region",
 )

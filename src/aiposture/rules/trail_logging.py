@@ -46,4 +46,6 @@ def trail_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
     return out
 
 
-TRAIL_LOGGING = RuleKind("trail_logging", trail_logging, NoParams, "trail", "The trail is logging.")
+TRAIL_LOGGING = RuleKind(
+    "trail_logging", trail_logging, NoParams, "trail", "The trail is logging.", results="region"
+)

@@ -129,4 +129,5 @@ TRANSACTION_SEARCH = RuleKind(
     "account_region",
     "CloudWatch Transaction Search is on (X-Ray segments to CloudWatch Logs, ACTIVE), with "
     "its indexing share stated.",
+    results="region",
 )
