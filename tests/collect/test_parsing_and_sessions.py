@@ -281,6 +281,21 @@ def test_explicit_endpoint_and_client_cache(no_aws_env: None) -> None:
     assert (gov.partition, gov.default_region()) == ("aws-us-gov", "us-gov-east-1")
 
 
+def test_scans_of_one_process_parse_each_service_model_once(
+    no_aws_env: None, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def worker_loader(session: boto3.Session) -> Any:
+        worker = SessionFactory(session=session).worker_session()
+        return worker._session.get_component("data_loader")
+
+    first = worker_loader(boto3.Session(region_name="us-east-1"))
+    model = first.load_service_model("ec2", "service-2")
+    second = worker_loader(boto3.Session(region_name="eu-west-1"))
+    assert second is first and second.load_service_model("ec2", "service-2") is model
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))  # other model files: another loader
+    assert worker_loader(boto3.Session(region_name="us-east-1")) is not first
+
+
 @pytest.mark.parametrize(
     "arn",
     [
