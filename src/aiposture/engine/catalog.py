@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import aiposture
 from aiposture.errors import CatalogError, validation_summary
+from aiposture.guide.data_entry import SAFE_LOADER
 from aiposture.guide.peers import unknown_peer_refs
 from aiposture.guide.remediation import fill as fill_remediation
 from aiposture.guide.vocabulary import (
@@ -317,7 +318,7 @@ def selector_for_tests(check_id: str) -> str:
 
 def _load_one(path: Path) -> LoadedCheck:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise CatalogError(f"check {path} is not valid YAML: {exc}") from exc
     try:

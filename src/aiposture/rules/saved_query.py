@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from aiposture.errors import PatternSyntaxError
 from aiposture.guide import detection as guide
 from aiposture.lang.logs_query import Query, Source, parse_definition
+from aiposture.memo import Fact
 from aiposture.results import Status
 from aiposture.rules.base import (
     Outcome,
@@ -35,7 +36,7 @@ from aiposture.rules.model_invocation_logging import bedrock_not_offered
 from aiposture.rules.support.chain import Candidate, Upstream, broken, decide, ok, unknown, upstream
 from aiposture.rules.support.detection_scope import DeliveryGroup
 from aiposture.rules.support.log_classes import QUERY_FEATURE
-from aiposture.rules.support.sample_events import SampleEvents, build_event
+from aiposture.rules.support.sample_events import SampleEvents, context_event
 
 PLACEHOLDER = "YOUR_CLOUDTRAIL_LOG_GROUP"
 """The guide's stand-in for the CloudTrail log group name."""
@@ -45,6 +46,10 @@ QUERY = "query"
 
 CLOUDTRAIL = "cloudtrail"
 INVOCATION_LOGGING = "invocation_logging"
+
+_PARSED: Fact[Query | PatternSyntaxError] = Fact("parsed saved query definition")
+"""Each DescribeQueryDefinitions entry, parsed once per evaluation (every saved-query
+check of the region judges every definition), or the syntax error it raised."""
 
 
 class RequiredJoin(Params):
@@ -145,7 +150,7 @@ def _judge_source(
     missed: list[str] = []
     unevaluable = False
     for sample in params.must_match:
-        event = build_event(sample, ctx.account_id, ctx.region, ctx.partition)
+        event = context_event(sample, ctx)
         verdict = query.admits(event, src)
         if verdict is None:
             unevaluable = True
@@ -160,11 +165,7 @@ def _judge_source(
     if missed:
         problems.append(f"it does not return {', '.join(missed)}")
     if not unevaluable:
-        broad = [
-            s.label
-            for s in params.must_not_match
-            if query.admits(build_event(s, ctx.account_id, ctx.region, ctx.partition), src)
-        ]
+        broad = [s.label for s in params.must_not_match if query.admits(context_event(s, ctx), src)]
         if broad:
             problems.append(
                 f"it also returns events it is not for ({', '.join(broad)}), which drown the "
@@ -223,10 +224,9 @@ def _judge(
             f"it still reads the guide's placeholder {PLACEHOLDER} instead of the log group "
             f"name {group.name}"
         )
-    try:
-        query = parse_definition(definition)
-    except PatternSyntaxError as exc:
-        verdict.problems.append(f"it does not parse: {exc}")
+    query = ctx.memo.get(_PARSED, (definition,), lambda: _parsed(definition))
+    if isinstance(query, PatternSyntaxError):
+        verdict.problems.append(f"it does not parse: {query}")
         return verdict
     if not query.evaluated:
         verdict.problems.append(
@@ -248,6 +248,13 @@ def _judge(
     verdict.problems.extend(best[0])
     verdict.unknown.extend(best[1])
     return verdict
+
+
+def _parsed(definition: dict[str, Any]) -> Query | PatternSyntaxError:
+    try:
+        return parse_definition(definition)
+    except PatternSyntaxError as exc:
+        return exc
 
 
 def _language(definition: dict[str, Any]) -> str:

@@ -143,12 +143,13 @@ def patch_ai_managed_policies() -> None:
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
     original = models.IAMBackend._init_aws_policies
+    every = json.loads(aws_managed_policies_data)  # parsed once: every account reads it
+    data = {name: every[name] for name in AI_MANAGED_POLICIES if name in every}
 
     def _init_aws_policies(self: Any) -> list[Any]:
         loaded = list(original(self))
         if loaded:
             return loaded
-        data = json.loads(aws_managed_policies_data)
         return [
             models.AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name])
             for name in AI_MANAGED_POLICIES

@@ -46,7 +46,7 @@ from aiposture.rules.support.alarm_thresholds import (
 )
 from aiposture.rules.support.chain import Candidate, Link, Upstream, broken, ok, unknown, upstream
 from aiposture.rules.support.detection_scope import DeliveryGroup
-from aiposture.rules.support.sample_events import SampleEvents, build_event
+from aiposture.rules.support.sample_events import SampleEvents, context_event
 
 QUERY = "query"
 """The log alarm's query link in the chain."""
@@ -96,9 +96,7 @@ def _query_link(
     missed: list[str] = []
     undecided = False
     for sample in samples.must_match:
-        verdict = query.admits(
-            build_event(sample, ctx.account_id, ctx.region, ctx.partition), source
-        )
+        verdict = query.admits(context_event(sample, ctx), source)
         if verdict is None:
             undecided = True
         elif not verdict:
@@ -110,11 +108,7 @@ def _query_link(
         return None  # a log alarm about other events altogether: not a path of this detection
     if missed:
         return broken(QUERY, f"the query of log alarm {name} does not return {'; '.join(missed)}")
-    broad = [
-        s.label
-        for s in samples.must_not_match
-        if query.admits(build_event(s, ctx.account_id, ctx.region, ctx.partition), source)
-    ]
+    broad = [s.label for s in samples.must_not_match if query.admits(context_event(s, ctx), source)]
     if broad:
         return broken(
             QUERY,

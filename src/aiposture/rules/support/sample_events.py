@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from aiposture.rules.base import Params
+from aiposture.memo import Fact
+from aiposture.rules.base import Params, RuleContext
 
 BASE_EVENT: dict[str, Any] = {
     "eventVersion": "1.11",
@@ -166,6 +167,24 @@ def build_event(
     names = {"account": account, "region": region, "partition": partition}
     filled: dict[str, Any] = fill_names(sample_template(sample)[0], names)
     return filled
+
+
+_EVENTS: Fact[dict[str, Any]] = Fact("sample event in an account and region", size=16384)
+
+
+def context_event(sample: SampleEvent, ctx: RuleContext) -> dict[str, Any]:
+    """:func:`build_event` in the judged account and region, built once per evaluation.
+
+    Shared by every check that tests the sample there: read it, never change it.
+    """
+    return ctx.memo.get(
+        _EVENTS,
+        (sample,),
+        lambda: build_event(sample, ctx.account_id, ctx.region, ctx.partition),
+        ctx.account_id,
+        ctx.region,
+        ctx.partition,
+    )
 
 
 def event_message(sample: SampleEvent, account: str, region: str, partition: str = "aws") -> str:
