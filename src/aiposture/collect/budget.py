@@ -54,9 +54,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
-
-import botocore.session
 
 from aiposture.collect import (
     inventory_agentcore,
@@ -65,6 +62,7 @@ from aiposture.collect import (
     inventory_details,
     usage,
 )
+from aiposture.collect.botocore_data import data_session
 from aiposture.collect.budget_access import access_account_calls, access_region_calls
 from aiposture.collect.cloudtrail import OWNER_ONLY_OPERATIONS
 from aiposture.collect.detection import QUERY_LANGUAGES
@@ -154,14 +152,9 @@ def inventory_page_size(kind: ResourceKind) -> int:
 
 
 @cache
-def _botocore() -> Any:
-    return botocore.session.get_session()
-
-
-@cache
 def _listed_max(service: str, operation: str) -> int | None:
     """The model's ``max`` on the list a page of ``operation`` returns (None: unbounded)."""
-    session = _botocore()
+    session = data_session()
     paginator = session.get_paginator_model(service).get_paginator(operation)
     result_key = paginator["result_key"]
     output = session.get_service_model(service).operation_model(operation).output_shape

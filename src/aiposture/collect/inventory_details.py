@@ -24,9 +24,9 @@ from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
 
+from aiposture.collect.botocore_data import data_session
 from aiposture.collect.recorder import record_call
 from aiposture.collect.responses import MalformedResponse
 from aiposture.collect.session import UnitClients
@@ -68,7 +68,7 @@ def detail_request(kind: ResourceKind, item: InventoryItem) -> dict[str, str]:
 @cache
 def _required(service: str, operation: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The output's required members, and those of its wrapped object (if it wraps one)."""
-    model = botocore.session.get_session().get_service_model(service)
+    model = data_session().get_service_model(service)
     output = model.operation_model(operation).output_shape
     top = tuple(output.required_members) if output is not None else ()
     top += _ALWAYS_RETURNED.get(operation, ())

@@ -24,9 +24,9 @@ from functools import cache
 from typing import Any, cast
 
 import botocore
-import botocore.session
 from botocore.exceptions import UnknownRegionError
 
+from aiposture.collect.botocore_data import data_session
 from aiposture.errors import ConfigError
 
 DEFAULT_PARTITION = "aws"
@@ -36,14 +36,9 @@ _LOCK = threading.Lock()
 
 
 @cache
-def _botocore_session() -> Any:
-    return botocore.session.get_session()
-
-
-@cache
 def _endpoints() -> Mapping[str, Any]:
     with _LOCK:
-        loader = _botocore_session().get_component("data_loader")
+        loader = data_session().get_component("data_loader")
         return cast(Mapping[str, Any], loader.load_data("endpoints"))
 
 
@@ -67,7 +62,7 @@ def partition_of_region(region: str) -> str:
     """
     try:
         with _LOCK:
-            return str(_botocore_session().get_partition_for_region(region))
+            return str(data_session().get_partition_for_region(region))
     except UnknownRegionError:
         return DEFAULT_PARTITION
 

@@ -30,6 +30,7 @@ from botocore.credentials import (
 from botocore.exceptions import ProfileNotFound
 
 from aiposture import __version__
+from aiposture.collect.botocore_data import shared_loader
 from aiposture.collect.deadline import Timeouts, install_call_budget
 from aiposture.collect.guard import (
     COLLECTOR_OPERATIONS,
@@ -465,29 +466,13 @@ class SessionFactory:
         )
 
     def _child_botocore_session(self) -> Any:
-        """Create a botocore session whose model loader is the process's :func:`shared_loader`."""
+        """Create a botocore session whose model loader is the process's :func:`shared_loader`.
+
+        It is the base session's loader when that one reads other model paths.
+        """
         child = botocore.session.Session(profile=self.profile)
         parent = getattr(self.base_session(), "_session", None)
         if parent is not None:
             loader = shared_loader(parent.get_component("data_loader"))
             child.register_component("data_loader", loader)
         return child
-
-
-_LOADERS: dict[tuple[Any, ...], Any] = {}
-_LOADERS_LOCK = threading.Lock()
-
-
-def shared_loader(loader: Any) -> Any:
-    """The process's botocore loader that reads the files ``loader`` reads (the first one seen).
-
-    botocore parses a service's model and endpoint rules once per loader (its
-    ``instance_cache``); a loader per scan parses them again for every scan a process
-    runs (EC2's model alone takes over a second). Loaders that search the same paths for
-    the same extras read the same files, so every scan of the process shares one, and
-    its cache. A loader that searches other paths (``AWS_DATA_PATH``, an injected one) is
-    kept for those paths.
-    """
-    key = (type(loader), tuple(loader.search_paths), tuple(getattr(loader, "extras_types", ())))
-    with _LOADERS_LOCK:
-        return _LOADERS.setdefault(key, loader)

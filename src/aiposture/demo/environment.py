@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import boto3
 
+from aiposture.collect.botocore_data import new_botocore_session
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import moto_ext
@@ -138,6 +139,7 @@ def assumer(bootstrap: Any, endpoint_url: str | None) -> Callable[[str], Any]:
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],
             region_name=bootstrap.region_name,
+            botocore_session=new_botocore_session(),
         )
 
     return session_for

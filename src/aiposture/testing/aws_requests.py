@@ -79,9 +79,9 @@ class _Models:
     """botocore service models, loaded once each (thread-safe)."""
 
     def __init__(self) -> None:
-        import botocore.session
+        from aiposture.collect.botocore_data import data_session
 
-        self._session = botocore.session.get_session()
+        self._session = data_session()
         self._lock = threading.Lock()
         self._available: set[str] | None = None
         self._models: dict[str, Any] = {}

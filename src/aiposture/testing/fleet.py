@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import botocore.session
 from botocore.credentials import Credentials
 
+from aiposture.collect.botocore_data import new_botocore_session
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.config import (
@@ -158,7 +158,7 @@ class _Clients:
     """
 
     def __init__(self, region: str, endpoint_url: str | None) -> None:
-        self._botocore = botocore.session.get_session()
+        self._botocore = new_botocore_session()
         self._botocore.set_credentials("fleet-seed", "fleet-seed")
         credentials = self._botocore.get_credentials()
         if credentials is None:  # pragma: no cover - set just above

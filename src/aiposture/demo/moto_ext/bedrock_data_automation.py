@@ -45,13 +45,14 @@ def patch_data_automation() -> None:
     """
     if _MODULE in sys.modules:
         return
-    import boto3
     import moto.backend_index as backend_index
     from moto.core.base_backend import BackendDict, BaseBackend
     from moto.core.exceptions import JsonRESTError
     from moto.core.responses import BaseResponse
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.utilities.utils import get_partition
+
+    from aiposture.collect.botocore_data import data_session
 
     class DataAutomationBackend(BaseBackend):
         """Projects and blueprints of one account in one region."""
@@ -73,7 +74,7 @@ def patch_data_automation() -> None:
     # only), so moto would know no region for it: take every region of moto's Bedrock.
     # Every partition's, as moto does for its own services (a GovCloud or China scan reads
     # Data Automation wherever Bedrock is offered).
-    session = boto3.Session()
+    session = data_session()
     regions = sorted(
         {
             region
