@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,21 @@ class OperationRecorder:
 
         def on_send(event_name: str, **_: Any) -> None:
             self.sent.add((service, event_name.rsplit(".", 1)[1]))
+
+        client.meta.events.register("before-send", on_send)
+
+
+class CallCounter:
+    """Counts the requests actually sent, by ``service:Operation`` (an ``on_client`` observer)."""
+
+    def __init__(self) -> None:
+        self.sent: Counter[str] = Counter()
+
+    def __call__(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+
+        def on_send(event_name: str, **_: Any) -> None:
+            self.sent[f"{service}:{event_name.rsplit('.', 1)[1]}"] += 1
 
         client.meta.events.register("before-send", on_send)
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
 import pytest
 
 from aiposture.collect.budget import minimum_calls
 from aiposture.collect.scan import collect
 from aiposture.demo.environment import DemoEnvironment
-from tests.collect.helpers import factory_for
+from tests.collect.helpers import CallCounter, factory_for
 
 pytestmark = pytest.mark.integration
 
@@ -39,17 +36,9 @@ ACCESS = {
 def test_the_demo_scan_sends_exactly_the_access_reads_its_snapshot_needs(
     demo_env: DemoEnvironment,
 ) -> None:
-    sent: Counter[str] = Counter()
-
-    def count(client: Any) -> None:
-        service = client.meta.service_model.service_name
-
-        def on_send(event_name: str, **_: Any) -> None:
-            sent[f"{service}:{event_name.rsplit('.', 1)[1]}"] += 1
-
-        client.meta.events.register("before-send", on_send)
-
+    count = CallCounter()
     snapshot = collect(factory_for(demo_env, count), demo_env.options)
+    sent = count.sent
     budget = minimum_calls(snapshot)
     assert {k: sent[k] for k in ACCESS} == {k: budget[k] for k in ACCESS}
     assert all(sent[k] > 0 for k in ACCESS)  # the demo exercises every one of them

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from aiposture.collect.scan import collect
 from aiposture.demo.environment import DemoEnvironment
 from aiposture.snapshot.inventory import DETAIL_OPERATIONS, KINDS_BY_KEY
 from aiposture.snapshot.models import CallError, InventoryItem
-from tests.collect.helpers import factory_for
+from tests.collect.helpers import CallCounter, factory_for
 from tests.collect.test_budget import OWN, R1, _account, _snapshot
 from tests.collect.test_budget_inventory import _region
 
@@ -67,17 +66,9 @@ def test_an_unread_knowledge_base_costs_the_calls_up_to_the_one_that_failed() ->
 
 @pytest.mark.integration
 def test_a_demo_scan_sends_exactly_the_detail_budget(demo_env: DemoEnvironment) -> None:
-    sent: Counter[str] = Counter()
-
-    def count(client: Any) -> None:
-        service = client.meta.service_model.service_name
-
-        def on_send(event_name: str, **_: Any) -> None:
-            sent[f"{service}:{event_name.rsplit('.', 1)[1]}"] += 1
-
-        client.meta.events.register("before-send", on_send)
-
+    count = CallCounter()
     snapshot = collect(factory_for(demo_env, count), demo_env.options)
+    sent = count.sent
     budget = minimum_calls(snapshot)
     detailed = {f"{KINDS_BY_KEY[k].service}:{op}" for k, op in DETAIL_OPERATIONS.items()}
     detailed |= {"bedrock-agent:ListDataSources", "bedrock-agent:GetDataSource"}
