@@ -111,6 +111,8 @@ VOLATILE_KEYS = {
     "firstEventTimestamp",  # a log stream's events: when the demo wrote them
     "lastEventTimestamp",
     "lastIngestionTime",
+    # aws/spans holds the demo's spans, whose float times and random ids vary in length
+    "storedBytes",
     # an AI resource's own configuration (details): when the demo seeding created it
     "createdAt",
     "updatedAt",

@@ -46,9 +46,11 @@ from aiposture.testing.faults import CORRUPTIONS, FaultInjector, FaultPlan
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REGION = "us-east-1"
-HANG_TIMEOUTS = Timeouts(connect_s=1.0, read_s=1.0, call_budget_s=2.5)
-"""Short enough for the ``hang`` cases (the injector holds each answer 3.5 s), long
-enough that moto's other answers never time out on a loaded machine."""
+HANG_TIMEOUTS = Timeouts(connect_s=1.0, read_s=2.0, call_budget_s=3.0)
+"""Short enough for the ``hang`` cases (the injector holds each answer 3.5 s: one
+attempt times out, and a second could not finish within the budget), long enough that
+moto's other answers never time out on a loaded machine (a 1 s read timeout did: a
+ListMetrics that timed out left GetMetricData unsent, and its hang case unproven)."""
 
 SCANNED = ["444455556666", "555566667777"]
 """The partial and lab accounts: between them every collector operation, and FAILs that a
