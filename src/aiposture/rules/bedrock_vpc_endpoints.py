@@ -22,6 +22,16 @@ from aiposture.snapshot.models import BEDROCK_SERVICE, RegionSnapshot
 AGENTCORE_SERVICE = "bedrock-agentcore-control"
 
 
+def _agentcore_known(reg: RegionSnapshot) -> bool:
+    """Whether every AgentCore kind was listed (or AgentCore is not offered in the region)."""
+    inventory = reg.inventory or {}
+    return reg.inventory is not None and all(
+        k.key in inventory or k.service in reg.services_not_offered
+        for k in KINDS_BY_KEY.values()
+        if k.service == AGENTCORE_SERVICE
+    )
+
+
 def _in_use(reg: RegionSnapshot) -> tuple[bool, bool, bool]:
     """(Bedrock in use, AgentCore in use, the inventory was complete)."""
     bedrock = bool(reg.invocation_logging and reg.invocation_logging.enabled)
@@ -101,7 +111,19 @@ def bedrock_vpc_endpoints(_: NoParams, ctx: RuleContext) -> list[Outcome]:
             have.update(s for s in wanted if service.endswith(f".{ctx.region}.{s}"))
         missing = [label for suffix, label in wanted.items() if suffix not in have]
         evidence = {"VpcId": vpc_id, "endpoints": sorted(have), "IsDefault": vpc.get("IsDefault")}
-        if missing:
+        if not missing and not agentcore and not _agentcore_known(reg):
+            # AgentCore's endpoints are wanted where it is in use: unknown is no PASS
+            out.append(
+                Outcome(
+                    Status.ERROR,
+                    f"VPC {vpc_id} reaches the Bedrock APIs through interface endpoints, but "
+                    f"whether AgentCore is in use in {ctx.region} is unknown: part of the AI "
+                    "inventory could not be listed.",
+                    arn,
+                    evidence,
+                )
+            )
+        elif missing:
             out.append(
                 Outcome(
                     Status.FAIL,

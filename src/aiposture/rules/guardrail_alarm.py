@@ -225,12 +225,18 @@ def _row(w: Watch) -> dict[str, Any]:
     }
 
 
-def versions_in_use(ctx: RuleContext) -> dict[str, set[str]]:
+def versions_in_use(ctx: RuleContext) -> tuple[dict[str, set[str]], str | None]:
     """Guardrail id or ARN -> the versions the region's agents and flow nodes name.
 
-    Read from the agents' and flows' Get answers that were read; the agent and flow checks
-    judge the ones that were not.
+    Read from the agents' and flows' Get answers; the second value says why that map may
+    be incomplete (a listing that failed, an agent or flow whose configuration was not
+    read), else None: a version-by-version cover is then not proven.
     """
+    unknown = [
+        found.reason or f"the configuration of {len(found.found.unread)} {found.noun} was not read"
+        for found in (kind_items(ctx, AGENT), kind_items(ctx, FLOW))
+        if found.items is None or found.found.unread
+    ]
     refs: list[Any] = []
     for item in kind_items(ctx, AGENT).items or []:
         agent = (item.details or {}).get("agent")
@@ -243,10 +249,12 @@ def versions_in_use(ctx: RuleContext) -> dict[str, set[str]]:
         if isinstance(ref, Mapping) and ref.get("guardrailIdentifier"):
             version = str(ref.get("guardrailVersion") or "")
             out.setdefault(str(ref["guardrailIdentifier"]), set()).add(version)
-    return out
+    return out, "; ".join(unknown) or None
 
 
-def _judge(item: InventoryItem, watches: list[Watch], in_use: dict[str, set[str]]) -> Outcome:
+def _judge(
+    item: InventoryItem, watches: list[Watch], in_use: dict[str, set[str]], uses_unknown: str | None
+) -> Outcome:
     name = f"Bedrock guardrail {item.name or item.id}"
     mine = [w for w in watches if REGION_WIDE in w.covers or item.arn in w.covers]
     used = sorted(in_use.get(item.id, set()) | in_use.get(item.arn, set()))
@@ -262,6 +270,16 @@ def _judge(item: InventoryItem, watches: list[Watch], in_use: dict[str, set[str]
             f"The alarms on the interventions of {name} ({alarms}) watch GuardrailVersion "
             f"{', '.join(sorted(watched))}, but its agents and flows use version "
             f"{', '.join(unwatched)}, whose interventions no alarm watches.",
+            item.arn,
+            evidence,
+        )
+    if passing and not wide and uses_unknown:
+        alarms = ", ".join(w.name for w in passing)
+        return Outcome(
+            Status.ERROR,
+            f"The alarms on the interventions of {name} ({alarms}) watch GuardrailVersion "
+            f"{', '.join(sorted(watched))}, but which versions its agents and flows use is "
+            f"unknown: {uses_unknown}.",
             item.arn,
             evidence,
         )
@@ -344,8 +362,8 @@ def guardrail_alarm(_: GuardrailAlarmParams, ctx: RuleContext) -> list[Outcome]:
             for item in found.items
         ]
     watches = _watches(reg, ctx)
-    in_use = versions_in_use(ctx)
-    return [_judge(item, watches, in_use) for item in found.items]
+    in_use, unknown = versions_in_use(ctx)
+    return [_judge(item, watches, in_use, unknown) for item in found.items]
 
 
 def describe_guardrail(item: InventoryItem) -> str:
