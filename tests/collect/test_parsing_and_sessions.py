@@ -292,6 +292,11 @@ def test_scans_of_one_process_parse_each_service_model_once(
     model = first.load_service_model("ec2", "service-2")
     second = worker_loader(boto3.Session(region_name="eu-west-1"))
     assert second is first and second.load_service_model("ec2", "service-2") is model
+    # boto3 adds its data folder each time it wraps a session: never twice on one loader
+    paths = list(first.search_paths)
+    assert len(paths) == len(set(paths))
+    worker_loader(boto3.Session(region_name="us-east-1"))
+    assert first.search_paths == paths
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))  # other model files: another loader
     assert worker_loader(boto3.Session(region_name="us-east-1")) is not first
 

@@ -12,9 +12,10 @@ import threading
 from functools import cache
 from typing import Any
 
+import boto3
 import botocore.session
 
-__all__ = ["data_session", "new_botocore_session", "shared_loader"]
+__all__ = ["boto3_session", "data_session", "new_botocore_session", "shared_loader"]
 
 _LOADERS: dict[tuple[Any, ...], Any] = {}
 _LOCK = threading.Lock()
@@ -36,6 +37,20 @@ def new_botocore_session(profile: str | None = None) -> Any:
     """A new botocore session (``profile`` selects a named one) on the shared loader."""
     session = botocore.session.Session(profile=profile)
     session.register_component("data_loader", shared_loader(session.get_component("data_loader")))
+    return session
+
+
+def boto3_session(botocore_session: Any, **kwargs: Any) -> boto3.Session:
+    """A ``boto3.Session`` over ``botocore_session`` (``kwargs``: its keys, region...).
+
+    boto3 appends its own data folder to the loader's search paths each time it wraps a
+    botocore session; on the shared loader that would add one more copy per session, for
+    as long as the process lives. The copies are removed (order kept).
+    """
+    session = boto3.Session(botocore_session=botocore_session, **kwargs)
+    loader = botocore_session.get_component("data_loader")
+    with _LOCK:
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
     return session
 
 

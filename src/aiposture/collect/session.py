@@ -30,7 +30,7 @@ from botocore.credentials import (
 from botocore.exceptions import ProfileNotFound
 
 from aiposture import __version__
-from aiposture.collect.botocore_data import shared_loader
+from aiposture.collect.botocore_data import boto3_session, shared_loader
 from aiposture.collect.deadline import Timeouts, install_call_budget
 from aiposture.collect.guard import (
     COLLECTOR_OPERATIONS,
@@ -361,7 +361,7 @@ class SessionFactory:
             credentials = UnitCredentials(base.get_credentials)
             resolver = CredentialResolver([_UnitCredentialsProvider(credentials)])
             child.register_component("credential_provider", resolver)
-            session = boto3.Session(botocore_session=child, region_name=base.region_name)
+            session = boto3_session(child, region_name=base.region_name)
             self._local.session = session
             self._local.credentials = credentials
             self._local.clients = {}
@@ -405,12 +405,12 @@ class SessionFactory:
             role_arn, external_id=external_id, session_name=session_name
         ).credentials
         assert creds is not None
-        return boto3.Session(
+        return boto3_session(
+            self._child_botocore_session(),
             aws_access_key_id=creds.access_key_id,
             aws_secret_access_key=creds.secret_access_key,
             aws_session_token=creds.session_token,
             region_name=self.base_session().region_name,
-            botocore_session=self._child_botocore_session(),
         )
 
     def assume_access(

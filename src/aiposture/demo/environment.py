@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import boto3
 
-from aiposture.collect.botocore_data import new_botocore_session
+from aiposture.collect.botocore_data import boto3_session, new_botocore_session
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.demo import moto_ext
@@ -134,12 +134,12 @@ def assumer(bootstrap: Any, endpoint_url: str | None) -> Callable[[str], Any]:
         creds = sts.assume_role(RoleArn=role_arn(account_id), RoleSessionName=_SEED_SESSION_NAME)[
             "Credentials"
         ]
-        return boto3.Session(
+        return boto3_session(
+            new_botocore_session(),
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],
             region_name=bootstrap.region_name,
-            botocore_session=new_botocore_session(),
         )
 
     return session_for

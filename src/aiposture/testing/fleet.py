@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 from botocore.credentials import Credentials
 
-from aiposture.collect.botocore_data import new_botocore_session
+from aiposture.collect.botocore_data import boto3_session, new_botocore_session
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
 from aiposture.config import (
@@ -164,7 +164,7 @@ class _Clients:
         if credentials is None:  # pragma: no cover - set just above
             raise RuntimeError("botocore dropped the seed credentials")
         self.credentials: Credentials = credentials
-        self._base: Any = boto3.Session(botocore_session=self._botocore, region_name=region)
+        self._base: Any = boto3_session(self._botocore, region_name=region)
         self._endpoint_url = endpoint_url
         self._clients: dict[tuple[str, str], Any] = {}
 
