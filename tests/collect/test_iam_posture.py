@@ -8,12 +8,15 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import PaginationError
+from botocore.stub import Stubber
 from moto import mock_aws
 
-from aiposture.collect import iam_posture
+from aiposture.collect import iam_posture, network_access
 from aiposture.collect.guard import COLLECTOR_OPERATIONS, install_read_only_guard
 from aiposture.collect.iam_posture import read_account_iam
 from aiposture.collect.network_access import read_region_network
+from aiposture.collect.responses import MalformedResponse
 from aiposture.demo import moto_ext
 from aiposture.snapshot.models import (
     AccountSnapshot,
@@ -242,3 +245,29 @@ def test_a_bucket_of_another_account_is_an_error(aws: str) -> None:
         "central-invocation-logs",
         "AccessDenied",
     )
+
+
+def _stubbed(service: str) -> Any:
+    client = boto3.client(
+        service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
+    )
+    return client, Stubber(client)
+
+
+def test_a_listing_whose_marker_comes_back_is_refused_not_walked_forever() -> None:
+    iam, stub = _stubbed("iam")
+    page = {"ServiceSpecificCredentials": [], "IsTruncated": True, "Marker": "m1"}
+    stub.add_response("list_service_specific_credentials", page)
+    stub.add_response("list_service_specific_credentials", page)
+    acct = AccountSnapshot(account_id="111122223333")
+    reader = iam_posture._Reader(lambda service, region: iam, acct, "aws")  # type: ignore[arg-type]
+    with stub, pytest.raises(MalformedResponse, match="the same Marker came back twice"):
+        reader.pages("list_service_specific_credentials", "ServiceSpecificCredentials")
+
+
+def test_a_vpc_listing_whose_token_comes_back_is_refused() -> None:
+    ec2, stub = _stubbed("ec2")
+    stub.add_response("describe_vpcs", {"Vpcs": [], "NextToken": "t1"})
+    stub.add_response("describe_vpcs", {"Vpcs": [], "NextToken": "t1"})
+    with stub, pytest.raises(PaginationError, match="same next token"):
+        network_access._pages(ec2, "describe_vpcs", "Vpcs")

@@ -39,6 +39,7 @@ from urllib.parse import unquote
 
 from aiposture.collect.partitions import global_region, partition_of_region
 from aiposture.collect.recorder import record_call
+from aiposture.collect.responses import MalformedResponse
 from aiposture.collect.session import UnitClients, arn_account, arn_partition
 from aiposture.snapshot.access import (
     BEDROCK_API_KEY_SERVICE,
@@ -139,17 +140,31 @@ class _Reader:
 
     def pages(self, method: str, key: str, **params: Any) -> list[Any]:
         """Every item under ``key`` of a Marker-paged IAM listing (raises on failure)."""
-        out: list[Any] = []
+        return [item for page in self._pages(method, **params) for item in page.get(key) or []]
+
+    def _pages(self, method: str, **params: Any) -> Iterable[dict[str, Any]]:
+        """The pages of an IAM listing, ``PAGE`` items each.
+
+        botocore's paginator where it has one (it refuses a repeated ``Marker``);
+        ``ListServiceSpecificCredentials`` has none, so it is paged here, as strictly.
+        """
+        if self.iam.can_paginate(method):
+            paginator = self.iam.get_paginator(method)
+            yield from paginator.paginate(**params, PaginationConfig={"PageSize": PAGE})
+            return
+        seen: set[str] = set()
         marker: str | None = None
         while True:
-            args = dict(params, MaxItems=PAGE)
-            if marker:
-                args["Marker"] = marker
-            page = getattr(self.iam, method)(**args)
-            out.extend(page.get(key) or [])
+            page = getattr(self.iam, method)(**params, MaxItems=PAGE, **_marker(marker))
+            yield page
             marker = page.get("Marker")
             if not page.get("IsTruncated") or not marker:
-                return out
+                return
+            if marker in seen:
+                operation = self.iam.meta.method_to_api_mapping.get(method, method)
+                reason = "the same Marker came back twice"
+                raise MalformedResponse(service="iam", operation=operation, reason=reason)
+            seen.add(marker)
 
     def api_keys(self) -> None:
         found = self.call(
@@ -291,18 +306,15 @@ class _Reader:
 
     def _entities(self, arn: str) -> PolicyEntities:
         out = PolicyEntities()
-        marker: str | None = None
-        while True:
-            args: dict[str, Any] = {"PolicyArn": arn, "MaxItems": PAGE}
-            if marker:
-                args["Marker"] = marker
-            page = self.iam.list_entities_for_policy(**args)
+        for page in self._pages("list_entities_for_policy", PolicyArn=arn):
             out.roles += [str(r["RoleName"]) for r in page.get("PolicyRoles") or []]
             out.users += [str(u["UserName"]) for u in page.get("PolicyUsers") or []]
             out.groups += [str(g["GroupName"]) for g in page.get("PolicyGroups") or []]
-            marker = page.get("Marker")
-            if not page.get("IsTruncated") or not marker:
-                return out
+        return out
+
+
+def _marker(marker: str | None) -> dict[str, str]:
+    return {"Marker": marker} if marker else {}
 
 
 def account_partition(acct: AccountSnapshot) -> str:

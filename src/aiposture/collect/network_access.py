@@ -64,17 +64,9 @@ def endpoint_service_names(region: str, dns_suffix_prefix: str = "com.amazonaws"
 
 
 def _pages(client: Any, method: str, key: str, **params: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        args = dict(params, MaxResults=PAGE)
-        if token:
-            args["NextToken"] = token
-        page = getattr(client, method)(**args)
-        out.extend(page.get(key) or [])
-        token = page.get("NextToken")
-        if not token:
-            return out
+    """Every item under ``key``, through botocore's paginator (it refuses a repeated token)."""
+    pages = client.get_paginator(method).paginate(**params, PaginationConfig={"PageSize": PAGE})
+    return [item for page in pages for item in page.get(key) or []]
 
 
 def _bucket_encryption(client: Any, bucket: str, account_id: str) -> BucketEncryption:
