@@ -25,6 +25,7 @@ from aiposture.snapshot.models import (
     Snapshot,
     ToolInfo,
 )
+from tests.collect.helpers import CallCounter
 
 REGION = "us-east-1"
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -49,17 +50,14 @@ class Clients:
 
     def __init__(self, fail: dict[str, str] | None = None) -> None:
         self.made: dict[tuple[str, str], Any] = {}
-        self.sent: Counter[str] = Counter()
+        self.counter = CallCounter()
+        self.sent = self.counter.sent
         self.fail = fail or {}
 
     def __call__(self, service: str, region: str) -> Any:
         if (service, region) not in self.made:
             client = boto3.client(service, region_name=region, **KEYS)
-
-            def on_send(event_name: str, **_: Any) -> None:
-                self.sent[f"{service}:{event_name.rsplit('.', 1)[1]}"] += 1
-
-            client.meta.events.register("before-send", on_send)
+            self.counter(client)
             client.meta.events.register("before-call", self._maybe_fail)
             self.made[(service, region)] = client
         return self.made[(service, region)]

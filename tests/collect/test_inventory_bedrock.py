@@ -304,11 +304,12 @@ def test_the_demo_has_bedrock_resources_in_two_accounts_home_region(
     assert names(PARTIAL, "bedrock:imported-model") == [PARTIAL_IMPORTED_MODEL]
     assert names(PARTIAL, "bedrock:model-invocation-job") == [PARTIAL_BATCH_JOB]
     # the guide logs invocations in every region: its guardrails are ready in each
-    assert names(GUIDE, "bedrock:guardrail") == _names(
-        demo_snapshot, GUIDE, W2, "bedrock:guardrail"
-    )
     guide_w2 = account(demo_snapshot, GUIDE).regions[W2].inventory
     assert guide_w2 is not None
+    assert sorted(names(GUIDE, "bedrock:guardrail")) == sorted(GUIDE_GUARDRAILS)
+    w2_guardrails = guide_w2["bedrock:guardrail"]
+    assert sorted(g.name or "" for g in w2_guardrails) == sorted(GUIDE_GUARDRAILS)
+    assert all(f":bedrock:{W2}:{GUIDE}:guardrail/" in g.arn for g in w2_guardrails)
     assert not any(guide_w2[key] for key in KEYS if key != "bedrock:guardrail")
     for acct, region in ((PLACEHOLDER, W2), (LAB, E1), (LAB, W2)):
         inventory = account(demo_snapshot, acct).regions[region].inventory
