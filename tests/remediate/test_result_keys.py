@@ -54,8 +54,13 @@ def _two_agents(*, failing_first: bool) -> Snapshot:
 
 def test_the_kinds_that_judge_each_resource_say_so() -> None:
     per_resource = {name for name, kind in REGISTRY.items() if kind.results == "resource"}
-    assert {"agent_guardrail", "runtime_log_groups", "log_retention"} <= per_resource
-    assert not {"metric_filter", "alarm_chain", "trail_logging"} & per_resource
+    assert {
+        "agent_guardrail",
+        "runtime_log_groups",
+        "log_retention",
+        "trail_logging",
+    } <= per_resource
+    assert not {"metric_filter", "alarm_chain", "dashboard"} & per_resource
 
 
 def test_a_per_resource_check_is_keyed_by_its_resource() -> None:

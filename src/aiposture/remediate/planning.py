@@ -23,13 +23,13 @@ from aiposture.snapshot.models import Snapshot, Trail
 def result_key(result: Result, catalog: Catalog) -> ResultKey:
     """The key of ``result`` (as :attr:`Target.key`): check, account, region, resource.
 
-    The resource is the trail's ARN for trail checks, the judged resource's ARN for the
-    checks whose kind gives a result per resource (:attr:`RuleKind.results`; ``catalog``
-    gives a check's kind), and None for the others.
+    The resource is the judged resource's ARN (a trail's, an agent's...) for the checks
+    whose kind gives a result per resource (:attr:`RuleKind.results`; ``catalog`` gives a
+    check's kind), and None for the others.
     """
     arn = result.resource_arn or ""
     item = catalog.get(result.check_id)
-    kept = ":cloudtrail:" in arn or (item is not None and item.kind.results == "resource")
+    kept = item is not None and item.kind.results == "resource"
     return (result.check_id, result.account_id, result.region, arn if kept and arn else None)
 
 

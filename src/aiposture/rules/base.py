@@ -106,11 +106,11 @@ class RuleKind:
     scope: Scope
     summary: str
     results: ResultsPer = field(kw_only=True)
-    """``resource``: one result per judged resource (an agent, a guardrail, a log group,
-    a key...), each naming that resource, so its ARN tells the results of one account and
-    region apart before and after any change. ``region``: one result per account and
-    region (or per trail, whose ARN is then the result's resource); any other resource
-    such a result names (the alarm that passes) changes with a fix."""
+    """``resource``: one result per judged resource (a trail, an agent, a guardrail, a log
+    group, a key...), each naming that resource, so its ARN tells the results of one
+    account and region apart before and after any change. ``region``: one result per
+    account and region; any resource such a result names (the alarm that passes) changes
+    with a fix."""
 
 
 def describe_error(error: CallError) -> str:

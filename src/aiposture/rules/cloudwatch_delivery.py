@@ -66,5 +66,5 @@ CLOUDWATCH_DELIVERY = RuleKind(
     DeliveryParams,
     "account_region",
     "A covering trail delivers to CloudWatch Logs, recently and without errors.",
-    results="region",
+    results="resource",
 )

@@ -120,5 +120,5 @@ EVENT_AGGREGATION = RuleKind(
     EventAggregationParams,
     "account_region",
     "A covering trail has the event aggregation template enabled.",
-    results="region",
+    results="resource",
 )

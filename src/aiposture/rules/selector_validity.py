@@ -70,5 +70,5 @@ SELECTOR_VALIDITY = RuleKind(
     NoParams,
     "trail",
     "The trail's selectors hold no guide placeholders, foreign ARNs or limit breaches.",
-    results="region",
+    results="resource",
 )

@@ -46,5 +46,5 @@ TRAIL_ATTRIBUTE = RuleKind(
     AttributeParams,
     "trail",
     "The trail has an attribute set.",
-    results="region",
+    results="resource",
 )

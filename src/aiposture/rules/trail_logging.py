@@ -47,5 +47,5 @@ def trail_logging(_: NoParams, ctx: RuleContext) -> list[Outcome]:
 
 
 TRAIL_LOGGING = RuleKind(
-    "trail_logging", trail_logging, NoParams, "trail", "The trail is logging.", results="region"
+    "trail_logging", trail_logging, NoParams, "trail", "The trail is logging.", results="resource"
 )
