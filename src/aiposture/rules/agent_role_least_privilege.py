@@ -25,6 +25,7 @@ from aiposture.rules.support.access import (
     is_aws_managed,
     judge_principal,
 )
+from aiposture.rules.support.details import dig
 from aiposture.rules.support.iam_policy import wildcard_resource_statements
 from aiposture.snapshot.access import Principal
 from aiposture.snapshot.inventory import KINDS_BY_KEY
@@ -32,9 +33,7 @@ from aiposture.snapshot.models import InventoryItem
 
 
 def _role_arn(details: dict[str, Any], path: tuple[str, ...]) -> str | None:
-    node: Any = details
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
+    node = dig(details, ".".join(path))
     return node if isinstance(node, str) and node else None
 
 

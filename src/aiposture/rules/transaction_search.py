@@ -11,12 +11,10 @@ from typing import Any
 
 from pydantic import Field
 
+from aiposture.collect.agent_telemetry import DEFAULT_INDEXING_RULE as DEFAULT_RULE
 from aiposture.results import Status
 from aiposture.rules.base import Outcome, Params, RuleContext, RuleKind
 from aiposture.rules.support.agent_telemetry import not_applicable, telemetry, why_unread
-
-DEFAULT_RULE = "Default"
-"""The indexing rule every account has (``aws xray update-indexing-rule --name "Default"``)."""
 
 
 class TransactionSearchParams(Params):
