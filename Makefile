@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/aiposture demo --out $(OUT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --durations=10
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

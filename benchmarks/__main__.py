@@ -6,7 +6,7 @@ import argparse
 import importlib
 from typing import Any
 
-BENCHMARKS = ("selectors", "detection", "evaluate", "org")
+BENCHMARKS = ("selectors", "detection", "evaluate", "org", "history")
 
 
 def main() -> None:
@@ -40,6 +40,15 @@ def main() -> None:
     parser.add_argument(
         "--throttle", type=float, default=0.05, help="share of requests throttled (0-1)"
     )
+    parser.add_argument(
+        "--history-accounts",
+        type=int,
+        default=50,
+        help="accounts of the event history benchmark (LookupEvents at 2/s; up to 500)",
+    )
+    parser.add_argument(
+        "--history-regions", type=int, default=4, choices=range(1, 5), help="regions per account"
+    )
     parser.add_argument("--workers", type=int, default=16, help="scan workers")
     parser.add_argument(
         "--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)"
@@ -47,6 +56,8 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.org_accounts <= 500:
         parser.error("--org-accounts must be between 1 and 500")
+    if not 1 <= args.history_accounts <= 500:
+        parser.error("--history-accounts must be between 1 and 500")
     chosen = set(args.only or BENCHMARKS)
     # each benchmark is imported only when chosen: the organization scan needs neither the
     # engine nor the report
@@ -59,6 +70,10 @@ def main() -> None:
     if "org" in chosen:
         _bench("org").run(
             args.org_accounts, args.org_regions, args.latency_ms, args.throttle, args.workers
+        )
+    if "history" in chosen:
+        _bench("history").run(
+            args.history_accounts, args.history_regions, args.latency_ms, args.workers
         )
 
 

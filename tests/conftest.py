@@ -16,6 +16,11 @@ from botocore.awsrequest import AWSResponse
 from aiposture.demo.environment import DemoEnvironment, DemoServer, demo_environment
 from aiposture.demo.environment import demo_server as start_demo_server
 
+# moto answers LookupEvents at once: the command line's default pace (AWS's 2 calls per second
+# per account-region) would only make every CLI scan of a test wait ~20 s. A test of the pace
+# sets it itself (tests/collect/test_history_collect.py, tests/cli/test_cli_history.py).
+os.environ.setdefault("AIPOSTURE_LOOKUP_EVENTS_PER_SECOND", "1000")
+
 _AWS_ENV = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",

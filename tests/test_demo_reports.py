@@ -142,3 +142,60 @@ def test_the_demo_report_names_every_scoping_matrix_dimension_scored_or_not_asse
     scores = sarif["runs"][0]["properties"]["scores"]
     assert set(DIMENSIONS) <= set(scores["dimensions"])
     assert scores["not_assessed"] == reasons
+
+
+@pytest.mark.skipif(
+    not POPPLER, reason="poppler-utils (pdftoppm, pdftotext, pdfinfo) is not installed"
+)
+def test_the_demo_shows_the_continuity_timeline_in_html_and_pdf(
+    demo_out: Path, results: Results, tmp_path: Path
+) -> None:
+    """Issue 18: the partial account's 9-day trail stop and 3-day alarm gap, drawn in red."""
+    from PIL import Image
+
+    from aiposture.demo.accounts import GUIDE_ACCOUNT, PARTIAL_ACCOUNT
+
+    assert results.scan.period is not None and results.scan.period.label == "last 90 days"
+    html = (demo_out / "report.html").read_text()
+    section = html[html.index('<section class="continuity"') : html.index('id="unverified"')]
+    blocks = section.split('<div class="cont-account"')[1:]
+    by_account = {re.search(r'<span class="mono">(\d{12})</span>', b)[1]: b for b in blocks}  # type: ignore[index]
+    partial, guide = by_account[PARTIAL_ACCOUNT], by_account[GUIDE_ACCOUNT]
+    assert (
+        partial.count('class="gap gap-off"') == 1 and partial.count('class="gap gap-weakened"') == 1
+    )
+    assert "(9.0 days)" in partial and "(3.0 days)" in partial
+    assert "StopLogging" in partial and "EnableAlarmActions" in partial
+    assert 'class="gap ' not in guide and 'class="timeline"' in guide
+    assert 'id="cover-period">last 90 days: ' in html
+
+    pdf = demo_out / "report.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    number = next(
+        i
+        for i, page in enumerate(pages, 1)
+        if PARTIAL_ACCOUNT in page and "gap(s) over the" in page
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            str(pdf),
+            str(tmp_path / "c"),
+        ],
+        check=True,
+    )
+    (png,) = tmp_path.glob("c*.png")
+    image = Image.open(png).convert("RGB")
+    red = sum(1 for r, g, b in image.get_flattened_data() if r > 190 and g < 80 and b < 70)  # type: ignore[misc]
+    assert red > 20, red  # the trail's 9 days off
+    assert "AUDIT PERIOD" in pages[0].upper() and "last 90 days" in pages[0]

@@ -18,12 +18,14 @@ from aiposture.engine.runner import evaluate
 from aiposture.engine.waivers import Waiver
 from aiposture.errors import RenderError
 from aiposture.results import Results
+from aiposture.snapshot.history import LOOKUP_EVENTS_PER_SECOND, Period
 from aiposture.snapshot.io import dump_snapshot, snapshot_sha256
 from aiposture.snapshot.models import Snapshot
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from aiposture.collect.history import PeriodRequest
     from aiposture.collect.progress import ScanObserver
 
 
@@ -43,7 +45,10 @@ class RunOptions:
     ``checkpoint`` is the snapshot folder each finished account is written to (None: keep
     everything in memory); ``resume`` continues that folder; ``shard`` ``(K, N)`` collects
     shard K of N; ``observer`` receives progress events; ``scan_id`` is the scan id to
-    record (the same for every shard of one run; None: a hash of the plan).
+    record (the same for every shard of one run; None: a hash of the plan). With
+    ``history`` the event history of ``period`` (None: the last 90 days) is read at
+    ``lookup_events_per_second`` LookupEvents calls per account-region (the command line
+    reads it unless ``--no-history``; the library only when asked).
     """
 
     checkpoint: Path | None = None
@@ -51,6 +56,9 @@ class RunOptions:
     shard: tuple[int, int] | None = None
     observer: ScanObserver | None = None
     scan_id: str | None = None
+    history: bool = False
+    period: Period | PeriodRequest | None = None
+    lookup_events_per_second: float = LOOKUP_EVENTS_PER_SECOND
 
 
 def checkpoint_for(snapshot_path: Path) -> Path:
@@ -89,6 +97,9 @@ def collect_snapshot(
         checkpoint=run.checkpoint,
         resume=run.resume,
         scan_id=run.scan_id,
+        history=run.history,
+        period=run.period,
+        lookup_events_per_second=run.lookup_events_per_second,
     )
     return collect(factory, options)
 

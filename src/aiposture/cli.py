@@ -293,9 +293,9 @@ def demo(
     """Scan the embedded demo organization (moto; no credentials needed)."""
     if importlib.util.find_spec("moto") is None:
         raise ConfigError("the demo needs moto: pip install 'aiposture[demo]'")
-    from aiposture.api import demo_waivers_path, report_files
+    from aiposture.api import RunOptions, demo_waivers_path, report_files
     from aiposture.api import scan as run_scan
-    from aiposture.demo.environment import demo_environment
+    from aiposture.demo.environment import DEMO_LOOKUP_EVENTS_PER_SECOND, demo_environment
     from aiposture.report import available_formats
 
     minimums = parse_min_scores(min_scores)
@@ -312,7 +312,10 @@ def demo(
     with demo_environment() as env:
         waivers = overrides.waivers or demo_waivers_path()
         config = replace(overrides, waivers=waivers).apply(env.org.config)
-        output = run_scan(config, out_dir, chosen, factory=env.factory, today=today, sign_key=key)
+        history = RunOptions(history=True, lookup_events_per_second=DEMO_LOOKUP_EVENTS_PER_SECOND)
+        output = run_scan(
+            config, out_dir, chosen, factory=env.factory, today=today, run=history, sign_key=key
+        )
     for path in output.report_paths:
         click.echo(f"  {path}", err=True)
     click.echo(str(out_dir.resolve()))

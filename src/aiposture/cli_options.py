@@ -201,9 +201,37 @@ run_options = stack(
         "the CI run id), so that `aiposture merge` refuses a shard of another run "
         "(default: a hash of the plan: accounts, regions).",
     ),
+    click.option(
+        "--since",
+        metavar="Nd|DATE",
+        help="Audit period for the continuity checks: the last N days (e.g. 90d) or since a "
+        "date (YYYY-MM-DD), until the scan (default: 90d, the most CloudTrail LookupEvents "
+        "keeps).",
+    ),
+    click.option(
+        "--period",
+        metavar="FIRST..LAST",
+        help="Audit period as two dates, both included, in UTC (e.g. 2026-07-01..2026-09-30 "
+        "for a quarter); instead of --since.",
+    ),
+    click.option(
+        "--no-history",
+        is_flag=True,
+        help="Do not read the event history (CloudTrail LookupEvents): the continuity "
+        "checks are then NOT_APPLICABLE.",
+    ),
+    click.option(
+        "--lookup-events-per-second",
+        type=float,
+        default=None,
+        envvar="AIPOSTURE_LOOKUP_EVENTS_PER_SECOND",
+        metavar="N",
+        help="LookupEvents calls per second per account and region (default 2, AWS's "
+        "limit). Env: AIPOSTURE_LOOKUP_EVENTS_PER_SECOND.",
+    ),
 )
 """How a collection runs: workers (into ``overrides``), and logs, checkpoint folder, resume,
-shard and scan id (into ``run``)."""
+shard, scan id and the event history's period and pace (into ``run``)."""
 
 
 def out_option(

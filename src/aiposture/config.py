@@ -75,6 +75,14 @@ class ThresholdsConfig(_Model):
     cloudwatch_delivery_max_age_hours: float = Field(default=24.0, gt=0)
 
 
+class ContinuityConfig(_Model):
+    """How the continuity checks (``continuity-<family>``) judge the audit period."""
+
+    tolerance_hours: float = Field(default=0.0, ge=0)
+    """The longest a monitoring control may be off or weakened inside the period without
+    failing its continuity check, in hours. ``0`` (the default): any gap fails."""
+
+
 class ScopesConfig(_Model):
     """The Scoping Matrix scopes a workload is in (Generative AI 1-5, Agentic AI 1-4).
 
@@ -225,6 +233,8 @@ class Config(_Model):
     """The default Scoping Matrix scopes; ``accounts.<id>.scopes`` overrides them."""
     remediation: RemediationConfig = Field(default_factory=RemediationConfig)
     """What ``aiposture remediate`` needs and the scan cannot read."""
+    continuity: ContinuityConfig = Field(default_factory=ContinuityConfig)
+    """How the continuity of monitoring over the audit period is judged."""
 
     def resources_for(self, account_id: str) -> ResourcesConfig:
         """The resources configuration that applies to ``account_id``."""

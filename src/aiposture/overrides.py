@@ -81,18 +81,30 @@ class ConfigOverrides:
 
 @dataclass(frozen=True)
 class RunFlags:
-    """How one collection runs: log format, checkpoint or resumed folder, shard, scan id."""
+    """How one collection runs: log format, checkpoint or resumed folder, shard, scan id.
+
+    And the event history: ``--since`` / ``--period``, ``--no-history`` and
+    ``--lookup-events-per-second``.
+    """
 
     log_format: str = "text"
     checkpoint_dir: Path | None = None
     resume_dir: Path | None = None
     shard: str | None = None
     scan_id: str | None = None
+    since: str | None = None
+    period: str | None = None
+    no_history: bool = False
+    lookup_events_per_second: float | None = None
 
     def run_options(self) -> RunOptions:
         """The library's run options of these flags (one-line errors for a bad combination)."""
+        from datetime import UTC, datetime
+
         from aiposture.api import RunOptions
+        from aiposture.collect.history import check_rate, period_request
         from aiposture.collect.progress import choose_observer
+        from aiposture.snapshot.history import LOOKUP_EVENTS_PER_SECOND
         from aiposture.snapshot.shards import check_scan_id, parse_shard
 
         resume, checkpoint = self.resume_dir, self.checkpoint_dir
@@ -100,10 +112,24 @@ class RunFlags:
             raise ConfigError("--resume names the folder to continue; leave out --checkpoint-dir")
         shard = parse_shard(self.shard) if self.shard else None
         scan_id = check_scan_id(self.scan_id) if self.scan_id is not None else None
+        if self.no_history and (self.since is not None or self.period is not None):
+            given = "--since" if self.since is not None else "--period"
+            raise ConfigError(f"--no-history reads no period: leave out {given}")
+        period = (
+            None
+            if self.no_history
+            else period_request(self.since, self.period, now=datetime.now(UTC))
+        )
+        rate = self.lookup_events_per_second
         return RunOptions(
             checkpoint=resume or checkpoint,
             resume=resume is not None,
             shard=shard,
             observer=choose_observer(self.log_format),
             scan_id=scan_id,
+            history=not self.no_history,
+            period=period,
+            lookup_events_per_second=(
+                check_rate(rate) if rate is not None else LOOKUP_EVENTS_PER_SECOND
+            ),
         )

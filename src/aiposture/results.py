@@ -16,6 +16,7 @@ from aiposture.documents import parse_json, read_utf8
 from aiposture.errors import IntegrityError, SnapshotError, validation_summary
 from aiposture.ids import AccountId
 from aiposture.outputs_guard import note_input
+from aiposture.snapshot.history import Period
 
 RESULTS_SCHEMA_VERSION = "1"
 
@@ -116,6 +117,9 @@ class ScanInfo(_Model):
     accounts: list[str]
     regions: list[str]
     snapshot_sha256: str
+    period: Period | None = None
+    """The audit period whose event history the continuity checks judged; None when history
+    was not read (``--no-history``), or in results written before periods were recorded."""
 
 
 class ScoreSet(_Model):
@@ -181,6 +185,57 @@ class DiffEntry(_Model):
     """None when the result is gone from this scan."""
 
 
+class GapEvent(_Model):
+    """The event that opened or closed a continuity gap, as its result's evidence names it."""
+
+    event_id: str | None = None
+    event_name: str | None = None
+    time: datetime | None = None
+    actor_arn: str | None = None
+    source_ip: str | None = None
+
+
+class GapEntry(_Model):
+    """One gap of a continuity result (a control off or weakened inside the period)."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    account_id: str | None
+    region: str | None
+    control: str
+    """The control's display name (``Trail ops-trail``)."""
+    resource: str | None = None
+    start: datetime
+    end: datetime
+    hours: float
+    state: str
+    """``off`` or ``weakened``."""
+    opened_by: GapEvent | None = None
+    closed_by: GapEvent | None = None
+
+
+class ContinuityDiff(_Model):
+    """The continuity gaps that opened or closed from one audit period to another.
+
+    A gap is keyed by (account, region, check, control, start); see
+    :func:`aiposture.engine.continuity_diff.diff_gaps` for how a gap cut by either period's
+    boundary still matches itself.
+    """
+
+    baseline_period: Period | None = None
+    period: Period | None = None
+    opened: list[GapEntry] = Field(default_factory=list)
+    """Gaps in this scan and not in the baseline."""
+    closed: list[GapEntry] = Field(default_factory=list)
+    """Gaps in the baseline and not in this scan, which judged the same check there."""
+    unverified: list[GapEntry] = Field(default_factory=list)
+    """Gaps in the baseline whose check this scan could not judge there (ERROR, or no
+    result): neither still open nor closed is known."""
+    note: str | None = None
+    """Why the gaps could not be compared (a side read no event history), else None."""
+
+
 class Diff(_Model):
     """What changed since a baseline scan."""
 
@@ -194,6 +249,8 @@ class Diff(_Model):
     """In the baseline and not failing there (PASS, WAIVED, NOT_APPLICABLE), failing now."""
     score_changes: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
     """``overall`` and each dimension: (baseline score, this scan's score)."""
+    continuity: ContinuityDiff | None = None
+    """The continuity gaps opened and closed, when either scan judged continuity."""
 
 
 class Integrity(_Model):
@@ -302,7 +359,13 @@ class Results(_Model):
         return out
 
 
-ADDED_MEMBERS = ("scoping", "scores.not_assessed", "peer_refs")
+ADDED_MEMBERS = (
+    "scoping",
+    "scores.not_assessed",
+    "peer_refs",
+    "scan.period",
+    "baseline.continuity",
+)
 """Members of the results file added after schema version 1 was first written (a dotted
 path names a member of a member). Left out of the content hash when unset, so a results
 file an earlier aiposture wrote (a past quarter's baseline) still matches its recorded hash."""
@@ -315,8 +378,8 @@ def _unset_members(results: Results) -> dict[str, Any]:
         *parents, name = path.split(".")
         owner: Any = results
         for parent in parents:
-            owner = getattr(owner, parent)
-        if getattr(owner, name) is None:
+            owner = getattr(owner, parent) if owner is not None else None
+        if owner is not None and getattr(owner, name) is None:
             where = out
             for parent in parents:
                 where = where.setdefault(parent, {})

@@ -135,17 +135,30 @@ VOLATILE_PATTERNS = [
 ]
 
 
+HISTORY_CLOCK_KEYS = {"start", "end", "oldest_available", "event_time"}
+"""The times of an event history (its window, and each event's time, which the demo tells
+relative to its seeding) and of the snapshot's period: masked there, and only there."""
+
+
 def normalized(snapshot: Snapshot) -> Any:
     """The snapshot without timestamps and the ids moto generates at random."""
 
-    def strip(node: Any) -> Any:
+    def strip(node: Any, clock: bool = False) -> Any:
         if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k not in VOLATILE_KEYS}
+            return {
+                k: "TIME" if clock and k in HISTORY_CLOCK_KEYS else strip(v, clock or k in CLOCKED)
+                for k, v in node.items()
+                if k not in VOLATILE_KEYS
+            }
         if isinstance(node, list):
-            return [strip(v) for v in node]
+            return [strip(v, clock) for v in node]
         if isinstance(node, str):
             for pattern, replacement in VOLATILE_PATTERNS:
                 node = pattern.sub(replacement, node)
         return node
 
     return strip(snapshot.model_dump(mode="json"))
+
+
+CLOCKED = {"event_history", "period"}
+"""The snapshot members whose :data:`HISTORY_CLOCK_KEYS` follow the scan's or the seed's clock."""

@@ -178,6 +178,10 @@ def _scan_args(out: Path, *extra: str) -> list[str]:
         "json",
         "--fail-on",
         "none",
+        # a period well inside the 90 days LookupEvents keeps: the accounts a resume reads
+        # later still reach its start (with --since 90d they would reach minutes short)
+        "--since",
+        "30d",
         "--out",
         str(out),
         *extra,

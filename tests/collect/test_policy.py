@@ -70,6 +70,7 @@ EXPECTED_ACTIONS = [
     "cloudtrail:GetInsightSelectors",
     "cloudtrail:GetTrailStatus",
     "cloudtrail:ListTags",
+    "cloudtrail:LookupEvents",
     "cloudwatch:DescribeAlarms",
     "cloudwatch:DescribeInsightRules",
     "cloudwatch:GetDashboard",
@@ -206,7 +207,13 @@ def test_policy_names_exactly_what_a_demo_collection_sends(demo_env: DemoEnviron
         region_name=org.regions[0],
     )
     factory = SessionFactory(session=session, on_client=recorder)
-    snapshot = collect(factory, CollectOptions(regions=org.regions, assume_roles=org.assume_roles))
+    options = CollectOptions(
+        regions=org.regions,
+        assume_roles=org.assume_roles,
+        history=True,  # the event history's LookupEvents is in the policy too
+        lookup_events_per_second=1000.0,
+    )
+    snapshot = collect(factory, options)
     assert not any(a.all_errors() for a in snapshot.accounts)
 
     read_calls = recorder.sent - CREDENTIAL_OPERATIONS

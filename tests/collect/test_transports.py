@@ -9,7 +9,11 @@ import pytest
 from aiposture import __version__
 from aiposture.collect.scan import CollectOptions, collect
 from aiposture.collect.session import SessionFactory
-from aiposture.demo.environment import DemoServer, demo_environment
+from aiposture.demo.environment import (
+    DEMO_LOOKUP_EVENTS_PER_SECOND,
+    DemoServer,
+    demo_environment,
+)
 from aiposture.snapshot.models import Snapshot
 from tests.collect.helpers import normalized
 
@@ -27,7 +31,13 @@ def inprocess_snapshot() -> Snapshot:
 def server_snapshot(server_env: DemoServer) -> Snapshot:
     org = server_env.org
     return collect(
-        SessionFactory(), CollectOptions(regions=org.regions, assume_roles=org.assume_roles)
+        SessionFactory(),
+        CollectOptions(
+            regions=org.regions,
+            assume_roles=org.assume_roles,
+            history=True,  # as the in-process demo reads it (DemoEnvironment.options)
+            lookup_events_per_second=DEMO_LOOKUP_EVENTS_PER_SECOND,
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from aiposture.demo import moto_ext
 from aiposture.demo.moto_ext.cloudtrail import set_trail_delivery
+from aiposture.demo.moto_ext.logs import set_logs_creation_time
 from aiposture.demo.moto_ext.sns import confirmation_token
 
 REGION = "us-east-1"
@@ -597,6 +598,23 @@ def test_metric_filters_keep_their_inputs_and_replace_in_place(aws: boto3.Sessio
         f["filterName"] for f in logs.describe_metric_filters(logGroupName="g")["metricFilters"]
     ]
     assert names == ["f"]
+
+
+def test_a_metric_filter_keeps_its_creation_time_when_put_again(aws: boto3.Session) -> None:
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="g")
+    put = {"logGroupName": "g", "filterName": "f", "metricTransformations": TRANSFORMS}
+    logs.put_metric_filter(filterPattern="{ $.a = 1 }", **put)
+    [first] = logs.describe_metric_filters(logGroupName="g")["metricFilters"]
+    now = datetime.now(UTC).timestamp() * 1000
+    assert now - 60_000 < first["creationTime"] <= now
+    set_logs_creation_time(DEFAULT_ACCOUNT, REGION, datetime(2025, 1, 1, tzinfo=UTC))
+    logs.put_metric_filter(filterPattern="{ $.a = 2 }", **put)  # an update: not created again
+    [entry] = logs.describe_metric_filters(logGroupName="g")["metricFilters"]
+    assert entry["filterPattern"] == "{ $.a = 2 }"
+    assert entry["creationTime"] == int(datetime(2025, 1, 1, tzinfo=UTC).timestamp() * 1000)
+    [group] = logs.describe_log_groups(logGroupNamePrefix="g")["logGroups"]
+    assert group["creationTime"] == entry["creationTime"]
 
 
 def test_subscription_filters_and_insight_rules_keep_their_inputs(aws: boto3.Session) -> None:

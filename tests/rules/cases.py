@@ -10,6 +10,8 @@ A check's examples live next to its YAML, in ``checks/<group>/<check-id>.cases.y
           regions:
             us-east-1: {metric_filters: {...}, ...}
         config: {resources: {...}}       # a Config fragment (optional)
+        period: {start: ..., end: ..., label: ...}   # the audit period (optional; the
+                                         # snapshot's ``period``: history was read)
         expect: PASS                     # PASS, FAIL, ERROR or NOT_APPLICABLE
         message: matches every event     # a substring of every result's message (optional)
 
@@ -38,6 +40,7 @@ from aiposture.config import Config
 from aiposture.engine.catalog import CASES_SUFFIX, Catalog, checks_dir
 from aiposture.errors import validation_summary
 from aiposture.results import Status
+from aiposture.snapshot.history import Period
 from aiposture.snapshot.models import AccountSnapshot, Snapshot, ToolInfo
 from tests.builders import ACCOUNT, NOW, REGION
 
@@ -58,6 +61,9 @@ class Case(BaseModel):
     """The account's snapshot: what the check reads (see the module docstring)."""
     config: Config = Field(default_factory=Config)
     """The configuration the scan runs with (the defaults when not given)."""
+    period: Period | None = None
+    """The snapshot's audit period (:attr:`Snapshot.period`): set it for a scan that read
+    the event history; left out, the history was not read (``--no-history``)."""
     expect: Expected
     """The status of every result the check gives for the account."""
     message: str | None = Field(default=None, min_length=1)
@@ -96,6 +102,7 @@ class Case(BaseModel):
             tool=ToolInfo(version="cases"),
             started_at=NOW - timedelta(minutes=1),
             finished_at=NOW,
+            period=self.period,
             accounts=[self.evidence.model_copy(deep=True)],
         )
 

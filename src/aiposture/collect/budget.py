@@ -39,6 +39,9 @@ The count follows what the collector sends:
   GetMetricData costs every namespace's ListMetrics and one GetMetricData;
 - per account and per scanned region, the AI access reads (IAM, VPC endpoints, the
   invocation-log bucket): :mod:`aiposture.collect.budget_access`;
+- per scanned region whose event history was read: CloudTrail ``LookupEvents``, one call per
+  page of 50 events of each event name (one for a name without events, one for a name that
+  failed: :func:`~aiposture.collect.history.minimum_lookup_calls`);
 - per trail: ``GetTrailStatus``, ``GetEventSelectors``, ``GetInsightSelectors``,
   ``GetEventConfiguration`` and ``ListTags``; only ``GetTrailStatus`` for a trail another
   account owns (``Trail.owner_reads_skipped``: an organization trail seen from a member).
@@ -66,6 +69,9 @@ from aiposture.collect.botocore_data import data_session
 from aiposture.collect.budget_access import access_account_calls, access_region_calls
 from aiposture.collect.cloudtrail import OWNER_ONLY_OPERATIONS
 from aiposture.collect.detection import QUERY_LANGUAGES
+from aiposture.collect.history import OPERATION as HISTORY_OPERATION
+from aiposture.collect.history import SERVICE as HISTORY_SERVICE
+from aiposture.collect.history import minimum_lookup_calls
 from aiposture.snapshot.inventory import (
     DETAIL_EXTRA_OPERATIONS,
     DETAIL_OPERATIONS,
@@ -394,6 +400,10 @@ def _account_calls(acct: AccountSnapshot, own_arn: str | None, calls: Counter[st
             _usage_calls(reg, calls)
             _agent_telemetry_calls(reg, calls)
             access_region_calls(reg, calls)
+        if reg.event_history is not None:  # one call per page of each event name
+            calls[f"{HISTORY_SERVICE}:{HISTORY_OPERATION}"] += minimum_lookup_calls(
+                reg.event_history, reg.errors
+            )
     access_account_calls(acct, calls)
     for region in scanned:
         if region not in acct.regions:  # scanned, yet no evidence kept: still read

@@ -33,6 +33,8 @@ COLLECTOR_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
         ("cloudtrail", "GetInsightSelectors"),
         ("cloudtrail", "GetEventConfiguration"),
         ("cloudtrail", "ListTags"),
+        # the audit period's monitoring changes (aiposture.collect.history)
+        ("cloudtrail", "LookupEvents"),
         ("logs", "DescribeLogGroups"),
         ("logs", "DescribeMetricFilters"),
         ("logs", "DescribeSubscriptionFilters"),

@@ -40,6 +40,21 @@ class ScanObserver:
     def account_done(self, account_id: str, errors: int) -> None:
         """An account is complete (and checkpointed, when the scan keeps a folder)."""
 
+    def history_planned(self, account_id: str, regions: int) -> None:
+        """The event history of ``regions`` regions of the account will be read."""
+
+    def history_calls(self, account_id: str, region: str, calls: int) -> None:
+        """``calls`` LookupEvents calls have been made so far in one account-region."""
+
+    def history_done(
+        self, account_id: str, region: str, calls: int, events: int, errors: int
+    ) -> None:
+        """One account-region's history is read.
+
+        ``calls`` calls were made, ``events`` events kept, and ``errors`` event names could
+        not be read.
+        """
+
     def message(self, text: str) -> None:
         """A line worth telling (discovery, skipped accounts, a resume)."""
 
@@ -61,6 +76,13 @@ class _Tally:
         self.regions_done = 0
         self.errors = 0
         self.started = time.monotonic()
+        self.history_total = 0
+        self.history_done = 0
+        self.history_calls: dict[tuple[str, str], int] = {}
+
+    def calls(self) -> int:
+        """LookupEvents calls made so far, every account-region together."""
+        return sum(self.history_calls.values())
 
     def elapsed(self) -> str:
         seconds = int(time.monotonic() - self.started)
@@ -100,6 +122,25 @@ class ProgressBar(ScanObserver):
         self._tally.accounts_done += 1
         self._draw(force=True)
 
+    def history_planned(self, account_id: str, regions: int) -> None:
+        """Count the account-regions whose history will be read."""
+        self._tally.history_total += regions
+        self._draw()
+
+    def history_calls(self, account_id: str, region: str, calls: int) -> None:
+        """Count the LookupEvents calls."""
+        self._tally.history_calls[(account_id, region)] = calls
+        self._draw()
+
+    def history_done(
+        self, account_id: str, region: str, calls: int, events: int, errors: int
+    ) -> None:
+        """Count an account-region's history read."""
+        self._tally.history_done += 1
+        self._tally.history_calls[(account_id, region)] = calls
+        self._tally.errors += errors
+        self._draw()
+
     def message(self, text: str) -> None:
         """Print the line above the bar."""
         with self._lock:
@@ -123,9 +164,15 @@ class ProgressBar(ScanObserver):
         total = max(t.accounts_total, 1)
         filled = int(self.WIDTH * t.accounts_done / total)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
+        history = (
+            f"history {t.history_done}/{t.history_total} ({t.calls()} calls)  "
+            if t.history_total
+            else ""
+        )
         return (
             f"[{bar}] accounts {t.accounts_done}/{t.accounts_total}  "
-            f"regions {t.regions_done}/{t.regions_total}  errors {t.errors}  {t.elapsed()}"
+            f"regions {t.regions_done}/{t.regions_total}  {history}errors {t.errors}  "
+            f"{t.elapsed()}"
         )
 
     def _clear(self) -> None:
@@ -197,6 +244,24 @@ class JsonLines(ScanObserver):
             errors=errors,
             accounts_done=t.accounts_done,
             accounts_total=t.accounts_total,
+        )
+
+    def history_done(
+        self, account_id: str, region: str, calls: int, events: int, errors: int
+    ) -> None:
+        """Log an account-region's history read (its calls, events and failed names)."""
+        self._tally.history_done += 1
+        self._tally.history_calls[(account_id, region)] = calls
+        self._tally.errors += errors
+        self.emit(
+            "history_done",
+            level="warning" if errors else "info",
+            account=account_id,
+            region=region,
+            calls=calls,
+            events=events,
+            errors=errors,
+            lookup_events_calls=self._tally.calls(),
         )
 
     def message(self, text: str) -> None:

@@ -27,6 +27,7 @@ from botocore.parsers import ResponseParserError
 from aiposture import __version__
 from aiposture.collect import sts
 from aiposture.collect.guard import COLLECTOR_OPERATIONS, install_read_only_guard
+from aiposture.collect.history import DEFAULT_PERIOD, HistoryPlan, PeriodRequest, check_rate
 from aiposture.collect.org import (
     DEFAULT_ROLE_NAME,
     discover_organization,
@@ -55,6 +56,7 @@ from aiposture.errors import (
     MalformedAnswerError,
     SnapshotError,
 )
+from aiposture.snapshot.history import LOOKUP_EVENTS_PER_SECOND, Period
 from aiposture.snapshot.models import CallerIdentity, CallError, ScanPlan, Snapshot, ToolInfo
 from aiposture.snapshot.shards import check_scan_id, format_shard, plan_scan_id, shard_accounts
 from aiposture.snapshot.store import ScanRecord, SnapshotHeader, SnapshotStore
@@ -94,7 +96,10 @@ class CollectOptions:
     ``role_name`` instead. ``workers`` units run at once. ``shard`` ``(K, N)`` keeps the
     accounts of shard K of N. ``checkpoint`` is a snapshot folder that receives each
     account as soon as it is done; with ``resume`` it is an existing folder whose missing
-    accounts are collected (the plan, regions and roles then come from the folder).
+    accounts are collected (the plan, regions, roles and period then come from the folder).
+    With ``history`` each account-region's event history over ``period`` (default: the last
+    90 days, resolved against the scan's start) is read with LookupEvents at
+    ``lookup_events_per_second`` per account-region.
     """
 
     regions: Sequence[str] | None = None
@@ -113,6 +118,13 @@ class CollectOptions:
     scan_id: str | None = None
     """The scan id to record (the same for every shard of one run, e.g. the CI run id);
     ``None``: a hash of the plan (:func:`~aiposture.snapshot.shards.plan_scan_id`)."""
+    history: bool = False
+    """Read the event history of the audit period (LookupEvents) of every account-region."""
+    period: Period | PeriodRequest | None = None
+    """The audit period: a fixed :class:`Period`, or a request resolved against the scan's
+    start (``None``: the last 90 days). Only read with ``history``."""
+    lookup_events_per_second: float = LOOKUP_EVENTS_PER_SECOND
+    """LookupEvents calls per second per account-region (AWS allows 2)."""
 
 
 def _now() -> datetime:
@@ -224,6 +236,23 @@ class _Plan:
     header: SnapshotHeader
     targets: list[AccountTarget]
     planned: list[str]
+    history_end: datetime | None = None
+    """The end of every account-region's history window: the clock of this run."""
+
+
+def _period(options: CollectOptions, now: datetime) -> Period | None:
+    """The audit period a new scan reads, resolved against its start (None: no history)."""
+    if not options.history:
+        return None
+    wanted = options.period or DEFAULT_PERIOD
+    return wanted if isinstance(wanted, Period) else wanted.resolve(now)
+
+
+def _history_plan(plan: _Plan, options: CollectOptions) -> HistoryPlan | None:
+    period = plan.header.period
+    if period is None or plan.history_end is None:
+        return None
+    return HistoryPlan(period, plan.history_end, options.lookup_events_per_second)
 
 
 def _new_plan(
@@ -260,9 +289,12 @@ def _new_plan(
             f"{len(planned)} accounts"
         )
     regions = list(options.regions) if options.regions is not None else None
+    started = _now()
+    period = _period(options, started)
     header = SnapshotHeader(
         tool=ToolInfo(version=__version__),
-        started_at=_now(),
+        started_at=started,
+        period=period,
         identity=identity,
         partition=partition,
         regions_requested=regions,
@@ -279,7 +311,7 @@ def _new_plan(
             shard=format_shard(*options.shard) if options.shard is not None else None,
         ),
     )
-    return _Plan(header, targets, [t.account_id for t in targets])
+    return _Plan(header, targets, [t.account_id for t in targets], started)
 
 
 def _resumed_plan(store: SnapshotStore, identity: CallerIdentity, options: CollectOptions) -> _Plan:
@@ -318,7 +350,8 @@ def _resumed_plan(store: SnapshotStore, identity: CallerIdentity, options: Colle
             f"{store.directory} plans accounts it records no way to reach: {', '.join(unknown)}"
         )
     missing = store.missing()
-    return _Plan(header, [by_id[a] for a in missing], store.planned)
+    # The accounts left are read now: their history must reach this run's present state.
+    return _Plan(header, [by_id[a] for a in missing], store.planned, _now())
 
 
 def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
@@ -337,6 +370,7 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         raise ConfigError("resume needs the snapshot folder to resume")
     if options.regions is not None and not options.resume:
         check_regions(options.regions, factory.partition)
+    check_rate(options.lookup_events_per_second)
     for role_arn in options.assume_roles:
         if arn_partition(role_arn) != factory.partition:
             raise ConfigError(
@@ -375,6 +409,7 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         workers=options.workers,
         on_account=store.write_account if store is not None else None,
         observer=observer,
+        history=_history_plan(plan, options),
     )
     try:
         found = scheduler.run()
@@ -394,6 +429,7 @@ def collect(factory: SessionFactory, options: CollectOptions) -> Snapshot:
         partition=header.partition,
         regions_requested=header.regions_requested,
         plan=header.plan,
+        period=header.period,
         accounts=[found[a] for a in plan.planned if a in found],
         errors=header.errors,
     )

@@ -67,6 +67,9 @@ CLEARED_ENV = (
 )
 """Environment variables hidden inside an in-process moto world (none may reach AWS)."""
 _SEED_SESSION_NAME = "aiposture-demo-seed"
+DEMO_LOOKUP_EVENTS_PER_SECOND = 1000.0
+"""The demo's LookupEvents pace: moto answers at once, and the demo has no need to wait
+out AWS's two calls per second per account-region."""
 MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
 """moto settings of a seeded world: no default AMIs (nothing needs them; saves seconds)."""
 
@@ -80,8 +83,17 @@ class DemoEnvironment:
 
     @property
     def options(self) -> CollectOptions:
-        """Collect options that scan the demo's regions and all four accounts."""
-        return CollectOptions(regions=self.org.regions, assume_roles=self.org.assume_roles)
+        """Collect options that scan the demo's regions and all four accounts.
+
+        The event history of the last 90 days is read too, at
+        :data:`DEMO_LOOKUP_EVENTS_PER_SECOND`.
+        """
+        return CollectOptions(
+            regions=self.org.regions,
+            assume_roles=self.org.assume_roles,
+            history=True,
+            lookup_events_per_second=DEMO_LOOKUP_EVENTS_PER_SECOND,
+        )
 
     def collect(self) -> Snapshot:
         """Run the real collectors against the demo."""

@@ -19,7 +19,8 @@
 only calls that are not AWS APIs are
 :func:`~aiposture.demo.moto_ext.cloudtrail.set_trail_delivery` overrides and
 :func:`~aiposture.demo.moto_ext.sns.confirmation_token` (reading the token AWS e-mails to a
-subscriber), which need the moto backend in this process. The names and ids live in
+subscriber) and the event history of :mod:`aiposture.demo.history` (moto records no
+events by itself), which need the moto backend in this process. The names and ids live in
 :mod:`aiposture.demo.accounts`, the selectors in :mod:`aiposture.demo.selectors`, the
 writing helpers in :mod:`aiposture.demo.writers` and the lab account in
 :mod:`aiposture.demo.lab`.
@@ -60,6 +61,7 @@ from aiposture.demo.accounts import (
     demo_config,
     role_arn,
 )
+from aiposture.demo.history import seed_history
 from aiposture.demo.lab import seed_lab
 from aiposture.demo.moto_ext.cloudtrail import set_trail_delivery
 from aiposture.demo.resources_access import seed_access
@@ -339,6 +341,12 @@ def seed_demo(
     seed_usage_metrics(guide, lab, regions)
     seed_access(guide, partial, regions)  # last: every VPC and agent role exists by now
     key_id, secret = seed_auditor(guide)
+    # Last: the history re-writes what the guide account holds, and dates every trail.
+    seed_history(
+        list(DEMO_ACCOUNTS.values()),
+        regions,
+        guide_logs=guide.client("logs"),
+    )
     return DemoOrg(
         accounts=dict(DEMO_ACCOUNTS),
         regions=tuple(regions),

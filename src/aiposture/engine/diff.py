@@ -1,7 +1,8 @@
 """What changed between two scans: new failures, resolved, regressed, and score changes.
 
 Results are matched on (check id, account, region, resource ARN). "Failing" means FAIL or
-ERROR: an unverified control is not a passing one.
+ERROR: an unverified control is not a passing one. Between two audit periods, the continuity
+gaps that opened or closed are compared too (:mod:`aiposture.engine.continuity_diff`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from aiposture.engine.continuity_diff import diff_gaps
 from aiposture.engine.scoring import rescored
 from aiposture.errors import BaselineError, SnapshotError
 from aiposture.results import Diff, DiffEntry, Result, Results, Status, load_results
@@ -60,7 +62,9 @@ def diff_results(old: Results, new: Results) -> Diff:
     - new_failures: failing now, and absent from the baseline;
     - regressed: in the baseline and not failing there, failing now;
     - resolved: failing in the baseline, and passing, waived, not applicable or gone now;
-    - score_changes: ``overall`` and every dimension either scan scored: (old, new).
+    - score_changes: ``overall`` and every dimension either scan scored: (old, new);
+    - continuity: the gaps opened and closed between the two periods (None when neither
+      scan judged continuity).
     """
     before = _keyed(old.results)
     after = _keyed(new.results)
@@ -95,6 +99,7 @@ def diff_results(old: Results, new: Results) -> Diff:
         resolved=sorted(resolved, key=_order),
         regressed=sorted(regressed, key=_order),
         score_changes=changes,
+        continuity=diff_gaps(old, new),
     )
 
 
@@ -107,5 +112,6 @@ def load_baseline(path: Path) -> Results:
 
 
 def has_regression(diff: Diff) -> bool:
-    """True when the diff has a new failure or a regression."""
-    return bool(diff.new_failures or diff.regressed)
+    """True when the diff has a new failure, a regression, or a continuity gap opened."""
+    opened = diff.continuity.opened if diff.continuity else []
+    return bool(diff.new_failures or diff.regressed or opened)

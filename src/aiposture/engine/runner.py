@@ -237,6 +237,7 @@ def evaluate(snapshot: Snapshot, snapshot_sha256: str, catalog: Catalog, config:
                 accounts=sorted(a.account_id for a in accounts),
                 regions=regions,
                 snapshot_sha256=snapshot_sha256,
+                period=snapshot.period,
             ),
             results=results,
             scores=score(results, catalog_reasons(catalog)),

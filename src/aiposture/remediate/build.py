@@ -51,8 +51,13 @@ class PlanBuilder(PlanState):
         DetectionPlanner(self).run()
         for r in self.failing:
             if result_key(r, self.catalog) not in self.claimed:
-                self.leave(r, _default_reason(r))
+                self.leave(r, _past_reason(r) if self._judges_past(r) else _default_reason(r))
         return self._assemble()
+
+    def _judges_past(self, result: Result) -> bool:
+        """Whether ``result``'s check judges the past (a continuity gap): no change fixes it."""
+        item = self.catalog.get(result.check_id)
+        return item is not None and item.kind.judges_past
 
     def _trail_state(self) -> None:
         trails = {t.arn: t for t in self.snapshot.all_trails()}
@@ -186,6 +191,16 @@ def _role_for(acct: AccountSnapshot, configured: list[str]) -> str | None:
         if cw.get("roleArn"):
             return str(cw["roleArn"])
     return None
+
+
+def _past_reason(result: Result) -> str:
+    """The note a continuity FAIL gets: investigate the past gap, no change can fix it."""
+    return (
+        f"{result.message} This gap lies in the past, which no change can fix: investigate it "
+        "(who made each change and why, what went unrecorded or unalerted while it lasted), "
+        "record the finding for the audit, and prevent a recurrence (see the check's "
+        "remediation). The plan neither targets this result nor counts it as fixed."
+    )
 
 
 def _default_reason(result: Result) -> str:

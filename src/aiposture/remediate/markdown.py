@@ -112,9 +112,12 @@ def _needs(account: AccountPlan) -> list[str]:
         return [*lines, "Nothing: the plan can fix every failure it found in this account.", ""]
     keyed: dict[str, list[Unresolved]] = {}
     manual: list[Unresolved] = []
+    past: list[Unresolved] = []
     for step in unresolved:
         if step.config_key:
             keyed.setdefault(step.config_key, []).append(step)
+        elif step.past_gap:
+            past.append(step)
         else:
             manual.append(step)
     if keyed:
@@ -138,6 +141,18 @@ def _needs(account: AccountPlan) -> list[str]:
             "",
         ]
         for s in manual:
+            lines.append(f"- {_failures(s.targets)}: {md_text(s.reason)}")
+        lines.append("")
+    if past:
+        lines += [
+            "### Gaps in the audit period to investigate",
+            "",
+            "No change can fix a gap that lies in the past, and the plan neither targets nor "
+            "credits these results: investigate each gap, record the finding for the audit, "
+            "and prevent a recurrence.",
+            "",
+        ]
+        for s in past:
             lines.append(f"- {_failures(s.targets)}: {md_text(s.reason)}")
         lines.append("")
     return lines

@@ -260,6 +260,10 @@ class PutInvocationLogging(_Step):
     config: dict[str, Any]
 
 
+CONTINUITY_CHECK_PREFIX = "continuity-"
+"""The id prefix of the checks that judge the audit period (rule kind ``continuity``)."""
+
+
 class Unresolved(_Step):
     """A failure the plan cannot fix on its own: it names the value it needs, or says why not."""
 
@@ -267,6 +271,17 @@ class Unresolved(_Step):
     operation: ClassVar[str] = ""
     config_key: str | None = None
     """The configuration key that would let the plan fix it (``None``: a manual change)."""
+
+    @property
+    def past_gap(self) -> bool:
+        """True when every target is a continuity check's (``continuity-<family>``).
+
+        Such a failure is a gap in the audit period: no change fixes the past, so it is to
+        be investigated, not changed by hand.
+        """
+        return bool(self.targets) and all(
+            t.check_id.startswith(CONTINUITY_CHECK_PREFIX) for t in self.targets
+        )
 
 
 TrailChange = StartLogging | UpdateTrail | PutEventSelectors | PutInsightSelectors

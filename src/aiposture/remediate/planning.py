@@ -111,8 +111,15 @@ class PlanState:
         self.steps.append(step)
 
     def claim(self, step: Step, results: Iterable[Result]) -> None:
-        """Name ``results`` among the targets of ``step`` (each result fixed by one step)."""
+        """Name ``results`` among the targets of ``step`` (each result fixed by one step).
+
+        A result of a check that judges the past (a continuity gap) is never a target: no
+        change made now fixes the audit period.
+        """
         for r in results:
+            item = self.catalog.get(r.check_id)
+            if item is not None and item.kind.judges_past:
+                continue
             key = result_key(r, self.catalog)
             if key not in self.claimed:
                 step.targets.append(target_of(r, self.catalog))

@@ -126,11 +126,14 @@ def _step_comment(step: Step) -> list[str]:
 
 def _unresolved_comment(step: Unresolved) -> list[str]:
     checks = ", ".join(sorted({t.check_id for t in step.targets})) or "(no check)"
-    todo = (
-        f"set {step.config_key} in the aiposture configuration, then scan and remediate again"
-        if step.config_key
-        else "no configuration key fixes it: change it by hand"
-    )
+    if step.config_key:
+        todo = (
+            f"set {step.config_key} in the aiposture configuration, then scan and remediate again"
+        )
+    elif step.past_gap:
+        todo = "a gap in the audit period: no change fixes the past; investigate it"
+    else:
+        todo = "no configuration key fixes it: change it by hand"
     return comment(f"NOT FIXED by this script: {checks} in {step.region}", step.reason, todo)
 
 

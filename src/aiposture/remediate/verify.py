@@ -41,12 +41,18 @@ def compare(plan: Plan, before: Results, after: Results, catalog: Catalog) -> Ve
     """Classify each result of ``before`` by its status in ``after`` and ``plan``'s targets.
 
     Results are matched by :func:`~aiposture.remediate.planning.result_key` (``catalog``
-    gives each check's kind).
+    gives each check's kind). The results of a check that judges the past (a continuity
+    check: :attr:`~aiposture.rules.base.RuleKind.judges_past`) are left out: a change made
+    now neither fixes nor breaks what happened in the audit period, and the changed
+    snapshot's history is the same history.
     """
     now_by_key = {_key(r, catalog): r for r in after.results}
     targeted = {t.key for t in plan.targets}
     out = Verification(targeted=len(targeted))
     for result in before.results:
+        item = catalog.get(result.check_id)
+        if item is not None and item.kind.judges_past:
+            continue
         key = _key(result, catalog)
         now = now_by_key.get(key)
         change = StatusChange(

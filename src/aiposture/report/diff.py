@@ -1,5 +1,9 @@
 """How ``aiposture diff`` shows a :class:`~aiposture.results.Diff`: text, JSON or Markdown.
 
+Between two audit periods it adds the continuity gaps opened (in NEW, not OLD), closed (in
+OLD, not NEW) and not judged now (the baseline's gaps where NEW could not read the history),
+each with its interval, length and the events that opened and closed it.
+
 Text is terminal-safe (control characters shown as hex escapes); Markdown goes through the
 project's one GitHub-safe escaper.
 """
@@ -10,7 +14,8 @@ import json
 import re
 
 from aiposture.markdown_text import md_text
-from aiposture.results import Diff, DiffEntry, Status
+from aiposture.report.continuity_view import describe_event, format_hours, period_text
+from aiposture.results import ContinuityDiff, Diff, DiffEntry, GapEntry, Status
 
 __all__ = ["DIFF_FORMATS", "render_diff"]
 
@@ -51,6 +56,76 @@ _SECTIONS = (
 )
 
 
+_GAP_SECTIONS = (
+    ("opened", "Continuity gaps opened"),
+    ("closed", "Continuity gaps closed"),
+    ("unverified", "Continuity gaps not judged now"),
+)
+
+
+def _gap_text(gap: GapEntry) -> str:
+    return (
+        f"  [{gap.severity.value}] {_inert(gap.check_id)} account {_inert(gap.account_id)} "
+        f"region {_inert(gap.region)} {_inert(gap.control)}: {_inert(gap.state)} from "
+        f"{gap.start.isoformat()} to {gap.end.isoformat()} ({format_hours(gap.hours)}); "
+        f"opened by {_inert(describe_event(gap.opened_by))}; "
+        f"closed by {_inert(describe_event(gap.closed_by))}"
+    )
+
+
+def _gaps_text(gaps: ContinuityDiff | None) -> list[str]:
+    if gaps is None:
+        return []
+    lines = [
+        "",
+        f"Audit periods: baseline {_inert(period_text(gaps.baseline_period))}; "
+        f"now {_inert(period_text(gaps.period))}",
+    ]
+    if gaps.note:
+        return [*lines, f"Continuity gaps: {_inert(gaps.note)}"]
+    for attr, title in _GAP_SECTIONS:
+        entries: list[GapEntry] = getattr(gaps, attr)
+        if attr == "unverified" and not entries:
+            continue
+        lines += ["", f"{title} ({len(entries)}):"]
+        lines += [_gap_text(g) for g in entries]
+    return lines
+
+
+def _gaps_markdown(gaps: ContinuityDiff | None) -> list[str]:
+    if gaps is None:
+        return []
+    lines = [
+        "",
+        "### Continuity gaps",
+        "",
+        f"Audit periods: baseline {_md(period_text(gaps.baseline_period))}; "
+        f"now {_md(period_text(gaps.period))}.",
+    ]
+    if gaps.note:
+        return [*lines, "", f"{_md(gaps.note)}."]
+    for attr, title in _GAP_SECTIONS:
+        entries: list[GapEntry] = getattr(gaps, attr)
+        if attr == "unverified" and not entries:
+            continue
+        lines += ["", f"#### {title} ({len(entries)})", ""]
+        if not entries:
+            lines.append("None.")
+            continue
+        lines += [
+            "| Check | Account | Region | Control | Interval | Length | Opened by | Closed by |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for g in entries:
+            lines.append(
+                f"| {_md(g.check_id)} | {_md(g.account_id)} | {_md(g.region)} | "
+                f"{_md(g.control)} | {_md(g.state)} {_md(g.start.isoformat())} to "
+                f"{_md(g.end.isoformat())} | {format_hours(g.hours)} | "
+                f"{_md(describe_event(g.opened_by))} | {_md(describe_event(g.closed_by))} |"
+            )
+    return lines
+
+
 def _text(diff: Diff) -> str:
     lines = [
         f"Baseline: scan finished {diff.baseline_finished_at.isoformat()}, "
@@ -71,6 +146,7 @@ def _text(diff: Diff) -> str:
                 f"account {_inert(e.account_id)} region {_inert(e.region)} "
                 f"resource {_inert(e.resource_arn)}"
             )
+    lines += _gaps_text(diff.continuity)
     return "\n".join(lines) + "\n"
 
 
@@ -104,6 +180,7 @@ def _markdown(diff: Diff) -> str:
                 f"{_md(e.region)} | {_md(e.resource_arn)} | {_status(e.old_status)} | "
                 f"{_status(e.new_status)} |"
             )
+    lines += _gaps_markdown(diff.continuity)
     return "\n".join(lines) + "\n"
 
 

@@ -1,9 +1,11 @@
 """Markdown summary (``report.md``) for a pull-request comment.
 
-Scores (overall and per dimension), counts by status and by severity, the top failures
+The audit period (when event history was read) in the header; scores (overall and per
+dimension), counts by status and by severity, the top failures
 (at most :data:`TOP_LIMIT`, then "and N more"), the AI inventory when the results record
 one (how regions were scoped, the regions with AI, the resources not logged; each list
-bounded), waivers, and the change since the baseline when one was given. Every string
+bounded), the continuity gaps over the period (bounded), waivers, and the change since the
+baseline when one was given (with the continuity gaps opened and closed). Every string
 from the results goes through the project's one escaper,
 :func:`aiposture.markdown_text.md_text`: GitHub makes no HTML, link, autolink, mention,
 issue reference, math, code span or table break of it.
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from aiposture.engine.continuity_evidence import is_continuity
 from aiposture.engine.scoring import dimension_scores
 from aiposture.markdown_text import md_text
+from aiposture.report.continuity_view import build_continuity, period_text
 from aiposture.report.formatting import format_score, format_utc, ranked_results
 from aiposture.report.inventory_view import (
     NOT_JUDGED,
@@ -52,9 +56,48 @@ def _header(results: Results) -> list[str]:
         f"Scan finished {format_utc(scan.finished_at)}: {len(scan.accounts)} account(s), "
         f"{len(scan.regions)} region(s); aiposture {md_text(tool.version)}{catalog}.",
         "",
+        *_period(results),
         f"**Overall score: {format_score(results.scores.overall)} / 100**",
         "",
     ]
+
+
+def _period(results: Results) -> list[str]:
+    """The audit period line: when history was read, or when continuity was judged without."""
+    period = results.scan.period
+    if period is None and not any(is_continuity(r) for r in results.results):
+        return []
+    return [f"Audit period: {md_text(period_text(period))}.", ""]
+
+
+def _continuity(results: Results) -> list[str]:
+    """The gaps longer than the tolerance, at most :data:`DIFF_LIMIT`, then "and N more"."""
+    view = build_continuity(results, change_limit=0)
+    if not view.read or not view.accounts:
+        return []
+    gaps = [g for a in view.accounts for g in a.gaps if g.over_tolerance]
+    lines = [
+        "### Continuity over the period",
+        "",
+        f"{view.gaps} gap(s) longer than the tolerance ({md_text(view.tolerance)}) in "
+        f"{view.failing_accounts} of {len(view.accounts)} account(s).",
+        "",
+    ]
+    if not gaps:
+        return lines
+    lines += [
+        "| Account | Region | Control | Off or weakened | Length | Opened by | Closed by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for g in gaps[:DIFF_LIMIT]:
+        lines.append(
+            f"| {md_text(g.account_id)} | {md_text(g.region)} | {md_text(g.control, 120)} | "
+            f"{g.state} {md_text(g.start)} to {md_text(g.end)} | {md_text(g.length)} | "
+            f"{md_text(g.opened_by, 200)} | {md_text(g.closed_by, 200)} |"
+        )
+    if len(gaps) > DIFF_LIMIT:
+        lines += ["", f"… and {len(gaps) - DIFF_LIMIT} more."]
+    return [*lines, ""]
 
 
 def _scores(results: Results) -> list[str]:
@@ -239,6 +282,16 @@ def _baseline(results: Results) -> list[str]:
     lines += _entries("New failures", diff.new_failures)
     lines += _entries("Regressed", diff.regressed)
     lines += _entries("Resolved", diff.resolved)
+    gaps = diff.continuity
+    if gaps is not None:
+        if gaps.note:
+            lines += [f"Continuity gaps: {md_text(gaps.note)}.", ""]
+        else:
+            lines += [
+                f"Continuity gaps since the baseline's period: {len(gaps.opened)} opened, "
+                f"{len(gaps.closed)} closed, {len(gaps.unverified)} not judged now.",
+                "",
+            ]
     return lines
 
 
@@ -256,6 +309,7 @@ class MarkdownRenderer:
             *_counts(results),
             *_top(results),
             *_inventory(results),
+            *_continuity(results),
             *_waivers(results),
             *_baseline(results),
         ]

@@ -36,9 +36,11 @@ PDF_OPTIONS = ReportOptions(
     interactive=False,
     group_evidence_limit=250,
     group_message_limit=500,
+    continuity_change_limit=30,
 )
 """The PDF's detail: findings grouped by check (remediation once, reasons of at most 500
-and evidence excerpts of at most 250 characters), passing results one line each. Weasyprint's time
+and evidence excerpts of at most 250 characters), passing results one line each, at most 30
+changes per account in the continuity table. Weasyprint's time
 grows with every line it lays out; results.json holds everything."""
 
 _REFUSAL_MARKER = "aiposture refuses to fetch"

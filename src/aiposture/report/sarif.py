@@ -138,6 +138,20 @@ def _result(result: Result, rule_index: int) -> dict[str, Any]:
     return out
 
 
+def _period(results: Results) -> dict[str, Any]:
+    """``audit_period`` (start, end, label) when event history was read, else nothing."""
+    period = results.scan.period
+    if period is None:
+        return {}
+    return {
+        "audit_period": {
+            "start": iso_utc(period.start),
+            "end": iso_utc(period.end),
+            "label": period.label,
+        }
+    }
+
+
 class SarifRenderer:
     """Render results as a SARIF 2.1.0 log."""
 
@@ -177,6 +191,7 @@ class SarifRenderer:
                         "accounts": list(results.scan.accounts),
                         "regions": list(results.scan.regions),
                         "snapshot_sha256": results.scan.snapshot_sha256,
+                        **_period(results),
                         "scores": {
                             "overall": results.scores.overall,
                             "dimensions": dict(results.scores.dimensions),

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from aiposture.engine.scoring import dimension_scores
 from aiposture.guide.vocabulary import DIMENSIONS
 from aiposture.report.charts import score_chart
+from aiposture.report.continuity_models import GapChangeRow
+from aiposture.report.continuity_view import (
+    CHANGE_LIMIT,
+    build_continuity,
+    describe_event,
+    format_hours,
+    period_text,
+)
 from aiposture.report.formatting import (
     EVIDENCE_LIMIT,
     PASS_EVIDENCE_LIMIT,
@@ -51,6 +59,7 @@ from aiposture.report.view_models import (
 from aiposture.results import (
     Diff,
     DiffEntry,
+    GapEntry,
     Result,
     Results,
     Severity,
@@ -91,6 +100,8 @@ class ReportOptions:
 
     top_risks: int = 10
     """How many failing checks the executive summary lists as top risks."""
+    continuity_change_limit: int = CHANGE_LIMIT
+    """Changes the continuity section's table lists per account (``results.json`` has all)."""
 
 
 _ACTIONABLE = frozenset({Status.FAIL, Status.ERROR, Status.WAIVED})
@@ -325,9 +336,25 @@ def _diff_row(kind: str, entry: DiffEntry) -> DiffRow:
     )
 
 
+def _gap_change(kind: str, gap: GapEntry) -> GapChangeRow:
+    return GapChangeRow(
+        kind=kind,
+        check_id=gap.check_id,
+        account_id=gap.account_id or "-",
+        region=gap.region or "-",
+        control=gap.control,
+        interval=f"{format_utc(gap.start)} to {format_utc(gap.end)}",
+        length=format_hours(gap.hours),
+        state=gap.state,
+        events=f"opened by {describe_event(gap.opened_by)}; "
+        f"closed by {describe_event(gap.closed_by)}",
+    )
+
+
 def _baseline(diff: Diff | None) -> BaselineView | None:
     if diff is None:
         return None
+    gaps = diff.continuity
     changes = sorted(diff.score_changes.items(), key=lambda kv: (kv[0] != "overall", kv[0]))
     rows = [
         *(_diff_row("new failure", e) for e in diff.new_failures),
@@ -342,6 +369,15 @@ def _baseline(diff: Diff | None) -> BaselineView | None:
         regressed=len(diff.regressed),
         score_changes=[_score_change(name, old, new) for name, (old, new) in changes],
         rows=rows,
+        gap_rows=[
+            *(_gap_change("opened", g) for g in (gaps.opened if gaps else [])),
+            *(_gap_change("closed", g) for g in (gaps.closed if gaps else [])),
+            *(_gap_change("unverified", g) for g in (gaps.unverified if gaps else [])),
+        ],
+        gaps_opened=len(gaps.opened) if gaps else 0,
+        gaps_closed=len(gaps.closed) if gaps else 0,
+        gaps_note=gaps.note if gaps else None,
+        continuity_compared=gaps is not None,
     )
 
 
@@ -457,6 +493,9 @@ def build_view(results: Results, options: ReportOptions | None = None) -> Report
         group_message_limit=options.group_message_limit,
         inventory=build_inventory(results),
         scoped_out_grouped=len(results.results) - len(ranked),
+        period=period_text(scan.period),
+        period_read=scan.period is not None,
+        continuity=build_continuity(results, options.continuity_change_limit),
         chart_svg=score_chart(
             ([("Overall", scores.overall)] if has_scores else [])
             + [(name, value) for name, value in sorted(scores.dimensions.items())]

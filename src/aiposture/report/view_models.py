@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from aiposture.report.continuity_models import ContinuityView, GapChangeRow
 from aiposture.report.inventory_view import InventoryView
 
 __all__ = [
@@ -228,6 +229,14 @@ class BaselineView:
     regressed: int
     score_changes: list[ScoreChange]
     rows: list[DiffRow]
+    gap_rows: list[GapChangeRow]
+    """Continuity gaps opened, closed or unverified since the baseline's period."""
+    gaps_opened: int
+    gaps_closed: int
+    gaps_note: str | None
+    """Why continuity gaps could not be compared, when they could not."""
+    continuity_compared: bool
+    """Whether either scan judged continuity (the gap comparison is shown)."""
 
 
 @dataclass(frozen=True)
@@ -304,3 +313,9 @@ class ReportView:
     """The AI inventory and the scoping by use, when the results record them."""
     scoped_out_grouped: int
     """Scoped-out results left out of ``rows`` and ``pass_rows``: the inventory groups them."""
+    period: str
+    """The audit period in words, or that no event history was read."""
+    period_read: bool
+    """Whether the results record an audit period (event history was read)."""
+    continuity: ContinuityView
+    """The "Continuity over the period" section."""

@@ -17,6 +17,7 @@ from aiposture.rules.bedrock_api_key_long_term import BEDROCK_API_KEY_LONG_TERM
 from aiposture.rules.bedrock_api_key_privileges import BEDROCK_API_KEY_PRIVILEGES
 from aiposture.rules.bedrock_vpc_endpoints import BEDROCK_VPC_ENDPOINTS
 from aiposture.rules.cloudwatch_delivery import CLOUDWATCH_DELIVERY
+from aiposture.rules.continuity import CONTINUITY
 from aiposture.rules.contributor_insights_rule import CONTRIBUTOR_INSIGHTS
 from aiposture.rules.dashboard import DASHBOARD
 from aiposture.rules.data_events_logged import DATA_EVENTS
@@ -91,6 +92,7 @@ REGISTRY: dict[str, RuleKind] = {
         TRANSACTION_SEARCH,
         SPANS_LOG_GROUP,
         RUNTIME_LOG_GROUPS,
+        CONTINUITY,
     )
 }
 """Every rule kind, by the name catalog entries use in ``rule.kind``."""

@@ -111,6 +111,9 @@ class RuleKind:
     account and region apart before and after any change. ``region``: one result per
     account and region; any resource such a result names (the alarm that passes) changes
     with a fix."""
+    judges_past: bool = field(default=False, kw_only=True)
+    """True for a kind that judges the past (the audit period's event history): no change
+    made now can fix its FAIL, so a fix plan never targets nor credits its results."""
 
 
 def describe_error(error: CallError) -> str:

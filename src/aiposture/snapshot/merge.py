@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiposture.errors import SnapshotError
+from aiposture.snapshot.history import Period
 from aiposture.snapshot.models import AccountSnapshot, CallError, ScanPlan, Snapshot
 from aiposture.snapshot.shards import format_shard, shard_accounts
 from aiposture.snapshot.store import listed_ids, load_any
@@ -45,6 +46,12 @@ def merge_snapshots(
     earliest, ``finished_at`` the latest, scan-wide errors are joined without duplicates;
     ``tool`` and ``identity`` come from the first input, and the result's plan is the
     whole plan (no shard). ``labels`` name the inputs in errors.
+
+    The audit period must be the same in every input: all without one (no history read),
+    or all with the same period. Shards of a ``--since 90d`` scan started apart resolve it
+    against their own start, so their instants may differ while the request (the period's
+    label) is the same: the merged period is then the span every shard's history covers,
+    from the latest start to the earliest end.
     """
     if not snapshots:
         raise SnapshotError("nothing to merge: no snapshots given")
@@ -91,9 +98,42 @@ def merge_snapshots(
             list(first.regions_requested) if first.regions_requested is not None else None
         ),
         plan=plan,
+        period=_common_period(snapshots),
         accounts=[accounts[a][0].model_copy(deep=True) for a in sorted(accounts)],
         errors=[e.model_copy(deep=True) for e in errors],
     )
+
+
+def _common_period(snapshots: Sequence[Snapshot]) -> Period | None:
+    """The period every input read (they were checked to be of one request)."""
+    periods = [s.period for s in snapshots if s.period is not None]
+    if not periods:
+        return None
+    start = max(p.start for p in periods)
+    end = min(p.end for p in periods)
+    if end <= start:
+        raise SnapshotError(
+            f"cannot merge: the inputs read the period {periods[0].label} at times so far "
+            "apart that no instant is in all of them; merge only the shards of one scan"
+        )
+    return Period(start=start, end=end, label=periods[0].label)
+
+
+def _period_text(period: Period | None) -> str:
+    if period is None:
+        return "no period (its history was not read)"
+    return f"the period {period.label} ({period.start.isoformat()}..{period.end.isoformat()})"
+
+
+def _same_period(a: Period | None, b: Period | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if a.label != b.label:
+        return False
+    if (a.start, a.end) == (b.start, b.end):
+        return True
+    # the same request resolved at two shards' starts: they must overlap
+    return max(a.start, b.start) < min(a.end, b.end)
 
 
 def _regions(snap: Snapshot) -> str:
@@ -149,6 +189,11 @@ def _check_same_scan(inputs: Sequence[tuple[Snapshot, str]], *, allow_partial: b
             raise SnapshotError(
                 f"cannot merge: {first_name} requested {_regions(first)}, {name} requested "
                 f"{_regions(snap)}; merge only the shards of one scan"
+            )
+        if not _same_period(snap.period, first.period):
+            raise SnapshotError(
+                f"cannot merge: {first_name} read {_period_text(first.period)}, {name} read "
+                f"{_period_text(snap.period)}; merge only the shards of one scan"
             )
 
     if first.plan is None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from aiposture.errors import ConfigError
 from aiposture.ids import AccountId
 from aiposture.snapshot.access import BucketEncryption, IamPosture, VpcEndpoints
+from aiposture.snapshot.history import EventHistory, Period
 from aiposture.snapshot.shards import SCAN_ID_PATTERN, format_shard, parse_shard, shard_accounts
 
 SCHEMA_VERSION = "1"
@@ -345,6 +346,10 @@ class RegionSnapshot(_Model):
     invocation_bucket_encryption: BucketEncryption | None = None
     """Default encryption of the S3 bucket model invocation logging writes to; ``None``
     when not read, or when no S3 destination is configured."""
+    event_history: EventHistory | None = None
+    """The monitoring changes LookupEvents returned over the period
+    (:mod:`aiposture.snapshot.history`); ``None`` when history was not read (``--no-history``,
+    or a snapshot written before it)."""
     errors: list[CallError] = Field(default_factory=list)
 
 
@@ -475,6 +480,9 @@ class Snapshot(_Model):
     plan: ScanPlan | None = None
     """The scan's id and plan; ``None`` in snapshots written before plans were recorded,
     which therefore cannot prove that they hold every account their scan intended."""
+    period: Period | None = None
+    """The audit period whose event history was read; ``None`` when none was
+    (``--no-history``): the continuity checks are then not applicable."""
     accounts: list[AccountSnapshot] = Field(default_factory=list)
     errors: list[CallError] = Field(default_factory=list)
     _account_index: tuple[list[AccountSnapshot], int, dict[str, AccountSnapshot]] | None = (

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from aiposture.atomic import write_atomically
 from aiposture.errors import ConfigError, SnapshotError, validation_summary
 from aiposture.ids import ACCOUNT_ID_RE
+from aiposture.snapshot.history import Period
 from aiposture.snapshot.io import envelope, load_snapshot, read_envelope
 from aiposture.snapshot.models import (
     SCHEMA_VERSION,
@@ -110,6 +111,9 @@ class SnapshotHeader(BaseModel):
     plan: ScanPlan | None = None
     """The scan id and plan (:class:`ScanPlan`); ``None`` in folders written before plans
     were recorded. A resume keeps it, and with it the scan id."""
+    period: Period | None = None
+    """The audit period whose event history the scan reads (``None``: none is read). A
+    resume keeps it."""
 
 
 class _Manifest(BaseModel):
@@ -402,6 +406,7 @@ class SnapshotStore:
                 list(header.regions_requested) if header.regions_requested is not None else None
             ),
             plan=header.plan.model_copy(deep=True) if header.plan else None,
+            period=header.period.model_copy(deep=True) if header.period else None,
             accounts=accounts,
             errors=[e.model_copy(deep=True) for e in header.errors],
         )

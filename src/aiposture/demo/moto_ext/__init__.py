@@ -102,6 +102,15 @@ documented difference from AWS:
   has neither, see :mod:`.iam_bedrock_keys`; and the AWS managed policies the AI access
   checks name (AmazonBedrockFullAccess, BedrockAgentCoreFullAccess...) exist in every
   account (moto loads none unless told to load all of them).
+- CloudTrail ``LookupEvents`` (moto has none) over an event history that only
+  :func:`.cloudtrail_lookup_events.record_event` writes (moto records no events of its own):
+  one lookup attribute, the inclusive time range, newest first, pages of at most 50 with
+  tokens bound to their request, the 90-day retention, and the documented rate of two
+  requests per second per account and Region once
+  :func:`.cloudtrail_lookup_events.set_lookup_events_rate` turns it on, see
+  :mod:`.cloudtrail_lookup_events`. ``GetTrailStatus`` keeps a restarted trail's
+  ``StopLoggingTime``, and :func:`.cloudtrail.set_trail_logging_times` makes its start and
+  stop times agree with a recorded history.
 """
 
 from __future__ import annotations
@@ -116,6 +125,7 @@ from aiposture.demo.moto_ext import (
     bedrock_details,
     bedrock_inventory,
     cloudtrail,
+    cloudtrail_lookup_events,
     cloudwatch,
     ec2,
     filter_inputs,
@@ -169,4 +179,5 @@ def install() -> None:
         iam_bedrock_keys.patch_service_specific_credentials()
         iam_bedrock_keys.patch_ai_managed_policies()
         xray_transaction_search.patch_xray_transaction_search()
+        cloudtrail_lookup_events.patch_lookup_events()
         _INSTALLED = True

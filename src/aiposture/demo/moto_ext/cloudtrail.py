@@ -10,10 +10,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from aiposture.demo.moto_ext.common import epoch, iso, patch, utcnow
+from aiposture.demo.moto_ext.common import epoch, iso, naive_utc, patch, utcnow
 from aiposture.demo.moto_ext.org_trails import owner_read_trail
 
-__all__ = ["patch_cloudtrail", "patch_event_configuration", "set_trail_delivery"]
+__all__ = [
+    "patch_cloudtrail",
+    "patch_event_configuration",
+    "set_trail_delivery",
+    "set_trail_logging_times",
+]
 
 _DELIVERY_ATTR = "_aiposture_delivery"
 _EVENT_CONFIG_ATTR = "_aiposture_event_configuration"
@@ -50,6 +55,40 @@ def set_trail_delivery(
     setattr(trail, _DELIVERY_ATTR, overrides)
 
 
+def set_trail_logging_times(
+    account_id: str,
+    region: str,
+    trail_name: str,
+    *,
+    started: datetime | None,
+    stopped: datetime | None,
+) -> None:
+    """Set when the trail last started and last stopped logging, as ``GetTrailStatus`` tells.
+
+    GetTrailStatusResponse (botocore ``cloudtrail`` model 2013-11-01): ``StartLoggingTime``
+    "Specifies the most recent date and time when CloudTrail started recording API calls",
+    ``StopLoggingTime`` "... stopped recording API calls". moto stamps both with the moment of
+    the StartLogging/StopLogging call; a demo or test that records an event history
+    (:mod:`.cloudtrail_lookup_events`) sets them to the times of its last ``StartLogging`` and
+    ``StopLogging`` events so the two sources agree. ``None`` means the trail never did so.
+    Whether the trail logs now is not changed, and the times must agree with it: a logging
+    trail has a start time not before its stop time, a stopped one a stop time not before its
+    start time. The backend must run in this process.
+    """
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    status = cloudtrail_backends[account_id][region].get_trail(trail_name).status
+    start = naive_utc(started) if started is not None else None
+    stop = naive_utc(stopped) if stopped is not None else None
+    if status.is_logging and (start is None or (stop is not None and stop > start)):
+        raise ValueError(
+            f"trail {trail_name} is logging: it needs a start time after its last stop"
+        )
+    if not status.is_logging and stop is not None and start is not None and start > stop:
+        raise ValueError(f"trail {trail_name} is stopped: its last stop must follow its start")
+    status.started, status.stopped = start, stop
+
+
 def _trail_status(trail: Any) -> dict[str, Any]:
     """GetTrailStatus as AWS writes it: fields are present only when they have a value.
 
@@ -57,7 +96,9 @@ def _trail_status(trail: Any) -> dict[str, Any]:
     CloudTrail API Reference (GetTrailStatus) documents the ``*Time`` and ``Latest*`` members
     as describing the most recent start, stop and delivery, so a trail that never started
     has only ``IsLogging``; moto writes the attempt members as empty strings and a delivery
-    time on every call of a logging trail.
+    time on every call of a logging trail. A trail that was stopped and started again keeps
+    its ``StopLoggingTime``: the AWS CLI Command Reference's ``get-trail-status`` example
+    answers ``"IsLogging": true`` with both ``StartLoggingTime`` and ``StopLoggingTime``.
     """
     status = trail.status
     overrides: dict[str, Any] = getattr(trail, _DELIVERY_ATTR, {})
@@ -65,7 +106,7 @@ def _trail_status(trail: Any) -> dict[str, Any]:
     if status.started:
         out["StartLoggingTime"] = epoch(status.started)
         out["TimeLoggingStarted"] = iso(status.started)
-    if status.stopped and not status.is_logging:
+    if status.stopped:
         out["StopLoggingTime"] = epoch(status.stopped)
         out["TimeLoggingStopped"] = iso(status.stopped)
     if not status.started:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from aiposture.demo.moto_ext.common import epoch, patch, utcnow
+from aiposture.demo.moto_ext.common import epoch, naive_utc, patch, utcnow
 
-__all__ = ["patch_logs", "patch_query_definitions"]
+__all__ = ["patch_logs", "patch_query_definitions", "set_logs_creation_time"]
 
 _LOG_GROUP_CLASSES = ("STANDARD", "INFREQUENT_ACCESS", "DELIVERY", "ESSENTIALS")
 _QUERY_DEFINITIONS_ATTR = "_aiposture_query_definitions"
@@ -23,6 +24,10 @@ def patch_logs() -> None:
       this parameter, the default of STANDARD is used").
     - PutMetricFilter "Creates or updates a metric filter" (API Reference): a filter of the
       same name on the same log group is replaced in place, not appended.
+    - DescribeMetricFilters ``creationTime`` (``MetricFilter.creationTime``, "The creation
+      time of the metric filter, expressed as the number of milliseconds after Jan 1, 1970
+      00:00:00 UTC"; moto keeps none): stamped when PutMetricFilter creates the filter and
+      kept when it updates it, since an update does not create the filter again.
     """
     from moto.logs.exceptions import InvalidParameterException
     from moto.logs.metric_filters import MetricFilters
@@ -58,15 +63,17 @@ def patch_logs() -> None:
         metric_transformations: Any,
         **extra: Any,
     ) -> None:
-        new = {
+        new: dict[str, Any] = {
             "filterName": filter_name,
             "filterPattern": filter_pattern,
             "logGroupName": log_group_name,
             "metricTransformations": metric_transformations,
             **{k: v for k, v in extra.items() if v is not None},
+            "creationTime": int(epoch(utcnow()) * 1000),
         }
         for i, existing in enumerate(self.metric_filters):
             if (existing["logGroupName"], existing["filterName"]) == (log_group_name, filter_name):
+                new["creationTime"] = existing.get("creationTime", new["creationTime"])
                 self.metric_filters[i] = new
                 return
         self.metric_filters.append(new)
@@ -74,6 +81,32 @@ def patch_logs() -> None:
     patch(LogsResponse, "create_log_group", create_log_group)
     patch(LogGroup, "to_describe_dict", to_describe_dict)
     patch(MetricFilters, "add_filter", add_filter)
+
+
+def set_logs_creation_time(account_id: str, region: str, created: datetime) -> None:
+    """Date every log group, metric filter and subscription filter of a region to ``created``.
+
+    DescribeLogGroups ``LogGroup.creationTime`` "The creation time of the log group",
+    DescribeMetricFilters ``MetricFilter.creationTime`` "The creation time of the metric
+    filter" and DescribeSubscriptionFilters ``SubscriptionFilter.creationTime`` "The creation
+    time of the subscription filter" (botocore ``logs`` model 2014-03-28, each in
+    milliseconds after the epoch). moto stamps them with the moment the seeding created
+    them; a demo or test that tells an event history
+    (:mod:`.cloudtrail_lookup_events`) dates the resources its history does not create
+    before that history, so the two sources agree. A resource created before ``created`` is
+    left as it is. The backend must run in this process.
+    """
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[account_id][region]
+    when = naive_utc(created)
+    millis = int(epoch(when) * 1000)
+    for group in backend.groups.values():
+        group.creation_time = min(group.creation_time, when)
+        for sub in group.subscription_filters.values():
+            sub.creation_time = min(sub.creation_time, when)
+    for found in backend.filters.metric_filters:
+        found["creationTime"] = min(int(found.get("creationTime", millis)), millis)
 
 
 # --- CloudWatch Logs query definitions -------------------------------------------------
