@@ -21,6 +21,7 @@ from aiposture.markdown_text import md_text
 from aiposture.report import available_formats, get_renderer
 from aiposture.results import Results, Status, load_results
 from tests.cli.helpers import run_aiposture
+from tests.pdf_pages import page_text, red_pixels, render_page
 
 pytestmark = pytest.mark.integration
 POPPLER = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdfinfo"))
@@ -151,8 +152,6 @@ def test_the_demo_shows_the_continuity_timeline_in_html_and_pdf(
     demo_out: Path, results: Results, tmp_path: Path
 ) -> None:
     """Issue 18: the partial account's 9-day trail stop and 3-day alarm gap, drawn in red."""
-    from PIL import Image
-
     from aiposture.demo.accounts import GUIDE_ACCOUNT, PARTIAL_ACCOUNT
 
     assert results.scan.period is not None and results.scan.period.label == "last 90 days"
@@ -170,32 +169,10 @@ def test_the_demo_shows_the_continuity_timeline_in_html_and_pdf(
     assert 'id="cover-period">last 90 days: ' in html
 
     pdf = demo_out / "report.pdf"
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = text.split("\f")
-    number = next(
-        i
-        for i, page in enumerate(pages, 1)
-        if PARTIAL_ACCOUNT in page and "gap(s) over the" in page
+    pages = page_text(pdf)
+    png, _ = render_page(
+        pdf, pages, lambda page: PARTIAL_ACCOUNT in page and "gap(s) over the" in page, tmp_path
     )
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            str(number),
-            "-l",
-            str(number),
-            str(pdf),
-            str(tmp_path / "c"),
-        ],
-        check=True,
-    )
-    (png,) = tmp_path.glob("c*.png")
-    image = Image.open(png).convert("RGB")
-    red = sum(1 for r, g, b in image.get_flattened_data() if r > 190 and g < 80 and b < 70)  # type: ignore[misc]
+    red = red_pixels(png)
     assert red > 20, red  # the trail's 9 days off
     assert "AUDIT PERIOD" in pages[0].upper() and "last 90 days" in pages[0]

@@ -6,7 +6,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from aiposture.report.timeline_svg import (
     timeline_svg,
 )
 from aiposture.results import Status, content_sha256, dump_results, load_results
+from tests.pdf_pages import page_text, pixels, red_pixels, render_page
 from tests.report.continuity_fixture import (
     ACCOUNT,
     DENIED,
@@ -321,46 +321,18 @@ def continuity_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
     tmp = tmp_path_factory.mktemp("continuity")
     path = tmp / "report.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = text.split("\f")
-    number = next(
-        i for i, p in enumerate(pages, 1) if "Continuity over the period\n" in p and "Account" in p
+    pages = page_text(path)
+    png, page = render_page(
+        path, pages, lambda p: "Continuity over the period\n" in p and "Account" in p, tmp
     )
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            str(number),
-            "-l",
-            str(number),
-            str(path),
-            str(tmp / "c"),
-        ],
-        check=True,
-    )
-    (png,) = tmp.glob("c*.png")
-    return png, pages[number - 1], text
+    return png, page, "\f".join(pages)
 
 
 def test_pdf_draws_the_gap_in_red(continuity_page: tuple[Path, str, str]):
-    from PIL import Image
-
     png, page, _ = continuity_page
-    image = Image.open(png).convert("RGB")
-    red = sum(
-        1
-        for r, g, b in image.get_flattened_data()  # type: ignore[misc]
-        if r > 190 and g < 80 and b < 70  # the gap's #d92d20, not the pale table rows
-    )
+    red = red_pixels(png)
     assert red > 40, red
-    green = sum(
-        1 for r, g, b in image.get_flattened_data() if 100 < r < 150 and g > 190 and 140 < b < 190
-    )  # type: ignore[misc]
+    green = pixels(png, lambda r, g, b: 100 < r < 150 and g > 190 and 140 < b < 190)
     assert green > 200  # the lanes that were on
     flat = " ".join(page.split())
     assert "2026-08-01 12:00:00 UTC" in flat and "216.0 h (9.0 days)" in flat
