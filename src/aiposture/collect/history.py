@@ -47,7 +47,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from aiposture.collect.cloudtrail import parse_time
@@ -65,6 +65,7 @@ from aiposture.snapshot.history import (
     EventHistory,
     HistoryEvent,
     Period,
+    as_utc,
     family_of,
     parse_period,
     parse_since,
@@ -174,14 +175,10 @@ class HistoryPlan:
     @property
     def window(self) -> HistoryWindow:
         """The window asked for: from the period's start (or the oldest instant kept)."""
-        end = _utc(self.end)
+        end = as_utc(self.end)
         oldest = end - LOOKUP_EVENTS_RETENTION
         start = min(max(self.period.start, oldest), end)
         return HistoryWindow(start=start, end=end, oldest_available=oldest)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # --------------------------------------------------------------------------- pacing
@@ -344,7 +341,18 @@ class _Cursor:
     name: str
     token: str | None = None
     seen: set[str] = field(default_factory=set)
+    """Every NextToken followed so far (the current one included)."""
     events: dict[str, HistoryEvent] = field(default_factory=dict)
+
+
+def _follow(cursor: _Cursor, page: Page) -> Page:
+    """``page`` of ``cursor``'s name, refused when its NextToken was already followed."""
+    if page.next_token is not None and page.next_token in cursor.seen:
+        raise _malformed(
+            f"page {len(cursor.seen) + 1} of {cursor.name} returned a NextToken already "
+            "followed (the pages would loop for ever)"
+        )
+    return page
 
 
 class RegionHistoryReader:
@@ -382,11 +390,6 @@ class RegionHistoryReader:
         """Whether every name has been read to its last page, or has failed."""
         return not self._pending
 
-    @property
-    def names_left(self) -> int:
-        """Names not finished yet."""
-        return len(self._pending)
-
     def ready_at(self) -> float:
         """When (on the reader's clock) the next call is allowed."""
         return self.pacer.ready_at()
@@ -410,7 +413,7 @@ class RegionHistoryReader:
         self.calls += 1
         page: Page | None = record_call(
             self.errors,
-            lambda: lookup_page(client, cursor.name, self.window, cursor.token),
+            lambda: _follow(cursor, lookup_page(client, cursor.name, self.window, cursor.token)),
             service=SERVICE,
             operation=OPERATION,
             region=self.region,
@@ -424,32 +427,12 @@ class RegionHistoryReader:
             return
         for event in page.events:
             cursor.events.setdefault(event.event_id, event)
-        token = page.next_token
-        if token is not None and (token in cursor.seen or token == cursor.token):
-            self.errors.append(
-                CallError(
-                    service=SERVICE,
-                    operation=OPERATION,
-                    region=self.region,
-                    account_id=self.account_id,
-                    resource=cursor.name,
-                    error_code=MalformedResponse.__name__,
-                    message=(
-                        f"malformed response to {SERVICE}:{OPERATION}: page "
-                        f"{len(cursor.seen) + 1} of {cursor.name} returned a NextToken "
-                        "already followed (the pages would loop for ever)"
-                    ),
-                )
-            )
-            self._pending.pop()
-            return
-        if token is None:
+        if page.next_token is None:
             self._read[cursor.name] = list(cursor.events.values())
             self._pending.pop()
             return
-        if cursor.token is not None:
-            cursor.seen.add(cursor.token)
-        cursor.token = token
+        cursor.token = page.next_token
+        cursor.seen.add(page.next_token)
 
     def _denied(self, refused: CallError) -> None:
         """Give up the names left after IAM refused one: it would refuse them all.

@@ -31,7 +31,6 @@ The actors are made up, their source IPs come from the documentation ranges of R
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,7 +52,6 @@ __all__ = [
     "PLACEHOLDER_TRAIL",
     "TRAIL_GAP",
     "TRAIL_STOPPED_DAYS_AGO",
-    "DemoHistory",
     "seed_history",
 ]
 
@@ -89,31 +87,17 @@ PLATFORM_ENGINEER = f"arn:aws:sts::{GUIDE_ACCOUNT}:assumed-role/PlatformEngineer
 ANALYST = f"arn:aws:sts::{PLACEHOLDER_ACCOUNT}:assumed-role/ReadOnlyAnalyst/lee.analyst"
 
 
-@dataclass(frozen=True)
-class DemoHistory:
-    """What :func:`seed_history` recorded: event ids by role in the story, and its clock."""
-
-    seeded_at: datetime
-    trail_stopped: str
-    trail_started: str
-    alarm_disabled: str
-    alarm_enabled: str
-    filter_rewritten: str
-    retention_reset: str
-    denied_stop: str
-
-
 def _trail_arn(account_id: str, region: str, name: str) -> str:
     return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{name}"
 
 
-def _partial(home: str, now: datetime) -> tuple[str, str, str, str]:
+def _partial(home: str, now: datetime) -> None:
     """The partial account: the nine-day trail stop and the three-day alarm silence."""
     trail = _trail_arn(PARTIAL_ACCOUNT, home, PARTIAL_TRAIL)
     trail_resource = [{"ResourceType": "AWS::CloudTrail::Trail", "ResourceName": trail}]
     stopped_at = now - timedelta(days=TRAIL_STOPPED_DAYS_AGO)
     started_at = stopped_at + TRAIL_GAP
-    stop = record_event(
+    record_event(
         PARTIAL_ACCOUNT,
         home,
         event_name="StopLogging",
@@ -123,7 +107,7 @@ def _partial(home: str, now: datetime) -> tuple[str, str, str, str]:
         request_parameters={"name": trail},
         resources=trail_resource,
     )
-    start = record_event(
+    record_event(
         PARTIAL_ACCOUNT,
         home,
         event_name="StartLogging",
@@ -139,7 +123,7 @@ def _partial(home: str, now: datetime) -> tuple[str, str, str, str]:
 
     alarm = [{"ResourceType": "AWS::CloudWatch::Alarm", "ResourceName": DISRUPTION_ALARM}]
     disabled_at = now - timedelta(days=ALARM_DISABLED_DAYS_AGO)
-    disable = record_event(
+    record_event(
         PARTIAL_ACCOUNT,
         home,
         event_name="DisableAlarmActions",
@@ -149,7 +133,7 @@ def _partial(home: str, now: datetime) -> tuple[str, str, str, str]:
         request_parameters={"alarmNames": [DISRUPTION_ALARM]},
         resources=alarm,
     )
-    enable = record_event(
+    record_event(
         PARTIAL_ACCOUNT,
         home,
         event_name="EnableAlarmActions",
@@ -159,10 +143,9 @@ def _partial(home: str, now: datetime) -> tuple[str, str, str, str]:
         request_parameters={"alarmNames": [DISRUPTION_ALARM]},
         resources=alarm,
     )
-    return stop, start, disable, enable
 
 
-def _guide(logs: Any, home: str, now: datetime) -> tuple[str, str]:
+def _guide(logs: Any, home: str, now: datetime) -> None:
     """The guide account: two writes that leave every control as it was.
 
     The filter's pattern and the log group's retention are read back from what the seeding
@@ -172,7 +155,7 @@ def _guide(logs: Any, home: str, now: datetime) -> tuple[str, str]:
         logGroupName=GUIDE_TRAIL_LOG_GROUP, filterNamePrefix=_DISRUPTION_FILTER
     )["metricFilters"]
     current = next(f for f in found if f["filterName"] == _DISRUPTION_FILTER)
-    rewritten = record_event(
+    record_event(
         GUIDE_ACCOUNT,
         home,
         event_name="PutMetricFilter",
@@ -192,7 +175,7 @@ def _guide(logs: Any, home: str, now: datetime) -> tuple[str, str]:
         for g in logs.describe_log_groups(logGroupNamePrefix=GUIDE_TRAIL_LOG_GROUP)["logGroups"]
         if g["logGroupName"] == GUIDE_TRAIL_LOG_GROUP
     )
-    reset = record_event(
+    record_event(
         GUIDE_ACCOUNT,
         home,
         event_name="PutRetentionPolicy",
@@ -205,13 +188,12 @@ def _guide(logs: Any, home: str, now: datetime) -> tuple[str, str]:
         },
         resources=[{"ResourceType": "AWS::Logs::LogGroup", "ResourceName": GUIDE_TRAIL_LOG_GROUP}],
     )
-    return rewritten, reset
 
 
-def _placeholder(home: str, now: datetime) -> str:
+def _placeholder(home: str, now: datetime) -> None:
     """The placeholder account: a StopLogging that IAM denied."""
     trail = _trail_arn(PLACEHOLDER_ACCOUNT, home, PLACEHOLDER_TRAIL)
-    return record_event(
+    record_event(
         PLACEHOLDER_ACCOUNT,
         home,
         event_name="StopLogging",
@@ -262,7 +244,7 @@ def seed_history(
     *,
     guide_logs: Any,
     now: datetime | None = None,
-) -> DemoHistory:
+) -> None:
     """Record the demo's event history and make the trails' logging times agree with it.
 
     ``accounts`` are the demo's account ids (every trail of theirs is dated), ``regions[0]``
@@ -275,16 +257,6 @@ def seed_history(
     home = regions[0]
     seeded_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     _settle_trails(accounts, regions, seeded_at)
-    stop, start, disable, enable = _partial(home, seeded_at)
-    rewritten, reset = _guide(guide_logs, home, seeded_at)
-    denied = _placeholder(home, seeded_at)
-    return DemoHistory(
-        seeded_at=seeded_at,
-        trail_stopped=stop,
-        trail_started=start,
-        alarm_disabled=disable,
-        alarm_enabled=enable,
-        filter_rewritten=rewritten,
-        retention_reset=reset,
-        denied_stop=denied,
-    )
+    _partial(home, seeded_at)
+    _guide(guide_logs, home, seeded_at)
+    _placeholder(home, seeded_at)

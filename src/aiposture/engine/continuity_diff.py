@@ -104,10 +104,6 @@ def _match(old: list[GapEntry], new: list[GapEntry]) -> tuple[list[GapEntry], li
     return pending, left_old
 
 
-def _order(gap: GapEntry) -> tuple[str, str, str, str, str]:
-    return gap_key(gap)
-
-
 def diff_gaps(old: Results, new: Results) -> ContinuityDiff | None:
     """The gaps opened (in ``new``, not ``old``) and closed (in ``old``, not ``new``).
 
@@ -143,7 +139,7 @@ def diff_gaps(old: Results, new: Results) -> ContinuityDiff | None:
             closed.extend(gone)
         else:
             unverified.extend(gone)
-    base.opened = sorted(opened, key=_order)
-    base.closed = sorted(closed, key=_order)
-    base.unverified = sorted(unverified, key=_order)
+    base.opened = sorted(opened, key=gap_key)
+    base.closed = sorted(closed, key=gap_key)
+    base.unverified = sorted(unverified, key=gap_key)
     return base

@@ -21,13 +21,13 @@ of another version, a check of another kind that happens to share the prefix) re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aiposture.results import GapEntry, GapEvent, Result, Status
-from aiposture.snapshot.history import FAMILY_BY_KEY, ControlFamily
+from aiposture.snapshot.history import FAMILY_BY_KEY, ControlFamily, as_utc
 
 __all__ = [
     "CONTINUITY_PREFIX",
@@ -61,10 +61,6 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class EvidencePeriod(_Lenient):
     """The period the result judged: ``[start, end)``."""
 
@@ -75,7 +71,7 @@ class EvidencePeriod(_Lenient):
     @field_validator("start", "end")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
-        return _aware(value)
+        return as_utc(value)
 
 
 class EvidenceHistory(_Lenient):
@@ -91,7 +87,7 @@ class EvidenceHistory(_Lenient):
     @field_validator("start", "end", "oldest_available")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _aware(value)
+        return None if value is None else as_utc(value)
 
     @property
     def read_in_text(self) -> str:
@@ -113,7 +109,7 @@ class Segment(_Lenient):
     @field_validator("start", "end")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
-        return _aware(value)
+        return as_utc(value)
 
 
 class EvidenceRef(_Lenient):
@@ -128,7 +124,7 @@ class EvidenceRef(_Lenient):
     @field_validator("time")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _aware(value)
+        return None if value is None else as_utc(value)
 
     def as_gap_event(self) -> GapEvent:
         """The same event as the results' :class:`~aiposture.results.GapEvent`."""
@@ -155,7 +151,7 @@ class EvidenceGap(_Lenient):
     @field_validator("start", "end")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
-        return _aware(value)
+        return as_utc(value)
 
 
 class EvidenceControl(_Lenient):

@@ -32,7 +32,7 @@ from aiposture.remediate.plan import (
     UpdateTrail,
     Verification,
 )
-from aiposture.remediate.planning import PlanState, result_key, trail_fields
+from aiposture.remediate.planning import PlanState, judges_past, result_key, trail_fields
 from aiposture.remediate.trail_selectors import TrailSelectorPlanner
 from aiposture.results import Result, Results, Status
 from aiposture.rules.support.coverage import coverage
@@ -51,13 +51,9 @@ class PlanBuilder(PlanState):
         DetectionPlanner(self).run()
         for r in self.failing:
             if result_key(r, self.catalog) not in self.claimed:
-                self.leave(r, _past_reason(r) if self._judges_past(r) else _default_reason(r))
+                past = judges_past(r, self.catalog)
+                self.leave(r, _past_reason(r) if past else _default_reason(r))
         return self._assemble()
-
-    def _judges_past(self, result: Result) -> bool:
-        """Whether ``result``'s check judges the past (a continuity gap): no change fixes it."""
-        item = self.catalog.get(result.check_id)
-        return item is not None and item.kind.judges_past
 
     def _trail_state(self) -> None:
         trails = {t.arn: t for t in self.snapshot.all_trails()}

@@ -33,6 +33,16 @@ def result_key(result: Result, catalog: Catalog) -> ResultKey:
     return (result.check_id, result.account_id, result.region, arn if kept and arn else None)
 
 
+def judges_past(result: Result, catalog: Catalog) -> bool:
+    """Whether ``result``'s check judges the audit period (a continuity gap).
+
+    No change made now fixes such a result, so no plan targets it or counts it fixed
+    (:attr:`RuleKind.judges_past`).
+    """
+    item = catalog.get(result.check_id)
+    return item is not None and item.kind.judges_past
+
+
 def target_of(result: Result, catalog: Catalog) -> Target:
     """The :class:`Target` naming ``result``."""
     return Target(
@@ -117,8 +127,7 @@ class PlanState:
         change made now fixes the audit period.
         """
         for r in results:
-            item = self.catalog.get(r.check_id)
-            if item is not None and item.kind.judges_past:
+            if judges_past(r, self.catalog):
                 continue
             key = result_key(r, self.catalog)
             if key not in self.claimed:

@@ -8,6 +8,7 @@ from aiposture.engine.runner import evaluate
 from aiposture.remediate.apply import applied
 from aiposture.remediate.build import attribute_side_effects, build_plan
 from aiposture.remediate.plan import Plan, StatusChange, Verification
+from aiposture.remediate.planning import judges_past
 from aiposture.remediate.planning import result_key as _key
 from aiposture.results import Results, Status
 from aiposture.snapshot.models import Snapshot
@@ -50,8 +51,7 @@ def compare(plan: Plan, before: Results, after: Results, catalog: Catalog) -> Ve
     targeted = {t.key for t in plan.targets}
     out = Verification(targeted=len(targeted))
     for result in before.results:
-        item = catalog.get(result.check_id)
-        if item is not None and item.kind.judges_past:
+        if judges_past(result, catalog):
             continue
         key = _key(result, catalog)
         now = now_by_key.get(key)

@@ -42,7 +42,7 @@ from aiposture.report.continuity_models import (
 from aiposture.report.formatting import STATUS_ORDER, as_utc, format_utc
 from aiposture.report.timeline_svg import TimelineGap, TimelineLane, TimelineTick, timeline_svg
 from aiposture.results import GapEntry, GapEvent, Result, Results, Status
-from aiposture.snapshot.history import FAMILIES, Period
+from aiposture.snapshot.history import FAMILIES, LOOKUP_EVENTS_RETENTION, Period
 
 __all__ = [
     "CHANGE_LIMIT",
@@ -214,8 +214,9 @@ def _change_rows(account: _Account, limit: int) -> list[ContinuityChangeRow]:
 def _reach_note(region: str, period: Period, history_start: datetime | None) -> str:
     reach = format_utc(history_start) if history_start else "an unknown time"
     return (
-        f"{region}: the event history reaches back to {reach} only (LookupEvents keeps 90 "
-        f"days); the period starts {format_utc(period.start)}, so the time before is unknown"
+        f"{region}: the event history reaches back to {reach} only (LookupEvents keeps "
+        f"{LOOKUP_EVENTS_RETENTION.days} days); the period starts "
+        f"{format_utc(period.start)}, so the time before is unknown"
     )
 
 

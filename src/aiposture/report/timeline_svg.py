@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
+from aiposture.report.formatting import as_utc
+
 __all__ = [
     "MIN_GAP_PX",
     "STATE_COLOURS",
@@ -108,13 +110,9 @@ class TimelineLane:
     ticks: Sequence[TimelineTick] = field(default_factory=tuple)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def month_ticks(start: datetime, end: datetime) -> list[datetime]:
     """The first instant of each month strictly inside ``(start, end)``, in UTC."""
-    start, end = _utc(start), _utc(end)
+    start, end = as_utc(start), as_utc(end)
     year, month = start.year, start.month
     out: list[datetime] = []
     while True:
@@ -130,12 +128,12 @@ def month_ticks(start: datetime, end: datetime) -> list[datetime]:
 
 class _Axis:
     def __init__(self, start: datetime, end: datetime) -> None:
-        self.start = _utc(start)
-        self.end = _utc(end)
+        self.start = as_utc(start)
+        self.end = as_utc(end)
         self.span = max((self.end - self.start).total_seconds(), 1.0)
 
     def x(self, moment: datetime) -> float:
-        share = (_utc(moment) - self.start).total_seconds() / self.span
+        share = (as_utc(moment) - self.start).total_seconds() / self.span
         return _LABEL_W + _PLOT_W * min(1.0, max(0.0, share))
 
 
@@ -196,7 +194,7 @@ def _segments(axis: _Axis, lane: TimelineLane, y: float) -> list[str]:
 
 def _ticks(axis: _Axis, lane: TimelineLane, y: float) -> list[str]:
     columns: dict[int, list[TimelineTick]] = {}
-    for tick in sorted(lane.ticks, key=lambda t: _utc(t.time)):
+    for tick in sorted(lane.ticks, key=lambda t: as_utc(t.time)):
         columns.setdefault(round(axis.x(tick.time)), []).append(tick)
     parts = []
     for column, ticks in sorted(columns.items()):

@@ -161,7 +161,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive time is UTC by convention."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -176,7 +177,7 @@ class Period(_Model):
     @field_validator("start", "end")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
+        return as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -210,9 +211,9 @@ def parse_period(text: str, *, now: datetime) -> Period:
     if last < first:
         raise ConfigError(f"--period {text!r} ends before it starts")
     start = datetime.combine(first, time(), UTC)
-    end = min(datetime.combine(last + timedelta(days=1), time(), UTC), _utc(now))
+    end = min(datetime.combine(last + timedelta(days=1), time(), UTC), as_utc(now))
     if end <= start:
-        raise ConfigError(f"--period {text!r} starts after the scan ({_utc(now):%Y-%m-%d})")
+        raise ConfigError(f"--period {text!r} starts after the scan ({as_utc(now):%Y-%m-%d})")
     return Period(start=start, end=end, label=f"{first}..{last}")
 
 
@@ -221,7 +222,7 @@ def parse_since(text: str, *, now: datetime) -> Period:
 
     Raises :class:`ConfigError` (exit 2) for anything else.
     """
-    now = _utc(now)
+    now = as_utc(now)
     value = text.strip()
     days = _SINCE_RE.fullmatch(value)
     if days is not None:
@@ -267,7 +268,7 @@ class HistoryEvent(_Model):
     @field_validator("event_time")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
+        return as_utc(value)
 
     @property
     def succeeded(self) -> bool:
@@ -298,7 +299,7 @@ class EventHistory(_Model):
     @field_validator("start", "end", "oldest_available")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return _utc(value)
+        return as_utc(value)
 
     def of_family(self, family: ControlFamily) -> list[HistoryEvent]:
         """The family's events, oldest first (the order a timeline is walked forwards)."""
