@@ -54,6 +54,7 @@ def test_the_partial_accounts_developer_key(verdicts: dict) -> None:
 
 def test_the_partial_accounts_network_logs_and_agent_roles(verdicts: dict) -> None:
     roles = verdicts[(PARTIAL, "bedrock-agent-role-least-privilege")]
+    assert roles and all(s is Status.FAIL for s, m in roles if "no permissions boundary" in m)
     assert any(
         s is Status.FAIL and "MakeItWork" in m and "no permissions boundary" in m for s, m in roles
     ), roles

@@ -19,6 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 from moto import mock_aws
 
+from aiposture.collect.botocore_data import new_botocore_session
 from aiposture.demo import moto_ext
 from aiposture.demo.environment import DUMMY_CREDENTIALS, seeded_server
 from aiposture.demo.moto_ext import cloudtrail_lookup_events as lookup_module
@@ -430,16 +431,8 @@ def test_each_lookup_attribute_filters(ct: Any) -> None:
     assert ids("EventSource", "monitoring.amazonaws.com") == [alarm]
     assert ids("EventSource", "cloudtrail.amazonaws.com") == [read, start, stop]
     assert ids("AccessKeyId", key_of_admin) == [stop]
-    assert set(LOOKUP_ATTRIBUTE_KEYS) == {
-        "EventId",
-        "EventName",
-        "ReadOnly",
-        "Username",
-        "ResourceType",
-        "ResourceName",
-        "EventSource",
-        "AccessKeyId",
-    }
+    model = new_botocore_session().get_service_model("cloudtrail")
+    assert list(LOOKUP_ATTRIBUTE_KEYS) == model.shape_for("LookupAttributeKey").enum
 
 
 def test_an_empty_attribute_list_filters_nothing(ct: Any) -> None:
